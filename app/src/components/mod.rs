@@ -1,0 +1,4 @@
+pub mod comment_form;
+pub mod field;
+pub mod layout;
+pub mod thread;

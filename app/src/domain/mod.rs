@@ -1,0 +1,14 @@
+//! Plain types shared by the server and the browser, with their validation.
+pub mod article;
+pub mod comment;
+pub mod contact;
+pub mod error;
+pub mod form;
+pub mod text;
+pub mod time;
+
+pub use article::{Article, ArticleSummary};
+pub use comment::{build_thread, CommentInput, CommentView, ThreadNode, MAX_DEPTH};
+pub use contact::ContactInput;
+pub use error::{ApiError, FieldError};
+pub use form::{CommentForm, ContactForm, FormEcho, FormState};

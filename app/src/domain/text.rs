@@ -1,0 +1,201 @@
+//! Validation of the text fields readers type.
+
+/// Trims and checks a required one-line field by characters (not bytes).
+pub fn required_line(value: &str, label: &str, max: usize) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(format!("Please enter your {label}."));
+    }
+    let n = v.chars().count();
+    if n > max {
+        return Err(format!("{} must be at most {max} characters (it has {n}).", capitalise(label)));
+    }
+    if v.chars().any(|c| c.is_control()) {
+        return Err(format!("{} cannot contain control characters.", capitalise(label)));
+    }
+    Ok(v.to_string())
+}
+
+/// Trims and checks a multi-line text by characters.
+pub fn required_text(value: &str, label: &str, max: usize) -> Result<String, String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(format!("Please write your {label}."));
+    }
+    let n = v.chars().count();
+    if n > max {
+        return Err(format!("Your {label} is too long: {n} characters, the limit is {max}."));
+    }
+    Ok(v.replace("\r\n", "\n"))
+}
+
+/// A pragmatic email check: one `@`, a non-empty local part, a dotted domain, no spaces.
+pub fn email(value: &str) -> Result<String, String> {
+    let v = value.trim();
+    let bad = || Err("Please enter a valid email address, like name@example.com.".to_string());
+    if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad();
+    }
+    let Some((local, domain)) = v.rsplit_once('@') else { return bad() };
+    if local.is_empty()
+        || local.contains('@')
+        || local.len() > 64
+        || domain.len() < 3
+        || !domain.contains('.')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || domain.contains("..")
+        || !domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+    {
+        return bad();
+    }
+    Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
+/// Empty means "not given"; anything else must be a valid address.
+pub fn optional_email(value: &str) -> Result<Option<String>, String> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        email(value).map(Some)
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Cuts `s` to at most `max` characters at a word boundary, adding an ellipsis.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let s = s.trim();
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = match cut.rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_line_trims_and_counts_characters_not_bytes() {
+        assert_eq!(required_line("  Ada  ", "name", 80).unwrap(), "Ada");
+        assert!(required_line("   ", "name", 80).unwrap_err().contains("enter your name"));
+        assert!(required_line(&"é".repeat(80), "name", 80).is_ok());
+        let err = required_line(&"é".repeat(81), "name", 80).unwrap_err();
+        assert!(err.contains("at most 80"), "{err}");
+        assert!(required_line("a\u{7}b", "name", 80).is_err());
+    }
+
+    #[test]
+    fn email_accepts_ordinary_addresses_and_refuses_malformed_ones() {
+        assert_eq!(email(" Reader@Example.COM ").unwrap(), "Reader@example.com");
+        assert!(email("first.last+tag@sub.example.co.uk").is_ok());
+        for bad in [
+            "",
+            "plain",
+            "@example.com",
+            "a@b",
+            "a@.com",
+            "a@example.",
+            "a b@example.com",
+            "a@exa mple.com",
+            "a@@example.com",
+            "a@example..com",
+            "<a>@example.com>",
+        ] {
+            assert!(email(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert_eq!(optional_email("  ").unwrap(), None);
+    }
+
+    #[test]
+    fn text_limits_apply_after_trimming() {
+        let body = format!("  {}  ", "x".repeat(10_000));
+        assert_eq!(required_text(&body, "comment", 10_000).unwrap().len(), 10_000);
+        assert!(required_text(&"x".repeat(10_001), "comment", 10_000).unwrap_err().contains("10001"));
+        assert!(required_text("\n \t", "comment", 10_000).is_err());
+    }
+
+    #[test]
+    fn escape_html_neutralises_markup() {
+        assert_eq!(
+            escape_html("<script>\"x\" & 'y'</script>"),
+            "&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn excerpt_cuts_at_a_word() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("the quick brown fox jumps", 12), "the quick…");
+    }
+}
+
+/// Plain text of the small HTML our renderers produce (paragraphs, breaks, entities).
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut tag = String::new();
+    for ch in html.chars() {
+        match (in_tag, ch) {
+            (false, '<') => {
+                in_tag = true;
+                tag.clear();
+            }
+            (true, '>') => {
+                in_tag = false;
+                let t = tag.trim_start_matches('/').to_ascii_lowercase();
+                if (t.starts_with('p') || t.starts_with("br")) && !out.ends_with('\n') && !out.is_empty() {
+                    out.push('\n');
+                }
+            }
+            (true, c) => tag.push(c),
+            (false, c) => out.push(c),
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
+}
+
+#[cfg(test)]
+mod html_text_tests {
+    use super::*;
+
+    #[test]
+    fn html_to_text_reverses_comment_rendering() {
+        assert_eq!(html_to_text("<p>a &lt;b&gt; &amp;amp;<br>c</p><p>d</p>"), "a <b> &amp;\nc\nd");
+    }
+}

@@ -1,0 +1,66 @@
+//! Dates as readers see them. Timestamps travel as unix seconds (UTC).
+use time::{format_description::well_known::Rfc3339, macros::format_description, OffsetDateTime};
+
+fn at(ts: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(ts).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// `2026-11-27T07:45:00Z`, for `<time datetime>`, sitemaps and JSON-LD.
+pub fn iso8601(ts: i64) -> String {
+    at(ts).format(&Rfc3339).unwrap_or_default()
+}
+
+/// `27 November 2026`
+pub fn long_date(ts: i64) -> String {
+    at(ts).format(format_description!("[day padding:none] [month repr:long] [year]")).unwrap_or_default()
+}
+
+/// `27 Nov 2026, 07:45 UTC`, the exact time shown on hover.
+pub fn exact(ts: i64) -> String {
+    at(ts)
+        .format(format_description!("[day padding:none] [month repr:short] [year], [hour]:[minute] UTC"))
+        .unwrap_or_default()
+}
+
+/// "just now", "5 minutes ago", "3 days ago"… relative to `now`; old dates fall back to the date.
+pub fn relative(ts: i64, now: i64) -> String {
+    let d = (now - ts).max(0);
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit} ago")
+        } else {
+            format!("{n} {unit}s ago")
+        }
+    };
+    match d {
+        0..=44 => "just now".to_string(),
+        45..=3599 => plural((d / 60).max(1), "minute"),
+        3600..=86_399 => plural(d / 3600, "hour"),
+        86_400..=2_591_999 => plural(d / 86_400, "day"),
+        _ => long_date(ts),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        let ts = 1_795_765_500; // 2026-11-27T07:45:00Z
+        assert_eq!(iso8601(ts), "2026-11-27T07:45:00Z");
+        assert_eq!(long_date(ts), "27 November 2026");
+        assert_eq!(exact(ts), "27 Nov 2026, 07:45 UTC");
+    }
+
+    #[test]
+    fn relative_times() {
+        let now = 1_795_765_500;
+        assert_eq!(relative(now - 3, now), "just now");
+        assert_eq!(relative(now - 60, now), "1 minute ago");
+        assert_eq!(relative(now - 150, now), "2 minutes ago");
+        assert_eq!(relative(now - 7200, now), "2 hours ago");
+        assert_eq!(relative(now - 86_400 * 3, now), "3 days ago");
+        assert_eq!(relative(now - 86_400 * 400, now), long_date(now - 86_400 * 400));
+    }
+}

@@ -1,0 +1,9 @@
+mod article;
+mod contact;
+mod home;
+mod not_found;
+
+pub use article::ArticlePage;
+pub use contact::ContactPage;
+pub use home::HomePage;
+pub use not_found::NotFound;

@@ -1,0 +1,21 @@
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+
+/// The 404 page; during server rendering it also sets the status.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+        opts.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found"/>
+        <Meta name="robots" content="noindex"/>
+        <section class="not-found">
+            <p class="kicker">"Error 404"</p>
+            <h1>"We couldn't find that page"</h1>
+            <p>"The link may be broken, or the page may have moved."</p>
+            <p><a class="button primary" href="/">"Go to the front page"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,100 @@
+use super::{Pool, StoreError};
+use crate::domain::{Article, ArticleSummary};
+use sqlx::Row;
+
+/// An article parsed from a content file, ready to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewArticle {
+    pub slug: String,
+    pub title: String,
+    pub standfirst: String,
+    pub section: String,
+    pub tags: Vec<String>,
+    pub body_markdown: String,
+    pub body_html: String,
+    pub published_at: i64,
+}
+
+/// Inserts the article unless one with its slug exists. Returns true when it was new.
+pub async fn insert_if_missing(pool: &Pool, a: &NewArticle) -> Result<bool, StoreError> {
+    let tags = serde_json::to_string(&a.tags).unwrap_or_else(|_| "[]".into());
+    let res = sqlx::query(
+        "INSERT INTO articles (slug, title, standfirst, section, tags, body_markdown, body_html,
+                               published_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (slug) DO NOTHING",
+    )
+    .bind(&a.slug)
+    .bind(&a.title)
+    .bind(&a.standfirst)
+    .bind(&a.section)
+    .bind(tags)
+    .bind(&a.body_markdown)
+    .bind(&a.body_html)
+    .bind(a.published_at)
+    .bind(a.published_at)
+    .execute(pool)
+    .await?;
+    Ok(res.rows_affected() == 1)
+}
+
+pub async fn front_page(pool: &Pool, limit: i64) -> Result<Vec<ArticleSummary>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at,
+                (SELECT COUNT(*) FROM comments c
+                 WHERE c.article_id = a.id AND c.status = 'approved') AS n
+         FROM articles a ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ArticleSummary {
+            slug: r.get("slug"),
+            title: r.get("title"),
+            standfirst: r.get("standfirst"),
+            section: r.get("section"),
+            published_at: r.get("published_at"),
+            comment_count: r.get("n"),
+        })
+        .collect())
+}
+
+pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreError> {
+    let row = sqlx::query(
+        "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
+                a.published_at, a.updated_at,
+                (SELECT COUNT(*) FROM comments c
+                 WHERE c.article_id = a.id AND c.status = 'approved') AS n
+         FROM articles a WHERE a.slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Article {
+        id: r.get("id"),
+        slug: r.get("slug"),
+        title: r.get("title"),
+        standfirst: r.get("standfirst"),
+        section: r.get("section"),
+        tags: serde_json::from_str(r.get::<&str, _>("tags")).unwrap_or_default(),
+        body_html: r.get("body_html"),
+        published_at: r.get("published_at"),
+        updated_at: r.get("updated_at"),
+        comment_count: r.get("n"),
+    }))
+}
+
+/// (slug, last modified) for every article, for the sitemap. A new comment counts as a change.
+pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.slug, MAX(a.updated_at, COALESCE(
+                  (SELECT MAX(c.created_at) FROM comments c
+                   WHERE c.article_id = a.id AND c.status = 'approved'), 0)) AS lastmod
+         FROM articles a ORDER BY a.published_at DESC, a.id DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.get("slug"), r.get("lastmod"))).collect())
+}

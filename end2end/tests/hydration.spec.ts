@@ -1,0 +1,23 @@
+import { test, expect } from "@playwright/test";
+import { ARTICLE, open, unique, watchErrors } from "./helpers";
+
+test("with JavaScript, posting keeps the page and shows the comment once", async ({ page }, info) => {
+  test.skip(info.project.name !== "hydrated", "hydration only");
+  const errors = watchErrors(page);
+  await open(page, ARTICLE, info);
+  // a full page load would drop this marker
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+  const name = unique("Hopper", info);
+  const form = page.locator("#comment-form");
+  await form.getByLabel("Comment").fill("Posted without a reload.");
+  await form.getByLabel("Name").fill(name);
+  await form.getByRole("button", { name: "Post Comment" }).click();
+  await expect(page.locator("article.comment", { hasText: name })).toHaveCount(1);
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  await expect(page).toHaveURL(new RegExp(`${ARTICLE}$`));
+  // a second, different comment from the same form gets a fresh submission key
+  await form.getByLabel("Comment").fill("And a second one.");
+  await form.getByRole("button", { name: "Post Comment" }).click();
+  await expect(page.locator("article.comment", { hasText: name })).toHaveCount(2);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,6 @@
+//! The hydration entry point: the whole UI lives in `app`.
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,51 @@
+//! The Contact Us form, with and without JavaScript.
+mod common;
+use common::*;
+
+fn message<'a>(
+    name: &'a str,
+    email: &'a str,
+    subject: &'a str,
+    text: &'a str,
+    key: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![("name", name), ("email", email), ("subject", subject), ("message", text), ("key", key)]
+}
+
+async fn stored(app: &TestApp) -> Vec<(String, String)> {
+    sqlx::query_as("SELECT subject, message FROM contact_messages").fetch_all(&app.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_valid_message_is_stored_once() {
+    let app = spawn().await;
+    let k = key();
+    let form = message("Ada", "ada@example.com", "Tip", "Look into this.", &k);
+    assert_eq!(app.post_js("/api/contact", &form).await.status, 200);
+    assert_eq!(app.post_js("/api/contact", &form).await.status, 200);
+    let res = app.post_plain("/api/contact", &form).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(res.location.as_deref(), Some("/contact?sent=1"));
+    assert_eq!(stored(&app).await, vec![("Tip".to_string(), "Look into this.".to_string())]);
+    let page = app.get("/contact?sent=1").await;
+    assert!(page.body.contains("your message was sent"));
+}
+
+#[tokio::test]
+async fn an_invalid_message_is_refused_field_by_field() {
+    let app = spawn().await;
+    let k = key();
+    let res = app.post_js("/api/contact", &message("", "x@", "", "", &k)).await;
+    assert_eq!(res.status, 400);
+    let err: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    let fields: Vec<&str> =
+        err["Invalid"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, vec!["name", "email", "subject", "message"]);
+
+    let res = app.post_plain("/api/contact", &message("Ada", "ada@", "Tip", "Keep me", &k)).await;
+    assert_eq!(res.status, 400);
+    assert!(res.body.contains("valid email address"));
+    assert!(res.body.contains(">Keep me</textarea>"));
+    assert!(res.body.contains("value=\"Tip\""));
+    assert!(stored(&app).await.is_empty());
+}

@@ -1,0 +1,91 @@
+//! What a crawler or a browser without JavaScript receives.
+mod common;
+use common::*;
+
+fn json_ld(html: &str) -> serde_json::Value {
+    let start = html.find("type=\"application/ld+json\">").expect("no JSON-LD")
+        + "type=\"application/ld+json\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).expect("JSON-LD parses")
+}
+
+#[tokio::test]
+async fn a_crawler_gets_the_whole_article_with_comments_and_structured_data() {
+    let app = spawn().await;
+    let k = key();
+    let res = app
+        .post_js("/api/post_comment", &comment("Ada", "", "A comment crawlers should index </script>", &k))
+        .await;
+    assert_eq!(res.status, 200);
+
+    let page = app.get(ARTICLE).await;
+    assert_eq!(page.status, 200);
+    let html = &page.body;
+    let head = &html[..html.find("</head>").unwrap()];
+    assert!(head.contains(
+        "<title>China ratifies extradition treaty with Turkey, alarming the Uighur diaspora — Byline</title>"
+    ));
+    assert!(head.contains("<meta name=\"description\" content=\"Beijing wants the treaty"));
+    assert!(head.contains(&format!("<link href=\"{}{ARTICLE}\" rel=\"canonical\">", app.base)));
+    assert!(head.contains("<meta property=\"og:type\" content=\"article\">"));
+    assert!(head.contains("<meta property=\"article:section\" content=\"World\">"));
+    assert!(html.contains("The ratified extradition treaty, however, provides for several reasons"));
+    assert!(html.contains("A comment crawlers should index &lt;/script&gt;"));
+
+    let ld = json_ld(head);
+    assert_eq!(ld["@type"], "NewsArticle");
+    assert_eq!(ld["headline"], "China ratifies extradition treaty with Turkey, alarming the Uighur diaspora");
+    assert_eq!(ld["articleSection"], "World");
+    assert!(ld["datePublished"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(ld["commentCount"], 1);
+    assert_eq!(ld["comment"][0]["@type"], "Comment");
+    assert_eq!(ld["comment"][0]["text"], "A comment crawlers should index </script>");
+    assert_eq!(ld["comment"][0]["author"]["name"], "Ada");
+}
+
+#[tokio::test]
+async fn the_front_page_lists_articles_with_their_comment_counts() {
+    let app = spawn().await;
+    for _ in 0..2 {
+        let k = key();
+        app.post_js("/api/post_comment", &comment("Ada", "", "hi", &k)).await;
+    }
+    let page = app.get("/").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("href=\"{ARTICLE}\"")));
+    assert!(page.body.contains("Beijing wants the treaty"));
+    assert!(page.body.contains("2 Comments"));
+    assert!(page.body.contains("Oak Avenue"));
+    assert!(page.body.contains("Manhattan Beach, California 90266"));
+}
+
+#[tokio::test]
+async fn unknown_paths_and_articles_answer_404_pages() {
+    let app = spawn().await;
+    for path in ["/nope", "/articles/no-such-story", "/articles/x/y"] {
+        let page = app.get(path).await;
+        assert_eq!(page.status, 404, "{path}");
+        assert!(page.body.contains("We couldn't find that page"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_sitemap_lists_every_page_and_robots_names_it() {
+    let app = spawn().await;
+    let map = app.get("/sitemap.xml").await;
+    assert_eq!(map.status, 200);
+    assert!(map.headers["content-type"].to_str().unwrap().starts_with("application/xml"));
+    for loc in ["/", ARTICLE, "/contact"] {
+        assert!(map.body.contains(&format!("<loc>{}{loc}</loc>", app.base)), "{loc}");
+    }
+    assert!(map.body.contains("<lastmod>"));
+    let robots = app.get("/robots.txt").await;
+    assert!(robots.body.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
+}
+
+#[tokio::test]
+async fn the_seed_article_is_imported_once() {
+    let app = spawn().await;
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(n, 1);
+}
