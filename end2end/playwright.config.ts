@@ -48,6 +48,7 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
+      BYLINE_ADMIN_PASSWORD: "e2e-editor",
     },
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

@@ -25,7 +25,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
 };
-use pages::{ArticlePage, ContactPage, HomePage, NotFound};
+use pages::{AdminMessagesPage, ArticlePage, ContactPage, HomePage, NotFound};
 
 pub const SITE_NAME: &str = "Byline";
 
@@ -84,6 +84,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("contact") view=ContactPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("messages"))
+                        view=AdminMessagesPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
             <SiteFooter/>

@@ -15,6 +15,9 @@ pub struct AppState {
 pub struct SiteConfig {
     /// Absolute base URL for canonical links, sitemaps and JSON-LD, without a trailing slash.
     pub base_url: String,
+    /// `BYLINE_ADMIN_PASSWORD`: editors sign in to /admin with user `editor` and this
+    /// password. Unset: the admin is closed.
+    pub admin_password: Option<String>,
 }
 
 /// The state inside a server function. Missing state is a wiring bug: log it, answer cleanly.

@@ -1,10 +1,11 @@
 import { test, expect } from "@playwright/test";
 import { open, unique, jsOn } from "./helpers";
 
-test("a reader sends a message through Contact Us", async ({ page }, info) => {
+test("a reader sends a message through Contact Us and an editor reads it", async ({ page, browser }, info) => {
   await open(page, "/contact", info);
   await expect(page.locator("main .contact-info")).toContainText("Oak Avenue, Manhattan Beach, California 90266");
-  await page.getByLabel("Name").fill(unique("Reader", info));
+  const sender = unique("Reader", info);
+  await page.getByLabel("Name").fill(sender);
   await page.getByLabel("Email").fill("reader@example.com");
   await page.getByLabel("Subject").fill("A correction");
   await page.getByLabel("Message").fill("The dateline should read Beijing.");
@@ -15,6 +16,21 @@ test("a reader sends a message through Contact Us", async ({ page }, info) => {
   } else {
     await expect(page).toHaveURL(/\/contact\?sent=1$/);
   }
+
+  // the admin asks for the editor's password
+  const denied = await page.goto("/admin/messages");
+  expect(denied?.status()).toBe(401);
+  const editor = await browser.newContext({
+    httpCredentials: { username: "editor", password: "e2e-editor" },
+    javaScriptEnabled: jsOn(info),
+  });
+  const admin = await editor.newPage();
+  await admin.goto("/admin/messages");
+  const row = admin.locator("tr", { hasText: sender });
+  await expect(row).toContainText("A correction");
+  await expect(row).toContainText("The dateline should read Beijing.");
+  await expect(row.getByRole("link", { name: "reader@example.com" })).toHaveAttribute("href", "mailto:reader@example.com");
+  await editor.close();
 });
 
 test("a refused contact message shows each problem and keeps the input", async ({ page }, info) => {

@@ -14,6 +14,8 @@ pub struct Config {
     pub content_dir: PathBuf,
     /// `SITE_URL`: the public base URL for canonical links; default `http://{addr}`.
     pub base_url: String,
+    /// `BYLINE_ADMIN_PASSWORD`: opens /admin to user `editor`; unset keeps it closed.
+    pub admin_password: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +38,7 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT", "target/site"),
             content_dir: PathBuf::from(var("CONTENT_DIR", "content")),
             base_url,
+            admin_password: std::env::var("BYLINE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
         })
     }
 

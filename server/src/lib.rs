@@ -46,7 +46,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_addr(config.addr)
         .env(leptos::config::Env::PROD)
         .build();
-    Ok(AppState { leptos_options, pool, site: Arc::new(SiteConfig { base_url: config.base_url.clone() }) })
+    Ok(AppState {
+        leptos_options,
+        pool,
+        site: Arc::new(SiteConfig {
+            base_url: config.base_url.clone(),
+            admin_password: config.admin_password.clone(),
+        }),
+    })
 }
 
 /// The whole application as an axum router.

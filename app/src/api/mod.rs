@@ -1,5 +1,6 @@
 //! `#[server]` functions, one file per concept. Each answers `ApiError`: a clean message and
 //! the right status; the detail of an unexpected failure stays in the server log.
+pub mod admin;
 pub mod articles;
 pub mod comments;
 pub mod contact;

@@ -17,6 +17,8 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Unauthorized(String),
     #[error("You are doing that too often. Please wait {retry_after} seconds and try again.")]
     RateLimited { retry_after: u64 },
     #[error("The form could not be read. Please reload the page and try again.")]
@@ -45,6 +47,7 @@ impl ApiError {
         match self {
             ApiError::Invalid(_) | ApiError::BadRequest => 400,
             ApiError::NotFound(_) => 404,
+            ApiError::Unauthorized(_) => 401,
             ApiError::RateLimited { .. } => 429,
             ApiError::Network | ApiError::Internal => 500,
         }

@@ -1,8 +1,10 @@
+mod admin;
 mod article;
 mod contact;
 mod home;
 mod not_found;
 
+pub use admin::AdminMessagesPage;
 pub use article::ArticlePage;
 pub use contact::ContactPage;
 pub use home::HomePage;

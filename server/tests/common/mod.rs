@@ -13,6 +13,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn() -> TestApp {
+    spawn_with(None).await
+}
+
+/// The server with the admin opened by `admin_password`.
+pub async fn spawn_with(admin_password: Option<&str>) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("byline.db");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -23,6 +28,7 @@ pub async fn spawn() -> TestApp {
         site_root: dir.path().display().to_string(),
         content_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content"),
         base_url: format!("http://{addr}"),
+        admin_password: admin_password.map(String::from),
     };
     let state = server::prepare(&config).await.expect("prepare");
     let pool = state.pool.clone();

@@ -1,0 +1,97 @@
+//! The editors' side. Guarded by HTTP Basic authentication (user `editor`, password from
+//! `BYLINE_ADMIN_PASSWORD`); its server functions live under /admin/ so the browser sends the
+//! credentials it already has for the admin pages.
+use crate::domain::ApiError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxMessage {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub subject: String,
+    pub message: String,
+    pub created_at: i64,
+}
+
+#[server(prefix = "/admin/api", endpoint = "/messages", input = GetUrl)]
+pub async fn get_contact_messages() -> Result<Vec<InboxMessage>, ApiError> {
+    let state = crate::state::app_state()?;
+    require_editor(&state)?;
+    let rows = crate::store::contact::latest(&state.pool, 200)
+        .await
+        .map_err(|e| crate::state::internal("listing contact messages", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|m| InboxMessage {
+            id: m.id,
+            name: m.name,
+            email: m.email,
+            subject: m.subject,
+            message: m.message,
+            created_at: m.created_at,
+        })
+        .collect())
+}
+
+/// Checks the request's Basic credentials; on failure sets 401 + WWW-Authenticate.
+#[cfg(feature = "ssr")]
+fn require_editor(state: &crate::state::AppState) -> Result<(), ApiError> {
+    let refuse = |msg: &str| {
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(http::StatusCode::UNAUTHORIZED);
+            opts.insert_header(
+                http::header::WWW_AUTHENTICATE,
+                http::HeaderValue::from_static("Basic realm=\"Byline editors\", charset=\"UTF-8\""),
+            );
+        }
+        ApiError::Unauthorized(msg.into())
+    };
+    let Some(expected) = state.site.admin_password.as_deref() else {
+        return Err(refuse("The admin is closed: set BYLINE_ADMIN_PASSWORD to open it."));
+    };
+    let given = use_context::<http::request::Parts>()
+        .and_then(|p| p.headers.get(http::header::AUTHORIZATION).cloned())
+        .and_then(|v| v.to_str().ok().map(str::to_owned))
+        .and_then(|v| basic_password(&v, "editor"));
+    match given {
+        Some(pw) if same_secret(&pw, expected) => Ok(()),
+        _ => Err(refuse("Please sign in as an editor.")),
+    }
+}
+
+/// The password of a `Basic` Authorization header for `user`.
+#[cfg(feature = "ssr")]
+fn basic_password(header: &str, user: &str) -> Option<String> {
+    use base64::Engine;
+    let encoded = header.strip_prefix("Basic ")?.trim();
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (u, p) = text.split_once(':')?;
+    (u == user).then(|| p.to_string())
+}
+
+/// Compares digests, so the time taken does not depend on where the strings differ.
+#[cfg(feature = "ssr")]
+fn same_secret(a: &str, b: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    x.iter().zip(y.iter()).fold(0u8, |acc, (p, q)| acc | (p ^ q)) == 0
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_read_for_the_editor_only() {
+        // "editor:s3cret" and "reader:s3cret"
+        assert_eq!(basic_password("Basic ZWRpdG9yOnMzY3JldA==", "editor").as_deref(), Some("s3cret"));
+        assert_eq!(basic_password("Basic cmVhZGVyOnMzY3JldA==", "editor"), None);
+        assert_eq!(basic_password("Bearer x", "editor"), None);
+        assert!(same_secret("s3cret", "s3cret"));
+        assert!(!same_secret("s3cret", "s3cre"));
+    }
+}
