@@ -79,6 +79,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
                     <Route
+                        path=(StaticSegment("section"), ParamSegment("name"))
+                        view=HomePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("articles"), ParamSegment("slug"))
                         view=ArticlePage
                         ssr=SsrMode::Async

@@ -29,6 +29,11 @@ test("a reader finds the seed article on the front page and reads it", async ({ 
   await expect(footer).toContainText("Contact Information");
   await expect(footer).toContainText("Oak Avenue, Manhattan Beach, California 90266");
 
+  await nav.getByRole("link", { name: "World" }).click();
+  await expect(page).toHaveURL(/\/section\/world$/);
+  await expect(page.locator("h1")).toHaveText("World");
+  await expect(page.locator(".article-card", { hasText: HEADLINE })).toBeVisible();
+
   await nav.getByRole("link", { name: "Contact Us" }).click();
   await expect(page).toHaveURL(/\/contact$/);
   await expect(page.locator("h1")).toHaveText("Contact Us");

@@ -89,3 +89,14 @@ async fn the_seed_article_is_imported_once() {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&app.pool).await.unwrap();
     assert_eq!(n, 1);
 }
+
+#[tokio::test]
+async fn the_world_section_lists_its_articles_and_an_unknown_section_is_404() {
+    let app = spawn().await;
+    let world = app.get("/section/world").await;
+    assert_eq!(world.status, 200);
+    assert!(world.body.contains(&format!("href=\"{ARTICLE}\"")));
+    assert!(world.body.contains("<title>World — Byline</title>"));
+    let none = app.get("/section/sport").await;
+    assert_eq!(none.status, 404);
+}

@@ -19,13 +19,20 @@ pub struct ThreadPage {
     pub now: i64,
 }
 
+/// The newest articles, or a section's (`Some("world")`); an empty section is a 404.
 #[server(prefix = "/api", endpoint = "/front_page", input = GetUrl)]
-pub async fn get_front_page() -> Result<Vec<ArticleSummary>, ApiError> {
-    use crate::state::{app_state, internal};
+pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummary>, ApiError> {
+    use crate::state::{app_state, internal, set_status_for};
     let state = app_state()?;
-    crate::store::articles::front_page(&state.pool, 50)
+    let list = crate::store::articles::front_page(&state.pool, section.as_deref(), 50)
         .await
-        .map_err(|e| internal("loading the front page", e))
+        .map_err(|e| internal("loading the front page", e))?;
+    if section.is_some() && list.is_empty() {
+        let err = ApiError::NotFound("There is no such section.".into());
+        set_status_for(&err);
+        return Err(err);
+    }
+    Ok(list)
 }
 
 #[server(prefix = "/api", endpoint = "/article", input = GetUrl)]

@@ -13,7 +13,7 @@ pub fn SiteHeader() -> impl IntoView {
             </div>
             <nav class="site-nav" aria-label="Main">
                 <a href="/">"Home"</a>
-                <a href="/#world">"World"</a>
+                <a href="/section/world">"World"</a>
                 <a href="/contact">"Contact Us"</a>
             </nav>
         </header>

@@ -2,17 +2,24 @@ use crate::api::get_front_page;
 use crate::domain::time::{iso8601, long_date};
 use crate::domain::ArticleSummary;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
 
+/// The front page (`/`) and the section pages (`/section/{name}`).
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let articles = Resource::new(|| (), |_| get_front_page());
+    let params = use_params_map();
+    let section = move || params.read().get("name");
+    let articles = Resource::new(section, get_front_page);
+    let heading = move || match section() {
+        Some(s) => capitalised(&s),
+        None => "Latest news".to_string(),
+    };
     view! {
-        <Title text=""/>
+        <Title text=move || section().map(|s| capitalised(&s)).unwrap_or_default()/>
         <Meta name="description" content="Byline: world news with a comment section worth reading."/>
-        <Link rel="canonical" href="/"/>
         <section class="front-page">
-            <h1 class="visually-hidden">"Byline — latest news"</h1>
+            <h1 class="section-title" class:visually-hidden=move || section().is_none()>{heading}</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading the news…"</p> }>
                 {move || Suspend::new(async move {
                     match articles.await {
@@ -24,6 +31,7 @@ pub fn HomePage() -> impl IntoView {
                                 {list.into_iter().enumerate().map(|(i, a)| view! { <ArticleCard a lead=i == 0/> }).collect_view()}
                             </ol>
                         }.into_any(),
+                        Err(crate::domain::ApiError::NotFound(_)) => view! { <crate::pages::NotFound/> }.into_any(),
                         Err(e) => view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -40,10 +48,10 @@ fn ArticleCard(a: ArticleSummary, lead: bool) -> impl IntoView {
         1 => "1 Comment".to_string(),
         n => format!("{n} Comments"),
     };
-    let section_id = a.section.to_lowercase();
+    let section_path = format!("/section/{}", a.section.to_lowercase());
     view! {
-        <li class="article-card" class:lead=lead id=section_id>
-            <p class="kicker">{a.section.clone()}</p>
+        <li class="article-card" class:lead=lead>
+            <p class="kicker"><a href=section_path>{a.section.clone()}</a></p>
             <h2><a href=path.clone()>{a.title.clone()}</a></h2>
             <p class="standfirst">{a.standfirst.clone()}</p>
             <p class="card-meta">
@@ -53,4 +61,9 @@ fn ArticleCard(a: ArticleSummary, lead: bool) -> impl IntoView {
             </p>
         </li>
     }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

@@ -38,13 +38,21 @@ pub async fn insert_if_missing(pool: &Pool, a: &NewArticle) -> Result<bool, Stor
     Ok(res.rows_affected() == 1)
 }
 
-pub async fn front_page(pool: &Pool, limit: i64) -> Result<Vec<ArticleSummary>, StoreError> {
+/// Newest first; only one section's when `section` is given (case-insensitive).
+pub async fn front_page(
+    pool: &Pool,
+    section: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ArticleSummary>, StoreError> {
     let rows = sqlx::query(
         "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at,
                 (SELECT COUNT(*) FROM comments c
                  WHERE c.article_id = a.id AND c.status = 'approved') AS n
-         FROM articles a ORDER BY a.published_at DESC, a.id DESC LIMIT ?",
+         FROM articles a
+         WHERE ?1 IS NULL OR lower(a.section) = lower(?1)
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?2",
     )
+    .bind(section)
     .bind(limit)
     .fetch_all(pool)
     .await?;
