@@ -24,7 +24,7 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  reporter: [["list"]],
+  reporter: [["list"], ["json", { outputFile: "test-results/summary.json" }]],
   use: {
     baseURL,
     browserName: "chromium",
