@@ -49,6 +49,15 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "target/site",
       RUST_LOG: "warn",
       BYLINE_ADMIN_PASSWORD: "e2e-editor",
+      // test-only articles (unlisted), one thread per flow and per project
+      CONTENT_DIR: "content:end2end/fixtures",
+      // a browser fills forms in milliseconds and every test posts from 127.0.0.1
+      BYLINE_MIN_FORM_SECONDS: "0",
+      BYLINE_COMMENTS_PER_IP_PER_MINUTE: "100000",
+      BYLINE_COMMENTS_PER_EMAIL_PER_HOUR: "100000",
+      BYLINE_VOTES_PER_IP_PER_MINUTE: "100000",
+      // short, so the refusal after the window can be seen
+      BYLINE_EDIT_WINDOW_SECONDS: "12",
     },
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

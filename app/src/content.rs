@@ -26,6 +26,9 @@ struct FrontMatter {
     /// Optional publication date (`2026-11-27` or RFC 3339); the import time otherwise.
     #[serde(default)]
     date: Option<String>,
+    /// Served at its URL but left off the front page and the sitemap.
+    #[serde(default)]
+    unlisted: bool,
     /// Inline-feedback passages, used by the feedback feature.
     #[serde(default)]
     #[allow(dead_code)]
@@ -64,6 +67,7 @@ pub fn parse_article(file: &str, source: &str, now: i64) -> Result<NewArticle, C
         body_markdown: body.to_string(),
         body_html: crate::render::article_html(body),
         published_at,
+        listed: !fm.unlisted,
     })
 }
 

@@ -10,13 +10,21 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod content;
 #[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
 pub mod nojs;
+#[cfg(feature = "ssr")]
+pub mod reader;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
 pub mod store;
+#[cfg(feature = "ssr")]
+pub mod visitor;
 
 use components::layout::{SiteFooter, SiteHeader};
 use leptos::prelude::*;

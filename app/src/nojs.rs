@@ -3,11 +3,13 @@
 //! `<ActionForm>` posts to its server function's URL. With JavaScript the browser asks for
 //! JSON and the server function answers. Without it the browser asks for `text/html`, and this
 //! middleware answers instead: a `303` to the result on success, or — on a refusal — the page
-//! rendered again with the reader's input and the messages, under the refusal's status (400, 404,
-//! 429…). Nothing typed is lost and nothing travels in a URL.
-use crate::api::{PostComment, SendContactMessage};
-use crate::domain::{ApiError, CommentForm, ContactForm, FormEcho};
+//! rendered again with the reader's input and the messages, under the refusal's status (400,
+//! 403, 404, 409, 429…). Nothing typed is lost and nothing travels in a URL.
+use crate::api::comments::{safe_back, DeleteComment, EditComment, PostComment, VoteComment};
+use crate::api::SendContactMessage;
+use crate::domain::{ApiError, CommentActionForm, CommentForm, ContactForm, FormEcho};
 use crate::state::AppState;
+use crate::visitor::Visitor;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -29,13 +31,19 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
         return next.run(req).await;
     }
     let path = req.uri().path().to_string();
-    if path == PostComment::PATH {
-        comment(state, req).await
-    } else if path == SendContactMessage::PATH {
-        contact(state, req).await
-    } else {
-        next.run(req).await
+    let visitor = Visitor::of(req.headers(), req.extensions(), &state);
+    let mut res = match path.as_str() {
+        p if p == PostComment::PATH => comment(&state, &visitor, req).await,
+        p if p == VoteComment::PATH => vote(&state, &visitor, req).await,
+        p if p == EditComment::PATH => edit(&state, &visitor, req).await,
+        p if p == DeleteComment::PATH => delete(&state, &visitor, req).await,
+        p if p == SendContactMessage::PATH => contact(&state, req).await,
+        _ => return next.run(req).await,
+    };
+    if let Some(cookie) = visitor.set_cookie {
+        res.headers_mut().append(header::SET_COOKIE, cookie);
     }
+    res
 }
 
 fn wants_html(headers: &http::HeaderMap) -> bool {
@@ -60,38 +68,107 @@ async fn read_form<T: serde::de::DeserializeOwned>(req: Request) -> Result<T, Re
     })
 }
 
-async fn comment(state: AppState, req: Request) -> Response {
+async fn comment(state: &AppState, visitor: &Visitor, req: Request) -> Response {
     let form: CommentForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
     };
-    match crate::api::comments::submit(&state, &form).await {
+    if !valid_slug(&form.article) {
+        return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
+    }
+    let mut uri = crate::domain::article::article_path(&form.article);
+    if let Some(p) = form.parent {
+        uri.push_str(&format!("?replytocom={p}"));
+    }
+    if form.intent == "preview" {
+        let (preview, error) = match crate::api::comments::preview(&form.body) {
+            Ok(html) => (Some(html), None),
+            Err(e) => (None, Some(e)),
+        };
+        let status = error.as_ref().map(ApiError::status).unwrap_or(200);
+        return render_again(state, uri, FormEcho::Comment { form, error, preview }, status, None).await;
+    }
+    match crate::api::comments::submit(state, visitor, &form).await {
         Ok(posted) => Redirect::to(&posted.location).into_response(),
         Err(err) => {
-            if !valid_slug(&form.article) {
-                return simple_page(
-                    StatusCode::NOT_FOUND,
-                    "Article not found",
-                    "This article does not exist.",
-                );
-            }
-            let mut uri = crate::domain::article::article_path(&form.article);
-            if let Some(p) = form.parent {
-                uri.push_str(&format!("?replytocom={p}"));
-            }
-            render_again(state, uri, FormEcho::Comment(form, err.clone()), &err).await
+            let (status, retry) = (err.status(), err.retry_after());
+            render_again(
+                state,
+                uri,
+                FormEcho::Comment { form, error: Some(err), preview: None },
+                status,
+                retry,
+            )
+            .await
         }
     }
 }
 
-async fn contact(state: AppState, req: Request) -> Response {
+async fn vote(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+    let form: CommentActionForm = match read_form(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    match crate::api::comments::vote(state, visitor, form.comment, &form.direction, &form.back).await {
+        Ok(outcome) => Redirect::to(&outcome.location).into_response(),
+        Err(error) => notice(state, &form, error).await,
+    }
+}
+
+async fn edit(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+    let form: CommentActionForm = match read_form(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    match crate::api::comments::edit(state, visitor, form.comment, &form.body, &form.back).await {
+        Ok(done) => Redirect::to(&done.location).into_response(),
+        Err(error) => {
+            let back = safe_back(&form.back, "/");
+            let sep = if back.contains('?') { '&' } else { '?' };
+            let uri = format!("{back}{sep}edit={}", form.comment);
+            let (status, retry) = (error.status(), error.retry_after());
+            let echo = FormEcho::Edit { comment: form.comment, body: form.body, error };
+            render_again(state, uri, echo, status, retry).await
+        }
+    }
+}
+
+async fn delete(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+    let form: CommentActionForm = match read_form(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    match crate::api::comments::delete(state, visitor, form.comment, &form.back).await {
+        Ok(done) => Redirect::to(&done.location).into_response(),
+        Err(error) => notice(state, &form, error).await,
+    }
+}
+
+/// A refused vote or delete: the page again, with the message at the comment.
+async fn notice(state: &AppState, form: &CommentActionForm, error: ApiError) -> Response {
+    let back = safe_back(&form.back, "/");
+    if back == "/" {
+        return simple_page(
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST),
+            "That did not work",
+            &error.to_string(),
+        );
+    }
+    let (status, retry) = (error.status(), error.retry_after());
+    render_again(state, back, FormEcho::Notice { comment: form.comment, error }, status, retry).await
+}
+
+async fn contact(state: &AppState, req: Request) -> Response {
     let form: ContactForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
     };
-    match crate::api::contact::submit(&state, &form).await {
+    match crate::api::contact::submit(state, &form).await {
         Ok(()) => Redirect::to("/contact?sent=1").into_response(),
-        Err(err) => render_again(state, "/contact".into(), FormEcho::Contact(form, err.clone()), &err).await,
+        Err(err) => {
+            let (status, retry) = (err.status(), err.retry_after());
+            render_again(state, "/contact".into(), FormEcho::Contact(form, err), status, retry).await
+        }
     }
 }
 
@@ -101,9 +178,16 @@ fn valid_slug(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
-/// Renders the page at `uri` with the refused input and messages, under the refusal's status.
-async fn render_again(state: AppState, uri: String, echo: FormEcho, err: &ApiError) -> Response {
+/// Renders the page at `uri` with the echo, under `status`.
+async fn render_again(
+    state: &AppState,
+    uri: String,
+    echo: FormEcho,
+    status: u16,
+    retry_after: Option<u64>,
+) -> Response {
     let options = state.leptos_options.clone();
+    let state = state.clone();
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(state.clone());
@@ -116,8 +200,8 @@ async fn render_again(state: AppState, uri: String, echo: FormEcho, err: &ApiErr
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let mut res = render(req).await;
-    *res.status_mut() = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    if let ApiError::RateLimited { retry_after } = err {
+    *res.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+    if let Some(retry_after) = retry_after {
         if let Ok(v) = header::HeaderValue::from_str(&retry_after.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }

@@ -1,4 +1,6 @@
 //! The server's shared state, handed to every route and server function.
+use crate::limits::{Limits, RateLimiter};
+use crate::reader::Secret;
 use crate::store::Pool;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -9,6 +11,18 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: Pool,
     pub site: Arc<SiteConfig>,
+    pub secret: Secret,
+    pub limits: Arc<Limits>,
+    pub rate: Arc<RateLimiter>,
+    /// New approved comments, for the live-update streams of open article pages.
+    pub live: tokio::sync::broadcast::Sender<LiveEvent>,
+}
+
+/// A comment became visible on an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveEvent {
+    pub article_id: i64,
+    pub comment_id: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -18,6 +32,14 @@ pub struct SiteConfig {
     /// `BYLINE_ADMIN_PASSWORD`: editors sign in to /admin with user `editor` and this
     /// password. Unset: the admin is closed.
     pub admin_password: Option<String>,
+    /// Read the client address from `X-Forwarded-For` (behind a reverse proxy).
+    pub trust_proxy: bool,
+}
+
+impl SiteConfig {
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
 }
 
 /// The state inside a server function. Missing state is a wiring bug: log it, answer cleanly.
@@ -40,13 +62,18 @@ pub fn set_status_for(err: &crate::domain::ApiError) {
         if let Ok(code) = http::StatusCode::from_u16(err.status()) {
             opts.set_status(code);
         }
+        if let Some(retry_after) = err.retry_after() {
+            if let Ok(v) = http::HeaderValue::from_str(&retry_after.to_string()) {
+                opts.insert_header(http::header::RETRY_AFTER, v);
+            }
+        }
     }
 }
 
-/// A random token (128 bits, hex) for submission nonces.
+/// A random token (128 bits, hex).
 pub fn random_token() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::reader::hex(&bytes)
 }

@@ -10,12 +10,19 @@ pub struct Config {
     pub addr: SocketAddr,
     /// `LEPTOS_SITE_ROOT`: where `pkg/` (the hydration bundle and CSS) is; default `target/site`.
     pub site_root: String,
-    /// `CONTENT_DIR`: the articles to import; default `content`.
-    pub content_dir: PathBuf,
+    /// `CONTENT_DIR`: the folders of articles to import, `:`-separated; default `content`.
+    pub content_dirs: Vec<PathBuf>,
     /// `SITE_URL`: the public base URL for canonical links; default `http://{addr}`.
     pub base_url: String,
     /// `BYLINE_ADMIN_PASSWORD`: opens /admin to user `editor`; unset keeps it closed.
     pub admin_password: Option<String>,
+    /// `BYLINE_SECRET`: signs reader cookies and form keys; default: a random key kept in
+    /// the database (set it when several servers share one site).
+    pub secret: Option<String>,
+    /// `TRUST_PROXY=1`: take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+    /// Abuse limits and the edit window (`BYLINE_*` variables, see the README).
+    pub limits: app::limits::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,10 +43,28 @@ impl Config {
             database_url: var("DATABASE_URL", "sqlite:data/byline.db"),
             addr,
             site_root: var("LEPTOS_SITE_ROOT", "target/site"),
-            content_dir: PathBuf::from(var("CONTENT_DIR", "content")),
+            content_dirs: std::env::split_paths(&var("CONTENT_DIR", "content")).collect(),
             base_url,
             admin_password: std::env::var("BYLINE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
+            secret: std::env::var("BYLINE_SECRET").ok().filter(|s| !s.is_empty()),
+            trust_proxy: matches!(std::env::var("TRUST_PROXY").as_deref(), Ok("1" | "true")),
+            limits: limits_from_env()?,
         })
+    }
+
+    /// Defaults for tests: the seed content, no admin, a fixed key, the default limits.
+    pub fn for_tests(database_url: String, addr: SocketAddr, content_dir: PathBuf) -> Config {
+        Config {
+            database_url,
+            addr,
+            site_root: "target/site".into(),
+            content_dirs: vec![content_dir],
+            base_url: format!("http://{addr}"),
+            admin_password: None,
+            secret: Some("test-secret".into()),
+            trust_proxy: false,
+            limits: app::limits::Limits::default(),
+        }
     }
 
     /// The folder of a file-backed SQLite URL, so it can be created on first start.
@@ -51,4 +76,22 @@ impl Config {
         }
         PathBuf::from(path).parent().map(PathBuf::from).filter(|p| !p.as_os_str().is_empty())
     }
+}
+
+fn limits_from_env() -> Result<app::limits::Limits, ConfigError> {
+    fn num<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
+        match std::env::var(name) {
+            Ok(v) => v.parse().map_err(|_| ConfigError { name, problem: format!("not a number: {v}") }),
+            Err(_) => Ok(default),
+        }
+    }
+    let d = app::limits::Limits::default();
+    Ok(app::limits::Limits {
+        comments_per_ip: num("BYLINE_COMMENTS_PER_IP_PER_MINUTE", d.comments_per_ip)?,
+        comments_per_email: num("BYLINE_COMMENTS_PER_EMAIL_PER_HOUR", d.comments_per_email)?,
+        votes_per_ip: num("BYLINE_VOTES_PER_IP_PER_MINUTE", d.votes_per_ip)?,
+        min_form_seconds: num("BYLINE_MIN_FORM_SECONDS", d.min_form_seconds)?,
+        edit_window_seconds: num("BYLINE_EDIT_WINDOW_SECONDS", d.edit_window_seconds)?,
+        duplicate_window_seconds: num("BYLINE_DUPLICATE_WINDOW_SECONDS", d.duplicate_window_seconds)?,
+    })
 }

@@ -33,7 +33,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     }
     let pool = app::store::connect(&config.database_url).await?;
     app::store::migrate(&pool).await?;
-    let articles = app::content::read_dir(&config.content_dir, app::store::now())?;
+    let mut articles = Vec::new();
+    for dir in &config.content_dirs {
+        articles.extend(app::content::read_dir(dir, app::store::now())?);
+    }
     for a in &articles {
         if app::store::articles::insert_if_missing(&pool, a).await? {
             tracing::info!(slug = %a.slug, "imported article");
@@ -46,13 +49,23 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .site_addr(config.addr)
         .env(leptos::config::Env::PROD)
         .build();
+    let secret = match &config.secret {
+        Some(s) => s.clone(),
+        None => app::store::signing_key(&pool).await?,
+    };
+    let (live, _) = tokio::sync::broadcast::channel(1024);
     Ok(AppState {
         leptos_options,
         pool,
         site: Arc::new(SiteConfig {
             base_url: config.base_url.clone(),
             admin_password: config.admin_password.clone(),
+            trust_proxy: config.trust_proxy,
         }),
+        secret: app::reader::Secret::new(secret.into_bytes()),
+        limits: Arc::new(config.limits.clone()),
+        rate: Arc::new(app::limits::RateLimiter::default()),
+        live,
     })
 }
 
@@ -70,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/articles/{slug}/events", get(app::live::article_events))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -16,7 +16,7 @@ async fn a_posted_comment_is_stored_and_rendered_in_the_article() {
     let page = app.get(ARTICLE).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains(&format!("id=\"comment-{id}\"")), "comment not in the HTML");
-    assert!(page.body.contains("<p>First!</p><p>Second.</p>"));
+    assert!(page.body.contains("<p>First!</p>\n<p>Second.</p>"), "paragraphs");
     assert!(page.body.contains("1 Comment<"));
     assert!(!page.body.contains("ada@example.com"), "the email must never be shown");
 }

@@ -52,7 +52,7 @@ async fn an_invalid_message_is_refused_field_by_field() {
 
 #[tokio::test]
 async fn editors_read_messages_in_the_admin_and_nobody_else_does() {
-    let app = spawn_with(Some("s3cret")).await;
+    let app = spawn_with(|c| c.admin_password = Some("s3cret".into())).await;
     let k = key();
     let form = message("Ada", "ada@example.com", "Tip <b>", "Look into the treaty.", &k);
     assert_eq!(app.post_js("/api/contact", &form).await.status, 200);

@@ -1,3 +1,4 @@
+use crate::domain::thread::{Cursor, ThreadQuery};
 use crate::domain::{ApiError, Article, ArticleSummary, ThreadNode};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -13,13 +14,31 @@ pub struct ArticlePage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadPage {
     pub nodes: Vec<ThreadNode>,
-    /// Approved comments, replies included.
+    /// Approved comments on the article, replies included.
     pub total: i64,
     /// Server time of this answer, so relative times render the same on both sides.
     pub now: i64,
+    /// The view this page shows.
+    pub query: ThreadQuery,
+    /// Where "Load more comments" continues.
+    pub next: Option<Cursor>,
+    /// The position of the last top-level comment on this page.
+    pub last: Option<Cursor>,
+    /// The comment a filter or a permalink points at.
+    pub highlight: Option<i64>,
 }
 
-/// The newest articles, or a section's (`Some("world")`); an empty section is a 404.
+impl ThreadPage {
+    /// Every comment id on this page, replies included.
+    pub fn ids(&self) -> Vec<i64> {
+        let mut ids = Vec::new();
+        for n in &self.nodes {
+            n.each(&mut |c| ids.push(c.id));
+        }
+        ids
+    }
+}
+
 #[server(prefix = "/api", endpoint = "/front_page", input = GetUrl)]
 pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummary>, ApiError> {
     use crate::state::{app_state, internal, set_status_for};
@@ -52,19 +71,42 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
     }
 }
 
+/// A page of the thread. `query` is the page URL's query string (`sort=oldest&after=…`);
+/// `until`, when given, extends the first page through that position (what "Load more" has
+/// shown so far, so a refresh keeps it).
 #[server(prefix = "/api", endpoint = "/thread", input = GetUrl)]
-pub async fn get_thread(slug: String) -> Result<ThreadPage, ApiError> {
+pub async fn get_thread(slug: String, query: String, until: Option<String>) -> Result<ThreadPage, ApiError> {
     use crate::state::{app_state, internal};
     let state = app_state()?;
+    let q = ThreadQuery::from_query_string(&query);
+    let until = until.as_deref().and_then(Cursor::parse);
     let Some(article) = crate::store::articles::by_slug(&state.pool, &slug)
         .await
         .map_err(|e| internal("loading an article for its thread", e))?
     else {
         return Err(ApiError::NotFound("We could not find that article.".into()));
     };
-    let comments = crate::store::comments::approved_for_article(&state.pool, article.id)
+    let reader = crate::visitor::known_reader(&state);
+    let now = crate::store::now();
+    let viewer = crate::store::comments::Viewer {
+        reader_id: reader.as_deref(),
+        now,
+        edit_window: state.limits.edit_window_seconds,
+    };
+    let page = crate::store::comments::page(&state.pool, article.id, &q, until, &viewer)
         .await
         .map_err(|e| internal("loading a thread", e))?;
-    let total = comments.len() as i64;
-    Ok(ThreadPage { nodes: crate::domain::build_thread(comments), total, now: crate::store::now() })
+    let last = page.roots.last().map(|c| Cursor {
+        key: if q.sort == crate::domain::thread::Sort::Votes { c.score } else { c.created_at },
+        id: c.id,
+    });
+    Ok(ThreadPage {
+        last,
+        nodes: crate::domain::build_thread(page.roots, page.replies),
+        total: article.comment_count,
+        now,
+        query: q,
+        next: page.next,
+        highlight: page.highlight,
+    })
 }

@@ -11,6 +11,7 @@ pub struct PostedComment {
 
 /// Posts a comment or a reply. Driven by `<ActionForm>`; a plain (JavaScript-off) post of the
 /// same form is answered by `crate::nojs` with a redirect or the page re-rendered with errors.
+/// `website` is a honeypot: people never see it, form-filling bots do.
 #[server(prefix = "/api", endpoint = "/post_comment")]
 pub async fn post_comment(
     article: String,
@@ -19,35 +20,154 @@ pub async fn post_comment(
     email: String,
     body: String,
     key: String,
+    #[server(default)] website: String,
 ) -> Result<PostedComment, ApiError> {
-    let form = crate::domain::CommentForm { article, parent, name, email, body, key };
+    let form = crate::domain::CommentForm {
+        article,
+        parent,
+        name,
+        email,
+        body,
+        key,
+        website,
+        intent: String::new(),
+    };
     let state = crate::state::app_state()?;
-    let result = submit(&state, &form).await;
+    let visitor = crate::visitor::Visitor::current(&state);
+    let result = submit(&state, &visitor, &form).await;
+    visitor.remember();
     if let Err(e) = &result {
         crate::state::set_status_for(e);
     }
     result
 }
 
+/// Votes a comment up or down; the same vote again takes it back.
+#[server(prefix = "/api", endpoint = "/vote")]
+pub async fn vote_comment(comment: i64, direction: String, back: String) -> Result<VoteOutcome, ApiError> {
+    let state = crate::state::app_state()?;
+    let visitor = crate::visitor::Visitor::current(&state);
+    let result = vote(&state, &visitor, comment, &direction, &back).await;
+    visitor.remember();
+    if let Err(e) = &result {
+        crate::state::set_status_for(e);
+    }
+    result
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteOutcome {
+    pub score: i64,
+    pub my_vote: i8,
+    /// Where a plain form post returns to.
+    pub location: String,
+}
+
+/// The author changes their comment's text within the edit window.
+#[server(prefix = "/api", endpoint = "/edit_comment")]
+pub async fn edit_comment(comment: i64, body: String, back: String) -> Result<PostedComment, ApiError> {
+    let state = crate::state::app_state()?;
+    let visitor = crate::visitor::Visitor::current(&state);
+    let result = edit(&state, &visitor, comment, &body, &back).await;
+    if let Err(e) = &result {
+        crate::state::set_status_for(e);
+    }
+    result
+}
+
+/// The author deletes their comment within the edit window.
+#[server(prefix = "/api", endpoint = "/delete_comment")]
+pub async fn delete_comment(comment: i64, back: String) -> Result<PostedComment, ApiError> {
+    let state = crate::state::app_state()?;
+    let visitor = crate::visitor::Visitor::current(&state);
+    let result = delete(&state, &visitor, comment, &back).await;
+    if let Err(e) = &result {
+        crate::state::set_status_for(e);
+    }
+    result
+}
+
+/// The comment as it will look once posted (Markdown rendered and sanitised).
+#[server(prefix = "/api", endpoint = "/preview")]
+pub async fn preview_comment(body: String) -> Result<String, ApiError> {
+    let result = preview(&body);
+    if let Err(e) = &result {
+        crate::state::set_status_for(e);
+    }
+    result
+}
+
+#[cfg(feature = "ssr")]
+pub fn preview(body: &str) -> Result<String, ApiError> {
+    let text = crate::domain::text::required_text(body, "comment", crate::domain::comment::BODY_MAX)
+        .map_err(|m| ApiError::field("body", m))?;
+    Ok(crate::render::comment_html(&text))
+}
+
 /// Validates and stores a comment; shared by the server function and the plain form post.
 #[cfg(feature = "ssr")]
 pub async fn submit(
     state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
     form: &crate::domain::CommentForm,
 ) -> Result<PostedComment, ApiError> {
     use crate::domain::CommentInput;
+    use crate::limits::Bucket;
     use crate::state::internal;
     use crate::store::comments::{insert, InsertError, Inserted, NewComment};
+    use std::time::Duration;
 
-    let input = CommentInput::parse(&form.name, &form.email, &form.body)?;
-    if form.key.len() < 16 || form.key.len() > 80 {
-        return Err(ApiError::BadRequest);
+    if !form.website.trim().is_empty() {
+        tracing::info!(ip = %visitor.ip, "honeypot filled: comment refused");
+        return Err(ApiError::field("body", "This comment looks automated, so it was not posted."));
     }
+    let input = CommentInput::parse(&form.name, &form.email, &form.body)?;
+    let now = crate::store::now();
+    let age = crate::api::forms::form_age(&state.secret, &form.key, now)?;
     let article = crate::store::articles::by_slug(&state.pool, &form.article)
         .await
         .map_err(|e| internal("loading the article for a comment", e))?
         .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))?;
+    let location = |id: i64| format!("{}#comment-{id}", article.path());
+
+    // a repeated submission (double click, reloaded POST) answers with the comment it made
+    if let Some(id) = crate::store::comments::by_key(&state.pool, &visitor.reader_id, &form.key)
+        .await
+        .map_err(|e| internal("looking up a submission key", e))?
+    {
+        return Ok(PostedComment { id, location: location(id) });
+    }
+    let min = state.limits.min_form_seconds;
+    if age < min {
+        return Err(ApiError::TooSoon { retry_after: (min - age).max(1) as u64 });
+    }
+    let limits = &state.limits;
+    state
+        .rate
+        .hit(Bucket::CommentIp, &visitor.ip.to_string(), limits.comments_per_ip, Duration::from_secs(60))
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    if let Some(email) = &input.email {
+        state
+            .rate
+            .hit(Bucket::CommentEmail, email, limits.comments_per_email, Duration::from_secs(3600))
+            .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    }
+    let duplicate = crate::store::comments::is_duplicate(
+        &state.pool,
+        article.id,
+        &visitor.reader_id,
+        input.email.as_deref(),
+        &input.body,
+        now - limits.duplicate_window_seconds,
+    )
+    .await
+    .map_err(|e| internal("checking for a duplicate comment", e))?;
+    if duplicate {
+        return Err(ApiError::Duplicate);
+    }
+
     let body_html = crate::render::comment_html(&input.body);
+    let ip_hash = visitor.ip_hash(state);
     let new = NewComment {
         article_id: article.id,
         parent_id: form.parent,
@@ -56,11 +176,14 @@ pub async fn submit(
         body: &input.body,
         body_html: &body_html,
         submission_key: &form.key,
-        created_at: crate::store::now(),
+        reader_id: &visitor.reader_id,
+        ip_hash: &ip_hash,
+        created_at: now,
     };
     let id = match insert(&state.pool, &new).await {
         Ok(Inserted::New(id)) => {
             tracing::info!(comment = id, article = %article.slug, "comment posted");
+            let _ = state.live.send(crate::state::LiveEvent { article_id: article.id, comment_id: id });
             id
         }
         Ok(Inserted::Repeat(id)) => id,
@@ -69,5 +192,147 @@ pub async fn submit(
         }
         Err(InsertError::Store(e)) => return Err(internal("storing a comment", e)),
     };
-    Ok(PostedComment { id, location: format!("{}#comment-{id}", article.path()) })
+    Ok(PostedComment { id, location: location(id) })
+}
+
+/// A local article URL to return to after a plain form post; anything else is replaced.
+#[cfg(feature = "ssr")]
+pub fn safe_back(back: &str, fallback: &str) -> String {
+    let ok = back.starts_with("/articles/")
+        && !back.contains("//")
+        && !back.contains('\\')
+        && back.len() < 500
+        && back.chars().all(|c| c.is_ascii_graphic());
+    let path = if ok { back } else { fallback };
+    // drop a stale anchor; the caller adds the comment's own
+    path.split('#').next().unwrap_or(fallback).to_string()
+}
+
+#[cfg(feature = "ssr")]
+async fn article_path_of(state: &crate::state::AppState, article_id: i64) -> Result<String, ApiError> {
+    crate::store::articles::slug_of(&state.pool, article_id)
+        .await
+        .map_err(|e| crate::state::internal("loading an article's slug", e))?
+        .map(|slug| crate::domain::article::article_path(&slug))
+        .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))
+}
+
+#[cfg(feature = "ssr")]
+pub async fn vote(
+    state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
+    comment: i64,
+    direction: &str,
+    back: &str,
+) -> Result<VoteOutcome, ApiError> {
+    use crate::limits::Bucket;
+    use crate::state::internal;
+    use std::time::Duration;
+    let value: i8 = match direction {
+        "up" => 1,
+        "down" => -1,
+        _ => return Err(ApiError::BadRequest),
+    };
+    let owned = crate::store::comments::owner(&state.pool, comment)
+        .await
+        .map_err(|e| internal("loading a comment to vote on", e))?
+        .filter(|o| o.status == "approved")
+        .ok_or_else(|| ApiError::NotFound("This comment is no longer available.".into()))?;
+    if owned.reader_id.as_deref() == Some(visitor.reader_id.as_str()) {
+        return Err(ApiError::Forbidden("You cannot vote on your own comment.".into()));
+    }
+    state
+        .rate
+        .hit(Bucket::VoteIp, &visitor.ip.to_string(), state.limits.votes_per_ip, Duration::from_secs(60))
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let result = crate::store::comments::toggle_vote(
+        &state.pool,
+        comment,
+        &visitor.reader_id,
+        value,
+        crate::store::now(),
+    )
+    .await
+    .map_err(|e| internal("storing a vote", e))?;
+    let path = article_path_of(state, owned.article_id).await?;
+    Ok(VoteOutcome {
+        score: result.score,
+        my_vote: result.my_vote,
+        location: format!("{}#comment-{comment}", safe_back(back, &path)),
+    })
+}
+
+/// The comment, if this visitor wrote it and may still change it.
+#[cfg(feature = "ssr")]
+async fn own_editable(
+    state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
+    comment: i64,
+) -> Result<crate::store::comments::Owned, ApiError> {
+    let owned = crate::store::comments::owner(&state.pool, comment)
+        .await
+        .map_err(|e| crate::state::internal("loading a comment to change", e))?
+        .filter(|o| o.status == "approved")
+        .ok_or_else(|| ApiError::NotFound("This comment is no longer available.".into()))?;
+    if owned.reader_id.as_deref() != Some(visitor.reader_id.as_str()) {
+        return Err(ApiError::Forbidden("Only the author can change this comment.".into()));
+    }
+    let window = state.limits.edit_window_seconds;
+    if crate::store::now() - owned.created_at >= window {
+        return Err(ApiError::Forbidden(format!(
+            "Comments can only be changed for {} after posting; this one can no longer be changed.",
+            crate::domain::time::duration(window)
+        )));
+    }
+    Ok(owned)
+}
+
+#[cfg(feature = "ssr")]
+pub async fn edit(
+    state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
+    comment: i64,
+    body: &str,
+    back: &str,
+) -> Result<PostedComment, ApiError> {
+    let owned = own_editable(state, visitor, comment).await?;
+    let text = crate::domain::text::required_text(body, "comment", crate::domain::comment::BODY_MAX)
+        .map_err(|m| ApiError::field("body", m))?;
+    let html = crate::render::comment_html(&text);
+    crate::store::comments::update_body(&state.pool, comment, &text, &html, crate::store::now())
+        .await
+        .map_err(|e| crate::state::internal("editing a comment", e))?;
+    let path = article_path_of(state, owned.article_id).await?;
+    Ok(PostedComment { id: comment, location: format!("{}#comment-{comment}", safe_back(back, &path)) })
+}
+
+#[cfg(feature = "ssr")]
+pub async fn delete(
+    state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
+    comment: i64,
+    back: &str,
+) -> Result<PostedComment, ApiError> {
+    let owned = own_editable(state, visitor, comment).await?;
+    crate::store::comments::mark_deleted(&state.pool, comment)
+        .await
+        .map_err(|e| crate::state::internal("deleting a comment", e))?;
+    let path = article_path_of(state, owned.article_id).await?;
+    // land on the parent (or the thread) since the comment itself may be gone
+    let anchor = owned.parent_id.map(|p| format!("#comment-{p}")).unwrap_or_else(|| "#comments".into());
+    Ok(PostedComment { id: comment, location: format!("{}{anchor}", safe_back(back, &path)) })
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::safe_back;
+
+    #[test]
+    fn only_local_article_urls_are_returned_to() {
+        assert_eq!(safe_back("/articles/a?sort=oldest#x", "/articles/b"), "/articles/a?sort=oldest");
+        for evil in ["https://evil.example/", "//evil.example", "/articles//evil", "/admin", "/articles/a\\b"]
+        {
+            assert_eq!(safe_back(evil, "/articles/b"), "/articles/b", "{evil}");
+        }
+    }
 }

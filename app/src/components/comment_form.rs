@@ -1,41 +1,33 @@
-use crate::api::{PostComment, PostedComment};
+use crate::api::comments::{preview_comment, PostedComment};
 use crate::components::field::{FormAlert, TextArea, TextField};
-use crate::domain::FormState;
+use crate::components::thread::ThreadCtx;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-/// What every comment form on an article page shares.
-#[derive(Clone)]
-pub struct CommentFormContext {
-    pub slug: String,
-    pub action: ServerAction<PostComment>,
-    pub state: FormState,
-}
-
 /// The comment form: a top-level comment when `parent` is `None`, else a reply.
-/// Works as a plain POST without JavaScript; with it, posts in place.
+/// Works as a plain POST without JavaScript; with it, posts and previews in place.
 #[component]
 pub fn CommentForm(
-    ctx: CommentFormContext,
     parent: Option<i64>,
     /// Shown above a reply form: "Replying to …".
     #[prop(optional)]
     replying_to: Option<String>,
 ) -> impl IntoView {
-    let CommentFormContext { slug, action, state } = ctx;
-    let echo = state.comment_echo().filter(|(f, _)| f.parent == parent);
-    let (initial, initial_error) = match echo {
-        Some((f, e)) => (f, Some(e)),
-        None => (Default::default(), None),
+    let ctx = expect_context::<ThreadCtx>();
+    let action = ctx.post;
+    let (initial, initial_error, initial_preview) = match ctx.forms.comment_echo(parent) {
+        Some((f, e, p)) => (f, e, p),
+        None => (Default::default(), None, None),
     };
     let name = RwSignal::new(initial.name);
     let email = RwSignal::new(initial.email);
     let body = RwSignal::new(initial.body);
     let errors = RwSignal::new(initial_error);
+    let preview = RwSignal::new(initial_preview);
     let posted = RwSignal::new(None::<PostedComment>);
     // the shared action also serves the other forms on the page: only react to our own submit
     let submitted_here = RwSignal::new(false);
-    let nonce = state.nonce.clone();
+    let nonce = ctx.forms.nonce.clone();
     let key = move || format!("{nonce}-{}", action.version().get());
 
     let navigate = leptos_router::hooks::use_navigate();
@@ -49,6 +41,7 @@ pub fn CommentForm(
             Ok(done) => {
                 body.set(String::new());
                 errors.set(None);
+                preview.set(None);
                 if parent.is_some() {
                     // close the reply form and land on the new reply, without a reload
                     navigate(&done.location, Default::default());
@@ -59,13 +52,33 @@ pub fn CommentForm(
         }
     });
 
+    // With JavaScript the Preview button asks the server function and stays on the page;
+    // without it, it submits the form with intent=preview and the page comes back rendered.
+    let on_preview = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        let text = body.get_untracked();
+        leptos::task::spawn_local(async move {
+            match preview_comment(text).await {
+                Ok(html) => {
+                    errors.set(None);
+                    preview.set(Some(html));
+                }
+                Err(e) => {
+                    preview.set(None);
+                    errors.set(Some(e));
+                }
+            }
+        });
+    };
+
     let prefix = match parent {
         Some(p) => format!("reply-{p}"),
         None => "comment".to_string(),
     };
     let pending = action.pending();
-    let cancel_href =
-        crate::domain::article::article_path(&slug) + "#comment-" + &parent.unwrap_or_default().to_string();
+    let slug = ctx.slug.clone();
+    let cancel_href = format!("{}#comment-{}", ctx.path, parent.unwrap_or_default());
+    let hp_id = format!("{prefix}-website");
     view! {
         <ActionForm
             action=action
@@ -83,7 +96,7 @@ pub fn CommentForm(
                 </p>
             })}
             <FormAlert errors/>
-            <input type="hidden" name="article" value=slug.clone()/>
+            <input type="hidden" name="article" value=slug/>
             {parent.map(|p| view! { <input type="hidden" name="parent" value=p/> })}
             <input type="hidden" name="key" prop:value=key.clone() value=key/>
             <TextArea
@@ -96,6 +109,15 @@ pub fn CommentForm(
                 rows=if parent.is_some() { 4 } else { 6 }
                 placeholder="Join the discussion"
             />
+            <p class="hint markdown-hint">
+                "You can use Markdown: *italic*, **bold**, [links](https://…), `code`, > quotes and lists."
+            </p>
+            {move || preview.get().map(|html| view! {
+                <section class="comment-preview" aria-label="Preview">
+                    <p class="preview-label">"Preview"</p>
+                    <div class="comment-body" inner_html=html></div>
+                </section>
+            })}
             <div class="field-row">
                 <TextField
                     id=format!("{prefix}-name")
@@ -119,9 +141,17 @@ pub fn CommentForm(
                     hint="Optional. Never shown publicly."
                 />
             </div>
+            // people never see this field; bots that fill every field give themselves away
+            <div class="hp" aria-hidden="true">
+                <label for=hp_id.clone()>"Leave this field empty"</label>
+                <input id=hp_id type="text" name="website" tabindex="-1" autocomplete="off"/>
+            </div>
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=move || pending.get()>
                     {move || if pending.get() { "Posting…" } else if parent.is_some() { "Post Reply" } else { "Post Comment" }}
+                </button>
+                <button type="submit" name="intent" value="preview" class="button" on:click=on_preview>
+                    "Preview"
                 </button>
                 <p class="form-status" role="status">
                     {move || posted.get().map(|p| view! {

@@ -1,4 +1,5 @@
 pub mod comment_form;
 pub mod field;
 pub mod layout;
+pub mod live;
 pub mod thread;

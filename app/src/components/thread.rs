@@ -1,8 +1,49 @@
-use crate::components::comment_form::{CommentForm, CommentFormContext};
-use crate::domain::article::article_path;
+//! The comment thread: toolbar, comments with votes, replies, edit and delete, and paging.
+//! Every control is a link or a plain form first, and an in-place update once hydrated.
+use crate::api::comments::{DeleteComment, EditComment, PostComment, VoteComment};
+use crate::components::comment_form::CommentForm;
+use crate::components::field::{FormAlert, TextArea};
+use crate::domain::thread::{Filter, Sort, ThreadQuery};
 use crate::domain::time::{exact, iso8601, relative};
-use crate::domain::ThreadNode;
+use crate::domain::{FormState, ThreadNode};
+use leptos::form::ActionForm;
 use leptos::prelude::*;
+
+/// What every part of the thread shares (provided as context by the article page).
+#[derive(Clone)]
+pub struct ThreadCtx {
+    pub slug: String,
+    /// `/articles/{slug}`
+    pub path: String,
+    /// The view in the URL.
+    pub query: Memo<ThreadQuery>,
+    pub reply_to: Memo<Option<i64>>,
+    pub editing: Memo<Option<i64>>,
+    pub post: ServerAction<PostComment>,
+    pub vote: ServerAction<VoteComment>,
+    pub edit: ServerAction<EditComment>,
+    pub delete: ServerAction<DeleteComment>,
+    pub forms: FormState,
+    /// The comment a vote or delete form was last sent for (to place its refusal).
+    pub acting_on: RwSignal<Option<i64>>,
+    /// A refused vote, edit or delete (with JavaScript), shown at its comment.
+    pub refused: RwSignal<Option<Refusal>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Refusal {
+    pub comment: i64,
+    /// The text of a refused edit, so it is not lost.
+    pub text: Option<String>,
+    pub error: crate::domain::ApiError,
+}
+
+impl ThreadCtx {
+    /// The current page (path and query) for forms to return to.
+    pub fn back(&self) -> String {
+        self.query.get_untracked().href(&self.path)
+    }
+}
 
 /// A stable colour for a reader's initial: generated here, no third-party avatar service.
 pub fn avatar_hue(name: &str) -> u32 {
@@ -19,40 +60,120 @@ fn initial(name: &str) -> String {
     name.trim().chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_else(|| "?".into())
 }
 
+/// Sort links and filters; with a filter or a permalink on, the bar that leads back.
+#[component]
+pub fn ThreadToolbar() -> impl IntoView {
+    let ctx = expect_context::<ThreadCtx>();
+    let q = ctx.query.get_untracked();
+    let path = ctx.path.clone();
+    let sorts = Sort::ALL
+        .into_iter()
+        .map(|s| {
+            let href = format!("{}#comments", ThreadQuery { sort: s, ..Default::default() }.href(&path));
+            let current = q.filter.is_none() && q.focus.is_none() && q.sort == s;
+            view! {
+                <a href=href class="toolbar-link" class:active=current aria-current=current.then_some("true") rel="nofollow">
+                    {s.label()}
+                </a>
+            }
+        })
+        .collect_view();
+    let filters = Filter::ALL
+        .into_iter()
+        .map(|f| {
+            let href = format!("{}#comments", ThreadQuery { filter: Some(f), sort: q.sort, ..Default::default() }.href(&path));
+            let current = q.filter == Some(f);
+            view! {
+                <a href=href class="toolbar-link filter" class:active=current aria-current=current.then_some("true") rel="nofollow">
+                    {f.label()}
+                </a>
+            }
+        })
+        .collect_view();
+    let info = match (q.filter, q.focus) {
+        (Some(f), _) => Some(f.label().to_string()),
+        (None, Some(_)) => Some("A linked comment".to_string()),
+        _ => None,
+    };
+    let all = format!("{}#comments", q.all_comments().href(&path));
+    view! {
+        <nav class="thread-toolbar" aria-label="Sort and filter comments">
+            <span class="toolbar-group" role="group" aria-label="Sort">
+                <span class="toolbar-label">"Sort by"</span>
+                {sorts}
+            </span>
+            <span class="toolbar-group" role="group" aria-label="Filters">{filters}</span>
+        </nav>
+        {info.map(|label| view! {
+            <p class="filter-info" role="status">
+                <strong>{label}</strong>
+                " | "
+                <a href=all.clone() class="view-all">"View all comments"</a>
+            </p>
+        })}
+    }
+}
+
 /// One comment with its replies (recursive).
 #[component]
-pub fn CommentItem(
-    node: ThreadNode,
-    now: i64,
-    form: CommentFormContext,
-    reply_to: Signal<Option<i64>>,
-) -> impl IntoView {
+pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl IntoView {
+    let ctx = expect_context::<ThreadCtx>();
     let ThreadNode { comment: c, replies } = node;
     let id = c.id;
     let anchor = c.anchor();
+    let children = replies.into_iter().map(|n| view! { <CommentItem node=n now highlight/> }).collect_view();
+    let permalink = format!("{}?comment={id}#{anchor}", ctx.path);
+    let notice = ctx.forms.notice_for(id);
+    // an edit refused once the window closed: the message, and the text so it is not lost
+    let refused_edit = ctx.forms.edit_echo(id).filter(|_| c.editable_until.is_none());
+
+    if c.deleted {
+        return view! {
+            <article class="comment deleted" class:top-level=c.depth == 1 id=anchor>
+                <p class="deleted-note">"This comment was deleted."</p>
+                <div class="replies">{children}</div>
+            </article>
+        }
+        .into_any();
+    }
+
     let hue = avatar_hue(&c.author_name);
     let author = c.author_name.clone();
     let reply_form = {
-        let form = form.clone();
         let author = author.clone();
         move || {
-            (reply_to.get() == Some(id)).then(|| {
+            (ctx.reply_to.get() == Some(id)).then(|| {
                 view! {
                     <div id="respond" class="reply-box">
-                        <CommentForm ctx=form.clone() parent=Some(id) replying_to=author.clone()/>
+                        <CommentForm parent=Some(id) replying_to=author.clone()/>
                     </div>
                 }
             })
         }
     };
-    let children = replies
-        .into_iter()
-        .map(|n| view! { <CommentItem node=n now form=form.clone() reply_to/> })
-        .collect_view();
+    let body_html = c.body_html.clone();
+    let source = c.source.clone();
+    let editable = c.editable_until.is_some();
+    let body = move || {
+        if editable && ctx.editing.get() == Some(id) {
+            view! { <EditForm id source=source.clone().unwrap_or_default()/> }.into_any()
+        } else {
+            view! { <div class="comment-body" itemprop="text" inner_html=body_html.clone()></div> }.into_any()
+        }
+    };
+    let reply_href = format!("{}?replytocom={id}#respond", ctx.path);
+    let edit_href = {
+        let q = ctx.query.get_untracked();
+        let base = q.href(&ctx.path);
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}edit={id}#{anchor}")
+    };
     view! {
         <article
             class="comment"
             class:top-level=c.depth == 1
+            class:highlight=highlight == Some(id)
+            class:mine=c.mine
             id=anchor.clone()
             itemprop="comment"
             itemscope
@@ -63,18 +184,38 @@ pub fn CommentItem(
                 <span class="comment-author" itemprop="author" itemscope itemtype="https://schema.org/Person">
                     <span itemprop="name">{c.author_name.clone()}</span>
                 </span>
-                <a class="permalink" href=format!("#{anchor}") title="Link to this comment">
+                {c.mine.then(|| view! { <span class="badge">"You"</span> })}
+                <a class="permalink" href=permalink title="Link to this comment">
                     <time datetime=iso8601(c.created_at) title=exact(c.created_at) itemprop="dateCreated">
                         {relative(c.created_at, now)}
                     </time>
                 </a>
+                {c.edited.then(|| view! { <span class="edited">"(edited)"</span> })}
             </header>
-            <div class="comment-body" itemprop="text" inner_html=c.body_html></div>
+            {body}
+            {notice.map(|e| view! { <p class="form-alert visible comment-notice" role="alert">{e.to_string()}</p> })}
+            {move || ctx.refused.get().filter(|r| r.comment == id).map(|r| view! {
+                <div class="comment-notice">
+                    <p class="form-alert visible" role="alert">{r.error.to_string()}</p>
+                    {r.text.map(|t| view! { <p class="hint">"Your text, to copy:"</p><pre class="lost-edit">{t}</pre> })}
+                </div>
+            })}
+            {refused_edit.map(|(text, e)| view! {
+                <div class="comment-notice">
+                    <p class="form-alert visible" role="alert">{e.to_string()}</p>
+                    <p class="hint">"Your text, to copy:"</p>
+                    <pre class="lost-edit">{text}</pre>
+                </div>
+            })}
             <footer class="comment-actions">
-                <a class="reply-link" href=format!("{}?replytocom={id}#respond", article_path(&form.slug)) rel="nofollow"
-                   aria-label=format!("Reply to {author}")>
+                <Votes id score=c.score my_vote=c.my_vote mine=c.mine author=author.clone()/>
+                <a class="reply-link" href=reply_href rel="nofollow" aria-label=format!("Reply to {author}")>
                     "Reply"
                 </a>
+                {editable.then(|| view! {
+                    <a class="edit-link" href=edit_href.clone() rel="nofollow">"Edit"</a>
+                    <DeleteButton id/>
+                })}
             </footer>
             {reply_form}
             <div class="replies">{children}</div>
@@ -83,14 +224,100 @@ pub fn CommentItem(
     .into_any()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Up and down votes: two tiny forms, so they work without JavaScript.
+#[component]
+fn Votes(id: i64, score: i64, my_vote: i8, mine: bool, author: String) -> impl IntoView {
+    let ctx = expect_context::<ThreadCtx>();
+    let pending = ctx.vote.pending();
+    let back = ctx.back();
+    let button = |dir: &'static str, back: String, author: &str| {
+        let (symbol, label, on) = match dir {
+            "up" => ("▲", format!("Vote up the comment by {author}"), my_vote == 1),
+            _ => ("▼", format!("Vote down the comment by {author}"), my_vote == -1),
+        };
+        view! {
+            <ActionForm action=ctx.vote attr:class="vote-form" on:submit=move |_| ctx.acting_on.set(Some(id))>
+                <input type="hidden" name="comment" value=id/>
+                <input type="hidden" name="direction" value=dir/>
+                <input type="hidden" name="back" value=back/>
+                <button
+                    type="submit"
+                    class=format!("vote {dir}")
+                    class:on=on
+                    aria-label=label
+                    aria-pressed=if on { "true" } else { "false" }
+                    disabled=move || mine || pending.get()
+                    title=if mine { "You cannot vote on your own comment" } else { "" }
+                >
+                    {symbol}
+                </button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <span class="votes">
+            {button("up", back.clone(), &author)}
+            <span class="score" class:positive={score > 0} class:negative={score < 0} aria-label=format!("Score {score}")>
+                {score}
+            </span>
+            {button("down", back, &author)}
+        </span>
+    }
+}
 
-    #[test]
-    fn avatar_colour_is_stable_and_case_insensitive() {
-        assert_eq!(avatar_hue("Ada"), avatar_hue(" ada "));
-        assert!(avatar_hue("Grace") < 360);
-        assert_eq!(initial(" émile"), "É");
+#[component]
+fn DeleteButton(id: i64) -> impl IntoView {
+    let ctx = expect_context::<ThreadCtx>();
+    let acting_on = ctx.acting_on;
+    view! {
+        <ActionForm action=ctx.delete attr:class="delete-form" on:submit=move |_| acting_on.set(Some(id))>
+            <input type="hidden" name="comment" value=id/>
+            <input type="hidden" name="back" value=ctx.back()/>
+            <button type="submit" class="link-button delete">"Delete"</button>
+        </ActionForm>
+    }
+}
+
+/// The author's edit form, in place of the comment's text.
+#[component]
+fn EditForm(id: i64, source: String) -> impl IntoView {
+    let ctx = expect_context::<ThreadCtx>();
+    let (initial, initial_error) = match ctx.forms.edit_echo(id) {
+        Some((body, e)) => (body, Some(e)),
+        None => (source, None),
+    };
+    let body = RwSignal::new(initial);
+    let errors = RwSignal::new(initial_error);
+    let action = ctx.edit;
+    let navigate = leptos_router::hooks::use_navigate();
+    let submitted = RwSignal::new(false);
+    Effect::new(move |_| {
+        let Some(result) = action.value().get() else { return };
+        if !submitted.get_untracked() {
+            return;
+        }
+        submitted.set(false);
+        match result {
+            Ok(done) => navigate(&done.location, Default::default()),
+            // the thread reloads after any edit and may no longer offer this form (the window
+            // closed): keep the refusal and the text at the comment
+            Err(e) => {
+                errors.set(Some(e.clone()));
+                ctx.refused.set(Some(Refusal { comment: id, text: Some(body.get_untracked()), error: e }));
+            }
+        }
+    });
+    let cancel = format!("{}#comment-{id}", ctx.back());
+    view! {
+        <ActionForm action=action attr:class="edit-form" attr:novalidate=true on:submit=move |_| submitted.set(true)>
+            <FormAlert errors/>
+            <input type="hidden" name="comment" value=id/>
+            <input type="hidden" name="back" value=ctx.back()/>
+            <TextArea id=format!("edit-{id}-body") name="body" label="Edit your comment" value=body errors required=true rows=4/>
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Save changes"</button>
+                <a href=cancel rel="nofollow">"Cancel"</a>
+            </div>
+        </ActionForm>
     }
 }

@@ -36,10 +36,25 @@ pub struct CommentView {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub depth: i64,
+    /// Empty for a deleted comment.
     pub author_name: String,
-    /// Sanitised HTML, rendered when the comment was written.
+    /// Sanitised HTML, rendered when the comment was written; empty for a deleted comment.
     pub body_html: String,
     pub created_at: i64,
+    pub score: i64,
+    /// This reader's vote: -1, 0 or 1.
+    pub my_vote: i8,
+    /// Written by this reader (same reader cookie).
+    pub mine: bool,
+    /// Set while this reader may still edit or delete it.
+    pub editable_until: Option<i64>,
+    /// The text as typed, only for the author while editable (for the edit form).
+    pub source: Option<String>,
+    /// Deleted, but kept as a marker because replies hang from it.
+    pub deleted: bool,
+    pub edited: bool,
+    /// On a top-level comment: approved replies at any depth.
+    pub reply_count: i64,
 }
 
 impl CommentView {
@@ -55,33 +70,37 @@ pub struct ThreadNode {
 }
 
 impl ThreadNode {
+    /// Comments shown in this subtree, deleted markers excluded.
     pub fn count(&self) -> usize {
-        1 + self.replies.iter().map(ThreadNode::count).sum::<usize>()
+        usize::from(!self.comment.deleted) + self.replies.iter().map(ThreadNode::count).sum::<usize>()
+    }
+
+    /// Visits every comment of the subtree, depth first.
+    pub fn each(&self, f: &mut impl FnMut(&CommentView)) {
+        f(&self.comment);
+        for r in &self.replies {
+            r.each(f);
+        }
     }
 }
 
-/// Builds the reply tree from a flat list in display order (oldest first within a level).
-/// A comment whose parent is not in the list (not approved, or on another page) is dropped
-/// rather than promoted, so a reply never appears out of its context.
-pub fn build_thread(comments: Vec<CommentView>) -> Vec<ThreadNode> {
+/// Builds the tree: `roots` in display order, `replies` oldest first under their parents.
+/// A reply whose parent is not shown is dropped rather than promoted, so it never appears out
+/// of context; a deleted comment stays as a marker only while it has replies to hold.
+pub fn build_thread(roots: Vec<CommentView>, replies: Vec<CommentView>) -> Vec<ThreadNode> {
     use std::collections::HashMap;
-    let mut children: HashMap<Option<i64>, Vec<CommentView>> = HashMap::new();
-    for c in comments {
-        children.entry(c.parent_id).or_default().push(c);
+    let mut children: HashMap<i64, Vec<CommentView>> = HashMap::new();
+    for c in replies {
+        if let Some(p) = c.parent_id {
+            children.entry(p).or_default().push(c);
+        }
     }
-    fn attach(
-        parent: Option<i64>,
-        children: &mut std::collections::HashMap<Option<i64>, Vec<CommentView>>,
-    ) -> Vec<ThreadNode> {
-        let list = children.remove(&parent).unwrap_or_default();
-        list.into_iter()
-            .map(|c| {
-                let id = c.id;
-                ThreadNode { comment: c, replies: attach(Some(id), children) }
-            })
-            .collect()
+    fn attach(c: CommentView, children: &mut HashMap<i64, Vec<CommentView>>) -> Option<ThreadNode> {
+        let kids = children.remove(&c.id).unwrap_or_default();
+        let replies: Vec<ThreadNode> = kids.into_iter().filter_map(|k| attach(k, children)).collect();
+        (!c.deleted || !replies.is_empty()).then_some(ThreadNode { comment: c, replies })
     }
-    attach(None, &mut children)
+    roots.into_iter().filter_map(|c| attach(c, &mut children)).collect()
 }
 
 /// Where a reply to a comment at `parent_depth` is stored: (use the parent?, new depth).
@@ -98,7 +117,7 @@ pub fn reply_placement(parent_depth: i64) -> (bool, i64) {
 mod tests {
     use super::*;
 
-    fn c(id: i64, parent: Option<i64>) -> CommentView {
+    pub fn c(id: i64, parent: Option<i64>) -> CommentView {
         CommentView {
             id,
             parent_id: parent,
@@ -106,7 +125,20 @@ mod tests {
             author_name: format!("a{id}"),
             body_html: String::new(),
             created_at: id,
+            score: 0,
+            my_vote: 0,
+            mine: false,
+            editable_until: None,
+            source: None,
+            deleted: false,
+            edited: false,
+            reply_count: 0,
         }
+    }
+
+    fn deleted(mut c: CommentView) -> CommentView {
+        c.deleted = true;
+        c
     }
 
     #[test]
@@ -121,21 +153,35 @@ mod tests {
 
     #[test]
     fn thread_nests_replies_under_parents_in_order() {
-        let t = build_thread(vec![c(1, None), c(2, Some(1)), c(3, None), c(4, Some(2)), c(5, Some(1))]);
-        assert_eq!(t.len(), 2);
-        assert_eq!(t[0].comment.id, 1);
-        let ids: Vec<i64> = t[0].replies.iter().map(|n| n.comment.id).collect();
+        let t = build_thread(vec![c(3, None), c(1, None)], vec![c(2, Some(1)), c(4, Some(2)), c(5, Some(1))]);
+        let roots: Vec<i64> = t.iter().map(|n| n.comment.id).collect();
+        assert_eq!(roots, vec![3, 1], "roots keep the order the sort gave them");
+        let ids: Vec<i64> = t[1].replies.iter().map(|n| n.comment.id).collect();
         assert_eq!(ids, vec![2, 5]);
-        assert_eq!(t[0].replies[0].replies[0].comment.id, 4);
-        assert_eq!(t[0].count(), 4);
-        assert_eq!(t[1].count(), 1);
+        assert_eq!(t[1].replies[0].replies[0].comment.id, 4);
+        assert_eq!(t[1].count(), 4);
+        assert_eq!(t[0].count(), 1);
     }
 
     #[test]
     fn orphans_are_not_promoted_to_top_level() {
-        let t = build_thread(vec![c(1, None), c(7, Some(99))]);
+        let t = build_thread(vec![c(1, None)], vec![c(7, Some(99))]);
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].count(), 1);
+    }
+
+    #[test]
+    fn deleted_comments_stay_as_markers_only_while_they_hold_replies() {
+        // 1 (deleted) <- 2 ; 3 (deleted, no replies) ; 4 <- 5 (deleted) <- 6 (deleted)
+        let t = build_thread(
+            vec![deleted(c(1, None)), deleted(c(3, None)), c(4, None)],
+            vec![c(2, Some(1)), deleted(c(5, Some(4))), deleted(c(6, Some(5)))],
+        );
+        let roots: Vec<i64> = t.iter().map(|n| n.comment.id).collect();
+        assert_eq!(roots, vec![1, 4]);
+        assert!(t[0].comment.deleted);
+        assert_eq!(t[0].count(), 1, "the marker is not counted");
+        assert!(t[1].replies.is_empty(), "a deleted chain without live replies disappears");
     }
 
     #[test]

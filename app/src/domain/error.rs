@@ -19,8 +19,14 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Unauthorized(String),
-    #[error("You are doing that too often. Please wait {retry_after} seconds and try again.")]
+    #[error("You are doing that too often. Please wait {retry_after} seconds and try again; your text is still here.")]
     RateLimited { retry_after: u64 },
+    #[error("That was quick! Please take a moment to reread your comment, then post it again in {retry_after} seconds.")]
+    TooSoon { retry_after: u64 },
+    #[error("You already posted this comment.")]
+    Duplicate,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("The form could not be read. Please reload the page and try again.")]
     BadRequest,
     #[error("We could not reach the server. Check your connection; your text is still here.")]
@@ -35,6 +41,14 @@ impl ApiError {
     }
 
     /// The message for one field, if this error names it.
+    /// Seconds to wait before trying again, for `Retry-After`.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited { retry_after } | ApiError::TooSoon { retry_after } => Some(*retry_after),
+            _ => None,
+        }
+    }
+
     pub fn message_for(&self, field: &str) -> Option<String> {
         match self {
             ApiError::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
@@ -48,7 +62,9 @@ impl ApiError {
             ApiError::Invalid(_) | ApiError::BadRequest => 400,
             ApiError::NotFound(_) => 404,
             ApiError::Unauthorized(_) => 401,
-            ApiError::RateLimited { .. } => 429,
+            ApiError::RateLimited { .. } | ApiError::TooSoon { .. } => 429,
+            ApiError::Duplicate => 409,
+            ApiError::Forbidden(_) => 403,
             ApiError::Network | ApiError::Internal => 500,
         }
     }

@@ -18,6 +18,12 @@ pub struct CommentForm {
     /// One per rendered form: a repeated submission carries the same key.
     #[serde(default)]
     pub key: String,
+    /// The honeypot: empty when a person filled the form.
+    #[serde(default)]
+    pub website: String,
+    /// `preview` when the Preview button sent the form (JavaScript off).
+    #[serde(default)]
+    pub intent: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,24 +40,57 @@ pub struct ContactForm {
     pub key: String,
 }
 
-/// A refused plain (JavaScript-off) form post, rendered back into the page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FormEcho {
-    Comment(CommentForm, ApiError),
-    Contact(ContactForm, ApiError),
+/// The vote, edit and delete forms, by their HTML names.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentActionForm {
+    pub comment: i64,
+    #[serde(default)]
+    pub direction: String,
+    #[serde(default)]
+    pub body: String,
+    /// The page (path and query) to return to.
+    #[serde(default)]
+    pub back: String,
 }
 
-/// Per-render form state: a fresh submission nonce, and the echo of a refused post.
+/// A plain (JavaScript-off) form post answered with the page rendered again: what was
+/// typed, and the refusal or the preview to show with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FormEcho {
+    Comment {
+        form: CommentForm,
+        error: Option<ApiError>,
+        preview: Option<String>,
+    },
+    Contact(ContactForm, ApiError),
+    Edit {
+        comment: i64,
+        body: String,
+        error: ApiError,
+    },
+    /// A refused vote or delete, shown at its comment.
+    Notice {
+        comment: i64,
+        error: ApiError,
+    },
+}
+
+/// Per-render form state: a fresh submission nonce, and the echo of a plain post.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormState {
     pub nonce: String,
     pub echo: Option<FormEcho>,
 }
 
+/// What a comment form shows again: the fields, a refusal, a preview.
+pub type CommentEcho = (CommentForm, Option<ApiError>, Option<String>);
+
 impl FormState {
-    pub fn comment_echo(&self) -> Option<(CommentForm, ApiError)> {
+    pub fn comment_echo(&self, parent: Option<i64>) -> Option<CommentEcho> {
         match &self.echo {
-            Some(FormEcho::Comment(f, e)) => Some((f.clone(), e.clone())),
+            Some(FormEcho::Comment { form, error, preview }) if form.parent == parent => {
+                Some((form.clone(), error.clone(), preview.clone()))
+            }
             _ => None,
         }
     }
@@ -59,6 +98,22 @@ impl FormState {
     pub fn contact_echo(&self) -> Option<(ContactForm, ApiError)> {
         match &self.echo {
             Some(FormEcho::Contact(f, e)) => Some((f.clone(), e.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn edit_echo(&self, id: i64) -> Option<(String, ApiError)> {
+        match &self.echo {
+            Some(FormEcho::Edit { comment, body, error }) if *comment == id => {
+                Some((body.clone(), error.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn notice_for(&self, id: i64) -> Option<ApiError> {
+        match &self.echo {
+            Some(FormEcho::Notice { comment, error }) if *comment == id => Some(error.clone()),
             _ => None,
         }
     }

@@ -5,10 +5,11 @@ pub mod contact;
 pub mod error;
 pub mod form;
 pub mod text;
+pub mod thread;
 pub mod time;
 
 pub use article::{Article, ArticleSummary};
 pub use comment::{build_thread, CommentInput, CommentView, ThreadNode, MAX_DEPTH};
 pub use contact::ContactInput;
 pub use error::{ApiError, FieldError};
-pub use form::{CommentForm, ContactForm, FormEcho, FormState};
+pub use form::{CommentActionForm, CommentForm, ContactForm, FormEcho, FormState};

@@ -41,6 +41,22 @@ pub fn relative(ts: i64, now: i64) -> String {
     }
 }
 
+/// "15 minutes", "1 hour", "45 seconds": a length of time in words.
+pub fn duration(secs: i64) -> String {
+    let (n, unit) = if secs % 3600 == 0 && secs >= 3600 {
+        (secs / 3600, "hour")
+    } else if secs % 60 == 0 && secs >= 60 {
+        (secs / 60, "minute")
+    } else {
+        (secs, "second")
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,6 +67,13 @@ mod tests {
         assert_eq!(iso8601(ts), "2026-11-27T07:45:00Z");
         assert_eq!(long_date(ts), "27 November 2026");
         assert_eq!(exact(ts), "27 Nov 2026, 07:45 UTC");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(900), "15 minutes");
+        assert_eq!(duration(3600), "1 hour");
+        assert_eq!(duration(45), "45 seconds");
     }
 
     #[test]

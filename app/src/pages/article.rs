@@ -1,8 +1,11 @@
-use crate::api::{get_article, get_form_state, get_thread, ArticlePage as Page, PostComment, ThreadPage};
-use crate::components::comment_form::{CommentForm, CommentFormContext};
+use crate::api::comments::{DeleteComment, EditComment, PostComment, VoteComment};
+use crate::api::{get_article, get_form_state, get_thread, ArticlePage as Page, ThreadPage};
+use crate::components::comment_form::CommentForm;
 use crate::components::layout::CONTACT_STREET;
-use crate::components::thread::CommentItem;
+use crate::components::live::LiveBubble;
+use crate::components::thread::{CommentItem, Refusal, ThreadCtx, ThreadToolbar};
 use crate::domain::text::html_to_text;
+use crate::domain::thread::{Cursor, ThreadQuery};
 use crate::domain::time::{iso8601, long_date};
 use crate::domain::{ApiError, Article, ThreadNode};
 use crate::pages::NotFound;
@@ -33,14 +36,6 @@ pub fn ArticlePage() -> impl IntoView {
 fn ArticleView(page: Page) -> impl IntoView {
     let Page { article: a, base_url } = page;
     let url = format!("{base_url}{}", a.path());
-    let post = ServerAction::<PostComment>::new();
-    let thread = {
-        let slug = a.slug.clone();
-        Resource::new(move || post.version().get(), move |_| get_thread(slug.clone()))
-    };
-    let form_state = Resource::new(|| (), |_| get_form_state());
-    let query = use_query_map();
-    let reply_to = Signal::derive(move || query.read().get("replytocom").and_then(|v| v.parse::<i64>().ok()));
 
     let meta = view! {
         <Title text=a.title.clone()/>
@@ -58,7 +53,6 @@ fn ArticleView(page: Page) -> impl IntoView {
         <Meta name="twitter:card" content="summary"/>
     };
 
-    let slug = a.slug.clone();
     let story = view! {
         <article class="story" itemscope itemtype="https://schema.org/NewsArticle">
             <header class="story-header">
@@ -69,6 +63,8 @@ fn ArticleView(page: Page) -> impl IntoView {
                     <span class="byline">"By the Byline newsroom"</span>
                     " · "
                     <time datetime=iso8601(a.published_at) itemprop="datePublished">{long_date(a.published_at)}</time>
+                    " · "
+                    <a href="#comments">{comment_count_label(a.comment_count)}</a>
                 </p>
             </header>
             <div class="story-body" itemprop="articleBody" inner_html=a.body_html.clone()></div>
@@ -80,64 +76,221 @@ fn ArticleView(page: Page) -> impl IntoView {
         </article>
     };
 
-    let article_for_ld = a.clone();
+    // Every resource is created here, outside the Suspense below: a resource created inside it
+    // would be created again each time the Suspense re-renders, and the browser would not find
+    // the server's data for it when hydrating.
+    let form_state = Resource::new(|| (), |_| get_form_state());
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| ThreadQuery::from_params(|k| query_map.read().get(k)));
+    let actions = Actions {
+        post: ServerAction::<PostComment>::new(),
+        vote: ServerAction::<VoteComment>::new(),
+        edit: ServerAction::<EditComment>::new(),
+        delete: ServerAction::<DeleteComment>::new(),
+    };
+    // "Load more" (with JavaScript) extends the first page through this position
+    let until = RwSignal::new(None::<Cursor>);
+    Effect::watch(move || query.get(), move |_, _, _| until.set(None), false);
+    // a click on the live bubble, and what the thread on screen shows
+    let refresh = RwSignal::new(0u32);
+    let shown = RwSignal::new(None::<Vec<i64>>);
+    let Actions { post, vote, edit, delete } = actions;
+    let thread = {
+        let slug = a.slug.clone();
+        Resource::new(
+            move || {
+                (
+                    query.get(),
+                    until.get(),
+                    (
+                        post.version().get(),
+                        vote.version().get(),
+                        edit.version().get(),
+                        delete.version().get(),
+                    ),
+                    refresh.get(),
+                )
+            },
+            move |(q, until, _, _)| get_thread(slug.clone(), q.to_query(), until.map(Cursor::encode)),
+        )
+    };
+    let live = Live { thread, until, refresh, shown };
     view! {
         {meta}
         {story}
         <section id="comments" class="comments" aria-labelledby="comments-title">
             <Suspense fallback=|| view! { <p class="loading">"Loading comments…"</p> }>
                 {move || {
-                    let slug = slug.clone();
+                    let a = a.clone();
                     let url = url.clone();
-                    let article_for_ld = article_for_ld.clone();
                     Suspend::new(async move {
-                        let state = form_state.await.unwrap_or_default();
-                        let ctx = CommentFormContext { slug, action: post, state };
-                        let thread_ctx = ctx.clone();
-                        view! {
-                            <Transition fallback=|| view! { <h2 id="comments-title">"Comments"</h2> }>
-                                {move || Suspend::new(async move {
-                                    let title = match thread.await {
-                                        Ok(t) if t.total == 0 => "Be the first to comment".to_string(),
-                                        Ok(t) if t.total == 1 => "1 Comment".to_string(),
-                                        Ok(t) => format!("{} Comments", t.total),
-                                        Err(_) => "Comments".to_string(),
-                                    };
-                                    view! { <h2 id="comments-title" class="comments-title">{title}</h2> }
-                                })}
-                            </Transition>
-                            <div id="comment-form" class="comment-form-box">
-                                <CommentForm ctx parent=None/>
-                            </div>
-                            <Transition fallback=|| view! { <p class="loading">"Loading comments…"</p> }>
-                                {move || {
-                                    let ctx = thread_ctx.clone();
-                                    let url = url.clone();
-                                    let article_for_ld = article_for_ld.clone();
-                                    Suspend::new(async move {
-                                        match thread.await {
-                                            Ok(t) => {
-                                                let ld = json_ld(&article_for_ld, &url, &t);
-                                                let now = t.now;
-                                                view! {
-                                                    <Script type_="application/ld+json">{ld}</Script>
-                                                    <div class="thread">
-                                                        {t.nodes.into_iter().map(|n| view! {
-                                                            <CommentItem node=n now form=ctx.clone() reply_to/>
-                                                        }).collect_view()}
-                                                    </div>
-                                                }.into_any()
-                                            }
-                                            Err(e) => view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any(),
-                                        }
-                                    })
-                                }}
-                            </Transition>
-                        }
+                        let forms = form_state.await.unwrap_or_default();
+                        view! { <CommentSection article=a url forms query actions live/> }
                     })
                 }}
             </Suspense>
         </section>
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Actions {
+    post: ServerAction<PostComment>,
+    vote: ServerAction<VoteComment>,
+    edit: ServerAction<EditComment>,
+    delete: ServerAction<DeleteComment>,
+}
+
+#[derive(Clone, Copy)]
+struct Live {
+    thread: Resource<Result<ThreadPage, ApiError>>,
+    until: RwSignal<Option<Cursor>>,
+    refresh: RwSignal<u32>,
+    shown: RwSignal<Option<Vec<i64>>>,
+}
+
+fn comment_count_label(n: i64) -> String {
+    match n {
+        0 => "Be the first to comment".to_string(),
+        1 => "1 Comment".to_string(),
+        n => format!("{n} Comments"),
+    }
+}
+
+#[component]
+fn CommentSection(
+    article: Article,
+    url: String,
+    forms: crate::domain::FormState,
+    query: Memo<ThreadQuery>,
+    actions: Actions,
+    live: Live,
+) -> impl IntoView {
+    let query_map = use_query_map();
+    let reply_to = Memo::new(move |_| query_map.read().get("replytocom").and_then(|v| v.parse().ok()));
+    let editing = Memo::new(move |_| query_map.read().get("edit").and_then(|v| v.parse().ok()));
+    provide_context(ThreadCtx {
+        slug: article.slug.clone(),
+        path: article.path(),
+        query,
+        reply_to,
+        editing,
+        post: actions.post,
+        vote: actions.vote,
+        edit: actions.edit,
+        delete: actions.delete,
+        forms,
+        acting_on: RwSignal::new(None),
+        refused: RwSignal::new(None),
+    });
+    let ctx = expect_context::<ThreadCtx>();
+    // with JavaScript, a refused vote or delete is shown at its comment
+    let (vote_value, delete_value) = (actions.vote.value(), actions.delete.value());
+    let outcome = move || {
+        let vote = vote_value.get().map(|r| r.map(|_| ()));
+        let delete = delete_value.get().map(|r| r.map(|_| ()));
+        vote.or(delete)
+    };
+    Effect::new(move |_| match (outcome(), ctx.acting_on.get_untracked()) {
+        (Some(Err(error)), Some(comment)) => ctx.refused.set(Some(Refusal { comment, text: None, error })),
+        (Some(Ok(())), _) => ctx.refused.set(None),
+        _ => {}
+    });
+    let Live { thread, until, refresh, shown } = live;
+    let header = move || {
+        Suspend::new(async move {
+            let title = match thread.await {
+                Ok(t) => comment_count_label(t.total),
+                Err(_) => "Comments".to_string(),
+            };
+            view! { <h2 id="comments-title" class="comments-title">{title}</h2> }
+        })
+    };
+    let body = {
+        let article = article.clone();
+        move || {
+            let article = article.clone();
+            let url = url.clone();
+            Suspend::new(async move {
+                match thread.await {
+                    Ok(t) => view! { <ThreadView page=t article url until shown/> }.into_any(),
+                    Err(e) => {
+                        view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any()
+                    }
+                }
+            })
+        }
+    };
+    view! {
+        <Transition fallback=|| view! { <h2 id="comments-title" class="comments-title">"Comments"</h2> }>
+            {header}
+        </Transition>
+        <div id="comment-form" class="comment-form-box">
+            <CommentForm parent=None/>
+        </div>
+        <LiveBubble article=article.slug.clone() shown refresh/>
+        <Transition fallback=|| view! { <p class="loading">"Loading comments…"</p> }>{body}</Transition>
+    }
+}
+
+#[component]
+fn ThreadView(
+    page: ThreadPage,
+    article: Article,
+    url: String,
+    until: RwSignal<Option<Cursor>>,
+    shown: RwSignal<Option<Vec<i64>>>,
+) -> impl IntoView {
+    let ctx = expect_context::<ThreadCtx>();
+    let ids = page.ids();
+    Effect::new(move |_| shown.set(Some(ids.clone())));
+    let ld = json_ld(&article, &url, &page);
+    let now = page.now;
+    let highlight = page.highlight;
+    let empty = page.nodes.is_empty();
+    let q = page.query;
+    let filtered = q.filter.is_some() || q.focus.is_some();
+    let more = page.next.map(|next| {
+        let href = format!("{}#comments", ThreadQuery { after: Some(next), ..q }.href(&ctx.path));
+        let slug = ctx.slug.clone();
+        let loading = RwSignal::new(false);
+        let on_click = move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            let slug = slug.clone();
+            loading.set(true);
+            leptos::task::spawn_local(async move {
+                let after = ThreadQuery { after: Some(next), ..q }.to_query();
+                if let Ok(p) = get_thread(slug, after, None).await {
+                    if let Some(last) = p.last {
+                        until.set(Some(last));
+                    }
+                }
+                loading.set(false);
+            });
+        };
+        view! {
+            <p class="load-more">
+                <a class="button" href=href rel="nofollow" on:click=on_click>
+                    {move || if loading.get() { "Loading…" } else { "Load more comments" }}
+                </a>
+            </p>
+        }
+    });
+    let first_page = q.after.is_some().then(|| {
+        let href = format!("{}#comments", ThreadQuery { after: None, ..q }.href(&ctx.path));
+        view! { <p class="load-more"><a href=href>"← Back to the first comments"</a></p> }
+    });
+    view! {
+        <Script type_="application/ld+json">{ld}</Script>
+        <ThreadToolbar/>
+        {first_page}
+        <div class="thread">
+            {empty.then(|| view! {
+                <p class="empty">{if filtered { "No comment matches this filter yet." } else { "No comments yet. Start the conversation." }}</p>
+            })}
+            {page.nodes.into_iter().map(|n| view! { <CommentItem node=n now highlight/> }).collect_view()}
+        </div>
+        {more}
     }
 }
 
@@ -147,15 +300,18 @@ fn json_ld(a: &Article, url: &str, thread: &ThreadPage) -> String {
     fn flatten(nodes: &[ThreadNode], url: &str, out: &mut Vec<serde_json::Value>) {
         for n in nodes {
             let c = &n.comment;
-            out.push(json!({
-                "@type": "Comment",
-                "@id": format!("{url}#comment-{}", c.id),
-                "url": format!("{url}#comment-{}", c.id),
-                "author": { "@type": "Person", "name": c.author_name },
-                "dateCreated": iso8601(c.created_at),
-                "text": html_to_text(&c.body_html),
-                "parentItem": c.parent_id.map(|p| json!({ "@id": format!("{url}#comment-{p}") })),
-            }));
+            if !c.deleted {
+                out.push(json!({
+                    "@type": "Comment",
+                    "@id": format!("{url}#comment-{}", c.id),
+                    "url": format!("{url}?comment={}#comment-{}", c.id, c.id),
+                    "author": { "@type": "Person", "name": c.author_name },
+                    "dateCreated": iso8601(c.created_at),
+                    "text": html_to_text(&c.body_html),
+                    "upvoteCount": c.score.max(0),
+                    "parentItem": c.parent_id.map(|p| json!({ "@id": format!("{url}#comment-{p}") })),
+                }));
+            }
             flatten(&n.replies, url, out);
         }
     }

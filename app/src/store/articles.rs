@@ -13,6 +13,7 @@ pub struct NewArticle {
     pub body_markdown: String,
     pub body_html: String,
     pub published_at: i64,
+    pub listed: bool,
 }
 
 /// Inserts the article unless one with its slug exists. Returns true when it was new.
@@ -20,8 +21,8 @@ pub async fn insert_if_missing(pool: &Pool, a: &NewArticle) -> Result<bool, Stor
     let tags = serde_json::to_string(&a.tags).unwrap_or_else(|_| "[]".into());
     let res = sqlx::query(
         "INSERT INTO articles (slug, title, standfirst, section, tags, body_markdown, body_html,
-                               published_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               published_at, updated_at, listed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (slug) DO NOTHING",
     )
     .bind(&a.slug)
@@ -33,6 +34,7 @@ pub async fn insert_if_missing(pool: &Pool, a: &NewArticle) -> Result<bool, Stor
     .bind(&a.body_html)
     .bind(a.published_at)
     .bind(a.published_at)
+    .bind(a.listed)
     .execute(pool)
     .await?;
     Ok(res.rows_affected() == 1)
@@ -46,10 +48,9 @@ pub async fn front_page(
 ) -> Result<Vec<ArticleSummary>, StoreError> {
     let rows = sqlx::query(
         "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at,
-                (SELECT COUNT(*) FROM comments c
-                 WHERE c.article_id = a.id AND c.status = 'approved') AS n
+                a.comment_count AS n
          FROM articles a
-         WHERE ?1 IS NULL OR lower(a.section) = lower(?1)
+         WHERE a.listed = 1 AND (?1 IS NULL OR lower(a.section) = lower(?1))
          ORDER BY a.published_at DESC, a.id DESC LIMIT ?2",
     )
     .bind(section)
@@ -72,9 +73,7 @@ pub async fn front_page(
 pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreError> {
     let row = sqlx::query(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
-                a.published_at, a.updated_at,
-                (SELECT COUNT(*) FROM comments c
-                 WHERE c.article_id = a.id AND c.status = 'approved') AS n
+                a.published_at, a.updated_at, a.comment_count AS n
          FROM articles a WHERE a.slug = ?",
     )
     .bind(slug)
@@ -100,9 +99,13 @@ pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
         "SELECT a.slug, MAX(a.updated_at, COALESCE(
                   (SELECT MAX(c.created_at) FROM comments c
                    WHERE c.article_id = a.id AND c.status = 'approved'), 0)) AS lastmod
-         FROM articles a ORDER BY a.published_at DESC, a.id DESC",
+         FROM articles a WHERE a.listed = 1 ORDER BY a.published_at DESC, a.id DESC",
     )
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(|r| (r.get("slug"), r.get("lastmod"))).collect())
+}
+
+pub async fn slug_of(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?").bind(id).fetch_optional(pool).await?)
 }

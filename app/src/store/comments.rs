@@ -1,6 +1,8 @@
 use super::{Pool, StoreError};
 use crate::domain::comment::reply_placement;
+use crate::domain::thread::{Cursor, Filter, Sort, ThreadQuery, PAGE_SIZE};
 use crate::domain::CommentView;
+use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 pub struct NewComment<'a> {
@@ -11,6 +13,8 @@ pub struct NewComment<'a> {
     pub body: &'a str,
     pub body_html: &'a str,
     pub submission_key: &'a str,
+    pub reader_id: &'a str,
+    pub ip_hash: &'a str,
     pub created_at: i64,
 }
 
@@ -34,85 +38,455 @@ impl From<sqlx::Error> for InsertError {
     }
 }
 
-/// Stores a comment once per submission key, placing replies within the depth limit.
-/// Concurrent submissions with one key (a double click) race on the key's unique index:
-/// one inserts, the other finds its row.
+/// Stores a comment once per (reader, submission key), placing replies within the depth limit
+/// and keeping the article's and the thread's counters in the same transaction.
 pub async fn insert(pool: &Pool, c: &NewComment<'_>) -> Result<Inserted, InsertError> {
-    if let Some(id) = by_key(pool, c.submission_key).await? {
+    // IMMEDIATE takes the write lock up front: two racing submissions queue instead of
+    // failing to upgrade a read transaction.
+    // the key is unique per reader: another reader's key is not theirs to repeat
+    let key = format!("{}:{}", c.reader_id, c.submission_key);
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // end the transaction explicitly on every path: a dropped one would keep the write lock
+    // until its connection is used again
+    match insert_in(&mut tx, c, &key).await {
+        Ok(Inserted::New(id)) => {
+            tx.commit().await?;
+            Ok(Inserted::New(id))
+        }
+        other => {
+            tx.rollback().await?;
+            other
+        }
+    }
+}
+
+async fn insert_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    c: &NewComment<'_>,
+    key: &str,
+) -> Result<Inserted, InsertError> {
+    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM comments WHERE submission_key = ?")
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await?
+    {
         return Ok(Inserted::Repeat(id));
     }
-    let (parent_id, depth) = match c.parent_id {
-        None => (None, 1),
+    let (parent_id, root_id, depth) = match c.parent_id {
+        None => (None, None, 1),
         Some(pid) => {
             let parent = sqlx::query(
-                "SELECT parent_id, depth FROM comments
+                "SELECT parent_id, root_id, depth FROM comments
                  WHERE id = ? AND article_id = ? AND status = 'approved'",
             )
             .bind(pid)
             .bind(c.article_id)
-            .fetch_optional(pool)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or(InsertError::NoSuchParent)?;
+            let root: Option<i64> = parent.get("root_id");
             let (under_parent, depth) = reply_placement(parent.get("depth"));
-            if under_parent {
-                (Some(pid), depth)
-            } else {
-                (parent.get::<Option<i64>, _>("parent_id"), depth)
-            }
+            let parent_id = if under_parent { Some(pid) } else { parent.get::<Option<i64>, _>("parent_id") };
+            (parent_id, Some(root.unwrap_or(pid)), depth)
         }
     };
-    let inserted = sqlx::query_scalar::<_, i64>(
-        "INSERT INTO comments (article_id, parent_id, depth, author_name, author_email, body,
-                               body_html, created_at, submission_key)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (submission_key) DO NOTHING
-         RETURNING id",
+    let id = sqlx::query_scalar::<_, i64>(
+        "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, body,
+                               body_html, created_at, submission_key, reader_id, ip_hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(c.article_id)
     .bind(parent_id)
+    .bind(root_id)
     .bind(depth)
     .bind(c.author_name)
     .bind(c.author_email)
     .bind(c.body)
     .bind(c.body_html)
     .bind(c.created_at)
-    .bind(c.submission_key)
-    .fetch_optional(pool)
+    .bind(key)
+    .bind(c.reader_id)
+    .bind(c.ip_hash)
+    .fetch_one(&mut **tx)
     .await?;
-    match inserted {
-        Some(id) => Ok(Inserted::New(id)),
-        None => by_key(pool, c.submission_key)
-            .await?
-            .map(Inserted::Repeat)
-            .ok_or_else(|| InsertError::Store("submission key conflict without a row".into())),
+    sqlx::query("UPDATE comments SET root_id = id WHERE id = ? AND root_id IS NULL")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?")
+        .bind(c.article_id)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(root) = root_id {
+        sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?")
+            .bind(root)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(Inserted::New(id))
+}
+
+/// The comment a reader's form submission made, if it arrived before.
+pub async fn by_key(pool: &Pool, reader_id: &str, key: &str) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT id FROM comments WHERE submission_key = ?")
+        .bind(format!("{reader_id}:{key}"))
+        .fetch_optional(pool)
+        .await?)
+}
+
+/// Has this author posted the same text on this article within `since`?
+pub async fn is_duplicate(
+    pool: &Pool,
+    article_id: i64,
+    reader_id: &str,
+    email: Option<&str>,
+    body: &str,
+    since: i64,
+) -> Result<bool, StoreError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM comments
+         WHERE article_id = ? AND body = ? AND created_at >= ? AND status <> 'deleted'
+           AND (reader_id = ? OR (? IS NOT NULL AND author_email = ?))",
+    )
+    .bind(article_id)
+    .bind(body)
+    .bind(since)
+    .bind(reader_id)
+    .bind(email)
+    .bind(email)
+    .fetch_one(pool)
+    .await?;
+    Ok(n > 0)
+}
+
+/// Who may see what: the reader asking, the time, and how long authors may edit.
+#[derive(Debug, Clone, Copy)]
+pub struct Viewer<'a> {
+    pub reader_id: Option<&'a str>,
+    pub now: i64,
+    pub edit_window: i64,
+}
+
+/// One page of the thread: top-level comments with all their visible replies.
+#[derive(Debug, Default)]
+pub struct Page {
+    pub roots: Vec<CommentView>,
+    pub replies: Vec<CommentView>,
+    pub next: Option<Cursor>,
+    /// For the filters and permalinks: the comment to point at.
+    pub highlight: Option<i64>,
+}
+
+const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.status, c.author_name, c.body, c.body_html,
+     c.created_at, c.edited_at, c.score, c.reply_count, c.reader_id,
+     COALESCE((SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.reader_id = ?1), 0) AS my_vote";
+
+/// A top-level comment is shown while approved, or deleted with replies to keep in place.
+const VISIBLE_ROOT: &str = "(c.status = 'approved' OR (c.status = 'deleted' AND c.reply_count > 0))";
+
+fn view(r: &SqliteRow, v: &Viewer) -> CommentView {
+    let status: String = r.get("status");
+    let deleted = status == "deleted";
+    let mine = v.reader_id.is_some() && r.get::<Option<String>, _>("reader_id").as_deref() == v.reader_id;
+    let created_at: i64 = r.get("created_at");
+    let editable = mine && !deleted && v.now - created_at < v.edit_window;
+    CommentView {
+        id: r.get("id"),
+        parent_id: r.get("parent_id"),
+        depth: r.get("depth"),
+        author_name: if deleted { String::new() } else { r.get("author_name") },
+        body_html: if deleted { String::new() } else { r.get("body_html") },
+        created_at,
+        score: r.get("score"),
+        my_vote: r.get::<i64, _>("my_vote") as i8,
+        mine,
+        editable_until: editable.then_some(created_at + v.edit_window),
+        source: editable.then(|| r.get("body")),
+        deleted,
+        edited: r.get::<Option<i64>, _>("edited_at").is_some(),
+        reply_count: r.get("reply_count"),
     }
 }
 
-async fn by_key(pool: &Pool, key: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM comments WHERE submission_key = ?")
-        .bind(key)
+/// The page of the thread `q` asks for. With `until`, the first page reaches through that
+/// position instead (what "Load more" has shown), so a refresh keeps the reader's place.
+pub async fn page(
+    pool: &Pool,
+    article_id: i64,
+    q: &ThreadQuery,
+    until: Option<Cursor>,
+    v: &Viewer<'_>,
+) -> Result<Page, StoreError> {
+    let reader = v.reader_id.unwrap_or("");
+    let mut next = None;
+    // which top-level comments, in which order
+    let (root_rows, highlight) = if let Some(focus) = q.focus {
+        let root: Option<(i64,)> = sqlx::query_as(
+            "SELECT COALESCE(root_id, id) FROM comments
+             WHERE id = ? AND article_id = ? AND status IN ('approved', 'deleted')",
+        )
+        .bind(focus)
+        .bind(article_id)
         .fetch_optional(pool)
-        .await
+        .await?;
+        (roots_by_id(pool, root.map(|r| r.0), reader).await?, Some(focus))
+    } else if let Some(filter) = q.filter {
+        let pick: Option<(i64, i64)> = match filter {
+            Filter::Reacted => sqlx::query_as(
+                "SELECT COALESCE(root_id, id), id FROM comments
+                 WHERE article_id = ? AND status = 'approved' AND score > 0
+                 ORDER BY score DESC, id ASC LIMIT 1",
+            ),
+            Filter::Hottest => sqlx::query_as(
+                "SELECT id, id FROM comments
+                 WHERE article_id = ? AND parent_id IS NULL AND status = 'approved' AND reply_count > 0
+                 ORDER BY reply_count DESC, id ASC LIMIT 1",
+            ),
+        }
+        .bind(article_id)
+        .fetch_optional(pool)
+        .await?;
+        (roots_by_id(pool, pick.map(|p| p.0), reader).await?, pick.map(|p| p.1))
+    } else {
+        let (from, to) = match (q.after, until) {
+            (Some(after), _) => (Some(after), None),
+            (None, until) => (None, until),
+        };
+        let mut rows = top_level(pool, article_id, q.sort, from, to, reader).await?;
+        if to.is_none() && rows.len() as i64 > PAGE_SIZE {
+            rows.truncate(PAGE_SIZE as usize);
+            next = rows.last().map(|r| cursor_of(r, q.sort));
+        } else if let Some(to) = to {
+            let more = top_level(pool, article_id, q.sort, Some(to), None, reader).await?;
+            next = (!more.is_empty()).then_some(to);
+        }
+        (rows, None)
+    };
+    let roots: Vec<CommentView> = root_rows.iter().map(|r| view(r, v)).collect();
+    let ids = serde_json::to_string(&roots.iter().map(|c| c.id).collect::<Vec<_>>()).unwrap_or_default();
+    let reply_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM comments c
+         WHERE c.root_id IN (SELECT value FROM json_each(?2)) AND c.id <> c.root_id
+           AND c.status IN ('approved', 'deleted')
+         ORDER BY c.created_at, c.id"
+    )))
+    .bind(reader)
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let replies = reply_rows.iter().map(|r| view(r, v)).collect();
+    Ok(Page { roots, replies, next, highlight })
 }
 
-/// Every approved comment of an article, oldest first.
-pub async fn approved_for_article(pool: &Pool, article_id: i64) -> Result<Vec<CommentView>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT id, parent_id, depth, author_name, body_html, created_at FROM comments
-         WHERE article_id = ? AND status = 'approved' ORDER BY created_at, id",
+fn cursor_of(r: &SqliteRow, sort: Sort) -> Cursor {
+    let key = if sort == Sort::Votes { r.get("score") } else { r.get("created_at") };
+    Cursor { key, id: r.get("id") }
+}
+
+async fn roots_by_id(pool: &Pool, id: Option<i64>, reader: &str) -> Result<Vec<SqliteRow>, StoreError> {
+    let Some(id) = id else { return Ok(Vec::new()) };
+    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM comments c WHERE c.id = ?2 AND {VISIBLE_ROOT}"
+    )))
+    .bind(reader)
+    .bind(id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Top-level comments in `sort` order: after `from` (exclusive, one page and one more to
+/// tell whether there is a next page), or from the start through `to` (inclusive).
+/// Each sort walks its own index from the cursor, so a page costs the same in a thread of
+/// a hundred comments or of ten thousand.
+async fn top_level(
+    pool: &Pool,
+    article_id: i64,
+    sort: Sort,
+    from: Option<Cursor>,
+    to: Option<Cursor>,
+    reader: &str,
+) -> Result<Vec<SqliteRow>, StoreError> {
+    let (order, after, through, key) = match sort {
+        Sort::Newest => ("c.created_at DESC, c.id DESC", "<", ">=", "c.created_at"),
+        Sort::Oldest => ("c.created_at ASC, c.id ASC", ">", "<=", "c.created_at"),
+        Sort::Votes => ("c.score DESC, c.id DESC", "<", ">=", "c.score"),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM comments c
+         WHERE c.article_id = ?2 AND c.parent_id IS NULL AND {VISIBLE_ROOT}
+           AND (?3 IS NULL OR ({key}, c.id) {after} (?3, ?4))
+           AND (?5 IS NULL OR ({key}, c.id) {through} (?5, ?6))
+         ORDER BY {order} LIMIT ?7"
+    );
+    let limit = if to.is_some() { 1000 } else { PAGE_SIZE + 1 };
+    Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(reader)
+        .bind(article_id)
+        .bind(from.map(|c| c.key))
+        .bind(from.map(|c| c.id))
+        .bind(to.map(|c| c.key))
+        .bind(to.map(|c| c.id))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Every approved comment of an article, oldest first (exports, feeds, tests).
+pub async fn approved_ids(pool: &Pool, article_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM comments WHERE article_id = ? AND status = 'approved' ORDER BY created_at, id",
     )
     .bind(article_id)
     .fetch_all(pool)
+    .await?)
+}
+
+/// Approved comments of an article newer than `after_id` (live updates after a reconnect).
+pub async fn approved_since(
+    pool: &Pool,
+    article_id: i64,
+    after_id: i64,
+) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, parent_id FROM comments WHERE article_id = ? AND status = 'approved' AND id > ?
+         ORDER BY id LIMIT 500",
+    )
+    .bind(article_id)
+    .bind(after_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owned {
+    pub article_id: i64,
+    pub reader_id: Option<String>,
+    pub created_at: i64,
+    pub status: String,
+    pub root_id: Option<i64>,
+    pub parent_id: Option<i64>,
+}
+
+pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
+    let row = sqlx::query(
+        "SELECT article_id, reader_id, created_at, status, root_id, parent_id FROM comments WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CommentView {
-            id: r.get("id"),
-            parent_id: r.get("parent_id"),
-            depth: r.get("depth"),
-            author_name: r.get("author_name"),
-            body_html: r.get("body_html"),
-            created_at: r.get("created_at"),
-        })
-        .collect())
+    Ok(row.map(|r| Owned {
+        article_id: r.get("article_id"),
+        reader_id: r.get("reader_id"),
+        created_at: r.get("created_at"),
+        status: r.get("status"),
+        root_id: r.get("root_id"),
+        parent_id: r.get("parent_id"),
+    }))
+}
+
+pub async fn update_body(
+    pool: &Pool,
+    id: i64,
+    body: &str,
+    body_html: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE comments SET body = ?, body_html = ?, edited_at = ? WHERE id = ?")
+        .bind(body)
+        .bind(body_html)
+        .bind(now)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Marks a comment deleted (its text goes), keeping the counters right. Replies keep their place
+/// under a "deleted" marker; a deleted comment without visible replies is not shown at all.
+pub async fn mark_deleted(pool: &Pool, id: i64) -> Result<(), StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let row = sqlx::query("SELECT article_id, root_id, status FROM comments WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row.filter(|r| r.get::<String, _>("status") == "approved") else {
+        tx.rollback().await?;
+        return Ok(());
+    };
+    sqlx::query("UPDATE comments SET status = 'deleted', body = '', body_html = '' WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE articles SET comment_count = comment_count - 1 WHERE id = ?")
+        .bind(row.get::<i64, _>("article_id"))
+        .execute(&mut *tx)
+        .await?;
+    let root: Option<i64> = row.get("root_id");
+    if let Some(root) = root.filter(|r| *r != id) {
+        sqlx::query("UPDATE comments SET reply_count = reply_count - 1 WHERE id = ?")
+            .bind(root)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VoteResult {
+    pub score: i64,
+    pub my_vote: i8,
+}
+
+/// One vote per reader per comment: the same vote again removes it, the other one switches it.
+pub async fn toggle_vote(
+    pool: &Pool,
+    comment_id: i64,
+    reader_id: &str,
+    value: i8,
+    now: i64,
+) -> Result<VoteResult, StoreError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT value FROM comment_votes WHERE comment_id = ? AND reader_id = ?")
+            .bind(comment_id)
+            .bind(reader_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let value = i64::from(value);
+    let my_vote = match existing {
+        Some(v) if v == value => {
+            sqlx::query("DELETE FROM comment_votes WHERE comment_id = ? AND reader_id = ?")
+                .bind(comment_id)
+                .bind(reader_id)
+                .execute(&mut *tx)
+                .await?;
+            0
+        }
+        _ => {
+            sqlx::query(
+                "INSERT INTO comment_votes (comment_id, reader_id, value, created_at) VALUES (?, ?, ?, ?)
+                 ON CONFLICT (comment_id, reader_id) DO UPDATE SET value = excluded.value",
+            )
+            .bind(comment_id)
+            .bind(reader_id)
+            .bind(value)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            value
+        }
+    };
+    let score: i64 = sqlx::query_scalar(
+        "UPDATE comments SET
+            upvotes = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = 1),
+            downvotes = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = -1),
+            score = (SELECT COALESCE(SUM(value), 0) FROM comment_votes WHERE comment_id = ?1)
+         WHERE id = ?1 RETURNING score",
+    )
+    .bind(comment_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(VoteResult { score, my_vote: my_vote as i8 })
 }

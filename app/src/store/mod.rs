@@ -39,3 +39,13 @@ pub async fn migrate(pool: &Pool) -> Result<(), StoreError> {
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
+
+/// The signing key from `settings`, created on first start so cookies survive restarts.
+pub async fn signing_key(pool: &Pool) -> Result<String, StoreError> {
+    let fresh = crate::state::random_token() + &crate::state::random_token();
+    sqlx::query("INSERT INTO settings (name, value) VALUES ('signing_key', ?) ON CONFLICT (name) DO NOTHING")
+        .bind(&fresh)
+        .execute(pool)
+        .await?;
+    Ok(sqlx::query_scalar("SELECT value FROM settings WHERE name = 'signing_key'").fetch_one(pool).await?)
+}

@@ -4,32 +4,40 @@ use std::path::PathBuf;
 
 pub const SLUG: &str = "china-ratifies-extradition-treaty-with-turkey";
 pub const ARTICLE: &str = "/articles/china-ratifies-extradition-treaty-with-turkey";
+const SECRET: &str = "test-secret";
 
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
     pub pool: app::store::Pool,
+    /// The reader cookie of the default session, like a browser that opened the page.
+    pub cookie: String,
     _dir: tempfile::TempDir,
 }
 
+/// The server with test defaults: no minimum time on forms, rate limits out of the way
+/// (the abuse tests set their own).
 pub async fn spawn() -> TestApp {
-    spawn_with(None).await
+    spawn_with(|_| {}).await
 }
 
-/// The server with the admin opened by `admin_password`.
-pub async fn spawn_with(admin_password: Option<&str>) -> TestApp {
+/// The server with a configuration adjusted by `adjust`.
+pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("byline.db");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let config = server::config::Config {
-        database_url: format!("sqlite:{}", db.display()),
+    let mut config = server::config::Config::for_tests(
+        format!("sqlite:{}", db.display()),
         addr,
-        site_root: dir.path().display().to_string(),
-        content_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content"),
-        base_url: format!("http://{addr}"),
-        admin_password: admin_password.map(String::from),
-    };
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content"),
+    );
+    config.site_root = dir.path().display().to_string();
+    config.limits.min_form_seconds = 0;
+    config.limits.comments_per_ip = 10_000;
+    config.limits.comments_per_email = 10_000;
+    config.limits.votes_per_ip = 10_000;
+    adjust(&mut config);
     let state = server::prepare(&config).await.expect("prepare");
     let pool = state.pool.clone();
     let router = server::router(state);
@@ -40,14 +48,27 @@ pub async fn spawn_with(admin_password: Option<&str>) -> TestApp {
     });
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { base: format!("http://{addr}"), http, pool, _dir: dir }
+    TestApp { base: format!("http://{addr}"), http, pool, cookie: new_reader(), _dir: dir }
 }
 
-/// A submission key as a rendered form would carry.
+fn secret() -> app::reader::Secret {
+    app::reader::Secret::new(SECRET.as_bytes().to_vec())
+}
+
+/// A reader cookie (`name=value`) as the server would issue it.
+pub fn new_reader() -> String {
+    let (_, header) = app::reader::issue(&secret(), false);
+    header.to_str().unwrap().split(';').next().unwrap().to_string()
+}
+
+/// A submission key as a form rendered `age` seconds ago would carry.
+pub fn key_aged(age: i64) -> String {
+    format!("{}-0", app::api::forms::form_nonce(&secret(), app::store::now() - age))
+}
+
+/// A submission key as a rendered form carries.
 pub fn key() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    format!("testkey{:016x}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed))
+    key_aged(60)
 }
 
 pub struct Reply {
@@ -57,23 +78,84 @@ pub struct Reply {
     pub headers: reqwest::header::HeaderMap,
 }
 
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
 
+    /// Another reader (another browser) of the same site.
+    pub fn other_reader(&self) -> Session<'_> {
+        Session { app: self, cookie: new_reader() }
+    }
+
+    pub fn me(&self) -> Session<'_> {
+        Session { app: self, cookie: self.cookie.clone() }
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
-        let res = self.http.get(self.url(path)).header("accept", "text/html").send().await.expect("GET");
+        self.me().get(path).await
+    }
+
+    pub async fn post_js(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        self.me().post_js(path, form).await
+    }
+
+    pub async fn post_plain(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        self.me().post_plain(path, form).await
+    }
+
+    pub async fn comment_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&self.pool).await.expect("count")
+    }
+
+    /// Posts a comment (or reply) as this session and returns its id.
+    pub async fn comment_as(&self, s: &Session<'_>, name: &str, body: &str, parent: Option<i64>) -> i64 {
+        let k = key();
+        let p = parent.map(|p| p.to_string());
+        let mut form = comment(name, "", body, &k);
+        if let Some(p) = p.as_deref() {
+            form.push(("parent", p));
+        }
+        let res = s.post_js("/api/post_comment", &form).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        res.json()["id"].as_i64().unwrap()
+    }
+}
+
+pub struct Session<'a> {
+    pub app: &'a TestApp,
+    pub cookie: String,
+}
+
+impl Session<'_> {
+    pub async fn get(&self, path: &str) -> Reply {
+        let res = self
+            .app
+            .http
+            .get(self.app.url(path))
+            .header("accept", "text/html")
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("GET");
         into_reply(res).await
     }
 
     /// A form post as the hydrated app's `<ActionForm>` sends it (answers JSON).
     pub async fn post_js(&self, path: &str, form: &[(&str, &str)]) -> Reply {
         let res = self
+            .app
             .http
-            .post(self.url(path))
+            .post(self.app.url(path))
             .header("accept", "application/json")
-            .header("origin", &self.base)
+            .header("origin", &self.app.base)
+            .header("cookie", &self.cookie)
             .form(form)
             .send()
             .await
@@ -84,20 +166,18 @@ impl TestApp {
     /// A form post as a browser with JavaScript off sends it (wants HTML).
     pub async fn post_plain(&self, path: &str, form: &[(&str, &str)]) -> Reply {
         let res = self
+            .app
             .http
-            .post(self.url(path))
+            .post(self.app.url(path))
             .header("accept", "text/html,application/xhtml+xml")
-            .header("origin", &self.base)
-            .header("referer", self.url(ARTICLE))
+            .header("origin", &self.app.base)
+            .header("referer", self.app.url(ARTICLE))
+            .header("cookie", &self.cookie)
             .form(form)
             .send()
             .await
             .expect("POST");
         into_reply(res).await
-    }
-
-    pub async fn comment_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&self.pool).await.expect("count")
     }
 }
 

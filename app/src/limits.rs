@@ -1,0 +1,86 @@
+//! Abuse limits, first layer: fixed-window counters in memory, per IP and per email.
+//! (One process; a shared store comes with multi-server deployments.)
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How much is allowed. Defaults suit a newsroom; tests and benchmarks raise them.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Comments (and feedback) per IP per minute.
+    pub comments_per_ip: u32,
+    /// Comments per email per hour.
+    pub comments_per_email: u32,
+    /// Votes per IP per minute.
+    pub votes_per_ip: u32,
+    /// Seconds a form must have been on screen before it may post (bots post at once).
+    pub min_form_seconds: i64,
+    /// How long authors may edit or delete their comments.
+    pub edit_window_seconds: i64,
+    /// An identical comment by the same author within this many seconds is a duplicate.
+    pub duplicate_window_seconds: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            comments_per_ip: 6,
+            comments_per_email: 30,
+            votes_per_ip: 60,
+            min_form_seconds: 3,
+            edit_window_seconds: 15 * 60,
+            duplicate_window_seconds: 10 * 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bucket {
+    CommentIp,
+    CommentEmail,
+    VoteIp,
+}
+
+#[derive(Default)]
+pub struct RateLimiter {
+    windows: Mutex<HashMap<(Bucket, String), (Instant, u32)>>,
+}
+
+impl RateLimiter {
+    /// Counts one hit; `Err(seconds)` to wait when over `max` per `window`.
+    pub fn hit(&self, bucket: Bucket, key: &str, max: u32, window: Duration) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
+        }
+        let entry = map.entry((bucket, key.to_string())).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= max {
+            let wait = window.saturating_sub(now.duration_since(entry.0)).as_secs().max(1);
+            return Err(wait);
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_allows_max_hits_then_says_how_long_to_wait() {
+        let r = RateLimiter::default();
+        let w = Duration::from_secs(60);
+        for _ in 0..3 {
+            assert!(r.hit(Bucket::CommentIp, "1.2.3.4", 3, w).is_ok());
+        }
+        let wait = r.hit(Bucket::CommentIp, "1.2.3.4", 3, w).unwrap_err();
+        assert!((1..=60).contains(&wait));
+        assert!(r.hit(Bucket::CommentIp, "5.6.7.8", 3, w).is_ok(), "other IPs are not affected");
+        assert!(r.hit(Bucket::VoteIp, "1.2.3.4", 3, w).is_ok(), "other buckets are not affected");
+    }
+}

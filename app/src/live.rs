@@ -1,0 +1,99 @@
+//! The server side of live updates: one Server-Sent Events stream per open article page.
+use crate::state::{AppState, LiveEvent};
+use axum::extract::{Path, Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::stream::{self, Stream, StreamExt};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::{error::RecvError, Receiver};
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Since {
+    /// The newest comment id the page already shows.
+    after: Option<i64>,
+}
+
+/// `GET /articles/{slug}/events`: `event: comment`, `id:` and `data:` the comment id.
+/// A reconnecting browser sends `Last-Event-ID`; comments it missed come first, from the
+/// database, then the live ones — each exactly once, in id order.
+pub async fn article_events(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(since): Query<Since>,
+    headers: http::HeaderMap,
+) -> Response {
+    let article = match crate::store::articles::by_slug(&state.pool, &slug).await {
+        Ok(Some(a)) => a,
+        Ok(None) => return (http::StatusCode::NOT_FOUND, "No such article.").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "opening a live stream");
+            return (http::StatusCode::INTERNAL_SERVER_ERROR, "Live updates are unavailable.")
+                .into_response();
+        }
+    };
+    let last_event_id =
+        headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
+    let after = last_event_id.or(since.after).unwrap_or(i64::MAX);
+    // subscribe before reading the backlog, so nothing falls between the two
+    let rx = state.live.subscribe();
+    let stream = comment_stream(state, article.id, after, rx);
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))).into_response()
+}
+
+struct Cursor {
+    state: AppState,
+    article_id: i64,
+    /// Highest id sent (or known to the page); `i64::MAX` until the page says where it is.
+    sent: i64,
+    queue: VecDeque<i64>,
+    rx: Receiver<LiveEvent>,
+    backlog_done: bool,
+}
+
+fn comment_stream(
+    state: AppState,
+    article_id: i64,
+    after: i64,
+    rx: Receiver<LiveEvent>,
+) -> impl Stream<Item = Result<Event, Infallible>> {
+    let start = Cursor { state, article_id, sent: after, queue: VecDeque::new(), rx, backlog_done: false };
+    stream::unfold(start, |mut c| async move {
+        loop {
+            if let Some(id) = c.queue.pop_front() {
+                if id > c.sent || c.sent == i64::MAX {
+                    c.sent = id;
+                    let event = Event::default().event("comment").id(id.to_string()).data(id.to_string());
+                    return Some((Ok(event), c));
+                }
+                continue;
+            }
+            if !c.backlog_done {
+                c.backlog_done = true;
+                if c.sent != i64::MAX {
+                    c.queue.extend(catch_up(&c).await);
+                }
+                continue;
+            }
+            match c.rx.recv().await {
+                Ok(e) if e.article_id == c.article_id => c.queue.push_back(e.comment_id),
+                Ok(_) => {}
+                // fell behind the channel: read what was missed from the database
+                Err(RecvError::Lagged(_)) => c.queue.extend(catch_up(&c).await),
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    })
+    .boxed()
+}
+
+async fn catch_up(c: &Cursor) -> Vec<i64> {
+    match crate::store::comments::approved_since(&c.state.pool, c.article_id, c.sent).await {
+        Ok(rows) => rows.into_iter().map(|(id, _)| id).collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "catching up a live stream");
+            Vec::new()
+        }
+    }
+}
