@@ -58,6 +58,10 @@ export default defineConfig({
       BYLINE_VOTES_PER_IP_PER_MINUTE: "100000",
       // short, so the refusal after the window can be seen
       BYLINE_EDIT_WINDOW_SECONDS: "12",
+      // the embedded default transport: .eml files the tests read the links from
+      MAIL_DIR: "target/e2e/mail",
+      BYLINE_MAIL_POLL_MS: "300",
+      BYLINE_SUBSCRIBE_PER_IP_PER_HOUR: "100000",
     },
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,

@@ -14,6 +14,10 @@ pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod maillinks;
+#[cfg(feature = "ssr")]
 pub mod nojs;
 #[cfg(feature = "ssr")]
 pub mod reader;
@@ -33,7 +37,9 @@ use leptos_router::{
     components::{Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
 };
-use pages::{AdminMessagesPage, ArticlePage, ContactPage, HomePage, NotFound};
+use pages::{
+    AdminMessagesPage, ArticlePage, ContactPage, HomePage, MailLinkPage, NotFound, SubscriptionsPage,
+};
 
 pub const SITE_NAME: &str = "Byline";
 
@@ -97,6 +103,27 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("contact") view=ContactPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("subscriptions") view=SubscriptionsPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("subscriptions"), StaticSegment("confirm"))
+                        view=|| view! { <MailLinkPage purpose="confirm"/> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("subscriptions"), StaticSegment("cancel"))
+                        view=|| view! { <MailLinkPage purpose="cancel"/> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("subscriptions"), StaticSegment("unsubscribe"))
+                        view=|| view! { <MailLinkPage purpose="unsubscribe"/> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("subscriptions"), StaticSegment("manage"))
+                        view=|| view! { <MailLinkPage purpose="manage"/> }
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("admin"), StaticSegment("messages"))
                         view=AdminMessagesPage

@@ -19,6 +19,10 @@ pub struct Limits {
     pub edit_window_seconds: i64,
     /// An identical comment by the same author within this many seconds is a duplicate.
     pub duplicate_window_seconds: i64,
+    /// Subscription requests ("Notify of", manage links) per IP per hour.
+    pub subscribe_per_ip: u32,
+    /// Subscription requests per email per hour.
+    pub subscribe_per_email: u32,
 }
 
 impl Default for Limits {
@@ -30,6 +34,8 @@ impl Default for Limits {
             min_form_seconds: 3,
             edit_window_seconds: 15 * 60,
             duplicate_window_seconds: 10 * 60,
+            subscribe_per_ip: 20,
+            subscribe_per_email: 6,
         }
     }
 }
@@ -39,6 +45,8 @@ pub enum Bucket {
     CommentIp,
     CommentEmail,
     VoteIp,
+    SubscribeIp,
+    SubscribeEmail,
 }
 
 #[derive(Default)]

@@ -6,6 +6,7 @@
 //! rendered again with the reader's input and the messages, under the refusal's status (400,
 //! 403, 404, 409, 429…). Nothing typed is lost and nothing travels in a URL.
 use crate::api::comments::{safe_back, DeleteComment, EditComment, PostComment, VoteComment};
+use crate::api::notify::{RequestManageLink, ToggleSubscription};
 use crate::api::SendContactMessage;
 use crate::domain::{ApiError, CommentActionForm, CommentForm, ContactForm, FormEcho};
 use crate::state::AppState;
@@ -38,6 +39,8 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
         p if p == EditComment::PATH => edit(&state, &visitor, req).await,
         p if p == DeleteComment::PATH => delete(&state, &visitor, req).await,
         p if p == SendContactMessage::PATH => contact(&state, req).await,
+        p if p == ToggleSubscription::PATH => notify(&state, &visitor, req).await,
+        p if p == RequestManageLink::PATH => manage(&state, &visitor, req).await,
         _ => return next.run(req).await,
     };
     if let Some(cookie) = visitor.set_cookie {
@@ -168,6 +171,44 @@ async fn contact(state: &AppState, req: Request) -> Response {
         Err(err) => {
             let (status, retry) = (err.status(), err.retry_after());
             render_again(state, "/contact".into(), FormEcho::Contact(form, err), status, retry).await
+        }
+    }
+}
+
+async fn notify(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+    let form: crate::domain::notify::NotifyForm = match read_form(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    if !valid_slug(&form.article) {
+        return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
+    }
+    match crate::api::notify::toggle(state, visitor, &form).await {
+        Ok(done) => Redirect::to(&done.location).into_response(),
+        Err(error) => {
+            let uri = crate::domain::article::article_path(&form.article);
+            let (status, retry) = (error.status(), error.retry_after());
+            render_again(state, uri, FormEcho::Notify { form, error }, status, retry).await
+        }
+    }
+}
+
+async fn manage(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+    #[derive(serde::Deserialize)]
+    struct Form {
+        #[serde(default)]
+        email: String,
+    }
+    let form: Form = match read_form(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    match crate::api::notify::manage_link(state, visitor, &form.email).await {
+        Ok(_) => Redirect::to("/subscriptions?sent=1").into_response(),
+        Err(error) => {
+            let (status, retry) = (error.status(), error.retry_after());
+            let echo = FormEcho::Manage { email: form.email, error };
+            render_again(state, "/subscriptions".into(), echo, status, retry).await
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub rate: Arc<RateLimiter>,
     /// New approved comments, for the live-update streams of open article pages.
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
+    /// The outbox's delivery side: its settings and the bell that wakes the worker.
+    pub mailer: crate::mail::Mailer,
 }
 
 /// A comment became visible on an article.

@@ -1,4 +1,6 @@
 import { expect, Page, TestInfo } from "@playwright/test";
+import * as fs from "fs";
+import * as path from "path";
 
 export const ARTICLE = "/articles/china-ratifies-extradition-treaty-with-turkey";
 export const HEADLINE = "China ratifies extradition treaty with Turkey, alarming the Uighur diaspora";
@@ -27,4 +29,52 @@ export function watchErrors(page: Page): string[] {
     if (m.type() === "error") errors.push(m.text());
   });
   return errors;
+}
+
+/** Where the e2e server's embedded mail transport writes (.eml files). */
+export const MAIL_DIR = path.resolve(__dirname, "../../target/e2e/mail");
+
+function qpDecode(s: string): string {
+  const bytes: number[] = [];
+  const soft = s.replace(/=\r?\n/g, "");
+  for (let i = 0; i < soft.length; i++) {
+    const m = soft[i] === "=" ? /^[0-9A-F]{2}$/.exec(soft.slice(i + 1, i + 3)) : null;
+    if (m) {
+      bytes.push(parseInt(m[0], 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(soft[i], "utf8"));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/** Waits for a mail to `to` whose subject starts with `subject`; answers its decoded text. */
+export async function mailTo(to: string, subject: string): Promise<string> {
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const files = fs.existsSync(MAIL_DIR) ? fs.readdirSync(MAIL_DIR).filter((f) => f.endsWith(".eml")) : [];
+        for (const f of files.sort()) {
+          const raw = fs.readFileSync(path.join(MAIL_DIR, f), "utf8");
+          const head = raw.split("\r\n\r\n")[0].replace(/\r\n[ \t]/g, " ");
+          if (head.includes(`To: ${to}`) && new RegExp(`^Subject: ${subject}`, "m").test(head)) {
+            found = qpDecode(raw);
+          }
+        }
+        return found !== undefined;
+      },
+      { timeout: 15_000, message: `a mail "${subject}…" to ${to}` },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/** The path (and query) of the first link in `text` that contains `needle`. */
+export function linkIn(text: string, needle: string): string {
+  const url = text.split(/\s+/).find((w) => w.startsWith("http") && w.includes(needle));
+  if (!url) throw new Error(`no link with ${needle} in\n${text}`);
+  const u = new URL(url);
+  return u.pathname + u.search + u.hash;
 }

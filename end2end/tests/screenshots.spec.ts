@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { ARTICLE, open } from "./helpers";
+import { ARTICLE, open, mailTo, linkIn } from "./helpers";
 
 // Saved for people to look at (end2end/screenshots/); the assertions only check the pages rendered.
 const pages = [
@@ -25,3 +25,18 @@ for (const p of pages) {
     });
   }
 }
+
+test("screenshot: the Notify of bar and the confirmation page", async ({ page }, info) => {
+  const email = `shot-${info.project.name}-${Date.now().toString(36)}@example.com`;
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await open(page, ARTICLE, info);
+  const bar = page.locator("#notify");
+  await bar.getByLabel("Email for notifications").fill(email);
+  await bar.getByRole("button", { name: "Subscribe" }).click();
+  await expect(bar.locator(".notify-state")).toContainText("waiting for your confirmation");
+  await page.locator("#comment-form").screenshot({ path: `screenshots/${info.project.name}/notify-bar.png` });
+  const mail = await mailTo(email, "Confirm your subscription");
+  await page.goto(linkIn(mail, "/subscriptions/confirm?token="));
+  await expect(page.getByRole("button", { name: "Confirm subscription" })).toBeVisible();
+  await page.screenshot({ path: `screenshots/${info.project.name}/confirm-page.png`, fullPage: true });
+});

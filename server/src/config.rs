@@ -23,6 +23,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Abuse limits and the edit window (`BYLINE_*` variables, see the README).
     pub limits: app::limits::Limits,
+    /// Mail: `SMTP_URL`, `MAIL_DIR`, `MAIL_FROM`, and the worker's timing (see the README).
+    pub mail: app::mail::MailConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,11 +46,12 @@ impl Config {
             addr,
             site_root: var("LEPTOS_SITE_ROOT", "target/site"),
             content_dirs: std::env::split_paths(&var("CONTENT_DIR", "content")).collect(),
-            base_url,
             admin_password: std::env::var("BYLINE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
             secret: std::env::var("BYLINE_SECRET").ok().filter(|s| !s.is_empty()),
             trust_proxy: matches!(std::env::var("TRUST_PROXY").as_deref(), Ok("1" | "true")),
             limits: limits_from_env()?,
+            mail: mail_from_env(&base_url)?,
+            base_url,
         })
     }
 
@@ -64,6 +67,7 @@ impl Config {
             secret: Some("test-secret".into()),
             trust_proxy: false,
             limits: app::limits::Limits::default(),
+            mail: app::mail::MailConfig::with_defaults(&format!("http://{addr}")),
         }
     }
 
@@ -79,12 +83,6 @@ impl Config {
 }
 
 fn limits_from_env() -> Result<app::limits::Limits, ConfigError> {
-    fn num<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
-        match std::env::var(name) {
-            Ok(v) => v.parse().map_err(|_| ConfigError { name, problem: format!("not a number: {v}") }),
-            Err(_) => Ok(default),
-        }
-    }
     let d = app::limits::Limits::default();
     Ok(app::limits::Limits {
         comments_per_ip: num("BYLINE_COMMENTS_PER_IP_PER_MINUTE", d.comments_per_ip)?,
@@ -93,5 +91,35 @@ fn limits_from_env() -> Result<app::limits::Limits, ConfigError> {
         min_form_seconds: num("BYLINE_MIN_FORM_SECONDS", d.min_form_seconds)?,
         edit_window_seconds: num("BYLINE_EDIT_WINDOW_SECONDS", d.edit_window_seconds)?,
         duplicate_window_seconds: num("BYLINE_DUPLICATE_WINDOW_SECONDS", d.duplicate_window_seconds)?,
+        subscribe_per_ip: num("BYLINE_SUBSCRIBE_PER_IP_PER_HOUR", d.subscribe_per_ip)?,
+        subscribe_per_email: num("BYLINE_SUBSCRIBE_PER_EMAIL_PER_HOUR", d.subscribe_per_email)?,
+    })
+}
+
+fn num<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
+    match std::env::var(name) {
+        Ok(v) => v.parse().map_err(|_| ConfigError { name, problem: format!("not a number: {v}") }),
+        Err(_) => Ok(default),
+    }
+}
+
+fn mail_from_env(base_url: &str) -> Result<app::mail::MailConfig, ConfigError> {
+    use std::time::Duration;
+    let d = app::mail::MailConfig::with_defaults(base_url);
+    let ms = |name: &'static str, default: Duration| -> Result<Duration, ConfigError> {
+        Ok(Duration::from_millis(num(name, default.as_millis() as u64)?))
+    };
+    let from = std::env::var("MAIL_FROM").ok().filter(|v| !v.is_empty()).unwrap_or(d.from);
+    if from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError { name: "MAIL_FROM", problem: format!("not a mail address: {from}") });
+    }
+    Ok(app::mail::MailConfig {
+        smtp_url: std::env::var("SMTP_URL").ok().filter(|v| !v.is_empty()),
+        dir: std::env::var("MAIL_DIR").ok().filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or(d.dir),
+        from,
+        worker: !matches!(std::env::var("BYLINE_MAIL_WORKER").as_deref(), Ok("0" | "false" | "off")),
+        poll: ms("BYLINE_MAIL_POLL_MS", d.poll)?,
+        lease: ms("BYLINE_MAIL_LEASE_MS", d.lease)?,
+        retry_base: ms("BYLINE_MAIL_RETRY_MS", d.retry_base)?,
     })
 }

@@ -8,6 +8,11 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
+    // RFC 8058: the mail provider POSTs the one-click unsubscribe from its own servers; the
+    // secret token in the URL is the authority, not a cookie
+    if req.uri().path() == "/subscriptions/unsubscribe" {
+        return next.run(req).await;
+    }
     let headers = req.headers();
     let cross_site =
         headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site");

@@ -6,7 +6,11 @@ mod seo;
 
 use app::state::{AppState, SiteConfig};
 use app::{shell, App};
-use axum::{middleware, routing::get, Router};
+use axum::{
+    middleware,
+    routing::{get, post},
+    Router,
+};
 use config::Config;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -22,6 +26,8 @@ pub enum StartError {
     Store(#[from] app::store::StoreError),
     #[error("content: {0}")]
     Content(#[from] app::content::ContentError),
+    #[error("mail: {0}")]
+    Mail(String),
 }
 
 /// Opens the database, applies migrations and imports content files not yet in it.
@@ -54,6 +60,16 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         None => app::store::signing_key(&pool).await?,
     };
     let (live, _) = tokio::sync::broadcast::channel(1024);
+    let mailer = app::mail::Mailer {
+        pool: pool.clone(),
+        config: Arc::new(config.mail.clone()),
+        base_url: config.base_url.clone(),
+        wake: Arc::new(tokio::sync::Notify::new()),
+    };
+    if config.mail.worker {
+        let transport = app::mail::Transport::from_config(&config.mail).map_err(StartError::Mail)?;
+        tokio::spawn(mailer.clone().run(transport));
+    }
     Ok(AppState {
         leptos_options,
         pool,
@@ -66,6 +82,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         limits: Arc::new(config.limits.clone()),
         rate: Arc::new(app::limits::RateLimiter::default()),
         live,
+        mailer,
     })
 }
 
@@ -84,6 +101,10 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(seo::robots))
         .route("/healthz", get(|| async { "ok" }))
         .route("/articles/{slug}/events", get(app::live::article_events))
+        .route("/subscriptions/confirm", post(app::maillinks::confirm))
+        .route("/subscriptions/cancel", post(app::maillinks::cancel))
+        .route("/subscriptions/unsubscribe", post(app::maillinks::unsubscribe))
+        .route("/subscriptions/manage", post(app::maillinks::manage))
         .leptos_routes_with_context(
             &state,
             routes,

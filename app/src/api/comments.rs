@@ -12,6 +12,8 @@ pub struct PostedComment {
 /// Posts a comment or a reply. Driven by `<ActionForm>`; a plain (JavaScript-off) post of the
 /// same form is answered by `crate::nojs` with a redirect or the page re-rendered with errors.
 /// `website` is a honeypot: people never see it, form-filling bots do.
+// the form's fields, one argument each: the plain form post and the hydrated one send the same
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "/post_comment")]
 pub async fn post_comment(
     article: String,
@@ -21,6 +23,7 @@ pub async fn post_comment(
     body: String,
     key: String,
     #[server(default)] website: String,
+    #[server(default)] notify: String,
 ) -> Result<PostedComment, ApiError> {
     let form = crate::domain::CommentForm {
         article,
@@ -31,6 +34,7 @@ pub async fn post_comment(
         key,
         website,
         intent: String::new(),
+        notify,
     };
     let state = crate::state::app_state()?;
     let visitor = crate::visitor::Visitor::current(&state);
@@ -122,6 +126,10 @@ pub async fn submit(
         return Err(ApiError::field("body", "This comment looks automated, so it was not posted."));
     }
     let input = CommentInput::parse(&form.name, &form.email, &form.body)?;
+    let wants_replies = !form.notify.is_empty() && form.notify != "false";
+    if wants_replies && input.email.is_none() {
+        return Err(ApiError::field("email", "Enter your email to be notified of replies."));
+    }
     let now = crate::store::now();
     let age = crate::api::forms::form_age(&state.secret, &form.key, now)?;
     let article = crate::store::articles::by_slug(&state.pool, &form.article)
@@ -184,6 +192,24 @@ pub async fn submit(
         Ok(Inserted::New(id)) => {
             tracing::info!(comment = id, article = %article.slug, "comment posted");
             let _ = state.live.send(crate::state::LiveEvent { article_id: article.id, comment_id: id });
+            if let (true, Some(email)) = (wants_replies, input.email.as_deref()) {
+                // the comment is stored; a failure here is logged, never a lost comment
+                let email = email.to_lowercase();
+                let sub = crate::store::notify::subscribe(
+                    &state.pool,
+                    article.id,
+                    &email,
+                    crate::domain::notify::Kind::CommentReplies,
+                    Some(id),
+                    &visitor.reader_id,
+                    now,
+                )
+                .await;
+                if let Err(e) = sub {
+                    tracing::error!(error = %e, comment = id, "subscribing a commenter to replies");
+                }
+            }
+            state.mailer.wake.notify_one();
             id
         }
         Ok(Inserted::Repeat(id)) => id,

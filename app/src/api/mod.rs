@@ -5,6 +5,7 @@ pub mod articles;
 pub mod comments;
 pub mod contact;
 pub mod forms;
+pub mod notify;
 
 pub use articles::{get_article, get_front_page, get_thread, ArticlePage, ThreadPage};
 pub use comments::{post_comment, PostComment, PostedComment};

@@ -141,6 +141,10 @@ pub fn CommentForm(
                     hint="Optional. Never shown publicly."
                 />
             </div>
+            <label class="checkbox">
+                <input type="checkbox" name="notify" value="true" checked=!initial.notify.is_empty()/>
+                " Notify of new replies to this comment"
+            </label>
             // people never see this field; bots that fill every field give themselves away
             <div class="hp" aria-hidden="true">
                 <label for=hp_id.clone()>"Leave this field empty"</label>

@@ -24,6 +24,9 @@ pub struct CommentForm {
     /// `preview` when the Preview button sent the form (JavaScript off).
     #[serde(default)]
     pub intent: String,
+    /// The checkbox "Notify of new replies to this comment" (`true` when ticked).
+    #[serde(default)]
+    pub notify: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +76,16 @@ pub enum FormEcho {
         comment: i64,
         error: ApiError,
     },
+    /// A refused "Notify of" request.
+    Notify {
+        form: super::notify::NotifyForm,
+        error: ApiError,
+    },
+    /// A refused "Manage my subscriptions" request.
+    Manage {
+        email: String,
+        error: ApiError,
+    },
 }
 
 /// Per-render form state: a fresh submission nonce, and the echo of a plain post.
@@ -107,6 +120,13 @@ impl FormState {
             Some(FormEcho::Edit { comment, body, error }) if *comment == id => {
                 Some((body.clone(), error.clone()))
             }
+            _ => None,
+        }
+    }
+
+    pub fn notify_echo(&self) -> Option<(super::notify::NotifyForm, ApiError)> {
+        match &self.echo {
+            Some(FormEcho::Notify { form, error }) => Some((form.clone(), error.clone())),
             _ => None,
         }
     }

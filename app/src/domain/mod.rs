@@ -4,6 +4,7 @@ pub mod comment;
 pub mod contact;
 pub mod error;
 pub mod form;
+pub mod notify;
 pub mod text;
 pub mod thread;
 pub mod time;

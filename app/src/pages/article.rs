@@ -3,6 +3,7 @@ use crate::api::{get_article, get_form_state, get_thread, ArticlePage as Page, T
 use crate::components::comment_form::CommentForm;
 use crate::components::layout::CONTACT_STREET;
 use crate::components::live::LiveBubble;
+use crate::components::notify::NotifyBar;
 use crate::components::thread::{CommentItem, Refusal, ThreadCtx, ThreadToolbar};
 use crate::domain::text::html_to_text;
 use crate::domain::thread::{Cursor, ThreadQuery};
@@ -80,6 +81,10 @@ fn ArticleView(page: Page) -> impl IntoView {
     // would be created again each time the Suspense re-renders, and the browser would not find
     // the server's data for it when hydrating.
     let form_state = Resource::new(|| (), |_| get_form_state());
+    let notify_state = {
+        let slug = a.slug.clone();
+        Resource::new(|| (), move |_| crate::api::notify::get_notify_state(slug.clone()))
+    };
     let query_map = use_query_map();
     let query = Memo::new(move |_| ThreadQuery::from_params(|k| query_map.read().get(k)));
     let actions = Actions {
@@ -125,7 +130,8 @@ fn ArticleView(page: Page) -> impl IntoView {
                     let url = url.clone();
                     Suspend::new(async move {
                         let forms = form_state.await.unwrap_or_default();
-                        view! { <CommentSection article=a url forms query actions live/> }
+                        let notify = notify_state.await.unwrap_or_default();
+                        view! { <CommentSection article=a url forms notify query actions live/> }
                     })
                 }}
             </Suspense>
@@ -162,10 +168,12 @@ fn CommentSection(
     article: Article,
     url: String,
     forms: crate::domain::FormState,
+    notify: crate::domain::notify::NotifyState,
     query: Memo<ThreadQuery>,
     actions: Actions,
     live: Live,
 ) -> impl IntoView {
+    let notify_echo = forms.notify_echo();
     let query_map = use_query_map();
     let reply_to = Memo::new(move |_| query_map.read().get("replytocom").and_then(|v| v.parse().ok()));
     let editing = Memo::new(move |_| query_map.read().get("edit").and_then(|v| v.parse().ok()));
@@ -226,6 +234,7 @@ fn CommentSection(
             {header}
         </Transition>
         <div id="comment-form" class="comment-form-box">
+            <NotifyBar slug=article.slug.clone() initial=notify echo=notify_echo/>
             <CommentForm parent=None/>
         </div>
         <LiveBubble article=article.slug.clone() shown refresh/>

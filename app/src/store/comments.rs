@@ -123,6 +123,9 @@ async fn insert_in(
             .execute(&mut **tx)
             .await?;
     }
+    // the comment is approved as it is stored: who must hear of it is decided in this
+    // transaction, and the worker sends the mail later
+    super::notify::enqueue_for_comment(tx, id, c.created_at).await?;
     Ok(Inserted::New(id))
 }
 

@@ -2,6 +2,7 @@
 pub mod articles;
 pub mod comments;
 pub mod contact;
+pub mod notify;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

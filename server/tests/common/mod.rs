@@ -1,5 +1,6 @@
 //! Spawns the real server on port 0 against a fresh SQLite file, and talks HTTP to it.
 #![allow(dead_code)]
+pub mod smtp;
 use std::path::PathBuf;
 
 pub const SLUG: &str = "china-ratifies-extradition-treaty-with-turkey";
@@ -12,7 +13,9 @@ pub struct TestApp {
     pub pool: app::store::Pool,
     /// The reader cookie of the default session, like a browser that opened the page.
     pub cookie: String,
-    _dir: tempfile::TempDir,
+    /// The SQLite URL, for a second process or worker on the same database.
+    pub db_url: String,
+    pub dir: tempfile::TempDir,
 }
 
 /// The server with test defaults: no minimum time on forms, rate limits out of the way
@@ -37,6 +40,10 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
     config.limits.comments_per_ip = 10_000;
     config.limits.comments_per_email = 10_000;
     config.limits.votes_per_ip = 10_000;
+    config.mail.dir = dir.path().join("mail");
+    config.mail.poll = std::time::Duration::from_millis(200);
+    config.mail.retry_base = std::time::Duration::from_millis(200);
+    config.mail.lease = std::time::Duration::from_secs(5);
     adjust(&mut config);
     let state = server::prepare(&config).await.expect("prepare");
     let pool = state.pool.clone();
@@ -48,7 +55,22 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
     });
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { base: format!("http://{addr}"), http, pool, cookie: new_reader(), _dir: dir }
+    TestApp {
+        base: format!("http://{addr}"),
+        http,
+        pool,
+        cookie: new_reader(),
+        db_url: config.database_url,
+        dir,
+    }
+}
+
+/// A handle on a server running elsewhere (another process) at `base`.
+pub async fn attach(base: String, db_url: String, dir: tempfile::TempDir) -> TestApp {
+    let pool = app::store::connect(&db_url).await.expect("connect");
+    let http =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    TestApp { base, http, pool, cookie: new_reader(), db_url, dir }
 }
 
 fn secret() -> app::reader::Secret {

@@ -1,0 +1,192 @@
+//! "Notify of": the server function that toggles a subscription, the bar's state, the
+//! "Manage my subscriptions" request, and what links from mails are about.
+use crate::domain::notify::{LinkState, NotifyState, Toggled};
+use crate::domain::ApiError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// The current reader's subscriptions on an article (by their reader cookie).
+#[server(prefix = "/api", endpoint = "/notify_state", input = GetUrl)]
+pub async fn get_notify_state(slug: String) -> Result<NotifyState, ApiError> {
+    use crate::state::{app_state, internal};
+    let state = app_state()?;
+    let Some(reader) = crate::visitor::known_reader(&state) else { return Ok(NotifyState::default()) };
+    let Some(article) = crate::store::articles::by_slug(&state.pool, &slug)
+        .await
+        .map_err(|e| internal("loading an article for its notify bar", e))?
+    else {
+        return Ok(NotifyState::default());
+    };
+    let subscriptions = crate::store::notify::for_reader(&state.pool, article.id, &reader)
+        .await
+        .map_err(|e| internal("loading a reader's subscriptions", e))?;
+    Ok(NotifyState { subscriptions })
+}
+
+/// Subscribes (`action=subscribe`) or unsubscribes (`action=unsubscribe`) the reader to
+/// `kind` on an article. The same request twice leaves one subscription; the opposite removes
+/// it. A new address gets a confirmation mail first (double opt-in).
+#[server(prefix = "/api", endpoint = "/toggle_subscription")]
+pub async fn toggle_subscription(
+    article: String,
+    kind: String,
+    #[server(default)] email: String,
+    action: String,
+) -> Result<Toggled, ApiError> {
+    let form = crate::domain::notify::NotifyForm { article, kind, email, action };
+    let state = crate::state::app_state()?;
+    let visitor = crate::visitor::Visitor::current(&state);
+    let result = toggle(&state, &visitor, &form).await;
+    visitor.remember();
+    if let Err(e) = &result {
+        crate::state::set_status_for(e);
+    }
+    result
+}
+
+/// Mails a link to the page listing every subscription of an address.
+#[server(prefix = "/api", endpoint = "/manage_subscriptions")]
+pub async fn request_manage_link(email: String) -> Result<String, ApiError> {
+    let state = crate::state::app_state()?;
+    let visitor = crate::visitor::Visitor::current(&state);
+    let result = manage_link(&state, &visitor, &email).await;
+    if let Err(e) = &result {
+        crate::state::set_status_for(e);
+    }
+    result
+}
+
+/// What a link from a mail is about: `purpose` is `confirm`, `cancel`, `unsubscribe` or
+/// `manage`.
+#[server(prefix = "/api", endpoint = "/mail_link", input = GetUrl)]
+pub async fn get_mail_link(purpose: String, token: String) -> Result<LinkState, ApiError> {
+    use crate::store::notify::Purpose;
+    let state = crate::state::app_state()?;
+    let purpose = match purpose.as_str() {
+        "confirm" | "cancel" => Purpose::Confirm,
+        "unsubscribe" => Purpose::Unsubscribe,
+        "manage" => Purpose::Manage,
+        _ => return Err(ApiError::NotFound("This link is not one of ours.".into())),
+    };
+    crate::store::notify::link_state(&state.pool, purpose, &token, crate::store::now())
+        .await
+        .map_err(|e| crate::state::internal("reading a mail link", e))
+}
+
+/// The bar's message for an outcome code (carried in the URL after a plain form post).
+pub fn outcome_message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "subscribed" => "Done: you will get an email when there is something new.",
+        "sent" => "Almost done: we sent you a confirmation link. Your subscription starts when you follow it.",
+        "waiting" => "We already sent a confirmation link in the last 10 minutes; please check your inbox (and spam folder).",
+        "unsubscribed" => "Unsubscribed: you will not get these emails any more.",
+        _ => return None,
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub async fn toggle(
+    state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
+    form: &crate::domain::notify::NotifyForm,
+) -> Result<Toggled, ApiError> {
+    use crate::domain::notify::Kind;
+    use crate::limits::Bucket;
+    use crate::state::internal;
+    use std::time::Duration;
+
+    let article = crate::store::articles::by_slug(&state.pool, &form.article)
+        .await
+        .map_err(|e| internal("loading the article for a subscription", e))?
+        .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))?;
+    let kind = Kind::parse(&form.kind)
+        .filter(|k| Kind::BAR.contains(k))
+        .ok_or_else(|| ApiError::field("kind", "Choose what you want to be notified of."))?;
+    let now = crate::store::now();
+    let code = match form.action.as_str() {
+        "unsubscribe" => {
+            crate::store::notify::unsubscribe_reader(&state.pool, article.id, kind, &visitor.reader_id)
+                .await
+                .map_err(|e| internal("removing a subscription", e))?;
+            "unsubscribed"
+        }
+        "subscribe" => {
+            let email = subscriber_email(&form.email, "Enter your email address to be notified.")?;
+            let limits = &state.limits;
+            let hour = Duration::from_secs(3600);
+            state
+                .rate
+                .hit(Bucket::SubscribeIp, &visitor.ip.to_string(), limits.subscribe_per_ip, hour)
+                .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+            state
+                .rate
+                .hit(Bucket::SubscribeEmail, &email, limits.subscribe_per_email, hour)
+                .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+            let done = crate::store::notify::subscribe(
+                &state.pool,
+                article.id,
+                &email,
+                kind,
+                None,
+                &visitor.reader_id,
+                now,
+            )
+            .await
+            .map_err(|e| internal("storing a subscription", e))?;
+            if done.confirmation_queued {
+                state.mailer.wake.notify_one();
+            }
+            match (done.confirmed, done.confirmation_queued) {
+                (true, _) => "subscribed",
+                (false, true) => "sent",
+                (false, false) => "waiting",
+            }
+        }
+        _ => return Err(ApiError::BadRequest),
+    };
+    let subscriptions = crate::store::notify::for_reader(&state.pool, article.id, &visitor.reader_id)
+        .await
+        .map_err(|e| internal("loading a reader's subscriptions", e))?;
+    Ok(Toggled {
+        state: NotifyState { subscriptions },
+        message: outcome_message(code).unwrap_or_default().to_string(),
+        location: format!("{}?notify={code}#notify", article.path()),
+    })
+}
+
+/// An address to send notifications to: required, valid, compared lower-cased.
+#[cfg(feature = "ssr")]
+pub fn subscriber_email(value: &str, missing: &str) -> Result<String, ApiError> {
+    if value.trim().is_empty() {
+        return Err(ApiError::field("email", missing));
+    }
+    crate::domain::text::email(value).map(|e| e.to_lowercase()).map_err(|m| ApiError::field("email", m))
+}
+
+#[cfg(feature = "ssr")]
+pub async fn manage_link(
+    state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
+    email: &str,
+) -> Result<String, ApiError> {
+    use crate::limits::Bucket;
+    use std::time::Duration;
+    let email = subscriber_email(email, "Enter the email address your notifications go to.")?;
+    let hour = Duration::from_secs(3600);
+    state
+        .rate
+        .hit(Bucket::SubscribeIp, &visitor.ip.to_string(), state.limits.subscribe_per_ip, hour)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    state
+        .rate
+        .hit(Bucket::SubscribeEmail, &email, state.limits.subscribe_per_email, hour)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let queued = crate::store::notify::queue_manage_link(&state.pool, &email, crate::store::now())
+        .await
+        .map_err(|e| crate::state::internal("queueing a manage link", e))?;
+    if queued {
+        state.mailer.wake.notify_one();
+    }
+    // the same answer either way: nobody learns from it whether an address has subscriptions
+    Ok(format!("If {email} has subscriptions, a link to manage them is on its way."))
+}

@@ -1,0 +1,426 @@
+//! Mail: composing the messages, the transports (SMTP, or .eml files), and the delivery
+//! worker that empties the outbox.
+//!
+//! No mail is sent inside a request: requests write outbox rows; the worker claims due rows
+//! with a lease, sends them, and marks a row sent only once the transport accepted it.
+//! Failures are retried with exponential backoff; a worker that dies leaves its lease to run
+//! out, and the row is sent by whichever worker comes next.
+use crate::domain::notify::Kind;
+use crate::store::notify::{self as store, OutboxRow, Purpose};
+use crate::store::Pool;
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// `SMTP_URL` (`smtp://user:pass@host:587?tls=required`, `smtps://…`); unset: write files.
+    pub smtp_url: Option<String>,
+    /// `MAIL_DIR`: where .eml files go without SMTP; default `data/mail`.
+    pub dir: PathBuf,
+    /// `MAIL_FROM`: the sender, e.g. `Byline <notifications@news.example>`.
+    pub from: String,
+    /// Run the delivery worker in this process (`BYLINE_MAIL_WORKER=0` turns it off).
+    pub worker: bool,
+    /// How often an idle worker looks for due mail (it is also woken by new rows).
+    pub poll: Duration,
+    /// How long a claimed row is reserved for its worker.
+    pub lease: Duration,
+    /// The first retry delay; each further failure doubles it, up to an hour.
+    pub retry_base: Duration,
+}
+
+impl MailConfig {
+    pub fn with_defaults(base_url: &str) -> MailConfig {
+        let host = base_url.split("://").nth(1).unwrap_or("localhost").split(['/', ':']).next().unwrap_or("");
+        let domain = if host.contains('.') && !host.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            host.to_string()
+        } else {
+            "byline.localhost".to_string()
+        };
+        MailConfig {
+            smtp_url: None,
+            dir: PathBuf::from("data/mail"),
+            from: format!("Byline <notifications@{domain}>"),
+            worker: true,
+            poll: Duration::from_secs(5),
+            lease: Duration::from_secs(60),
+            retry_base: Duration::from_secs(5),
+        }
+    }
+}
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Dir(PathBuf),
+}
+
+impl Transport {
+    pub fn from_config(config: &MailConfig) -> Result<Transport, String> {
+        match &config.smtp_url {
+            Some(url) => {
+                let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| format!("SMTP_URL: {e}"))?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build();
+                Ok(Transport::Smtp(t))
+            }
+            None => Ok(Transport::Dir(config.dir.clone())),
+        }
+    }
+
+    async fn send(&self, id: i64, message: Message) -> Result<(), SendError> {
+        match self {
+            Transport::Smtp(t) => t
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError { permanent: e.is_permanent(), detail: e.to_string() }),
+            Transport::Dir(dir) => write_eml(dir, id, &message.formatted()).await.map_err(|e| SendError {
+                permanent: false,
+                detail: format!("writing to {}: {e}", dir.display()),
+            }),
+        }
+    }
+}
+
+struct SendError {
+    permanent: bool,
+    detail: String,
+}
+
+/// Writes `{ms}-{id}.eml` atomically (a temporary name, then a rename).
+async fn write_eml(dir: &std::path::Path, id: i64, bytes: &[u8]) -> std::io::Result<()> {
+    tokio::fs::create_dir_all(dir).await?;
+    let name = format!("{}-{id}.eml", store::now_ms());
+    let tmp = dir.join(format!(".{name}.tmp"));
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, dir.join(name)).await
+}
+
+/// A mail before it is a MIME message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// The one-click unsubscribe URL for `List-Unsubscribe` (RFC 8058).
+    pub unsubscribe: Option<String>,
+}
+
+pub fn build(from: &str, mail: &Outgoing) -> Result<Message, String> {
+    let from: Mailbox = from.parse().map_err(|e| format!("MAIL_FROM: {e}"))?;
+    let to: Mailbox = mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
+    let parts = MultiPart::alternative()
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .header(ContentTransferEncoding::QuotedPrintable)
+                .body(mail.text.clone()),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .header(ContentTransferEncoding::QuotedPrintable)
+                .body(mail.html.clone()),
+        );
+    let mut message = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(mail.subject.clone())
+        .multipart(parts)
+        .map_err(|e| format!("building a mail: {e}"))?;
+    if let Some(url) = &mail.unsubscribe {
+        let headers = message.headers_mut();
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{url}>"),
+        ));
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".to_string(),
+        ));
+    }
+    Ok(message)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The texts
+
+fn esc(s: &str) -> String {
+    crate::domain::text::escape_html(s)
+}
+
+fn html_page(title: &str, inner: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title></head>\
+         <body style=\"font-family:Georgia,serif;color:#1a1a1a;max-width:36em;margin:0 auto;padding:1em\">\
+         <p style=\"font-family:Arial,sans-serif;font-weight:bold;letter-spacing:.05em\">BYLINE</p>{inner}\
+         <hr style=\"border:0;border-top:1px solid #ddd;margin-top:2em\">\
+         <p style=\"font-size:12px;color:#666\">Byline · Oak Avenue, Manhattan Beach, California 90266</p>\
+         </body></html>",
+        t = esc(title)
+    )
+}
+
+fn button(href: &str, label: &str) -> String {
+    format!(
+        "<a href=\"{h}\" style=\"display:inline-block;background:#b3261e;color:#fff;padding:.6em 1.2em;\
+         text-decoration:none;font-family:Arial,sans-serif;font-weight:bold\">{l}</a>",
+        h = esc(href),
+        l = esc(label)
+    )
+}
+
+pub fn confirmation(base: &str, to: &str, kind: Kind, title: &str, token: &str) -> Outgoing {
+    let confirm = format!("{base}/subscriptions/confirm?token={token}");
+    let cancel = format!("{base}/subscriptions/cancel?token={token}");
+    let text = format!(
+        "Please confirm your subscription\n\n\
+         Someone, hopefully you, asked Byline to email {to} about {label} on\n\"{title}\".\n\n\
+         Confirm the subscription:\n{confirm}\n\n\
+         Did not ask for this? Cancel it (or ignore this mail; nothing will be sent):\n{cancel}\n\n\
+         The links work for 7 days.\n",
+        label = kind.label()
+    );
+    let html = html_page(
+        "Please confirm your subscription",
+        &format!(
+            "<h1 style=\"font-size:22px\">Please confirm your subscription</h1>\
+             <p>Someone, hopefully you, asked Byline to email <strong>{to}</strong> about {label} on \
+             <em>{title}</em>.</p><p>{b}</p>\
+             <p>Did not ask for this? <a href=\"{cancel}\">Cancel it</a>, or ignore this mail: nothing will be sent.</p>\
+             <p style=\"color:#666\">The links work for 7 days.</p>",
+            to = esc(to),
+            label = esc(kind.label()),
+            title = esc(title),
+            b = button(&confirm, "Confirm subscription"),
+            cancel = esc(&cancel)
+        ),
+    );
+    Outgoing {
+        to: to.to_string(),
+        subject: format!("Confirm your subscription to \"{title}\""),
+        text,
+        html,
+        unsubscribe: Some(cancel),
+    }
+}
+
+pub fn notification(base: &str, to: &str, d: &store::NotifyDetails, unsubscribe_token: &str) -> Outgoing {
+    let link =
+        format!("{base}{}#comment-{}", crate::domain::article::article_path(&d.article_slug), d.comment_id);
+    let unsubscribe = format!("{base}/subscriptions/unsubscribe?token={unsubscribe_token}");
+    let manage = format!("{base}/subscriptions");
+    let excerpt = crate::domain::text::excerpt(&d.body, 600);
+    let (subject, headline) = match (d.kind, d.is_reply) {
+        (Kind::FollowUps, false) => (
+            format!("New comment on \"{}\"", d.article_title),
+            format!("{} commented on \"{}\"", d.author_name, d.article_title),
+        ),
+        _ => (
+            format!("New reply on \"{}\"", d.article_title),
+            format!("{} replied on \"{}\"", d.author_name, d.article_title),
+        ),
+    };
+    let why = format!("You get this mail because you subscribed to {} on this article.", d.kind.label());
+    let quoted: String = excerpt.lines().map(|l| format!("> {l}\n")).collect();
+    let text = format!(
+        "{headline}\n\n{quoted}\nRead it and reply:\n{link}\n\n--\n{why}\n\
+         Unsubscribe: {unsubscribe}\nManage your subscriptions: {manage}\n"
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<h1 style=\"font-size:20px\">{h}</h1>\
+             <blockquote style=\"border-left:3px solid #b3261e;margin:1em 0;padding:.2em 1em;white-space:pre-wrap\">{q}</blockquote>\
+             <p>{b}</p><p style=\"font-size:13px;color:#666\">{why} \
+             <a href=\"{u}\">Unsubscribe</a> · <a href=\"{m}\">Manage your subscriptions</a></p>",
+            h = esc(&headline),
+            q = esc(&excerpt),
+            b = button(&link, "Read and reply"),
+            why = esc(&why),
+            u = esc(&unsubscribe),
+            m = esc(&manage)
+        ),
+    );
+    Outgoing { to: to.to_string(), subject, text, html, unsubscribe: Some(unsubscribe) }
+}
+
+pub fn manage_link(base: &str, to: &str, token: &str) -> Outgoing {
+    let link = format!("{base}/subscriptions/manage?token={token}");
+    let text = format!(
+        "Your Byline subscriptions\n\nSee and turn off the notifications sent to {to}:\n{link}\n\n\
+         The link works for 7 days. Did not ask for it? Ignore this mail.\n"
+    );
+    let html = html_page(
+        "Your Byline subscriptions",
+        &format!(
+            "<h1 style=\"font-size:22px\">Your Byline subscriptions</h1>\
+             <p>See and turn off the notifications sent to <strong>{to}</strong>.</p><p>{b}</p>\
+             <p style=\"color:#666\">The link works for 7 days. Did not ask for it? Ignore this mail.</p>",
+            to = esc(to),
+            b = button(&link, "Manage my subscriptions")
+        ),
+    );
+    Outgoing {
+        to: to.to_string(),
+        subject: "Your Byline subscriptions".into(),
+        text,
+        html,
+        unsubscribe: None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The worker
+
+/// Everything the worker needs; cheap to clone.
+#[derive(Clone)]
+pub struct Mailer {
+    pub pool: Pool,
+    pub config: Arc<MailConfig>,
+    pub base_url: String,
+    /// Wakes the worker when a request queued mail.
+    pub wake: Arc<tokio::sync::Notify>,
+}
+
+impl Mailer {
+    /// Runs the delivery loop until the process ends.
+    pub async fn run(self, transport: Transport) {
+        let owner = crate::state::random_token();
+        tracing::info!(worker = %owner, smtp = self.config.smtp_url.is_some(), "mail worker started");
+        loop {
+            match self.round(&transport, &owner).await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "mail worker: reading the outbox"),
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.config.poll) => {}
+            }
+        }
+    }
+
+    /// Claims and delivers one batch; answers how many rows it handled.
+    pub async fn round(&self, transport: &Transport, owner: &str) -> Result<usize, crate::store::StoreError> {
+        let lease = self.config.lease.as_millis() as i64;
+        let rows = store::claim(&self.pool, owner, store::now_ms(), lease, 20).await?;
+        for row in &rows {
+            self.deliver(transport, owner, row).await?;
+        }
+        Ok(rows.len())
+    }
+
+    async fn deliver(
+        &self,
+        transport: &Transport,
+        owner: &str,
+        row: &OutboxRow,
+    ) -> Result<(), crate::store::StoreError> {
+        let now = crate::store::now();
+        let base = &self.base_url;
+        let outgoing = match (row.kind.as_str(), row.subscription_id, row.comment_id) {
+            ("notify", Some(sub), Some(comment)) => match store::notify_details(&self.pool, sub, comment)
+                .await?
+            {
+                Some(d) => {
+                    let token =
+                        store::new_token(&self.pool, Purpose::Unsubscribe, &row.email, Some(sub), now)
+                            .await?;
+                    notification(base, &row.email, &d, &token)
+                }
+                None => {
+                    return store::mark_dropped(&self.pool, row.id, owner, "no longer subscribed or approved")
+                        .await
+                }
+            },
+            ("confirm", Some(sub), _) => match store::confirm_details(&self.pool, sub).await? {
+                Some((kind, title, _slug)) => {
+                    let token =
+                        store::new_token(&self.pool, Purpose::Confirm, &row.email, Some(sub), now).await?;
+                    confirmation(base, &row.email, kind, &title, &token)
+                }
+                None => {
+                    return store::mark_dropped(&self.pool, row.id, owner, "confirmed or removed meanwhile")
+                        .await
+                }
+            },
+            ("manage", _, _) => {
+                let token = store::new_token(&self.pool, Purpose::Manage, &row.email, None, now).await?;
+                manage_link(base, &row.email, &token)
+            }
+            _ => return store::mark_dropped(&self.pool, row.id, owner, "nothing to send").await,
+        };
+        let message = match build(&self.config.from, &outgoing) {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, outbox = row.id, "mail worker: a mail could not be built");
+                return store::mark_dropped(&self.pool, row.id, owner, &e).await;
+            }
+        };
+        match transport.send(row.id, message).await {
+            Ok(()) => {
+                tracing::info!(outbox = row.id, kind = %row.kind, "mail sent");
+                store::mark_sent(&self.pool, row.id, owner).await
+            }
+            Err(e) if e.permanent && row.attempts >= 4 => {
+                tracing::warn!(outbox = row.id, error = %e.detail, "mail refused for good; dropped");
+                store::mark_dropped(&self.pool, row.id, owner, &e.detail).await
+            }
+            Err(e) => {
+                let delay = backoff(self.config.retry_base, row.attempts);
+                tracing::warn!(outbox = row.id, error = %e.detail, retry_in_ms = delay.as_millis() as u64, "mail not sent; will retry");
+                let next = store::now_ms() + delay.as_millis() as i64;
+                store::mark_failed(&self.pool, row.id, owner, &e.detail, next).await
+            }
+        }
+    }
+}
+
+/// `base · 2^attempts`, at most an hour.
+pub fn backoff(base: Duration, attempts: i64) -> Duration {
+    let factor = 1u32 << attempts.clamp(0, 20);
+    base.saturating_mul(factor).min(Duration::from_secs(3600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_stops_at_an_hour() {
+        let b = Duration::from_secs(5);
+        assert_eq!(backoff(b, 0), Duration::from_secs(5));
+        assert_eq!(backoff(b, 3), Duration::from_secs(40));
+        assert_eq!(backoff(b, 40), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn a_notification_has_both_parts_and_the_one_click_headers() {
+        let d = store::NotifyDetails {
+            kind: Kind::FollowUps,
+            article_title: "A <title>".into(),
+            article_slug: "a-title".into(),
+            comment_id: 7,
+            author_name: "Ada".into(),
+            body: "Hello <script>".into(),
+            is_reply: false,
+        };
+        let mail = notification("https://news.example", "r@example.com", &d, "tok");
+        let raw = String::from_utf8(build("Byline <n@news.example>", &mail).unwrap().formatted()).unwrap();
+        assert!(raw.contains("List-Unsubscribe: <https://news.example/subscriptions/unsubscribe?token=tok>"));
+        assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        assert!(mail.html.contains("Hello &lt;script&gt;"), "the comment is escaped in HTML");
+        assert!(mail.text.contains("https://news.example/articles/a-title#comment-7"));
+    }
+}

@@ -1,0 +1,89 @@
+//! The links in mails, with JavaScript on or off alike: a GET shows a page that says what the
+//! link will do (mail scanners open links; they must not confirm or unsubscribe anyone), and
+//! the page's button POSTs here, which acts and redirects back to the page.
+//! `/subscriptions/unsubscribe` also takes the RFC 8058 one-click POST a mail client sends.
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use http::{header, HeaderMap, StatusCode};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ManageForm {
+    #[serde(default)]
+    subscription: i64,
+}
+
+fn failed(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "answering a mail link");
+    crate::nojs::simple_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "Something went wrong on our side. Please try the link again in a minute.",
+    )
+}
+
+fn back(path: &str, token: &str, extra: &str) -> Response {
+    Redirect::to(&format!("{path}?token={}{extra}", urlencode(token))).into_response()
+}
+
+fn urlencode(s: &str) -> String {
+    s.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+pub async fn confirm(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+    match crate::store::notify::confirm(&state.pool, &q.token, crate::store::now()).await {
+        Ok(_) => back("/subscriptions/confirm", &q.token, ""),
+        Err(e) => failed(e),
+    }
+}
+
+pub async fn cancel(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+    match crate::store::notify::cancel(&state.pool, &q.token, crate::store::now()).await {
+        Ok(crate::store::notify::LinkUse::Done) => back("/subscriptions/cancel", &q.token, "&done=1"),
+        Ok(_) => back("/subscriptions/cancel", &q.token, ""),
+        Err(e) => failed(e),
+    }
+}
+
+/// One click (RFC 8058): a mail client POSTs `List-Unsubscribe=One-Click` to the link, without
+/// cookies or a confirmation page, and gets `200`. A browser's button gets the page again.
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    Query(q): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Response {
+    use crate::store::notify::LinkUse;
+    let browser =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    match crate::store::notify::unsubscribe_token(&state.pool, &q.token, crate::store::now()).await {
+        Ok(_) if browser => back("/subscriptions/unsubscribe", &q.token, ""),
+        Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown unsubscribe link.").into_response(),
+        Ok(_) => (StatusCode::OK, "Unsubscribed.").into_response(),
+        Err(e) => failed(e),
+    }
+}
+
+pub async fn manage(
+    State(state): State<AppState>,
+    Query(q): Query<TokenQuery>,
+    axum::Form(form): axum::Form<ManageForm>,
+) -> Response {
+    let now = crate::store::now();
+    match crate::store::notify::manage_email(&state.pool, &q.token, now).await {
+        Ok(Some(email)) => {
+            match crate::store::notify::remove_of_email(&state.pool, &email, form.subscription).await {
+                Ok(_) => back("/subscriptions/manage", &q.token, "&removed=1"),
+                Err(e) => failed(e),
+            }
+        }
+        Ok(None) => back("/subscriptions/manage", &q.token, ""),
+        Err(e) => failed(e),
+    }
+}

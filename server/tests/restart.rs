@@ -1,0 +1,87 @@
+//! The real server binary killed with SIGKILL after a comment was stored and before its mail
+//! went out: after a restart the mail is sent, once.
+mod common;
+use common::smtp::Sink;
+use common::*;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_server(dir: &std::path::Path, port: u16, smtp: &str) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATABASE_URL", format!("sqlite:{}", dir.join("byline.db").display()))
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", dir.display().to_string())
+        .env("CONTENT_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/../content"))
+        .env("BYLINE_SECRET", "test-secret")
+        .env("BYLINE_MIN_FORM_SECONDS", "0")
+        .env("SMTP_URL", smtp)
+        .env("BYLINE_MAIL_POLL_MS", "200")
+        .env("BYLINE_MAIL_RETRY_MS", "200")
+        .env("BYLINE_MAIL_LEASE_MS", "3000")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server binary");
+    let http = reqwest::Client::new();
+    for _ in 0..200 {
+        if http.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok_and(|r| r.status() == 200)
+        {
+            return child;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the server did not start");
+}
+
+#[tokio::test]
+async fn a_mail_pending_when_the_server_is_killed_is_sent_once_after_restart() {
+    let mut sink = Sink::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut first = start_server(dir.path(), port, &sink.url()).await;
+    let base = format!("http://127.0.0.1:{port}");
+    let db_url = format!("sqlite:{}", dir.path().join("byline.db").display());
+    let app = attach(base.clone(), db_url, tempfile::tempdir().unwrap()).await;
+
+    // a confirmed subscriber
+    let s = app.other_reader();
+    let res = s
+        .post_js(
+            "/api/toggle_subscription",
+            &[("article", SLUG), ("kind", "follow_ups"), ("email", "k@example.com"), ("action", "subscribe")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let mail = sink.wait_for("k@example.com", "Confirm", 1).await.pop().unwrap();
+    let confirm = mail.link("/subscriptions/confirm?token=").replace(&base, "");
+    assert_eq!(app.other_reader().post_plain(&confirm, &[]).await.status, 303);
+
+    // SMTP is down: the comment is stored, its mail cannot leave; then the process dies hard
+    sink.stop();
+    let id = app.comment_as(&app.other_reader(), "Kim", "Stored, then the server was killed.", None).await;
+    let queued: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND status = 'pending'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(queued, 1, "the notification is in the outbox with the comment");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    first.kill().expect("SIGKILL");
+    first.wait().unwrap();
+
+    sink.restart().await;
+    let mut second = start_server(dir.path(), port, &sink.url()).await;
+    let got = sink.wait_for("k@example.com", "New ", 1).await;
+    assert!(got[0].link("#comment-").ends_with(&format!("#comment-{id}")));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(sink.to("k@example.com", "New ").len(), 1, "sent once");
+    second.kill().unwrap();
+    second.wait().unwrap();
+}
