@@ -29,10 +29,20 @@ struct FrontMatter {
     /// Served at its URL but left off the front page and the sitemap.
     #[serde(default)]
     unlisted: bool,
-    /// Inline-feedback passages, used by the feedback feature.
+    /// Passages readers are asked about ("Inline Feedbacks").
     #[serde(default)]
-    #[allow(dead_code)]
-    feedback: Vec<serde_yaml::Value>,
+    feedback: Vec<FeedbackPassage>,
+}
+
+/// `feedback:` in the front matter: a passage of the body (quoted exactly, as it reads once
+/// rendered) and the question readers see beside it. `id` is optional: give one to keep a
+/// passage's feedback attached even when its text is rewritten beyond recognition.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FeedbackPassage {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub passage: String,
+    pub question: String,
 }
 
 /// Parses one content file. `now` dates articles whose front matter has no `date`.
@@ -68,6 +78,7 @@ pub fn parse_article(file: &str, source: &str, now: i64) -> Result<NewArticle, C
         body_html: crate::render::article_html(body),
         published_at,
         listed: !fm.unlisted,
+        feedback: fm.feedback,
     })
 }
 
@@ -117,6 +128,10 @@ mod tests {
         assert_eq!(a.published_at, 42);
         assert_eq!(a.body_html.matches("<p>").count(), 9);
         assert!(a.body_html.contains("economic pressure on Turkey"));
+        assert_eq!(a.feedback.len(), 1);
+        assert_eq!(a.feedback[0].question, "Do these grounds for refusal protect refugees enough?");
+        let text = crate::domain::passage::plain_text(&a.body_html);
+        assert!(text.contains(&a.feedback[0].passage), "the passage is in the rendered text");
     }
 
     #[test]

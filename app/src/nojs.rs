@@ -5,7 +5,7 @@
 //! middleware answers instead: a `303` to the result on success, or — on a refusal — the page
 //! rendered again with the reader's input and the messages, under the refusal's status (400,
 //! 403, 404, 409, 429…). Nothing typed is lost and nothing travels in a URL.
-use crate::api::comments::{safe_back, DeleteComment, EditComment, PostComment, VoteComment};
+use crate::api::comments::{safe_back, DeleteComment, EditComment, PostComment, PostFeedback, VoteComment};
 use crate::api::notify::{RequestManageLink, ToggleSubscription};
 use crate::api::SendContactMessage;
 use crate::domain::{ApiError, CommentActionForm, CommentForm, ContactForm, FormEcho};
@@ -35,6 +35,7 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
     let visitor = Visitor::of(req.headers(), req.extensions(), &state);
     let mut res = match path.as_str() {
         p if p == PostComment::PATH => comment(&state, &visitor, req).await,
+        p if p == PostFeedback::PATH => feedback(&state, &visitor, req).await,
         p if p == VoteComment::PATH => vote(&state, &visitor, req).await,
         p if p == EditComment::PATH => edit(&state, &visitor, req).await,
         p if p == DeleteComment::PATH => delete(&state, &visitor, req).await,
@@ -94,6 +95,40 @@ async fn comment(state: &AppState, visitor: &Visitor, req: Request) -> Response 
     match crate::api::comments::submit(state, visitor, &form).await {
         Ok(posted) => Redirect::to(&posted.location).into_response(),
         Err(err) => {
+            let (status, retry) = (err.status(), err.retry_after());
+            render_again(
+                state,
+                uri,
+                FormEcho::Comment { form, error: Some(err), preview: None },
+                status,
+                retry,
+            )
+            .await
+        }
+    }
+}
+
+async fn feedback(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+    let mut form: CommentForm = match read_form(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    if !valid_slug(&form.article) {
+        return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
+    }
+    form.parent = None;
+    let path = crate::domain::article::article_path(&form.article);
+    let result = match form.feedback_target() {
+        Some(_) => crate::api::comments::submit(state, visitor, &form).await,
+        None => Err(ApiError::field("body", "Choose a passage of the article to comment on.")),
+    };
+    match result {
+        Ok(posted) => Redirect::to(&posted.location).into_response(),
+        Err(err) => {
+            let uri = match form.passage {
+                Some(p) => format!("{path}?feedback={p}"),
+                None => path,
+            };
             let (status, retry) = (err.status(), err.retry_after());
             render_again(
                 state,

@@ -6,7 +6,7 @@ test("a reader sends a message through Contact Us and an editor reads it", async
   await expect(page.locator("main .contact-info")).toContainText("Oak Avenue, Manhattan Beach, California 90266");
   const sender = unique("Reader", info);
   await page.getByLabel("Name").fill(sender);
-  await page.getByLabel("Email").fill("reader@example.com");
+  await page.getByRole("textbox", { name: "Email", exact: true }).fill("reader@example.com");
   await page.getByLabel("Subject").fill("A correction");
   await page.getByLabel("Message").fill("The dateline should read Beijing.");
   await page.getByRole("button", { name: "Send message" }).click();
@@ -38,7 +38,7 @@ test("a reader sends a message through Contact Us and an editor reads it", async
 test("a refused contact message shows each problem and keeps the input", async ({ page }, info) => {
   await open(page, "/contact", info);
   await page.getByLabel("Name").fill("Reader");
-  await page.getByLabel("Email").fill("reader@");
+  await page.getByRole("textbox", { name: "Email", exact: true }).fill("reader@");
   await page.getByLabel("Message").fill("Please keep this text.");
   await page.getByRole("button", { name: "Send message" }).click();
   await expect(page.locator("#contact-email-error")).toContainText("valid email address");

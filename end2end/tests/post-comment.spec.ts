@@ -3,9 +3,9 @@ import { ARTICLE, open, unique, jsOn, watchErrors } from "./helpers";
 
 async function postTopLevel(page: Page, name: string, body: string, email = "") {
   const form = page.locator("#comment-form");
-  await form.getByLabel("Comment").fill(body);
+  await form.getByRole("textbox", { name: "Comment" }).fill(body);
   await form.getByLabel("Name").fill(name);
-  if (email) await form.getByLabel("Email").fill(email);
+  if (email) await form.getByRole("textbox", { name: "Email", exact: true }).fill(email);
   await form.getByRole("button", { name: "Post Comment" }).click();
 }
 
@@ -22,7 +22,7 @@ test("a reader posts a comment and sees it in the thread", async ({ page }, info
   await expect(comment).not.toContainText("@example.com"); // email never shown
   await expect(page.locator("#comments-title")).toHaveText(/\d+ Comments?/);
   if (jsOn(info)) {
-    await expect(page.locator("#comment-form").getByLabel("Comment")).toHaveValue("");
+    await expect(page.locator("#comment-form").getByRole("textbox", { name: "Comment" })).toHaveValue("");
     await expect(page.locator("#comment-form .form-status")).toContainText("Your comment was posted");
     expect(errors).toEqual([]);
   } else {
@@ -56,8 +56,8 @@ test("a reader replies to a comment and the reply nests under it", async ({ page
 test("a refused comment names the field and keeps what was typed", async ({ page }, info) => {
   await open(page, ARTICLE, info);
   const form = page.locator("#comment-form");
-  await form.getByLabel("Comment").fill("A thoughtful remark that must not be lost.");
-  await form.getByLabel("Email").fill("not-an-email");
+  await form.getByRole("textbox", { name: "Comment" }).fill("A thoughtful remark that must not be lost.");
+  await form.getByRole("textbox", { name: "Email", exact: true }).fill("not-an-email");
   const responses: number[] = [];
   page.on("response", (r) => {
     if (r.url().includes("/api/post_comment")) responses.push(r.status());
@@ -68,15 +68,15 @@ test("a refused comment names the field and keeps what was typed", async ({ page
   await expect(f.locator("#comment-name-error")).toHaveText("Please enter your name.");
   await expect(f.locator("#comment-email-error")).toContainText("valid email address");
   await expect(f.locator(".form-alert")).toHaveText("Please correct the highlighted fields.");
-  await expect(f.getByLabel("Comment")).toHaveValue("A thoughtful remark that must not be lost.");
-  await expect(f.getByLabel("Email")).toHaveValue("not-an-email");
+  await expect(f.getByRole("textbox", { name: "Comment" })).toHaveValue("A thoughtful remark that must not be lost.");
+  await expect(f.getByRole("textbox", { name: "Email", exact: true })).toHaveValue("not-an-email");
   await expect(f.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
   expect(responses).toContain(400);
 
   // correcting the fields posts the same text
   const name = unique("Ken", info);
   await f.getByLabel("Name").fill(name);
-  await f.getByLabel("Email").fill(`ken-${info.project.name}@example.com`);
+  await f.getByRole("textbox", { name: "Email", exact: true }).fill(`ken-${info.project.name}@example.com`);
   await f.getByRole("button", { name: "Post Comment" }).click();
   await expect(page.locator("article.comment", { hasText: name })).toContainText("must not be lost");
 });

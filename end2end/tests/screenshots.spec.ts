@@ -40,3 +40,26 @@ test("screenshot: the Notify of bar and the confirmation page", async ({ page },
   await expect(page.getByRole("button", { name: "Confirm subscription" })).toBeVisible();
   await page.screenshot({ path: `screenshots/${info.project.name}/confirm-page.png`, fullPage: true });
 });
+
+test("screenshot: a passage with its popover open, and the thread filtered to Inline Feedbacks", async ({ page }, info) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await open(page, ARTICLE, info);
+  await page.locator(".passage-icon").first().click();
+  const panel = page.locator(".feedback-panel");
+  await panel.getByLabel("Your feedback").fill(`Asylum is the ground that matters most here (${info.project.name}).`);
+  await panel.getByLabel("Name").fill("Fatma");
+  await panel.getByRole("button", { name: "Send feedback" }).click();
+  await expect(page.locator(".feedback-panel .form-success")).toBeVisible();
+  await open(page, ARTICLE, info);
+  await page.locator(".passage-icon").first().click();
+  await expect(page.locator(".feedback-panel .panel-recent")).toBeVisible();
+  const top = await page.locator("mark.passage").first().evaluate((el) => el.getBoundingClientRect().top + window.scrollY);
+  await page.screenshot({
+    path: `screenshots/${info.project.name}/passage-popover.png`,
+    clip: { x: 0, y: Math.max(0, top - 200), width: 1280, height: 900 },
+    fullPage: true,
+  });
+  await open(page, `${ARTICLE}?filter=feedback#comments`, info);
+  await expect(page.locator(".filter-info")).toContainText("Inline Feedbacks");
+  await page.locator("#comments").screenshot({ path: `screenshots/${info.project.name}/thread-inline-feedbacks.png` });
+});

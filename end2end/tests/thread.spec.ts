@@ -6,7 +6,7 @@ const pagingOf = (project: string) => `/articles/e2e-paging-${project}`;
 
 async function post(page: Page, name: string, body: string) {
   const form = page.locator("#comment-form");
-  await form.getByLabel("Comment").fill(body);
+  await form.getByRole("textbox", { name: "Comment" }).fill(body);
   await form.getByLabel("Name").fill(name);
   await form.getByRole("button", { name: "Post Comment" }).click();
   await expect(comment(page, body)).toBeVisible();
@@ -181,7 +181,7 @@ test("Markdown is rendered, and the preview shows it before posting", async ({ p
   const name = unique("Mark", info);
   await open(page, path, info);
   const form = page.locator("#comment-form");
-  await form.getByLabel("Comment").fill(`*slanted* and [a source](https://example.org/treaty) by ${name}`);
+  await form.getByRole("textbox", { name: "Comment" }).fill(`*slanted* and [a source](https://example.org/treaty) by ${name}`);
   await form.getByLabel("Name").fill(name);
   await form.getByRole("button", { name: "Preview" }).click();
   const preview = page.locator(".comment-preview");

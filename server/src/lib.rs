@@ -44,8 +44,12 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         articles.extend(app::content::read_dir(dir, app::store::now())?);
     }
     for a in &articles {
-        if app::store::articles::insert_if_missing(&pool, a).await? {
-            tracing::info!(slug = %a.slug, "imported article");
+        match app::store::articles::import(&pool, a, app::store::now()).await? {
+            app::store::articles::Imported::New => tracing::info!(slug = %a.slug, "imported article"),
+            app::store::articles::Imported::Updated => {
+                tracing::info!(slug = %a.slug, "updated article; passages anchored again")
+            }
+            app::store::articles::Imported::Unchanged => {}
         }
     }
     let leptos_options = LeptosOptions::builder()

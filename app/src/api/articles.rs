@@ -110,3 +110,19 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
         highlight: page.highlight,
     })
 }
+
+/// The passages an article shows ("Inline Feedbacks"), with counts and the last feedbacks.
+#[server(prefix = "/api", endpoint = "/passages", input = GetUrl)]
+pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView>, ApiError> {
+    use crate::state::{app_state, internal};
+    let state = app_state()?;
+    let Some(article) = crate::store::articles::by_slug(&state.pool, &slug)
+        .await
+        .map_err(|e| internal("loading an article for its passages", e))?
+    else {
+        return Ok(Vec::new());
+    };
+    crate::store::passages::for_article(&state.pool, article.id)
+        .await
+        .map_err(|e| internal("loading passages", e))
+}

@@ -35,7 +35,55 @@ pub async fn post_comment(
         website,
         intent: String::new(),
         notify,
+        ..Default::default()
     };
+    let state = crate::state::app_state()?;
+    let visitor = crate::visitor::Visitor::current(&state);
+    let result = submit(&state, &visitor, &form).await;
+    visitor.remember();
+    if let Err(e) = &result {
+        crate::state::set_status_for(e);
+    }
+    result
+}
+
+/// Posts a feedback on a passage: a known passage (`passage`), or a passage the reader
+/// selected (`quote` with its `prefix`, `suffix` and `position`). Same checks as comments.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/api", endpoint = "/post_feedback")]
+pub async fn post_feedback(
+    article: String,
+    #[server(default)] passage: Option<i64>,
+    #[server(default)] quote: String,
+    #[server(default)] prefix: String,
+    #[server(default)] suffix: String,
+    #[server(default)] position: Option<usize>,
+    name: String,
+    email: String,
+    body: String,
+    key: String,
+    #[server(default)] website: String,
+    #[server(default)] notify: String,
+) -> Result<PostedComment, ApiError> {
+    let form = crate::domain::CommentForm {
+        article,
+        parent: None,
+        name,
+        email,
+        body,
+        key,
+        website,
+        intent: String::new(),
+        notify,
+        passage,
+        quote,
+        prefix,
+        suffix,
+        position,
+    };
+    if form.feedback_target().is_none() {
+        return Err(ApiError::field("body", "Choose a passage of the article to comment on."));
+    }
     let state = crate::state::app_state()?;
     let visitor = crate::visitor::Visitor::current(&state);
     let result = submit(&state, &visitor, &form).await;
@@ -171,9 +219,17 @@ pub async fn submit(
     .await
     .map_err(|e| internal("checking for a duplicate comment", e))?;
     if duplicate {
+        // the same submission may have been stored meanwhile (a double click racing itself)
+        if let Some(id) = crate::store::comments::by_key(&state.pool, &visitor.reader_id, &form.key)
+            .await
+            .map_err(|e| internal("looking up a submission key", e))?
+        {
+            return Ok(PostedComment { id, location: location(id) });
+        }
         return Err(ApiError::Duplicate);
     }
 
+    let target = form.feedback_target();
     let body_html = crate::render::comment_html(&input.body);
     let ip_hash = visitor.ip_hash(state);
     let new = NewComment {
@@ -187,6 +243,8 @@ pub async fn submit(
         reader_id: &visitor.reader_id,
         ip_hash: &ip_hash,
         created_at: now,
+        passage: target.as_ref(),
+        article_html: &article.body_html,
     };
     let id = match insert(&state.pool, &new).await {
         Ok(Inserted::New(id)) => {
@@ -216,8 +274,19 @@ pub async fn submit(
         Err(InsertError::NoSuchParent) => {
             return Err(ApiError::field("body", "The comment you are replying to is no longer available."))
         }
+        Err(InsertError::Refused(e)) => return Err(e),
         Err(InsertError::Store(e)) => return Err(internal("storing a comment", e)),
     };
+    if target.is_some() {
+        // a feedback returns to its passage, where the panel says it was posted
+        let passage = crate::store::comments::passage_of(&state.pool, id)
+            .await
+            .map_err(|e| internal("loading a feedback's passage", e))?;
+        if let Some(p) = passage {
+            let location = format!("{}?feedback={p}&posted={id}#feedback-{p}", article.path());
+            return Ok(PostedComment { id, location });
+        }
+    }
     Ok(PostedComment { id, location: location(id) })
 }
 

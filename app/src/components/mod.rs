@@ -1,4 +1,5 @@
 pub mod comment_form;
+pub mod feedback;
 pub mod field;
 pub mod layout;
 pub mod live;

@@ -192,6 +192,7 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
                 </a>
                 {c.edited.then(|| view! { <span class="edited">"(edited)"</span> })}
             </header>
+            {c.passage.clone().map(|p| feedback_quote(p, &ctx.path))}
             {body}
             {notice.map(|e| view! { <p class="form-alert visible comment-notice" role="alert">{e.to_string()}</p> })}
             {move || ctx.refused.get().filter(|r| r.comment == id).map(|r| view! {
@@ -320,4 +321,38 @@ fn EditForm(id: i64, source: String) -> impl IntoView {
             </div>
         </ActionForm>
     }
+}
+
+/// Above a feedback: the passage it is about, linking back to it in the article.
+fn feedback_quote(p: crate::domain::PassageRef, path: &str) -> impl IntoView {
+    let id = p.id;
+    if p.changed {
+        return view! {
+            <p class="feedback-quote changed">
+                <span class="feedback-label">"Inline feedback — the passage has changed: "</span>
+                <q>{p.quote}</q>
+            </p>
+        }
+        .into_any();
+    }
+    // with JavaScript the passage lights up wherever it is split across the text
+    let flash = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Ok(marks) = document().query_selector_all(&format!("mark[data-passage=\"{id}\"]")) {
+            use leptos::wasm_bindgen::JsCast;
+            for i in 0..marks.length() {
+                if let Some(el) = marks.item(i).and_then(|n| n.dyn_into::<leptos::web_sys::Element>().ok()) {
+                    let _ = el.class_list().remove_1("flash");
+                    let _ = el.class_list().add_1("flash");
+                }
+            }
+        }
+    };
+    view! {
+        <p class="feedback-quote">
+            <span class="feedback-label">"Inline feedback on "</span>
+            <a class="passage-link" href=format!("{path}#passage-{id}") on:click=flash><q>{p.quote}</q></a>
+        </p>
+    }
+    .into_any()
 }

@@ -55,6 +55,8 @@ pub struct CommentView {
     pub edited: bool,
     /// On a top-level comment: approved replies at any depth.
     pub reply_count: i64,
+    /// A feedback's passage ("Inline Feedbacks").
+    pub passage: Option<super::PassageRef>,
 }
 
 impl CommentView {
@@ -119,6 +121,7 @@ mod tests {
 
     pub fn c(id: i64, parent: Option<i64>) -> CommentView {
         CommentView {
+            passage: None,
             id,
             parent_id: parent,
             depth: 1,

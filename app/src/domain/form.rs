@@ -27,6 +27,39 @@ pub struct CommentForm {
     /// The checkbox "Notify of new replies to this comment" (`true` when ticked).
     #[serde(default)]
     pub notify: String,
+    /// A feedback on a known passage.
+    #[serde(default)]
+    pub passage: Option<i64>,
+    /// A feedback on a passage the reader selected: the quote, its context, a position hint.
+    #[serde(default)]
+    pub quote: String,
+    #[serde(default)]
+    pub prefix: String,
+    #[serde(default)]
+    pub suffix: String,
+    #[serde(default)]
+    pub position: Option<usize>,
+}
+
+impl CommentForm {
+    /// What a feedback is about, if this form sent one (replies never are).
+    pub fn feedback_target(&self) -> Option<super::FeedbackTarget> {
+        if self.parent.is_some() {
+            return None;
+        }
+        match self.passage {
+            Some(id) => Some(super::FeedbackTarget::Passage(id)),
+            None if !self.quote.trim().is_empty() => {
+                Some(super::FeedbackTarget::Quote(super::passage::Selector {
+                    exact: self.quote.clone(),
+                    prefix: self.prefix.chars().take(64).collect(),
+                    suffix: self.suffix.chars().take(64).collect(),
+                    position: self.position.unwrap_or(0),
+                }))
+            }
+            None => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +92,8 @@ pub struct CommentActionForm {
 /// A plain (JavaScript-off) form post answered with the page rendered again: what was
 /// typed, and the refusal or the preview to show with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+// built once per refused plain post; the size of the largest variant does not matter
+#[allow(clippy::large_enum_variant)]
 pub enum FormEcho {
     Comment {
         form: CommentForm,
@@ -101,8 +136,20 @@ pub type CommentEcho = (CommentForm, Option<ApiError>, Option<String>);
 impl FormState {
     pub fn comment_echo(&self, parent: Option<i64>) -> Option<CommentEcho> {
         match &self.echo {
-            Some(FormEcho::Comment { form, error, preview }) if form.parent == parent => {
+            Some(FormEcho::Comment { form, error, preview })
+                if form.parent == parent && form.passage.is_none() =>
+            {
                 Some((form.clone(), error.clone(), preview.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A refused feedback on passage `id`, shown again in its panel.
+    pub fn feedback_echo(&self, id: i64) -> Option<(CommentForm, ApiError)> {
+        match &self.echo {
+            Some(FormEcho::Comment { form, error: Some(error), .. }) if form.passage == Some(id) => {
+                Some((form.clone(), error.clone()))
             }
             _ => None,
         }

@@ -5,6 +5,7 @@ pub mod contact;
 pub mod error;
 pub mod form;
 pub mod notify;
+pub mod passage;
 pub mod text;
 pub mod thread;
 pub mod time;
@@ -14,3 +15,4 @@ pub use comment::{build_thread, CommentInput, CommentView, ThreadNode, MAX_DEPTH
 pub use contact::ContactInput;
 pub use error::{ApiError, FieldError};
 pub use form::{CommentActionForm, CommentForm, ContactForm, FormEcho, FormState};
+pub use passage::{FeedbackTarget, PassageRef, PassageView, RecentFeedback};

@@ -44,6 +44,8 @@ impl Sort {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Filter {
+    /// Feedback on passages of the article ("Inline Feedbacks"), with their replies.
+    Feedback,
     /// The most-voted comment, with its thread.
     Reacted,
     /// The thread with the most replies.
@@ -51,10 +53,11 @@ pub enum Filter {
 }
 
 impl Filter {
-    pub const ALL: [Filter; 2] = [Filter::Reacted, Filter::Hottest];
+    pub const ALL: [Filter; 3] = [Filter::Feedback, Filter::Reacted, Filter::Hottest];
 
     pub fn parse(s: &str) -> Option<Filter> {
         match s {
+            "feedback" => Some(Filter::Feedback),
             "reacted" => Some(Filter::Reacted),
             "hottest" => Some(Filter::Hottest),
             _ => None,
@@ -63,6 +66,7 @@ impl Filter {
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Filter::Feedback => "feedback",
             Filter::Reacted => "reacted",
             Filter::Hottest => "hottest",
         }
@@ -70,6 +74,7 @@ impl Filter {
 
     pub fn label(self) -> &'static str {
         match self {
+            Filter::Feedback => "Inline Feedbacks",
             Filter::Reacted => "Most reacted",
             Filter::Hottest => "Hottest thread",
         }

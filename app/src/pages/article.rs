@@ -1,6 +1,8 @@
+use crate::api::articles::get_passages;
 use crate::api::comments::{DeleteComment, EditComment, PostComment, VoteComment};
 use crate::api::{get_article, get_form_state, get_thread, ArticlePage as Page, ThreadPage};
 use crate::components::comment_form::CommentForm;
+use crate::components::feedback::{ArticleBody, FeedbackCtx};
 use crate::components::layout::CONTACT_STREET;
 use crate::components::live::LiveBubble;
 use crate::components::notify::NotifyBar;
@@ -54,6 +56,28 @@ fn ArticleView(page: Page) -> impl IntoView {
         <Meta name="twitter:card" content="summary"/>
     };
 
+    // Every resource is created here, outside the Suspense below: a resource created inside it
+    // would be created again each time the Suspense re-renders, and the browser would not find
+    // the server's data for it when hydrating.
+    let form_state = Resource::new(|| (), |_| get_form_state());
+    let feedback = FeedbackCtx::new();
+    provide_context(feedback);
+    let passages = {
+        let slug = a.slug.clone();
+        Resource::new(move || feedback.action.version().get(), move |_| get_passages(slug.clone()))
+    };
+    let body = {
+        let a = a.clone();
+        move || {
+            let a = a.clone();
+            Suspend::new(async move {
+                let passages = passages.await.unwrap_or_default();
+                let forms = form_state.await.unwrap_or_default();
+                view! { <ArticleBody article=a passages forms/> }
+            })
+        }
+    };
+    let plain_body = a.body_html.clone();
     let story = view! {
         <article class="story" itemscope itemtype="https://schema.org/NewsArticle">
             <header class="story-header">
@@ -68,7 +92,9 @@ fn ArticleView(page: Page) -> impl IntoView {
                     <a href="#comments">{comment_count_label(a.comment_count)}</a>
                 </p>
             </header>
-            <div class="story-body" itemprop="articleBody" inner_html=a.body_html.clone()></div>
+            <Transition fallback=move || view! { <div class="story-body" inner_html=plain_body.clone()></div> }>
+                {body}
+            </Transition>
             <footer class="story-footer">
                 <ul class="tags" aria-label="Topics">
                     {a.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
@@ -77,10 +103,6 @@ fn ArticleView(page: Page) -> impl IntoView {
         </article>
     };
 
-    // Every resource is created here, outside the Suspense below: a resource created inside it
-    // would be created again each time the Suspense re-renders, and the browser would not find
-    // the server's data for it when hydrating.
-    let form_state = Resource::new(|| (), |_| get_form_state());
     let notify_state = {
         let slug = a.slug.clone();
         Resource::new(|| (), move |_| crate::api::notify::get_notify_state(slug.clone()))
@@ -99,6 +121,12 @@ fn ArticleView(page: Page) -> impl IntoView {
     // a click on the live bubble, and what the thread on screen shows
     let refresh = RwSignal::new(0u32);
     let shown = RwSignal::new(None::<Vec<i64>>);
+    // a feedback posted from a passage's panel is a comment too: bring the thread up to date
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = feedback.action.value().get() {
+            refresh.update(|n| *n += 1);
+        }
+    });
     let Actions { post, vote, edit, delete } = actions;
     let thread = {
         let slug = a.slug.clone();
@@ -108,7 +136,7 @@ fn ArticleView(page: Page) -> impl IntoView {
                     query.get(),
                     until.get(),
                     (
-                        post.version().get(),
+                        post.version().get() + feedback.action.version().get(),
                         vote.version().get(),
                         edit.version().get(),
                         delete.version().get(),

@@ -14,30 +14,96 @@ pub struct NewArticle {
     pub body_html: String,
     pub published_at: i64,
     pub listed: bool,
+    /// Passages marked for feedback in the front matter.
+    pub feedback: Vec<crate::content::FeedbackPassage>,
 }
 
-/// Inserts the article unless one with its slug exists. Returns true when it was new.
-pub async fn insert_if_missing(pool: &Pool, a: &NewArticle) -> Result<bool, StoreError> {
+/// What importing a content file did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    New,
+    /// The file changed since the last import: the article was updated and its passages
+    /// anchored again.
+    Updated,
+    Unchanged,
+}
+
+/// Stores an article from its content file: new slugs are inserted, changed files update the
+/// article, and every passage (the editor's and readers') is anchored again in the new text,
+/// in the same transaction.
+pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, StoreError> {
     let tags = serde_json::to_string(&a.tags).unwrap_or_else(|_| "[]".into());
-    let res = sqlx::query(
-        "INSERT INTO articles (slug, title, standfirst, section, tags, body_markdown, body_html,
-                               published_at, updated_at, listed)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (slug) DO NOTHING",
-    )
-    .bind(&a.slug)
-    .bind(&a.title)
-    .bind(&a.standfirst)
-    .bind(&a.section)
-    .bind(tags)
-    .bind(&a.body_markdown)
-    .bind(&a.body_html)
-    .bind(a.published_at)
-    .bind(a.published_at)
-    .bind(a.listed)
-    .execute(pool)
-    .await?;
-    Ok(res.rows_affected() == 1)
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let result = async {
+        let existing = sqlx::query(
+            "SELECT id, title, standfirst, section, tags, body_markdown, listed FROM articles WHERE slug = ?",
+        )
+        .bind(&a.slug)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (id, outcome) = match existing {
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO articles (slug, title, standfirst, section, tags, body_markdown, body_html,
+                                           published_at, updated_at, listed)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(&a.slug)
+                .bind(&a.title)
+                .bind(&a.standfirst)
+                .bind(&a.section)
+                .bind(&tags)
+                .bind(&a.body_markdown)
+                .bind(&a.body_html)
+                .bind(a.published_at)
+                .bind(a.published_at)
+                .bind(a.listed)
+                .fetch_one(&mut *tx)
+                .await?;
+                (id, Imported::New)
+            }
+            Some(row) => {
+                let id: i64 = row.get("id");
+                let same = row.get::<String, _>("title") == a.title
+                    && row.get::<String, _>("standfirst") == a.standfirst
+                    && row.get::<String, _>("section") == a.section
+                    && row.get::<String, _>("tags") == tags
+                    && row.get::<String, _>("body_markdown") == a.body_markdown
+                    && row.get::<bool, _>("listed") == a.listed;
+                if !same {
+                    sqlx::query(
+                        "UPDATE articles SET title = ?, standfirst = ?, section = ?, tags = ?, body_markdown = ?,
+                                body_html = ?, updated_at = ?, listed = ? WHERE id = ?",
+                    )
+                    .bind(&a.title)
+                    .bind(&a.standfirst)
+                    .bind(&a.section)
+                    .bind(&tags)
+                    .bind(&a.body_markdown)
+                    .bind(&a.body_html)
+                    .bind(now)
+                    .bind(a.listed)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                (id, if same { Imported::Unchanged } else { Imported::Updated })
+            }
+        };
+        super::passages::sync(&mut tx, id, &a.body_html, &a.feedback, now).await?;
+        Ok::<_, sqlx::Error>(outcome)
+    }
+    .await;
+    match result {
+        Ok(outcome) => {
+            tx.commit().await?;
+            Ok(outcome)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            Err(e.into())
+        }
+    }
 }
 
 /// Newest first; only one section's when `section` is given (case-insensitive).

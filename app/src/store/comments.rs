@@ -16,6 +16,10 @@ pub struct NewComment<'a> {
     pub reader_id: &'a str,
     pub ip_hash: &'a str,
     pub created_at: i64,
+    /// A feedback: the passage it is about (resolved in the insert's transaction).
+    pub passage: Option<&'a crate::domain::FeedbackTarget>,
+    /// The article's HTML, to check a reader's quote against.
+    pub article_html: &'a str,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -29,6 +33,8 @@ pub enum Inserted {
 pub enum InsertError {
     /// The comment replied to is not an approved comment of this article.
     NoSuchParent,
+    /// The feedback's passage was refused (not in the article, too long…).
+    Refused(crate::domain::ApiError),
     Store(String),
 }
 
@@ -90,10 +96,22 @@ async fn insert_in(
             (parent_id, Some(root.unwrap_or(pid)), depth)
         }
     };
+    // a feedback is a top-level comment that also records its passage
+    let passage_id = match (c.passage, parent_id) {
+        (Some(target), None) => {
+            match super::passages::resolve(&mut *tx, c.article_id, c.article_html, target, c.created_at)
+                .await?
+            {
+                Ok(id) => Some(id),
+                Err(refusal) => return Err(InsertError::Refused(refusal)),
+            }
+        }
+        _ => None,
+    };
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, body,
-                               body_html, created_at, submission_key, reader_id, ip_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               body_html, created_at, submission_key, reader_id, ip_hash, passage_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(c.article_id)
     .bind(parent_id)
@@ -107,6 +125,7 @@ async fn insert_in(
     .bind(key)
     .bind(c.reader_id)
     .bind(c.ip_hash)
+    .bind(passage_id)
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query("UPDATE comments SET root_id = id WHERE id = ? AND root_id IS NULL")
@@ -127,6 +146,15 @@ async fn insert_in(
     // transaction, and the worker sends the mail later
     super::notify::enqueue_for_comment(tx, id, c.created_at).await?;
     Ok(Inserted::New(id))
+}
+
+/// The passage a feedback is about.
+pub async fn passage_of(pool: &Pool, comment_id: i64) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT passage_id FROM comments WHERE id = ?")
+        .bind(comment_id)
+        .fetch_optional(pool)
+        .await?
+        .flatten())
 }
 
 /// The comment a reader's form submission made, if it arrived before.
@@ -181,7 +209,9 @@ pub struct Page {
 }
 
 const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.status, c.author_name, c.body, c.body_html,
-     c.created_at, c.edited_at, c.score, c.reply_count, c.reader_id,
+     c.created_at, c.edited_at, c.score, c.reply_count, c.reader_id, c.passage_id,
+     (SELECT p.quote FROM passages p WHERE p.id = c.passage_id) AS passage_quote,
+     (SELECT p.start_at IS NULL FROM passages p WHERE p.id = c.passage_id) AS passage_changed,
      COALESCE((SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.reader_id = ?1), 0) AS my_vote";
 
 /// A top-level comment is shown while approved, or deleted with replies to keep in place.
@@ -208,6 +238,14 @@ fn view(r: &SqliteRow, v: &Viewer) -> CommentView {
         deleted,
         edited: r.get::<Option<i64>, _>("edited_at").is_some(),
         reply_count: r.get("reply_count"),
+        passage: r.get::<Option<i64>, _>("passage_id").map(|id| crate::domain::PassageRef {
+            id,
+            quote: crate::domain::passage::words(
+                &r.get::<Option<String>, _>("passage_quote").unwrap_or_default(),
+                20,
+            ),
+            changed: r.get::<Option<bool>, _>("passage_changed").unwrap_or(true),
+        }),
     }
 }
 
@@ -233,18 +271,19 @@ pub async fn page(
         .fetch_optional(pool)
         .await?;
         (roots_by_id(pool, root.map(|r| r.0), reader).await?, Some(focus))
-    } else if let Some(filter) = q.filter {
-        let pick: Option<(i64, i64)> = match filter {
-            Filter::Reacted => sqlx::query_as(
+    } else if let Some(filter @ (Filter::Reacted | Filter::Hottest)) = q.filter {
+        let pick: Option<(i64, i64)> = if filter == Filter::Reacted {
+            sqlx::query_as(
                 "SELECT COALESCE(root_id, id), id FROM comments
                  WHERE article_id = ? AND status = 'approved' AND score > 0
                  ORDER BY score DESC, id ASC LIMIT 1",
-            ),
-            Filter::Hottest => sqlx::query_as(
+            )
+        } else {
+            sqlx::query_as(
                 "SELECT id, id FROM comments
                  WHERE article_id = ? AND parent_id IS NULL AND status = 'approved' AND reply_count > 0
                  ORDER BY reply_count DESC, id ASC LIMIT 1",
-            ),
+            )
         }
         .bind(article_id)
         .fetch_optional(pool)
@@ -255,12 +294,13 @@ pub async fn page(
             (Some(after), _) => (Some(after), None),
             (None, until) => (None, until),
         };
-        let mut rows = top_level(pool, article_id, q.sort, from, to, reader).await?;
+        let feedback = q.filter == Some(Filter::Feedback);
+        let mut rows = top_level(pool, article_id, q.sort, from, to, reader, feedback).await?;
         if to.is_none() && rows.len() as i64 > PAGE_SIZE {
             rows.truncate(PAGE_SIZE as usize);
             next = rows.last().map(|r| cursor_of(r, q.sort));
         } else if let Some(to) = to {
-            let more = top_level(pool, article_id, q.sort, Some(to), None, reader).await?;
+            let more = top_level(pool, article_id, q.sort, Some(to), None, reader, feedback).await?;
             next = (!more.is_empty()).then_some(to);
         }
         (rows, None)
@@ -308,15 +348,17 @@ async fn top_level(
     from: Option<Cursor>,
     to: Option<Cursor>,
     reader: &str,
+    feedback_only: bool,
 ) -> Result<Vec<SqliteRow>, StoreError> {
     let (order, after, through, key) = match sort {
         Sort::Newest => ("c.created_at DESC, c.id DESC", "<", ">=", "c.created_at"),
         Sort::Oldest => ("c.created_at ASC, c.id ASC", ">", "<=", "c.created_at"),
         Sort::Votes => ("c.score DESC, c.id DESC", "<", ">=", "c.score"),
     };
+    let only = if feedback_only { "AND c.passage_id IS NOT NULL" } else { "" };
     let sql = format!(
         "SELECT {COLUMNS} FROM comments c
-         WHERE c.article_id = ?2 AND c.parent_id IS NULL AND {VISIBLE_ROOT}
+         WHERE c.article_id = ?2 AND c.parent_id IS NULL AND {VISIBLE_ROOT} {only}
            AND (?3 IS NULL OR ({key}, c.id) {after} (?3, ?4))
            AND (?5 IS NULL OR ({key}, c.id) {through} (?5, ?6))
          ORDER BY {order} LIMIT ?7"

@@ -3,6 +3,7 @@ pub mod articles;
 pub mod comments;
 pub mod contact;
 pub mod notify;
+pub mod passages;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

@@ -90,6 +90,8 @@ async fn run(slug: &str, count: usize) -> Result<(), Box<dyn std::error::Error>>
             reader_id: "seed",
             ip_hash: "seed",
             created_at: start + i as i64 * 60,
+            passage: None,
+            article_html: &article.body_html,
         };
         match insert(&pool, &new).await.map_err(|e| format!("{e:?}"))? {
             app::store::comments::Inserted::New(id) | app::store::comments::Inserted::Repeat(id) => {

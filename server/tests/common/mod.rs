@@ -26,6 +26,9 @@ pub async fn spawn() -> TestApp {
 
 /// The server with a configuration adjusted by `adjust`.
 pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> TestApp {
+    if let Ok(filter) = std::env::var("TEST_LOG") {
+        let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("byline.db");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
