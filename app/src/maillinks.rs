@@ -44,12 +44,25 @@ pub async fn confirm(State(state): State<AppState>, Query(q): Query<TokenQuery>)
     }
 }
 
-pub async fn cancel(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+/// The confirmation mail's Cancel; also its `List-Unsubscribe` one-click target.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Query(q): Query<TokenQuery>,
+    headers: HeaderMap,
+) -> Response {
+    use crate::store::notify::LinkUse;
+    let browser = wants_html(&headers);
     match crate::store::notify::cancel(&state.pool, &q.token, crate::store::now()).await {
-        Ok(crate::store::notify::LinkUse::Done) => back("/subscriptions/cancel", &q.token, "&done=1"),
-        Ok(_) => back("/subscriptions/cancel", &q.token, ""),
+        Ok(LinkUse::Done) if browser => back("/subscriptions/cancel", &q.token, "&done=1"),
+        Ok(_) if browser => back("/subscriptions/cancel", &q.token, ""),
+        Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown link.").into_response(),
+        Ok(_) => (StatusCode::OK, "Cancelled.").into_response(),
         Err(e) => failed(e),
     }
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
 /// One click (RFC 8058): a mail client POSTs `List-Unsubscribe=One-Click` to the link, without
@@ -60,8 +73,7 @@ pub async fn unsubscribe(
     headers: HeaderMap,
 ) -> Response {
     use crate::store::notify::LinkUse;
-    let browser =
-        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    let browser = wants_html(&headers);
     match crate::store::notify::unsubscribe_token(&state.pool, &q.token, crate::store::now()).await {
         Ok(_) if browser => back("/subscriptions/unsubscribe", &q.token, ""),
         Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown unsubscribe link.").into_response(),

@@ -10,7 +10,7 @@ pub async fn same_origin_writes(req: Request, next: Next) -> Response {
     }
     // RFC 8058: the mail provider POSTs the one-click unsubscribe from its own servers; the
     // secret token in the URL is the authority, not a cookie
-    if req.uri().path() == "/subscriptions/unsubscribe" {
+    if matches!(req.uri().path(), "/subscriptions/unsubscribe" | "/subscriptions/cancel") {
         return next.run(req).await;
     }
     let headers = req.headers();

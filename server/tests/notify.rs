@@ -442,3 +442,21 @@ async fn manage_my_subscriptions_lists_and_turns_off() {
     let res = app.post_js("/api/manage_subscriptions", &[("email", "nobody@example.com")]).await;
     assert_eq!(res.status, 200);
 }
+
+#[tokio::test]
+async fn a_confirmation_mail_can_be_cancelled_with_one_click() {
+    let sink = Sink::start().await;
+    let app = app_with(&sink).await;
+    let res = subscribe(&app.me(), "x@example.com", "follow_ups").await;
+    assert_eq!(res.status, 200);
+    let mail = sink.wait_for("x@example.com", "Confirm", 1).await.pop().unwrap();
+    let target = mail.header("List-Unsubscribe").expect("List-Unsubscribe on the confirmation mail");
+    assert_eq!(mail.header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+    let url = target.trim_start_matches('<').trim_end_matches('>').to_string();
+    assert!(url.contains("/subscriptions/cancel?token="));
+    let res = reqwest::Client::new().post(&url).body("List-Unsubscribe=One-Click").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let rows: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(rows, 0, "the waiting subscription is gone");
+}
