@@ -23,7 +23,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  retries: 0,
+  // One retry in CI, reported as "flaky" in the closing line: a hydrated page load fails to
+  // hydrate now and then under load (tachys: failed_to_cast_marker_node), an open defect.
+  retries: process.env.CI ? 1 : 0,
   reporter: [["list"], ["json", { outputFile: "test-results/summary.json" }]],
   use: {
     baseURL,
