@@ -5,7 +5,7 @@
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use http::{header, HeaderMap, StatusCode};
+use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -51,7 +51,7 @@ pub async fn cancel(
     headers: HeaderMap,
 ) -> Response {
     use crate::store::notify::LinkUse;
-    let browser = wants_html(&headers);
+    let browser = crate::nojs::wants_html(&headers);
     match crate::store::notify::cancel(&state.pool, &q.token, crate::store::now()).await {
         Ok(LinkUse::Done) if browser => back("/subscriptions/cancel", &q.token, "&done=1"),
         Ok(_) if browser => back("/subscriptions/cancel", &q.token, ""),
@@ -59,10 +59,6 @@ pub async fn cancel(
         Ok(_) => (StatusCode::OK, "Cancelled.").into_response(),
         Err(e) => failed(e),
     }
-}
-
-fn wants_html(headers: &HeaderMap) -> bool {
-    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
 /// One click (RFC 8058): a mail client POSTs `List-Unsubscribe=One-Click` to the link, without
@@ -73,7 +69,7 @@ pub async fn unsubscribe(
     headers: HeaderMap,
 ) -> Response {
     use crate::store::notify::LinkUse;
-    let browser = wants_html(&headers);
+    let browser = crate::nojs::wants_html(&headers);
     match crate::store::notify::unsubscribe_token(&state.pool, &q.token, crate::store::now()).await {
         Ok(_) if browser => back("/subscriptions/unsubscribe", &q.token, ""),
         Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown unsubscribe link.").into_response(),

@@ -50,7 +50,8 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
     res
 }
 
-fn wants_html(headers: &http::HeaderMap) -> bool {
+/// The browser asks for a page (a plain form post), not JSON.
+pub fn wants_html(headers: &http::HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 

@@ -60,9 +60,6 @@ fn ArticleView(page: Page) -> impl IntoView {
     // would be created again each time the Suspense re-renders, and the browser would not find
     // the server's data for it when hydrating.
     let form_state = Resource::new(|| (), |_| get_form_state());
-    // the story's own copy: each resource is read by one Suspense/Transition only (one resource
-    // read by two boundaries made hydration fail now and then)
-    let story_forms = Resource::new(|| (), |_| get_form_state());
     let feedback = FeedbackCtx::new();
     provide_context(feedback);
     let passages = {
@@ -75,7 +72,7 @@ fn ArticleView(page: Page) -> impl IntoView {
             let a = a.clone();
             Suspend::new(async move {
                 let passages = passages.await.unwrap_or_default();
-                let forms = story_forms.await.unwrap_or_default();
+                let forms = form_state.await.unwrap_or_default();
                 view! { <ArticleBody article=a passages forms/> }
             })
         }

@@ -202,15 +202,8 @@ pub async fn for_reader(
 
 /// Every subscription of an address, for the "Manage my subscriptions" page.
 pub async fn of_email(pool: &Pool, email: &str) -> Result<Vec<ManagedSubscription>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
-         FROM subscriptions s JOIN articles a ON a.id = s.article_id
-         WHERE s.email = ? ORDER BY s.created_at DESC, s.id DESC",
-    )
-    .bind(email)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.iter().filter_map(managed).collect())
+    let mut conn = pool.acquire().await?;
+    Ok(of_email_conn(&mut conn, email).await?)
 }
 
 fn managed(r: &sqlx::sqlite::SqliteRow) -> Option<ManagedSubscription> {
