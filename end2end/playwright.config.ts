@@ -58,6 +58,9 @@ export default defineConfig({
       BYLINE_COMMENTS_PER_IP_PER_MINUTE: "100000",
       BYLINE_COMMENTS_PER_EMAIL_PER_HOUR: "100000",
       BYLINE_VOTES_PER_IP_PER_MINUTE: "100000",
+      // every test browser votes from 127.0.0.1: one vote per address would let only the first
+      BYLINE_ONE_VOTE_PER_ADDRESS: "0",
+      BYLINE_CONTACT_PER_IP_PER_HOUR: "100000",
       // short, so the refusal after the window can be seen
       BYLINE_EDIT_WINDOW_SECONDS: "12",
       // the embedded default transport: .eml files the tests read the links from

@@ -91,8 +91,10 @@ fn parse_date(d: &str) -> Option<i64> {
     Some(date.midnight().assume_utc().unix_timestamp())
 }
 
-/// Reads every `*.md` in `dir`, sorted by file name.
-pub fn read_dir(dir: &Path, now: i64) -> Result<Vec<NewArticle>, ContentError> {
+/// Reads every `*.md` in `dir`, sorted by file name: one result per file, so a file that
+/// cannot be read or parsed is reported on its own while the others are imported. A panic while
+/// parsing one file (a bug in the text code) is caught and reported as that file's error.
+pub fn read_dir(dir: &Path, now: i64) -> Result<Vec<Result<NewArticle, ContentError>>, ContentError> {
     let io = |e| ContentError::Io(dir.display().to_string(), e);
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(io)?
@@ -101,14 +103,19 @@ pub fn read_dir(dir: &Path, now: i64) -> Result<Vec<NewArticle>, ContentError> {
         .filter(|p| p.extension().is_some_and(|x| x == "md"))
         .collect();
     files.sort();
-    files
+    Ok(files
         .iter()
         .map(|p| {
             let name = p.display().to_string();
             let src = std::fs::read_to_string(p).map_err(|e| ContentError::Io(name.clone(), e))?;
-            parse_article(&name, &src, now)
+            std::panic::catch_unwind(|| parse_article(&name, &src, now)).unwrap_or_else(|_| {
+                Err(ContentError::Invalid(
+                    name.clone(),
+                    "the text could not be read (a bug: please report it)",
+                ))
+            })
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -132,6 +139,19 @@ mod tests {
         assert_eq!(a.feedback[0].question, "Do these grounds for refusal protect refugees enough?");
         let text = crate::domain::passage::plain_text(&a.body_html);
         assert!(text.contains(&a.feedback[0].passage), "the passage is in the rendered text");
+    }
+
+    #[test]
+    fn a_bad_file_is_reported_alone_and_the_others_are_read() {
+        let dir = std::env::temp_dir().join(format!("byline-content-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.md"), "no front matter").unwrap();
+        std::fs::write(dir.join("b.md"), "---\ntitle: R&D’s “plan”\nslug: b\nsection: S\nstandfirst: s\n---\nR&D’s “plan”, AT&T’s “view”, Q&A —\n").unwrap();
+        let read = read_dir(&dir, 0).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(read.len(), 2);
+        assert!(matches!(read[0], Err(ContentError::NoFrontMatter(_))));
+        assert_eq!(read[1].as_ref().unwrap().slug, "b");
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod content;
 #[cfg(feature = "ssr")]
+pub mod csp;
+#[cfg(feature = "ssr")]
 pub mod limits;
 #[cfg(feature = "ssr")]
 pub mod live;
@@ -66,6 +68,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 fn hydrate_unless_plain(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     let plain = use_context::<nojs::PlainRender>().is_some();
+    // the page's Content-Security-Policy names the nonce leptos puts on its inline scripts
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) =
+        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
+    {
+        if let Ok(v) = http::HeaderValue::from_str(&csp::for_page(&nonce)) {
+            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+        }
+    }
     #[cfg(not(feature = "ssr"))]
     let plain = false;
     (!plain).then(|| view! { <HydrationScripts options/> })

@@ -23,6 +23,17 @@ pub struct Limits {
     pub subscribe_per_ip: u32,
     /// Subscription requests per email per hour.
     pub subscribe_per_email: u32,
+    /// Mail to one address per day, all kinds together; more is dropped (and logged).
+    pub mail_per_address_per_day: u32,
+    /// How long a rendered form's key may be used to post.
+    pub form_key_seconds: i64,
+    /// One vote per comment per client address too (not only per reader cookie), and no vote
+    /// on a comment written from the same address — wpDiscuz's "vote by IP".
+    pub one_vote_per_address: bool,
+    /// Contact Us messages per IP per hour.
+    pub contact_per_ip: u32,
+    /// Failed editor sign-ins per IP per hour before further attempts are refused.
+    pub login_failures_per_ip: u32,
 }
 
 impl Default for Limits {
@@ -36,6 +47,11 @@ impl Default for Limits {
             duplicate_window_seconds: 10 * 60,
             subscribe_per_ip: 20,
             subscribe_per_email: 6,
+            mail_per_address_per_day: 50,
+            form_key_seconds: 24 * 3600,
+            one_vote_per_address: true,
+            contact_per_ip: 5,
+            login_failures_per_ip: 10,
         }
     }
 }
@@ -47,6 +63,8 @@ pub enum Bucket {
     VoteIp,
     SubscribeIp,
     SubscribeEmail,
+    ContactIp,
+    LoginFailureIp,
 }
 
 #[derive(Default)]
@@ -72,6 +90,20 @@ impl RateLimiter {
         }
         entry.1 += 1;
         Ok(())
+    }
+}
+
+impl RateLimiter {
+    /// Whether `key` is over `max` per `window` already, without counting a hit.
+    pub fn check(&self, bucket: Bucket, key: &str, max: u32, window: Duration) -> Result<(), u64> {
+        let now = Instant::now();
+        let map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        match map.get(&(bucket, key.to_string())) {
+            Some((start, n)) if now.duration_since(*start) < window && *n >= max => {
+                Err(window.saturating_sub(now.duration_since(*start)).as_secs().max(1))
+            }
+            _ => Ok(()),
+        }
     }
 }
 

@@ -4,10 +4,74 @@ use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
+
+/// The open streams: at most `per_ip` from one client address and `total` in all (each holds a
+/// connection and a task), and a switch that ends them all when the server shuts down.
+#[derive(Debug)]
+pub struct Streams {
+    open: Mutex<HashMap<IpAddr, usize>>,
+    per_ip: usize,
+    total: usize,
+    closing: tokio::sync::watch::Sender<bool>,
+}
+
+impl Streams {
+    pub fn new(per_ip: usize, total: usize) -> Streams {
+        Streams {
+            open: Mutex::new(HashMap::new()),
+            per_ip,
+            total,
+            closing: tokio::sync::watch::channel(false).0,
+        }
+    }
+
+    /// A place for one more stream from `ip`, or `None` when over a cap.
+    fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<Admitted> {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let all: usize = open.values().sum();
+        let mine = open.get(&ip).copied().unwrap_or(0);
+        if *self.closing.borrow() || all >= self.total || mine >= self.per_ip {
+            return None;
+        }
+        open.insert(ip, mine + 1);
+        Some(Admitted { streams: self.clone(), ip })
+    }
+
+    /// Ends every open stream (the server is shutting down) and admits no new one.
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// How many streams are open.
+    pub fn count(&self) -> usize {
+        self.open.lock().unwrap_or_else(|p| p.into_inner()).values().sum()
+    }
+}
+
+/// One admitted stream; gives its place back when the stream ends.
+#[derive(Debug)]
+struct Admitted {
+    streams: Arc<Streams>,
+    ip: IpAddr,
+}
+
+impl Drop for Admitted {
+    fn drop(&mut self) {
+        let mut open = self.streams.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
+}
 
 #[derive(Debug, serde::Deserialize)]
 pub struct Since {
@@ -22,8 +86,18 @@ pub async fn article_events(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     Query(since): Query<Since>,
-    headers: http::HeaderMap,
+    request: axum::extract::Request,
 ) -> Response {
+    let headers = request.headers();
+    let ip = crate::visitor::client_ip(headers, request.extensions(), state.site.trust_proxy);
+    let Some(admitted) = state.streams.admit(ip) else {
+        tracing::warn!(%ip, "live stream refused: too many open");
+        let mut res =
+            (http::StatusCode::TOO_MANY_REQUESTS, "Too many live connections; updates resume shortly.")
+                .into_response();
+        res.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("30"));
+        return res;
+    };
     let article = match crate::store::articles::by_slug(&state.pool, &slug).await {
         Ok(Some(a)) => a,
         Ok(None) => return (http::StatusCode::NOT_FOUND, "No such article.").into_response(),
@@ -38,7 +112,8 @@ pub async fn article_events(
     let after = last_event_id.or(since.after).unwrap_or(i64::MAX);
     // subscribe before reading the backlog, so nothing falls between the two
     let rx = state.live.subscribe();
-    let stream = comment_stream(state, article.id, after, rx);
+    let closing = state.streams.closing.subscribe();
+    let stream = comment_stream(state, article.id, after, rx, closing, admitted);
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))).into_response()
 }
 
@@ -50,6 +125,8 @@ struct Cursor {
     queue: VecDeque<i64>,
     rx: Receiver<LiveEvent>,
     backlog_done: bool,
+    closing: tokio::sync::watch::Receiver<bool>,
+    _admitted: Admitted,
 }
 
 fn comment_stream(
@@ -57,8 +134,19 @@ fn comment_stream(
     article_id: i64,
     after: i64,
     rx: Receiver<LiveEvent>,
+    closing: tokio::sync::watch::Receiver<bool>,
+    admitted: Admitted,
 ) -> impl Stream<Item = Result<Event, Infallible>> {
-    let start = Cursor { state, article_id, sent: after, queue: VecDeque::new(), rx, backlog_done: false };
+    let start = Cursor {
+        state,
+        article_id,
+        sent: after,
+        queue: VecDeque::new(),
+        rx,
+        backlog_done: false,
+        closing,
+        _admitted: admitted,
+    };
     stream::unfold(start, |mut c| async move {
         loop {
             if let Some(id) = c.queue.pop_front() {
@@ -76,7 +164,15 @@ fn comment_stream(
                 }
                 continue;
             }
-            match c.rx.recv().await {
+            if *c.closing.borrow() {
+                return None;
+            }
+            let event = tokio::select! {
+                e = c.rx.recv() => e,
+                // the server is shutting down: end the stream (the browser reconnects later)
+                _ = c.closing.changed() => return None,
+            };
+            match event {
                 Ok(e) if e.article_id == c.article_id => c.queue.push_back(e.comment_id),
                 Ok(_) => {}
                 // fell behind the channel: read what was missed from the database

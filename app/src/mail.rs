@@ -112,9 +112,26 @@ pub struct Outgoing {
     pub html: String,
     /// The one-click unsubscribe URL for `List-Unsubscribe` (RFC 8058).
     pub unsubscribe: Option<String>,
+    /// Where a reply goes (a Contact Us message: the reader who wrote it).
+    pub reply_to: Option<String>,
 }
 
-pub fn build(from: &str, mail: &Outgoing) -> Result<Message, String> {
+/// The Message-ID of outbox row `id`: the same for every attempt at that row, so a receiver
+/// that got a mail twice (sent, then the worker died before recording it) can drop the copy.
+pub fn message_id(from: &str, id: i64) -> String {
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('>').trim())
+        .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+        .unwrap_or("byline.localhost");
+    format!("<outbox-{id}@{domain}>")
+}
+
+/// The MIME message for outbox row `id`. Every mail is `Auto-Submitted: auto-generated`
+/// (RFC 3834: no auto-replies, no vacation notices back) and has a Message-ID that stays the
+/// same when the row is sent again.
+pub fn build(from: &str, id: i64, mail: &Outgoing) -> Result<Message, String> {
+    let message_id = message_id(from, id);
     let from: Mailbox = from.parse().map_err(|e| format!("MAIL_FROM: {e}"))?;
     let to: Mailbox = mail.to.parse().map_err(|e| format!("recipient: {e}"))?;
     let parts = MultiPart::alternative()
@@ -130,12 +147,18 @@ pub fn build(from: &str, mail: &Outgoing) -> Result<Message, String> {
                 .header(ContentTransferEncoding::QuotedPrintable)
                 .body(mail.html.clone()),
         );
-    let mut message = Message::builder()
-        .from(from)
-        .to(to)
-        .subject(mail.subject.clone())
-        .multipart(parts)
-        .map_err(|e| format!("building a mail: {e}"))?;
+    let mut builder =
+        Message::builder().from(from).to(to).message_id(Some(message_id)).subject(mail.subject.clone());
+    if let Some(reply_to) = &mail.reply_to {
+        if let Ok(mailbox) = reply_to.parse::<Mailbox>() {
+            builder = builder.reply_to(mailbox);
+        }
+    }
+    let mut message = builder.multipart(parts).map_err(|e| format!("building a mail: {e}"))?;
+    message.headers_mut().insert_raw(HeaderValue::new(
+        HeaderName::new_from_ascii_str("Auto-Submitted"),
+        "auto-generated".to_string(),
+    ));
     if let Some(url) = &mail.unsubscribe {
         let headers = message.headers_mut();
         headers.insert_raw(HeaderValue::new(
@@ -210,6 +233,7 @@ pub fn confirmation(base: &str, to: &str, kind: Kind, title: &str, token: &str) 
         text,
         html,
         unsubscribe: Some(cancel),
+        reply_to: None,
     }
 }
 
@@ -250,7 +274,7 @@ pub fn notification(base: &str, to: &str, d: &store::NotifyDetails, unsubscribe_
             m = esc(&manage)
         ),
     );
-    Outgoing { to: to.to_string(), subject, text, html, unsubscribe: Some(unsubscribe) }
+    Outgoing { to: to.to_string(), subject, text, html, unsubscribe: Some(unsubscribe), reply_to: None }
 }
 
 pub fn manage_link(base: &str, to: &str, token: &str) -> Outgoing {
@@ -275,7 +299,38 @@ pub fn manage_link(base: &str, to: &str, token: &str) -> Outgoing {
         text,
         html,
         unsubscribe: None,
+        reply_to: None,
     }
+}
+
+/// A Contact Us message, to the editors. The reader's words are the mail's content here: it
+/// goes only to the site's own address, never to one a reader typed.
+pub fn contact_message(base: &str, to: &str, m: &crate::store::contact::ContactMessage) -> Outgoing {
+    let inbox = format!("{base}/admin/messages#message-{}", m.id);
+    let subject = format!("Contact Us: {}", m.subject);
+    let text = format!(
+        "{name} <{email}> wrote through Contact Us:\n\nSubject: {subject}\n\n{message}\n\n--\n\
+         Reply to this mail to answer them. In the admin: {inbox}\n",
+        name = m.name,
+        email = m.email,
+        subject = m.subject,
+        message = m.message,
+    );
+    let html = html_page(
+        &subject,
+        &format!(
+            "<p><strong>{name}</strong> &lt;{email}&gt; wrote through Contact Us:</p>\
+             <h1 style=\"font-size:20px\">{subject}</h1>\
+             <blockquote style=\"border-left:3px solid #14213d;margin:1em 0;padding:.2em 1em;white-space:pre-wrap\">{message}</blockquote>\
+             <p style=\"font-size:13px;color:#666\">Reply to this mail to answer them. <a href=\"{inbox}\">Open the admin inbox</a></p>",
+            name = esc(&m.name),
+            email = esc(&m.email),
+            subject = esc(&m.subject),
+            message = esc(&m.message),
+            inbox = esc(&inbox),
+        ),
+    );
+    Outgoing { to: to.to_string(), subject, text, html, unsubscribe: None, reply_to: Some(m.email.clone()) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -287,6 +342,8 @@ pub struct Mailer {
     pub pool: Pool,
     pub config: Arc<MailConfig>,
     pub base_url: String,
+    /// Mail to one address per day, all kinds together (`BYLINE_MAIL_PER_ADDRESS_PER_DAY`).
+    pub per_address_per_day: u32,
     /// Wakes the worker when a request queued mail.
     pub wake: Arc<tokio::sync::Notify>,
 }
@@ -327,13 +384,19 @@ impl Mailer {
     ) -> Result<(), crate::store::StoreError> {
         let now = crate::store::now();
         let base = &self.base_url;
+        let sent_today = store::sent_to_since(&self.pool, &row.email, now - 24 * 3600).await?;
+        if sent_today >= i64::from(self.per_address_per_day) {
+            tracing::warn!(outbox = row.id, kind = %row.kind, "daily mail cap for an address reached; dropped");
+            return store::mark_dropped(&self.pool, row.id, owner, "daily cap for this address reached")
+                .await;
+        }
         let outgoing = match (row.kind.as_str(), row.subscription_id, row.comment_id) {
             ("notify", Some(sub), Some(comment)) => match store::notify_details(&self.pool, sub, comment)
                 .await?
             {
                 Some(d) => {
                     let token =
-                        store::new_token(&self.pool, Purpose::Unsubscribe, &row.email, Some(sub), now)
+                        store::new_token(&self.pool, Purpose::Unsubscribe, &row.email, Some(sub), None, now)
                             .await?;
                     notification(base, &row.email, &d, &token)
                 }
@@ -344,8 +407,15 @@ impl Mailer {
             },
             ("confirm", Some(sub), _) => match store::confirm_details(&self.pool, sub).await? {
                 Some((kind, title, _slug)) => {
-                    let token =
-                        store::new_token(&self.pool, Purpose::Confirm, &row.email, Some(sub), now).await?;
+                    let token = store::new_token(
+                        &self.pool,
+                        Purpose::Confirm,
+                        &row.email,
+                        Some(sub),
+                        row.reader_id.as_deref(),
+                        now,
+                    )
+                    .await?;
                     confirmation(base, &row.email, kind, &title, &token)
                 }
                 None => {
@@ -354,12 +424,20 @@ impl Mailer {
                 }
             },
             ("manage", _, _) => {
-                let token = store::new_token(&self.pool, Purpose::Manage, &row.email, None, now).await?;
+                let token =
+                    store::new_token(&self.pool, Purpose::Manage, &row.email, None, None, now).await?;
                 manage_link(base, &row.email, &token)
             }
+            ("contact", _, _) => match row.contact_message_id {
+                Some(id) => match crate::store::contact::by_id(&self.pool, id).await? {
+                    Some(m) => contact_message(base, &row.email, &m),
+                    None => return store::mark_dropped(&self.pool, row.id, owner, "message removed").await,
+                },
+                None => return store::mark_dropped(&self.pool, row.id, owner, "no message").await,
+            },
             _ => return store::mark_dropped(&self.pool, row.id, owner, "nothing to send").await,
         };
-        let message = match build(&self.config.from, &outgoing) {
+        let message = match build(&self.config.from, row.id, &outgoing) {
             Ok(m) => m,
             Err(e) => {
                 tracing::error!(error = %e, outbox = row.id, "mail worker: a mail could not be built");
@@ -415,7 +493,10 @@ mod tests {
             is_reply: false,
         };
         let mail = notification("https://news.example", "r@example.com", &d, "tok");
-        let raw = String::from_utf8(build("Byline <n@news.example>", &mail).unwrap().formatted()).unwrap();
+        let raw =
+            String::from_utf8(build("Byline <n@news.example>", 42, &mail).unwrap().formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <outbox-42@news.example>"), "{raw}");
+        assert!(raw.contains("Auto-Submitted: auto-generated"), "{raw}");
         assert!(raw.contains("List-Unsubscribe: <https://news.example/subscriptions/unsubscribe?token=tok>"));
         assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         assert!(raw.contains("multipart/alternative"));

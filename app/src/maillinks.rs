@@ -37,8 +37,23 @@ fn urlencode(s: &str) -> String {
     s.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
 }
 
-pub async fn confirm(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
-    match crate::store::notify::confirm(&state.pool, &q.token, crate::store::now()).await {
+/// The confirmation page's button. The browser that presses it proved the address is its
+/// reader's: it gets (or keeps) its reader cookie and is not asked to confirm again.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Query(q): Query<TokenQuery>,
+    request: axum::extract::Request,
+) -> Response {
+    let visitor = crate::visitor::Visitor::of(request.headers(), request.extensions(), &state);
+    match crate::store::notify::confirm(&state.pool, &q.token, &visitor.reader_id, crate::store::now()).await
+    {
+        Ok(crate::store::notify::LinkUse::Done) => {
+            let mut res = back("/subscriptions/confirm", &q.token, "");
+            if let Some(cookie) = visitor.set_cookie {
+                res.headers_mut().append(http::header::SET_COOKIE, cookie);
+            }
+            res
+        }
         Ok(_) => back("/subscriptions/confirm", &q.token, ""),
         Err(e) => failed(e),
     }

@@ -32,14 +32,14 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
         return next.run(req).await;
     }
     let path = req.uri().path().to_string();
-    let visitor = Visitor::of(req.headers(), req.extensions(), &state);
+    let mut visitor = Visitor::of(req.headers(), req.extensions(), &state);
     let mut res = match path.as_str() {
-        p if p == PostComment::PATH => comment(&state, &visitor, req).await,
-        p if p == PostFeedback::PATH => feedback(&state, &visitor, req).await,
+        p if p == PostComment::PATH => comment(&state, &mut visitor, req).await,
+        p if p == PostFeedback::PATH => feedback(&state, &mut visitor, req).await,
         p if p == VoteComment::PATH => vote(&state, &visitor, req).await,
         p if p == EditComment::PATH => edit(&state, &visitor, req).await,
         p if p == DeleteComment::PATH => delete(&state, &visitor, req).await,
-        p if p == SendContactMessage::PATH => contact(&state, req).await,
+        p if p == SendContactMessage::PATH => contact(&state, &visitor, req).await,
         p if p == ToggleSubscription::PATH => notify(&state, &visitor, req).await,
         p if p == RequestManageLink::PATH => manage(&state, &visitor, req).await,
         _ => return next.run(req).await,
@@ -73,11 +73,12 @@ async fn read_form<T: serde::de::DeserializeOwned>(req: Request) -> Result<T, Re
     })
 }
 
-async fn comment(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+async fn comment(state: &AppState, visitor: &mut Visitor, req: Request) -> Response {
     let form: CommentForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
     };
+    *visitor = visitor.clone().for_form(state, &form.key);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
@@ -109,11 +110,12 @@ async fn comment(state: &AppState, visitor: &Visitor, req: Request) -> Response 
     }
 }
 
-async fn feedback(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+async fn feedback(state: &AppState, visitor: &mut Visitor, req: Request) -> Response {
     let mut form: CommentForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
     };
+    *visitor = visitor.clone().for_form(state, &form.key);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
@@ -197,12 +199,12 @@ async fn notice(state: &AppState, form: &CommentActionForm, error: ApiError) -> 
     render_again(state, back, FormEcho::Notice { comment: form.comment, error }, status, retry).await
 }
 
-async fn contact(state: &AppState, req: Request) -> Response {
+async fn contact(state: &AppState, visitor: &Visitor, req: Request) -> Response {
     let form: ContactForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
     };
-    match crate::api::contact::submit(state, &form).await {
+    match crate::api::contact::submit(state, visitor, &form).await {
         Ok(()) => Redirect::to("/contact?sent=1").into_response(),
         Err(err) => {
             let (status, retry) = (err.status(), err.retry_after());

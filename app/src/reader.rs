@@ -66,13 +66,18 @@ pub fn from_headers(headers: &http::HeaderMap, secret: &Secret) -> Option<String
 /// A new reader id and the `Set-Cookie` value that carries it.
 pub fn issue(secret: &Secret, secure: bool) -> (String, http::HeaderValue) {
     let id = crate::state::random_token();
+    let header = cookie_for(secret, &id, secure);
+    (id, header)
+}
+
+/// The `Set-Cookie` value that carries reader `id` (32 hex characters).
+pub fn cookie_for(secret: &Secret, id: &str, secure: bool) -> http::HeaderValue {
     let value = format!(
         "{COOKIE}={id}.{sig}; Path=/; Max-Age={ONE_YEAR}; HttpOnly; SameSite=Lax{secure}",
-        sig = secret.sign(&id),
+        sig = secret.sign(id),
         secure = if secure { "; Secure" } else { "" }
     );
-    let header = http::HeaderValue::from_str(&value).expect("cookie is ASCII");
-    (id, header)
+    http::HeaderValue::from_str(&value).expect("cookie is ASCII")
 }
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub struct AppState {
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
     /// The outbox's delivery side: its settings and the bell that wakes the worker.
     pub mailer: crate::mail::Mailer,
+    /// Open live-update streams, counted per client address and in total.
+    pub streams: Arc<crate::live::Streams>,
 }
 
 /// A comment became visible on an article.
@@ -34,8 +36,11 @@ pub struct SiteConfig {
     /// `BYLINE_ADMIN_PASSWORD`: editors sign in to /admin with user `editor` and this
     /// password. Unset: the admin is closed.
     pub admin_password: Option<String>,
-    /// Read the client address from `X-Forwarded-For` (behind a reverse proxy).
-    pub trust_proxy: bool,
+    /// How many reverse proxies stand in front: the client address is that many
+    /// `X-Forwarded-For` entries from the right. 0: the connection's address.
+    pub trust_proxy: usize,
+    /// `CONTACT_TO`: the editors' address that Contact Us messages are mailed to.
+    pub contact_to: Option<String>,
 }
 
 impl SiteConfig {

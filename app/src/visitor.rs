@@ -12,7 +12,8 @@ pub struct Visitor {
 }
 
 impl Visitor {
-    /// The visitor of a request; a reader without a (valid) cookie gets a new one.
+    /// The visitor of a request; a reader without a (valid) cookie gets a new one, sent only
+    /// with the answer to a write (`remember`): pages never set cookies.
     pub fn of(headers: &http::HeaderMap, extensions: &http::Extensions, state: &AppState) -> Visitor {
         let ip = client_ip(headers, extensions, state.site.trust_proxy);
         match crate::reader::from_headers(headers, &state.secret) {
@@ -22,6 +23,19 @@ impl Visitor {
                 Visitor { reader_id, ip, set_cookie: Some(cookie) }
             }
         }
+    }
+
+    /// A first-time writer posting form `key` becomes the reader derived from the form, so
+    /// that the repeats of one submission (a double click before any cookie) are one reader.
+    pub fn for_form(mut self, state: &AppState, key: &str) -> Visitor {
+        if self.set_cookie.is_some() {
+            if let Some(id) = crate::api::forms::reader_for_form(&state.secret, key) {
+                self.set_cookie =
+                    Some(crate::reader::cookie_for(&state.secret, &id, state.site.secure_cookies()));
+                self.reader_id = id;
+            }
+        }
+        self
     }
 
     /// The visitor of the request a server function is answering.
@@ -53,19 +67,42 @@ pub fn known_reader(state: &AppState) -> Option<String> {
     crate::reader::from_headers(&parts.headers, &state.secret)
 }
 
-fn client_ip(headers: &http::HeaderMap, extensions: &http::Extensions, trust_proxy: bool) -> IpAddr {
-    if trust_proxy {
-        if let Some(ip) = headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .and_then(|v| v.trim().parse().ok())
-        {
-            return ip;
-        }
-    }
-    extensions
+/// The client's address: the connection's, or behind `trust_proxy` proxies the entry they
+/// added to `X-Forwarded-For` — counted from the right, since everything left of what our own
+/// proxies wrote is whatever the client chose to send.
+pub fn client_ip(headers: &http::HeaderMap, extensions: &http::Extensions, trust_proxy: usize) -> IpAddr {
+    let peer = extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip())
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]))
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    if trust_proxy == 0 {
+        return peer;
+    }
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    entries.len().checked_sub(trust_proxy).and_then(|i| entries[i].parse().ok()).unwrap_or(peer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn behind_a_proxy_the_right_most_forwarded_address_counts() {
+        let mut h = http::HeaderMap::new();
+        h.insert("x-forwarded-for", "6.6.6.6, 203.0.113.7".parse().unwrap());
+        let mut ext = http::Extensions::new();
+        ext.insert(axum::extract::ConnectInfo(SocketAddr::from(([10, 0, 0, 1], 9))));
+        assert_eq!(client_ip(&h, &ext, 0), IpAddr::from([10, 0, 0, 1]), "no proxy: the connection");
+        assert_eq!(client_ip(&h, &ext, 1), IpAddr::from([203, 0, 113, 7]), "not the client's 6.6.6.6");
+        assert_eq!(client_ip(&h, &ext, 2), IpAddr::from([6, 6, 6, 6]));
+        assert_eq!(client_ip(&h, &ext, 3), IpAddr::from([10, 0, 0, 1]), "fewer entries than proxies");
+        h.insert("x-forwarded-for", "not an address".parse().unwrap());
+        assert_eq!(client_ip(&h, &ext, 1), IpAddr::from([10, 0, 0, 1]));
+    }
 }

@@ -23,7 +23,7 @@ test("subscribe from the bar, confirm through the mailed link, see it, unsubscri
   await expect(bar.getByLabel("Email for notifications")).toHaveValue("not-an-address");
 
   await subscribeFromBar(page, email, "new follow-up comments");
-  await expect(bar.locator(".notify-message")).toContainText("we sent you a confirmation link");
+  await expect(bar.locator(".notify-message")).toContainText("a link is on its way");
   await expect(bar.locator(".notify-state")).toContainText("You're subscribed to new follow-up comments");
   await expect(bar.locator(".notify-state")).toContainText("waiting for your confirmation");
   if (!jsOn(info)) await expect(page).toHaveURL(/\?notify=sent#notify$/);

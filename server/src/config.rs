@@ -19,8 +19,16 @@ pub struct Config {
     /// `BYLINE_SECRET`: signs reader cookies and form keys; default: a random key kept in
     /// the database (set it when several servers share one site).
     pub secret: Option<String>,
-    /// `TRUST_PROXY=1`: take the client address from `X-Forwarded-For`.
-    pub trust_proxy: bool,
+    /// `TRUST_PROXY=N`: N reverse proxies stand in front; the client address is the N-th
+    /// `X-Forwarded-For` entry from the right (`1` or `true`: the right-most). 0: not behind one.
+    pub trust_proxy: usize,
+    /// `SITE_URL` was not set: `localhost` and `127.0.0.1` name the same local site.
+    pub loopback_aliases: bool,
+    /// `CONTACT_TO`: where Contact Us messages are mailed (besides the admin inbox).
+    pub contact_to: Option<String>,
+    /// Live update streams (`BYLINE_SSE_PER_IP`, `BYLINE_SSE_TOTAL`).
+    pub sse_per_ip: usize,
+    pub sse_total: usize,
     /// Abuse limits and the edit window (`BYLINE_*` variables, see the README).
     pub limits: app::limits::Limits,
     /// Mail: `SMTP_URL`, `MAIL_DIR`, `MAIL_FROM`, and the worker's timing (see the README).
@@ -40,7 +48,15 @@ impl Config {
         let addr: SocketAddr = var("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
             .parse()
             .map_err(|e| ConfigError { name: "LEPTOS_SITE_ADDR", problem: format!("{e}") })?;
-        let base_url = var("SITE_URL", &format!("http://{addr}")).trim_end_matches('/').to_string();
+        let site_url = std::env::var("SITE_URL").ok().filter(|v| !v.is_empty());
+        let loopback_aliases = site_url.is_none();
+        let base_url = site_url.unwrap_or_else(|| format!("http://{addr}")).trim_end_matches('/').to_string();
+        let contact_to = std::env::var("CONTACT_TO").ok().filter(|v| !v.trim().is_empty());
+        if let Some(to) = &contact_to {
+            if to.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(ConfigError { name: "CONTACT_TO", problem: format!("not a mail address: {to}") });
+            }
+        }
         Ok(Config {
             database_url: var("DATABASE_URL", "sqlite:data/byline.db"),
             addr,
@@ -48,7 +64,18 @@ impl Config {
             content_dirs: std::env::split_paths(&var("CONTENT_DIR", "content")).collect(),
             admin_password: std::env::var("BYLINE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
             secret: std::env::var("BYLINE_SECRET").ok().filter(|s| !s.is_empty()),
-            trust_proxy: matches!(std::env::var("TRUST_PROXY").as_deref(), Ok("1" | "true")),
+            trust_proxy: match std::env::var("TRUST_PROXY").as_deref() {
+                Err(_) | Ok("" | "0" | "false") => 0,
+                Ok("true") => 1,
+                Ok(n) => n.parse().map_err(|_| ConfigError {
+                    name: "TRUST_PROXY",
+                    problem: format!("the number of proxies in front (1 = one proxy), not {n}"),
+                })?,
+            },
+            loopback_aliases,
+            contact_to,
+            sse_per_ip: num("BYLINE_SSE_PER_IP", 8)?,
+            sse_total: num("BYLINE_SSE_TOTAL", 2000)?,
             limits: limits_from_env()?,
             mail: mail_from_env(&base_url)?,
             base_url,
@@ -65,7 +92,11 @@ impl Config {
             base_url: format!("http://{addr}"),
             admin_password: None,
             secret: Some("test-secret".into()),
-            trust_proxy: false,
+            trust_proxy: 0,
+            loopback_aliases: false,
+            contact_to: None,
+            sse_per_ip: 8,
+            sse_total: 2000,
             limits: app::limits::Limits::default(),
             mail: app::mail::MailConfig::with_defaults(&format!("http://{addr}")),
         }
@@ -93,6 +124,14 @@ fn limits_from_env() -> Result<app::limits::Limits, ConfigError> {
         duplicate_window_seconds: num("BYLINE_DUPLICATE_WINDOW_SECONDS", d.duplicate_window_seconds)?,
         subscribe_per_ip: num("BYLINE_SUBSCRIBE_PER_IP_PER_HOUR", d.subscribe_per_ip)?,
         subscribe_per_email: num("BYLINE_SUBSCRIBE_PER_EMAIL_PER_HOUR", d.subscribe_per_email)?,
+        mail_per_address_per_day: num("BYLINE_MAIL_PER_ADDRESS_PER_DAY", d.mail_per_address_per_day)?,
+        form_key_seconds: num("BYLINE_FORM_KEY_SECONDS", d.form_key_seconds)?,
+        one_vote_per_address: !matches!(
+            std::env::var("BYLINE_ONE_VOTE_PER_ADDRESS").as_deref(),
+            Ok("0" | "false" | "off")
+        ),
+        contact_per_ip: num("BYLINE_CONTACT_PER_IP_PER_HOUR", d.contact_per_ip)?,
+        login_failures_per_ip: num("BYLINE_LOGIN_FAILURES_PER_IP_PER_HOUR", d.login_failures_per_ip)?,
     })
 }
 

@@ -1,7 +1,7 @@
 //! Byline's HTTP server: configuration, database, content import and the axum router.
 //! The pages and server functions live in `app`; this crate only wires them.
 pub mod config;
-mod guard;
+pub mod guard;
 mod seo;
 
 use app::state::{AppState, SiteConfig};
@@ -16,16 +16,14 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, services::ServeDir,
-    set_header::SetResponseHeaderLayer, trace::TraceLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
+    services::ServeDir, set_header::SetResponseHeaderLayer, trace::TraceLayer,
 };
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error(transparent)]
     Store(#[from] app::store::StoreError),
-    #[error("content: {0}")]
-    Content(#[from] app::content::ContentError),
     #[error("mail: {0}")]
     Mail(String),
 }
@@ -39,19 +37,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     }
     let pool = app::store::connect(&config.database_url).await?;
     app::store::migrate(&pool).await?;
-    let mut articles = Vec::new();
-    for dir in &config.content_dirs {
-        articles.extend(app::content::read_dir(dir, app::store::now())?);
-    }
-    for a in &articles {
-        match app::store::articles::import(&pool, a, app::store::now()).await? {
-            app::store::articles::Imported::New => tracing::info!(slug = %a.slug, "imported article"),
-            app::store::articles::Imported::Updated => {
-                tracing::info!(slug = %a.slug, "updated article; passages anchored again")
-            }
-            app::store::articles::Imported::Unchanged => {}
-        }
-    }
+    import_content(&pool, &config.content_dirs).await;
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
         .site_root(config.site_root.clone())
@@ -68,6 +54,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         pool: pool.clone(),
         config: Arc::new(config.mail.clone()),
         base_url: config.base_url.clone(),
+        per_address_per_day: config.limits.mail_per_address_per_day,
         wake: Arc::new(tokio::sync::Notify::new()),
     };
     if config.mail.worker {
@@ -81,17 +68,53 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             base_url: config.base_url.clone(),
             admin_password: config.admin_password.clone(),
             trust_proxy: config.trust_proxy,
+            contact_to: config.contact_to.clone(),
         }),
         secret: app::reader::Secret::new(secret.into_bytes()),
         limits: Arc::new(config.limits.clone()),
         rate: Arc::new(app::limits::RateLimiter::default()),
         live,
         mailer,
+        streams: Arc::new(app::live::Streams::new(config.sse_per_ip, config.sse_total)),
     })
 }
 
-/// The whole application as an axum router.
-pub fn router(state: AppState) -> Router {
+/// Imports the articles of every content folder. A file that cannot be read, parsed or stored
+/// is skipped with an error in the log; the rest of the site starts.
+async fn import_content(pool: &app::store::Pool, dirs: &[std::path::PathBuf]) {
+    use app::store::articles::{import, Imported};
+    for dir in dirs {
+        let files = match app::content::read_dir(dir, app::store::now()) {
+            Ok(files) => files,
+            Err(e) => {
+                tracing::error!(error = %e, "content folder skipped");
+                continue;
+            }
+        };
+        for file in files {
+            let a = match file {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::error!(error = %e, "article skipped: it could not be imported");
+                    continue;
+                }
+            };
+            match import(pool, &a, app::store::now()).await {
+                Ok(Imported::New) => tracing::info!(slug = %a.slug, "imported article"),
+                Ok(Imported::Updated) => {
+                    tracing::info!(slug = %a.slug, "updated article; passages anchored again")
+                }
+                Ok(Imported::Unchanged) => {}
+                Err(e) => {
+                    tracing::error!(slug = %a.slug, error = %e, "article skipped: it could not be stored")
+                }
+            }
+        }
+    }
+}
+
+/// The whole application as an axum router, for the site `config` describes.
+pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
     let static_files = Router::new()
@@ -100,7 +123,7 @@ pub fn router(state: AppState) -> Router {
             http::header::CACHE_CONTROL,
             http::HeaderValue::from_static("public, max-age=300"),
         ));
-    Router::new()
+    let app = Router::new()
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .route("/healthz", get(|| async { "ok" }))
@@ -131,17 +154,21 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(guard::refusal_status))
         .layer(middleware::from_fn_with_state(state.clone(), app::nojs::plain_form_posts))
-        .layer(middleware::from_fn(guard::same_origin_writes))
+        .with_state(state);
+    harden(app, config)
+}
+
+/// The defences around every route: a panic becomes a logged 500 for its request, only this
+/// site's host and origin are answered and written to, bodies are bounded, redirects stay on
+/// the site, and every answer carries the security headers.
+pub fn harden(routes: Router, config: &Config) -> Router {
+    let site = Arc::new(guard::Site::new(&config.base_url, config.loopback_aliases));
+    routes
+        .layer(CatchPanicLayer::custom(guard::panic_answer))
+        .layer(middleware::from_fn_with_state(site.clone(), guard::local_redirects))
+        .layer(middleware::from_fn_with_state(site.clone(), guard::own_site_only))
         .layer(RequestBodyLimitLayer::new(app::nojs::FORM_LIMIT))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            http::header::X_CONTENT_TYPE_OPTIONS,
-            http::HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            http::header::REFERRER_POLICY,
-            http::HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
+        .layer(middleware::from_fn_with_state(site, guard::security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }

@@ -1,4 +1,5 @@
 use server::config::Config;
+use std::future::IntoFuture;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -23,12 +24,31 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env()?;
     let state = server::prepare(&config).await?;
     let pool = state.pool.clone();
-    let app = server::router(state);
+    let streams = state.streams.clone();
+    let app = server::router(state, &config);
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!("Byline is serving http://{}", listener.local_addr()?);
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: open live streams are ended, requests under way finish");
+        // live streams never end on their own: end them, or the graceful shutdown waits forever
+        streams.close_all();
+        let _ = stopping_tx.send(true);
+    };
+    let serve = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(signal)
+        .into_future();
+    tokio::pin!(serve);
+    // once asked to stop, whatever is still open after 5 seconds is cut off
+    let deadline = async {
+        let _ = stopping.wait_for(|s| *s).await;
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    };
+    tokio::select! {
+        result = &mut serve => result?,
+        _ = deadline => tracing::warn!("stopping: connections still open after 5 s were cut off"),
+    }
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

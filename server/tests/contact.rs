@@ -19,7 +19,7 @@ async fn stored(app: &TestApp) -> Vec<(String, String)> {
 #[tokio::test]
 async fn a_valid_message_is_stored_once() {
     let app = spawn().await;
-    let k = key();
+    let k = key_for("contact", 60);
     let form = message("Ada", "ada@example.com", "Tip", "Look into this.", &k);
     assert_eq!(app.post_js("/api/contact", &form).await.status, 200);
     assert_eq!(app.post_js("/api/contact", &form).await.status, 200);
@@ -34,7 +34,7 @@ async fn a_valid_message_is_stored_once() {
 #[tokio::test]
 async fn an_invalid_message_is_refused_field_by_field() {
     let app = spawn().await;
-    let k = key();
+    let k = key_for("contact", 60);
     let res = app.post_js("/api/contact", &message("", "x@", "", "", &k)).await;
     assert_eq!(res.status, 400);
     let err: serde_json::Value = serde_json::from_str(&res.body).unwrap();
@@ -53,7 +53,7 @@ async fn an_invalid_message_is_refused_field_by_field() {
 #[tokio::test]
 async fn editors_read_messages_in_the_admin_and_nobody_else_does() {
     let app = spawn_with(|c| c.admin_password = Some("s3cret".into())).await;
-    let k = key();
+    let k = key_for("contact", 60);
     let form = message("Ada", "ada@example.com", "Tip <b>", "Look into the treaty.", &k);
     assert_eq!(app.post_js("/api/contact", &form).await.status, 200);
 

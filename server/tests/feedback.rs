@@ -222,7 +222,7 @@ async fn reimporting_an_edited_article_keeps_feedback_on_its_passages() {
     let post = |passage: Option<i64>, quote: &'static str, body: &'static str| {
         let app = &app;
         async move {
-            let k = key();
+            let k = key_for("harbour-plan", 60);
             let p = passage.map(|p| p.to_string()).unwrap_or_default();
             let mut form = vec![
                 ("article", "harbour-plan"),

@@ -73,9 +73,19 @@ async fn own_comments_cannot_be_voted_and_plain_votes_redirect_back() {
 }
 
 #[tokio::test]
-async fn a_first_time_reader_gets_an_httponly_samesite_cookie() {
+async fn a_first_time_reader_gets_an_httponly_samesite_cookie_with_their_first_write() {
     let app = spawn().await;
-    let res = app.http.get(app.url(ARTICLE)).send().await.unwrap();
+    let page = app.http.get(app.url(ARTICLE)).send().await.unwrap();
+    assert!(page.headers().get("set-cookie").is_none(), "reading sets no cookie");
+    let id = app.comment_as(&app.other_reader(), "A", "Vote for me", None).await.to_string();
+    let res = app
+        .http
+        .post(app.url("/api/vote"))
+        .form(&[("comment", id.as_str()), ("direction", "up"), ("back", ARTICLE)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     let cookie = res.headers().get("set-cookie").expect("a reader cookie").to_str().unwrap().to_string();
     assert!(cookie.starts_with("byline_reader="), "{cookie}");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");

@@ -52,13 +52,31 @@ fn require_editor(state: &crate::state::AppState) -> Result<(), ApiError> {
     let Some(expected) = state.site.admin_password.as_deref() else {
         return Err(refuse("The admin is closed: set BYLINE_ADMIN_PASSWORD to open it."));
     };
-    let given = use_context::<http::request::Parts>()
+    // wrong passwords are counted per client address: past the limit every attempt is refused
+    // (429) until the hour is over, the right password included, so guessing goes nowhere
+    let ip = crate::visitor::Visitor::current(state).ip.to_string();
+    let (max, hour) = (state.limits.login_failures_per_ip, std::time::Duration::from_secs(3600));
+    let bucket = crate::limits::Bucket::LoginFailureIp;
+    if let Err(retry_after) = state.rate.check(bucket, &ip, max, hour) {
+        tracing::warn!(%ip, "editor sign-in refused: too many wrong passwords");
+        let err = ApiError::RateLimited { retry_after };
+        crate::state::set_status_for(&err);
+        return Err(err);
+    }
+    let authorization = use_context::<http::request::Parts>()
         .and_then(|p| p.headers.get(http::header::AUTHORIZATION).cloned())
-        .and_then(|v| v.to_str().ok().map(str::to_owned))
-        .and_then(|v| basic_password(&v, "editor"));
-    match given {
+        .and_then(|v| v.to_str().ok().map(str::to_owned));
+    let Some(authorization) = authorization else {
+        // the browser asks before sending credentials: not a failure
+        return Err(refuse("Please sign in as an editor."));
+    };
+    match basic_password(&authorization, "editor") {
         Some(pw) if same_secret(&pw, expected) => Ok(()),
-        _ => Err(refuse("Please sign in as an editor.")),
+        _ => {
+            let _ = state.rate.hit(bucket, &ip, max, hour);
+            tracing::warn!(%ip, "editor sign-in failed: wrong user or password");
+            Err(refuse("Please sign in as an editor."))
+        }
     }
 }
 

@@ -38,7 +38,7 @@ pub async fn post_comment(
         ..Default::default()
     };
     let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state);
+    let visitor = crate::visitor::Visitor::current(&state).for_form(&state, &form.key);
     let result = submit(&state, &visitor, &form).await;
     visitor.remember();
     if let Err(e) = &result {
@@ -85,7 +85,7 @@ pub async fn post_feedback(
         return Err(ApiError::field("body", "Choose a passage of the article to comment on."));
     }
     let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state);
+    let visitor = crate::visitor::Visitor::current(&state).for_form(&state, &form.key);
     let result = submit(&state, &visitor, &form).await;
     visitor.remember();
     if let Err(e) = &result {
@@ -179,7 +179,9 @@ pub async fn submit(
         return Err(ApiError::field("email", "Enter your email to be notified of replies."));
     }
     let now = crate::store::now();
-    let age = crate::api::forms::form_age(&state.secret, &form.key, now)?;
+    let limits = &state.limits;
+    let age =
+        crate::api::forms::form_age(&state.secret, &form.key, &form.article, now, limits.form_key_seconds)?;
     let article = crate::store::articles::by_slug(&state.pool, &form.article)
         .await
         .map_err(|e| internal("loading the article for a comment", e))?
@@ -193,11 +195,10 @@ pub async fn submit(
     {
         return Ok(PostedComment { id, location: location(id) });
     }
-    let min = state.limits.min_form_seconds;
+    let min = limits.min_form_seconds;
     if age < min {
         return Err(ApiError::TooSoon { retry_after: (min - age).max(1) as u64 });
     }
-    let limits = &state.limits;
     state
         .rate
         .hit(Bucket::CommentIp, &visitor.ip.to_string(), limits.comments_per_ip, Duration::from_secs(60))
@@ -208,11 +209,11 @@ pub async fn submit(
             .hit(Bucket::CommentEmail, email, limits.comments_per_email, Duration::from_secs(3600))
             .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     }
+    // the same text on the same article within the window is a duplicate, whoever sends it
+    // (a bot rotating cookies and addresses included)
     let duplicate = crate::store::comments::is_duplicate(
         &state.pool,
         article.id,
-        &visitor.reader_id,
-        input.email.as_deref(),
         &input.body,
         now - limits.duplicate_window_seconds,
     )
@@ -251,20 +252,13 @@ pub async fn submit(
             tracing::info!(comment = id, article = %article.slug, "comment posted");
             let _ = state.live.send(crate::state::LiveEvent { article_id: article.id, comment_id: id });
             if let (true, Some(email)) = (wants_replies, input.email.as_deref()) {
-                // the comment is stored; a failure here is logged, never a lost comment
-                let email = email.to_lowercase();
-                let sub = crate::store::notify::subscribe(
-                    &state.pool,
-                    article.id,
-                    &email,
-                    crate::domain::notify::Kind::CommentReplies,
-                    Some(id),
-                    &visitor.reader_id,
-                    now,
-                )
-                .await;
-                if let Err(e) = sub {
-                    tracing::error!(error = %e, comment = id, "subscribing a commenter to replies");
+                // the comment is stored; a refused or failed subscription is logged, never a
+                // lost comment
+                let kind = crate::domain::notify::Kind::CommentReplies;
+                if let Err(e) =
+                    crate::api::notify::subscribe(state, visitor, article.id, email, kind, Some(id)).await
+                {
+                    tracing::warn!(error = %e, comment = id, "the comment's reply subscription was not made");
                 }
             }
             state.mailer.wake.notify_one();
@@ -333,22 +327,27 @@ pub async fn vote(
         .map_err(|e| internal("loading a comment to vote on", e))?
         .filter(|o| o.status == "approved")
         .ok_or_else(|| ApiError::NotFound("This comment is no longer available.".into()))?;
-    if owned.reader_id.as_deref() == Some(visitor.reader_id.as_str()) {
+    let ip_hash = visitor.ip_hash(state);
+    let one_per_address = state.limits.one_vote_per_address;
+    let own = owned.reader_id.as_deref() == Some(visitor.reader_id.as_str())
+        || (one_per_address && owned.ip_hash.as_deref() == Some(ip_hash.as_str()));
+    if own {
         return Err(ApiError::Forbidden("You cannot vote on your own comment.".into()));
     }
     state
         .rate
         .hit(Bucket::VoteIp, &visitor.ip.to_string(), state.limits.votes_per_ip, Duration::from_secs(60))
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-    let result = crate::store::comments::toggle_vote(
-        &state.pool,
-        comment,
-        &visitor.reader_id,
-        value,
-        crate::store::now(),
-    )
-    .await
-    .map_err(|e| internal("storing a vote", e))?;
+    let voter =
+        crate::store::comments::Voter { reader_id: &visitor.reader_id, ip_hash: &ip_hash, one_per_address };
+    let result = crate::store::comments::toggle_vote(&state.pool, comment, voter, value, crate::store::now())
+        .await
+        .map_err(|e| match e {
+            crate::store::comments::VoteError::AddressVoted => {
+                ApiError::Forbidden("A vote from your network was already counted for this comment.".into())
+            }
+            crate::store::comments::VoteError::Store(e) => internal("storing a vote", e),
+        })?;
     let path = article_path_of(state, owned.article_id).await?;
     Ok(VoteOutcome {
         score: result.score,

@@ -9,28 +9,70 @@ pub async fn send_contact_message(
     subject: String,
     message: String,
     key: String,
+    #[server(default)] website: String,
 ) -> Result<(), ApiError> {
-    let form = crate::domain::ContactForm { name, email, subject, message, key };
+    let form = crate::domain::ContactForm { name, email, subject, message, key, website };
     let state = crate::state::app_state()?;
-    let result = submit(&state, &form).await;
+    let visitor = crate::visitor::Visitor::current(&state);
+    let result = submit(&state, &visitor, &form).await;
     if let Err(e) = &result {
         crate::state::set_status_for(e);
     }
     result
 }
 
+/// Stores a Contact Us message (and queues its mail to the editors) behind the same abuse
+/// layer as comments: a honeypot, a signed form key with its minimum time on screen and its
+/// expiry, a rate limit per client address; a repeated submission is the one message.
 #[cfg(feature = "ssr")]
 pub async fn submit(
     state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
     form: &crate::domain::ContactForm,
 ) -> Result<(), ApiError> {
-    let input = crate::domain::ContactInput::parse(&form.name, &form.email, &form.subject, &form.message)?;
-    if form.key.len() < 16 || form.key.len() > 80 {
-        return Err(ApiError::BadRequest);
+    use crate::limits::Bucket;
+    if !form.website.trim().is_empty() {
+        tracing::info!(ip = %visitor.ip, "honeypot filled: contact message refused");
+        return Err(ApiError::field("message", "This message looks automated, so it was not sent."));
     }
-    let id = crate::store::contact::insert(&state.pool, &input, &form.key, crate::store::now())
+    let input = crate::domain::ContactInput::parse(&form.name, &form.email, &form.subject, &form.message)?;
+    let now = crate::store::now();
+    let limits = &state.limits;
+    let age = crate::api::forms::form_age(&state.secret, &form.key, "contact", now, limits.form_key_seconds)?;
+    if age < limits.min_form_seconds {
+        return Err(ApiError::TooSoon { retry_after: (limits.min_form_seconds - age).max(1) as u64 });
+    }
+    // a repeated submission (double click, reloaded POST) is the message already stored
+    let repeat = crate::store::contact::has_key(&state.pool, &form.key)
         .await
-        .map_err(|e| crate::state::internal("storing a contact message", e))?;
-    tracing::info!(message = id, "contact message stored");
+        .map_err(|e| crate::state::internal("looking up a contact message", e))?;
+    if repeat {
+        return Ok(());
+    }
+    state
+        .rate
+        .check(
+            Bucket::ContactIp,
+            &visitor.ip.to_string(),
+            limits.contact_per_ip,
+            std::time::Duration::from_secs(3600),
+        )
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let to = state.site.contact_to.as_deref();
+    let (id, new) =
+        crate::store::contact::insert(&state.pool, &input, &form.key, &visitor.ip_hash(state), to, now)
+            .await
+            .map_err(|e| crate::state::internal("storing a contact message", e))?;
+    if new {
+        // only a stored message counts against the limit: a repeat of the same submission is free
+        let _ = state.rate.hit(
+            Bucket::ContactIp,
+            &visitor.ip.to_string(),
+            limits.contact_per_ip,
+            std::time::Duration::from_secs(3600),
+        );
+        tracing::info!(message = id, mailed = to.is_some(), "contact message stored");
+        state.mailer.wake.notify_one();
+    }
     Ok(())
 }

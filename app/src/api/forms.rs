@@ -2,42 +2,66 @@ use crate::domain::{ApiError, FormState};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-/// A fresh submission nonce for the forms on a page, plus — when the server is rendering a
-/// refused plain form post — what was typed and why it was refused.
+/// A fresh submission nonce for the forms on a page about `scope` (an article's slug, or
+/// `contact`), plus — when the server is rendering a refused plain form post — what was typed
+/// and why it was refused. A GET: it sets no cookie (the reader cookie comes with a write).
 #[server(prefix = "/api", endpoint = "/form_state", input = GetUrl)]
-pub async fn get_form_state() -> Result<FormState, ApiError> {
+pub async fn get_form_state(scope: String) -> Result<FormState, ApiError> {
     let state = crate::state::app_state()?;
-    // the reader cookie comes with the form, so even a first double click is one reader
-    crate::visitor::Visitor::current(&state).remember();
     Ok(FormState {
-        nonce: form_nonce(&state.secret, crate::store::now()),
+        nonce: form_nonce(&state.secret, crate::store::now(), &scope),
         echo: use_context::<crate::domain::FormEcho>(),
     })
 }
 
-/// `{unix time}.{random}.{signature}`: when the form was rendered, unforgeably.
-/// A form's submission key is this nonce plus a counter (`-0`, `-1`…) per post.
+/// `{unix time}.{random}.{signature}`: when the form was rendered and for what (`scope`, an
+/// article's slug or `contact`: signed in, not written out), unforgeably. A form's submission
+/// key is this nonce plus a counter (`-0`, `-1`…) per post.
 #[cfg(feature = "ssr")]
-pub fn form_nonce(secret: &crate::reader::Secret, now: i64) -> String {
+pub fn form_nonce(secret: &crate::reader::Secret, now: i64, scope: &str) -> String {
     let data = format!("{now}.{}", crate::state::random_token());
-    let sig = secret.sign(&data);
+    let sig = secret.sign(&format!("{data}.{scope}"));
     format!("{data}.{}", &sig[..32])
 }
 
-/// Checks a submission key and answers how many seconds its form has been on screen.
+/// Checks a submission key made for `scope` and answers how many seconds its form has been on
+/// screen. A key of another form, another article or from another server is refused; so is one
+/// older than `max_age` seconds.
 #[cfg(feature = "ssr")]
-pub fn form_age(secret: &crate::reader::Secret, key: &str, now: i64) -> Result<i64, ApiError> {
-    let nonce = key.rsplit_once('-').map(|(n, _)| n).ok_or(ApiError::BadRequest)?;
-    let mut parts = nonce.splitn(3, '.');
-    let (Some(ts), Some(rand), Some(sig)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(ApiError::BadRequest);
-    };
-    let full = secret.sign(&format!("{ts}.{rand}"));
-    if key.len() > 120 || sig.len() != 32 || !full.starts_with(sig) {
-        return Err(ApiError::BadRequest);
+pub fn form_age(
+    secret: &crate::reader::Secret,
+    key: &str,
+    scope: &str,
+    now: i64,
+    max_age: i64,
+) -> Result<i64, ApiError> {
+    let ts: i64 = signed_time(secret, key, scope).and_then(|t| t.parse().ok()).ok_or(ApiError::BadRequest)?;
+    let age = now.saturating_sub(ts);
+    if age > max_age {
+        return Err(ApiError::FormExpired);
     }
-    let ts: i64 = ts.parse().map_err(|_| ApiError::BadRequest)?;
-    Ok(now - ts)
+    Ok(age)
+}
+
+/// The time written in a genuine key for `scope`.
+#[cfg(feature = "ssr")]
+fn signed_time<'k>(secret: &crate::reader::Secret, key: &'k str, scope: &str) -> Option<&'k str> {
+    if key.len() > 120 {
+        return None;
+    }
+    let nonce = key.rsplit_once('-').map(|(n, _)| n)?;
+    let mut parts = nonce.splitn(3, '.');
+    let (ts, rand, sig) = (parts.next()?, parts.next()?, parts.next()?);
+    let full = secret.sign(&format!("{ts}.{rand}.{scope}"));
+    (sig.len() == 32 && full.starts_with(sig)).then_some(ts)
+}
+
+/// The reader a first-time writer becomes: derived from the form's nonce, so the repeats of one
+/// submission (a double click without a cookie yet) are the same reader and one comment.
+#[cfg(feature = "ssr")]
+pub fn reader_for_form(secret: &crate::reader::Secret, key: &str) -> Option<String> {
+    let nonce = key.rsplit_once('-').map(|(n, _)| n)?;
+    Some(secret.sign(&format!("reader-of-form:{nonce}"))[..32].to_string())
 }
 
 #[cfg(all(test, feature = "ssr"))]
@@ -47,13 +71,41 @@ mod tests {
     #[test]
     fn keys_carry_their_forms_age_and_cannot_be_forged() {
         let secret = crate::reader::Secret::new(b"k".to_vec());
-        let nonce = form_nonce(&secret, 1000);
-        assert_eq!(form_age(&secret, &format!("{nonce}-0"), 1007).unwrap(), 7);
-        assert_eq!(form_age(&secret, &format!("{nonce}-12"), 1000).unwrap(), 0);
+        let nonce = form_nonce(&secret, 1000, "an-article");
+        let day = 86_400;
+        assert_eq!(form_age(&secret, &format!("{nonce}-0"), "an-article", 1007, day).unwrap(), 7);
+        assert_eq!(form_age(&secret, &format!("{nonce}-12"), "an-article", 1000, day).unwrap(), 0);
         let forged = nonce.replacen("1000", "900", 1);
-        assert_eq!(form_age(&secret, &format!("{forged}-0"), 1000), Err(ApiError::BadRequest));
-        assert_eq!(form_age(&secret, "nonsense", 1000), Err(ApiError::BadRequest));
+        assert_eq!(
+            form_age(&secret, &format!("{forged}-0"), "an-article", 1000, day),
+            Err(ApiError::BadRequest)
+        );
+        assert_eq!(form_age(&secret, "nonsense", "an-article", 1000, day), Err(ApiError::BadRequest));
         let other = crate::reader::Secret::new(b"x".to_vec());
-        assert_eq!(form_age(&other, &format!("{nonce}-0"), 1000), Err(ApiError::BadRequest));
+        assert_eq!(
+            form_age(&other, &format!("{nonce}-0"), "an-article", 1000, day),
+            Err(ApiError::BadRequest)
+        );
+    }
+
+    #[test]
+    fn a_key_works_for_its_own_article_and_only_for_a_while() {
+        let secret = crate::reader::Secret::new(b"k".to_vec());
+        let key = format!("{}-0", form_nonce(&secret, 1000, "an-article"));
+        assert_eq!(form_age(&secret, &key, "another-article", 1010, 100), Err(ApiError::BadRequest));
+        assert_eq!(form_age(&secret, &key, "contact", 1010, 100), Err(ApiError::BadRequest));
+        assert_eq!(form_age(&secret, &key, "an-article", 1100, 100), Ok(100));
+        assert_eq!(form_age(&secret, &key, "an-article", 1101, 100), Err(ApiError::FormExpired));
+    }
+
+    #[test]
+    fn the_repeats_of_one_form_are_one_first_time_reader() {
+        let secret = crate::reader::Secret::new(b"k".to_vec());
+        let nonce = form_nonce(&secret, 1000, "a");
+        let a = reader_for_form(&secret, &format!("{nonce}-0")).unwrap();
+        assert_eq!(reader_for_form(&secret, &format!("{nonce}-0")), Some(a.clone()));
+        assert_eq!(a.len(), 32);
+        let other = form_nonce(&secret, 1000, "a");
+        assert_ne!(reader_for_form(&secret, &format!("{other}-0")), Some(a));
     }
 }

@@ -77,8 +77,8 @@ pub async fn get_mail_link(purpose: String, token: String) -> Result<LinkState, 
 pub fn outcome_message(code: &str) -> Option<&'static str> {
     Some(match code {
         "subscribed" => "Done: you will get an email when there is something new.",
-        "sent" => "Almost done: we sent you a confirmation link. Your subscription starts when you follow it.",
-        "waiting" => "We already sent a confirmation link in the last 10 minutes; please check your inbox (and spam folder).",
+        // the same answer whatever the address's state, so nobody learns it from the bar
+        "sent" => "Almost done: check your inbox. If this address still needs confirming, a link is on its way (at most one every 10 minutes); your subscription starts when you follow it.",
         "unsubscribed" => "Unsubscribed: you will not get these emails any more.",
         _ => return None,
     })
@@ -91,9 +91,7 @@ pub async fn toggle(
     form: &crate::domain::notify::NotifyForm,
 ) -> Result<Toggled, ApiError> {
     use crate::domain::notify::Kind;
-    use crate::limits::Bucket;
     use crate::state::internal;
-    use std::time::Duration;
 
     let article = crate::store::articles::by_slug(&state.pool, &form.article)
         .await
@@ -102,7 +100,6 @@ pub async fn toggle(
     let kind = Kind::parse(&form.kind)
         .filter(|k| Kind::BAR.contains(k))
         .ok_or_else(|| ApiError::field("kind", "Choose what you want to be notified of."))?;
-    let now = crate::store::now();
     let code = match form.action.as_str() {
         "unsubscribe" => {
             crate::store::notify::unsubscribe_reader(&state.pool, article.id, kind, &visitor.reader_id)
@@ -112,34 +109,10 @@ pub async fn toggle(
         }
         "subscribe" => {
             let email = subscriber_email(&form.email, "Enter your email address to be notified.")?;
-            let limits = &state.limits;
-            let hour = Duration::from_secs(3600);
-            state
-                .rate
-                .hit(Bucket::SubscribeIp, &visitor.ip.to_string(), limits.subscribe_per_ip, hour)
-                .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-            state
-                .rate
-                .hit(Bucket::SubscribeEmail, &email, limits.subscribe_per_email, hour)
-                .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-            let done = crate::store::notify::subscribe(
-                &state.pool,
-                article.id,
-                &email,
-                kind,
-                None,
-                &visitor.reader_id,
-                now,
-            )
-            .await
-            .map_err(|e| internal("storing a subscription", e))?;
-            if done.confirmation_queued {
-                state.mailer.wake.notify_one();
-            }
-            match (done.confirmed, done.confirmation_queued) {
-                (true, _) => "subscribed",
-                (false, true) => "sent",
-                (false, false) => "waiting",
+            match subscribe(state, visitor, article.id, &email, kind, None).await? {
+                // only the browser that confirmed the address learns that it is subscribed
+                true => "subscribed",
+                false => "sent",
             }
         }
         _ => return Err(ApiError::BadRequest),
@@ -152,6 +125,49 @@ pub async fn toggle(
         message: outcome_message(code).unwrap_or_default().to_string(),
         location: format!("{}?notify={code}#notify", article.path()),
     })
+}
+
+/// Subscribes `email` for the visitor, every path alike (the bar, the comment form's
+/// checkbox): the subscription limits per client address and per address, then the store's
+/// rules (a confirmation mail unless this browser confirmed the address before). Answers
+/// whether the visitor's subscription is confirmed.
+#[cfg(feature = "ssr")]
+pub async fn subscribe(
+    state: &crate::state::AppState,
+    visitor: &crate::visitor::Visitor,
+    article_id: i64,
+    email: &str,
+    kind: crate::domain::notify::Kind,
+    comment_id: Option<i64>,
+) -> Result<bool, ApiError> {
+    use crate::limits::Bucket;
+    use std::time::Duration;
+    let email = email.to_lowercase();
+    let limits = &state.limits;
+    let hour = Duration::from_secs(3600);
+    state
+        .rate
+        .hit(Bucket::SubscribeIp, &visitor.ip.to_string(), limits.subscribe_per_ip, hour)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    state
+        .rate
+        .hit(Bucket::SubscribeEmail, &email, limits.subscribe_per_email, hour)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let done = crate::store::notify::subscribe(
+        &state.pool,
+        article_id,
+        &email,
+        kind,
+        comment_id,
+        &visitor.reader_id,
+        crate::store::now(),
+    )
+    .await
+    .map_err(|e| crate::state::internal("storing a subscription", e))?;
+    if done.confirmation_queued {
+        state.mailer.wake.notify_one();
+    }
+    Ok(done.confirmed)
 }
 
 /// An address to send notifications to: required, valid, compared lower-cased.

@@ -29,6 +29,8 @@ pub enum ApiError {
     Forbidden(String),
     #[error("The form could not be read. Please reload the page and try again.")]
     BadRequest,
+    #[error("This form was opened too long ago. Your text is still here: please send it again.")]
+    FormExpired,
     #[error("We could not reach the server. Check your connection; your text is still here.")]
     Network,
     #[error("Something went wrong on our side. Your text is still here; please try again.")]
@@ -59,7 +61,7 @@ impl ApiError {
     /// HTTP status for this refusal.
     pub fn status(&self) -> u16 {
         match self {
-            ApiError::Invalid(_) | ApiError::BadRequest => 400,
+            ApiError::Invalid(_) | ApiError::BadRequest | ApiError::FormExpired => 400,
             ApiError::NotFound(_) => 404,
             ApiError::Unauthorized(_) => 401,
             ApiError::RateLimited { .. } | ApiError::TooSoon { .. } => 429,

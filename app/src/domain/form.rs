@@ -74,6 +74,9 @@ pub struct ContactForm {
     pub message: String,
     #[serde(default)]
     pub key: String,
+    /// The honeypot, as on the comment form.
+    #[serde(default)]
+    pub website: String,
 }
 
 /// The vote, edit and delete forms, by their HTML names.

@@ -254,7 +254,10 @@ fn tokens(html: &str) -> impl Iterator<Item = Token<'_>> {
             return Some(Token::Tag { raw, name, closing, void });
         }
         if c == '&' {
-            if let Some(semi) = rest[..rest.len().min(12)].find(';') {
+            // look for the `;` among the next few bytes: `;` is ASCII, so wherever it is found
+            // the slices around it fall on character boundaries (a `&` followed by `’` must not
+            // be cut inside the `’`)
+            if let Some(semi) = rest.bytes().take(12).position(|b| b == b';') {
                 if let Some(ch) = entity(&rest[1..semi]) {
                     let raw = &rest[..=semi];
                     rest = &rest[semi + 1..];

@@ -59,7 +59,10 @@ fn ArticleView(page: Page) -> impl IntoView {
     // Every resource is created here, outside the Suspense below: a resource created inside it
     // would be created again each time the Suspense re-renders, and the browser would not find
     // the server's data for it when hydrating.
-    let form_state = Resource::new(|| (), |_| get_form_state());
+    let form_state = {
+        let slug = a.slug.clone();
+        Resource::new(|| (), move |_| get_form_state(slug.clone()))
+    };
     let feedback = FeedbackCtx::new();
     provide_context(feedback);
     let passages = {

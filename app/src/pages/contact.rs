@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let form_state = Resource::new(|| (), |_| get_form_state());
+    let form_state = Resource::new(|| (), |_| get_form_state("contact".into()));
     view! {
         <Title text="Contact Us"/>
         <Meta name="description" content="How to reach the Byline newsroom: address and contact form."/>
@@ -75,6 +75,11 @@ fn ContactForm(state: FormState) -> impl IntoView {
                 <TextField id="contact-email".to_string() name="email" label="Email" kind="email" value=email errors required=true autocomplete="email" maxlength=254/>
                 <TextField id="contact-subject".to_string() name="subject" label="Subject" value=subject errors required=true maxlength=150/>
                 <TextArea id="contact-message".to_string() name="message" label="Message" value=message errors required=true rows=8 maxlength=5000/>
+                // people never see this field; bots that fill every field give themselves away
+                <div class="hp" aria-hidden="true">
+                    <label for="contact-website">"Leave this field empty"</label>
+                    <input id="contact-website" type="text" name="website" tabindex="-1" autocomplete="off"/>
+                </div>
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || pending.get()>
                         {move || if pending.get() { "Sending…" } else { "Send message" }}

@@ -11,26 +11,29 @@ pub fn HomePage() -> impl IntoView {
     let params = use_params_map();
     let section = move || params.read().get("name");
     let articles = Resource::new(section, get_front_page);
-    let heading = move || match section() {
-        Some(s) => capitalised(&s),
-        None => "Latest news".to_string(),
-    };
     view! {
-        <Title text=move || section().map(|s| capitalised(&s)).unwrap_or_default()/>
         <Meta name="description" content="Byline: world news with a comment section worth reading."/>
         <section class="front-page">
-            <h1 class="section-title" class:visually-hidden=move || section().is_none()>{heading}</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading the news…"</p> }>
                 {move || Suspend::new(async move {
+                    // a section's name comes from its articles, never from the URL: an unknown
+                    // section is a plain 404 that repeats nothing the address said
+                    let in_section = section().is_some();
                     match articles.await {
                         Ok(list) if list.is_empty() => view! {
+                            <h1 class="section-title visually-hidden">"Latest news"</h1>
                             <p class="empty">"No articles yet."</p>
                         }.into_any(),
-                        Ok(list) => view! {
-                            <ol class="article-list">
-                                {list.into_iter().enumerate().map(|(i, a)| view! { <ArticleCard a lead=i == 0/> }).collect_view()}
-                            </ol>
-                        }.into_any(),
+                        Ok(list) => {
+                            let heading = if in_section { list[0].section.clone() } else { "Latest news".to_string() };
+                            view! {
+                                <Title text=if in_section { heading.clone() } else { String::new() }/>
+                                <h1 class="section-title" class:visually-hidden=!in_section>{heading}</h1>
+                                <ol class="article-list">
+                                    {list.into_iter().enumerate().map(|(i, a)| view! { <ArticleCard a lead=i == 0/> }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
                         Err(crate::domain::ApiError::NotFound(_)) => view! { <crate::pages::NotFound/> }.into_any(),
                         Err(e) => view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any(),
                     }
@@ -61,9 +64,4 @@ fn ArticleCard(a: ArticleSummary, lead: bool) -> impl IntoView {
             </p>
         </li>
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 /// `/subscriptions`: ask for a link to manage the subscriptions of an address.
 #[component]
 pub fn SubscriptionsPage() -> impl IntoView {
-    let form_state = Resource::new(|| (), |_| crate::api::get_form_state());
+    let form_state = Resource::new(|| (), |_| crate::api::get_form_state("subscriptions".into()));
     view! {
         <Title text="Manage my subscriptions"/>
         <Meta name="robots" content="noindex"/>

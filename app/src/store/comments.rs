@@ -165,29 +165,17 @@ pub async fn by_key(pool: &Pool, reader_id: &str, key: &str) -> Result<Option<i6
         .await?)
 }
 
-/// Has this author posted the same text on this article within `since`?
-pub async fn is_duplicate(
-    pool: &Pool,
-    article_id: i64,
-    reader_id: &str,
-    email: Option<&str>,
-    body: &str,
-    since: i64,
-) -> Result<bool, StoreError> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM comments
-         WHERE article_id = ? AND body = ? AND created_at >= ? AND status <> 'deleted'
-           AND (reader_id = ? OR (? IS NOT NULL AND author_email = ?))",
+/// Has anyone posted the same text on this article since `since`?
+pub async fn is_duplicate(pool: &Pool, article_id: i64, body: &str, since: i64) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM comments
+                        WHERE article_id = ? AND created_at >= ? AND status <> 'deleted' AND body = ?)",
     )
     .bind(article_id)
-    .bind(body)
     .bind(since)
-    .bind(reader_id)
-    .bind(email)
-    .bind(email)
+    .bind(body)
     .fetch_one(pool)
-    .await?;
-    Ok(n > 0)
+    .await?)
 }
 
 /// Who may see what: the reader asking, the time, and how long authors may edit.
@@ -213,6 +201,9 @@ const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.status, c.author
      (SELECT p.quote FROM passages p WHERE p.id = c.passage_id) AS passage_quote,
      (SELECT p.start_at IS NULL FROM passages p WHERE p.id = c.passage_id) AS passage_changed,
      COALESCE((SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.reader_id = ?1), 0) AS my_vote";
+
+/// The most top-level comments a page extended by `until` shows (five pages).
+pub const MAX_UNTIL: i64 = PAGE_SIZE * 5;
 
 /// A top-level comment is shown while approved, or deleted with replies to keep in place.
 const VISIBLE_ROOT: &str = "(c.status = 'approved' OR (c.status = 'deleted' AND c.reply_count > 0))";
@@ -300,8 +291,11 @@ pub async fn page(
             rows.truncate(PAGE_SIZE as usize);
             next = rows.last().map(|r| cursor_of(r, q.sort));
         } else if let Some(to) = to {
-            let more = top_level(pool, article_id, q.sort, Some(to), None, reader, feedback).await?;
-            next = (!more.is_empty()).then_some(to);
+            // cut short by MAX_UNTIL: "Load more" continues after the last one shown
+            let last = rows.last().map(|r| cursor_of(r, q.sort)).filter(|_| rows.len() as i64 >= MAX_UNTIL);
+            let from = last.unwrap_or(to);
+            let more = top_level(pool, article_id, q.sort, Some(from), None, reader, feedback).await?;
+            next = (!more.is_empty()).then_some(from);
         }
         (rows, None)
     };
@@ -363,7 +357,9 @@ async fn top_level(
            AND (?5 IS NULL OR ({key}, c.id) {through} (?5, ?6))
          ORDER BY {order} LIMIT ?7"
     );
-    let limit = if to.is_some() { 1000 } else { PAGE_SIZE + 1 };
+    // `until` (a refreshed "Load more") reaches at most MAX_UNTIL top-level comments: a URL
+    // cannot make one page read the whole thread
+    let limit = if to.is_some() { MAX_UNTIL } else { PAGE_SIZE + 1 };
     Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(reader)
         .bind(article_id)
@@ -406,6 +402,7 @@ pub async fn approved_since(
 pub struct Owned {
     pub article_id: i64,
     pub reader_id: Option<String>,
+    pub ip_hash: Option<String>,
     pub created_at: i64,
     pub status: String,
     pub root_id: Option<i64>,
@@ -414,7 +411,7 @@ pub struct Owned {
 
 pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
     let row = sqlx::query(
-        "SELECT article_id, reader_id, created_at, status, root_id, parent_id FROM comments WHERE id = ?",
+        "SELECT article_id, reader_id, ip_hash, created_at, status, root_id, parent_id FROM comments WHERE id = ?",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -422,6 +419,7 @@ pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
     Ok(row.map(|r| Owned {
         article_id: r.get("article_id"),
         reader_id: r.get("reader_id"),
+        ip_hash: r.get("ip_hash"),
         created_at: r.get("created_at"),
         status: r.get("status"),
         root_id: r.get("root_id"),
@@ -449,13 +447,17 @@ pub async fn update_body(
 /// Marks a comment deleted (its text goes), keeping the counters right. Replies keep their place
 /// under a "deleted" marker; a deleted comment without visible replies is not shown at all.
 pub async fn mark_deleted(pool: &Pool, id: i64) -> Result<(), StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin(pool).await?;
+    let result = mark_deleted_in(&mut tx, id).await;
+    super::end(tx, result).await
+}
+
+async fn mark_deleted_in(tx: &mut sqlx::SqliteConnection, id: i64) -> Result<(), StoreError> {
     let row = sqlx::query("SELECT article_id, root_id, status FROM comments WHERE id = ?")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(row) = row.filter(|r| r.get::<String, _>("status") == "approved") else {
-        tx.rollback().await?;
         return Ok(());
     };
     sqlx::query("UPDATE comments SET status = 'deleted', body = '', body_html = '' WHERE id = ?")
@@ -473,7 +475,6 @@ pub async fn mark_deleted(pool: &Pool, id: i64) -> Result<(), StoreError> {
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 
@@ -483,40 +484,89 @@ pub struct VoteResult {
     pub my_vote: i8,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoteError {
+    /// Another reader already voted on this comment from the same client address.
+    AddressVoted,
+    Store(String),
+}
+
+impl From<sqlx::Error> for VoteError {
+    fn from(e: sqlx::Error) -> Self {
+        VoteError::Store(e.to_string())
+    }
+}
+
+/// A vote, and who cast it.
+#[derive(Debug, Clone, Copy)]
+pub struct Voter<'a> {
+    pub reader_id: &'a str,
+    pub ip_hash: &'a str,
+    /// One vote per comment per client address too (wpDiscuz's "vote by IP").
+    pub one_per_address: bool,
+}
+
 /// One vote per reader per comment: the same vote again removes it, the other one switches it.
+/// With `one_per_address`, a vote from an address another reader already voted from is refused
+/// (dropping the cookie does not make a new voter).
 pub async fn toggle_vote(
     pool: &Pool,
     comment_id: i64,
-    reader_id: &str,
+    voter: Voter<'_>,
     value: i8,
     now: i64,
-) -> Result<VoteResult, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+) -> Result<VoteResult, VoteError> {
+    let mut tx = super::begin(pool).await?;
+    let result = toggle_vote_in(&mut tx, comment_id, voter, value, now).await;
+    super::end(tx, result).await
+}
+
+async fn toggle_vote_in(
+    tx: &mut sqlx::SqliteConnection,
+    comment_id: i64,
+    voter: Voter<'_>,
+    value: i8,
+    now: i64,
+) -> Result<VoteResult, VoteError> {
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT value FROM comment_votes WHERE comment_id = ? AND reader_id = ?")
             .bind(comment_id)
-            .bind(reader_id)
+            .bind(voter.reader_id)
             .fetch_optional(&mut *tx)
             .await?;
+    if existing.is_none() && voter.one_per_address {
+        let from_address: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM comment_votes WHERE comment_id = ? AND ip_hash = ? AND reader_id <> ?)",
+        )
+        .bind(comment_id)
+        .bind(voter.ip_hash)
+        .bind(voter.reader_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if from_address {
+            return Err(VoteError::AddressVoted);
+        }
+    }
     let value = i64::from(value);
     let my_vote = match existing {
         Some(v) if v == value => {
             sqlx::query("DELETE FROM comment_votes WHERE comment_id = ? AND reader_id = ?")
                 .bind(comment_id)
-                .bind(reader_id)
+                .bind(voter.reader_id)
                 .execute(&mut *tx)
                 .await?;
             0
         }
         _ => {
             sqlx::query(
-                "INSERT INTO comment_votes (comment_id, reader_id, value, created_at) VALUES (?, ?, ?, ?)
+                "INSERT INTO comment_votes (comment_id, reader_id, value, created_at, ip_hash) VALUES (?, ?, ?, ?, ?)
                  ON CONFLICT (comment_id, reader_id) DO UPDATE SET value = excluded.value",
             )
             .bind(comment_id)
-            .bind(reader_id)
+            .bind(voter.reader_id)
             .bind(value)
             .bind(now)
+            .bind(voter.ip_hash)
             .execute(&mut *tx)
             .await?;
             value
@@ -532,6 +582,5 @@ pub async fn toggle_vote(
     .bind(comment_id)
     .fetch_one(&mut *tx)
     .await?;
-    tx.commit().await?;
     Ok(VoteResult { score, my_vote: my_vote as i8 })
 }

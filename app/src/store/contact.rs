@@ -13,24 +13,81 @@ pub struct ContactMessage {
     pub created_at: i64,
 }
 
-/// Stores a message once per submission key; returns its id.
-pub async fn insert(pool: &Pool, m: &ContactInput, key: &str, now: i64) -> Result<i64, StoreError> {
-    sqlx::query(
-        "INSERT INTO contact_messages (name, email, subject, message, created_at, submission_key)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (submission_key) DO NOTHING",
-    )
-    .bind(&m.name)
-    .bind(&m.email)
-    .bind(&m.subject)
-    .bind(&m.message)
-    .bind(now)
-    .bind(key)
-    .execute(pool)
-    .await?;
-    Ok(sqlx::query_scalar("SELECT id FROM contact_messages WHERE submission_key = ?")
+/// Stores a message once per submission key and, when `mail_to` is set, queues its mail to
+/// the editors in the same transaction. Answers its id, and whether it is new.
+pub async fn insert(
+    pool: &Pool,
+    m: &ContactInput,
+    key: &str,
+    ip_hash: &str,
+    mail_to: Option<&str>,
+    now: i64,
+) -> Result<(i64, bool), StoreError> {
+    let mut tx = super::begin(pool).await?;
+    let result = async {
+        let new: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO contact_messages (name, email, subject, message, created_at, submission_key, ip_hash)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (submission_key) DO NOTHING RETURNING id",
+        )
+        .bind(&m.name)
+        .bind(&m.email)
+        .bind(&m.subject)
+        .bind(&m.message)
+        .bind(now)
+        .bind(key)
+        .bind(ip_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = new {
+            if let Some(to) = mail_to {
+                let row = super::notify::Enqueue {
+                    kind: "contact",
+                    email: to,
+                    contact_message_id: Some(id),
+                    ..Default::default()
+                };
+                super::notify::enqueue(&mut tx, row, now).await?;
+            }
+            return Ok::<_, StoreError>((id, true));
+        }
+        let id = sqlx::query_scalar("SELECT id FROM contact_messages WHERE submission_key = ?")
+            .bind(key)
+            .fetch_one(&mut *tx)
+            .await?;
+        Ok((id, false))
+    }
+    .await;
+    super::end(tx, result).await
+}
+
+/// Whether a message with this submission key is stored (a repeated submission).
+pub async fn has_key(pool: &Pool, key: &str) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM contact_messages WHERE submission_key = ?)")
         .bind(key)
         .fetch_one(pool)
         .await?)
+}
+
+/// One message, for its mail to the editors.
+pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<ContactMessage>, StoreError> {
+    let row = sqlx::query(
+        "SELECT id, name, email, subject, message, created_at FROM contact_messages WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.as_ref().map(message))
+}
+
+fn message(r: &sqlx::sqlite::SqliteRow) -> ContactMessage {
+    ContactMessage {
+        id: r.get("id"),
+        name: r.get("name"),
+        email: r.get("email"),
+        subject: r.get("subject"),
+        message: r.get("message"),
+        created_at: r.get("created_at"),
+    }
 }
 
 pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<ContactMessage>, StoreError> {
@@ -41,15 +98,5 @@ pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<ContactMessage>, Stor
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ContactMessage {
-            id: r.get("id"),
-            name: r.get("name"),
-            email: r.get("email"),
-            subject: r.get("subject"),
-            message: r.get("message"),
-            created_at: r.get("created_at"),
-        })
-        .collect())
+    Ok(rows.iter().map(message).collect())
 }

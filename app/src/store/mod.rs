@@ -38,6 +38,33 @@ pub async fn migrate(pool: &Pool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock up front, so two writers
+/// queue (busy timeout) instead of one failing to upgrade a read lock. End it with `end`.
+pub async fn begin(pool: &Pool) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
+/// Ends a transaction on every path: commit on success, roll back on failure. A transaction
+/// dropped without either keeps SQLite's write lock until its connection is used again, and
+/// every other writer waits.
+pub async fn end<T, E: From<sqlx::Error>>(
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    result: Result<T, E>,
+) -> Result<T, E> {
+    match result {
+        Ok(v) => {
+            tx.commit().await?;
+            Ok(v)
+        }
+        Err(e) => {
+            if let Err(rollback) = tx.rollback().await {
+                tracing::error!(error = %rollback, "rolling back a transaction");
+            }
+            Err(e)
+        }
+    }
+}
+
 pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }

@@ -22,15 +22,19 @@ pub fn token_hash(token: &str) -> String {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscribed {
-    pub id: i64,
+    /// The reader's own subscription is confirmed (mail will go out).
     pub confirmed: bool,
     /// A confirmation mail was queued by this call.
     pub confirmation_queued: bool,
 }
 
-/// Subscribes `email` (lower-cased by the caller) to `kind` on an article. Idempotent: the same
-/// subscription again is the one row. A confirmed address is subscribed at once; otherwise a
-/// confirmation mail is queued, at most once per `CONFIRM_RESEND_SECONDS` per address.
+/// Subscribes `email` (lower-cased by the caller) to `kind` on an article for `reader_id`.
+/// Idempotent: the same subscription again is the one row.
+///
+/// Only a browser that once followed a confirmation link for the address is subscribed at
+/// once; any other request queues a confirmation mail (at most one per address per
+/// `CONFIRM_RESEND_SECONDS`). Each reader has its own rows: another reader naming the same
+/// address gets a row of its own, waiting, and can neither see nor remove the owner's.
 pub async fn subscribe(
     pool: &Pool,
     article_id: i64,
@@ -40,18 +44,9 @@ pub async fn subscribe(
     reader_id: &str,
     now: i64,
 ) -> Result<Subscribed, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin(pool).await?;
     let result = subscribe_in(&mut tx, article_id, email, kind, comment_id, reader_id, now).await;
-    match result {
-        Ok(s) => {
-            tx.commit().await?;
-            Ok(s)
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            Err(e)
-        }
-    }
+    super::end(tx, result.map_err(StoreError::from)).await
 }
 
 async fn subscribe_in(
@@ -62,36 +57,47 @@ async fn subscribe_in(
     comment_id: Option<i64>,
     reader_id: &str,
     now: i64,
-) -> Result<Subscribed, StoreError> {
+) -> Result<Subscribed, sqlx::Error> {
     sqlx::query("INSERT INTO subscribers (email) VALUES (?) ON CONFLICT (email) DO NOTHING")
         .bind(email)
         .execute(&mut *tx)
         .await?;
-    let row = sqlx::query("SELECT confirmed_at, confirm_sent_at FROM subscribers WHERE email = ?")
-        .bind(email)
-        .fetch_one(&mut *tx)
-        .await?;
-    let address_confirmed = row.get::<Option<i64>, _>("confirmed_at").is_some();
-    let confirm_sent_at: Option<i64> = row.get("confirm_sent_at");
+    let confirm_sent_at: Option<i64> =
+        sqlx::query_scalar("SELECT confirm_sent_at FROM subscribers WHERE email = ?")
+            .bind(email)
+            .fetch_one(&mut *tx)
+            .await?;
+    let trusted: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM subscriber_readers WHERE email = ? AND reader_id = ?)",
+    )
+    .bind(email)
+    .bind(reader_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    // the reader's own row; another reader's row for the same address is not touched
     let existing = sqlx::query(
         "SELECT id, confirmed FROM subscriptions
-         WHERE article_id = ? AND email = ? AND kind = ? AND IFNULL(comment_id, 0) = IFNULL(?, 0)",
+         WHERE article_id = ? AND email = ? AND kind = ? AND IFNULL(comment_id, 0) = IFNULL(?, 0)
+           AND reader_id = ?",
     )
     .bind(article_id)
     .bind(email)
     .bind(kind.as_str())
     .bind(comment_id)
+    .bind(reader_id)
     .fetch_optional(&mut *tx)
     .await?;
     let (id, confirmed) = match existing {
         Some(row) => {
             let id: i64 = row.get("id");
-            sqlx::query("UPDATE subscriptions SET reader_id = ? WHERE id = ?")
-                .bind(reader_id)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            (id, row.get::<i64, _>("confirmed") != 0)
+            let confirmed = row.get::<i64, _>("confirmed") != 0 || trusted;
+            if trusted {
+                sqlx::query("UPDATE subscriptions SET confirmed = 1 WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            (id, confirmed)
         }
         None => {
             let id = sqlx::query_scalar::<_, i64>(
@@ -103,17 +109,28 @@ async fn subscribe_in(
             .bind(kind.as_str())
             .bind(comment_id)
             .bind(reader_id)
-            .bind(address_confirmed as i64)
+            .bind(trusted as i64)
             .bind(now)
             .fetch_one(&mut *tx)
             .await?;
-            (id, address_confirmed)
+            (id, trusted)
         }
     };
     let mut confirmation_queued = false;
     let resend_ok = confirm_sent_at.is_none_or(|at| now - at >= CONFIRM_RESEND_SECONDS);
     if !confirmed && resend_ok {
-        enqueue(&mut *tx, "confirm", email, Some(id), None, now).await?;
+        enqueue(
+            &mut *tx,
+            Enqueue {
+                kind: "confirm",
+                email,
+                subscription_id: Some(id),
+                reader_id: Some(reader_id),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
         sqlx::query("UPDATE subscribers SET confirm_sent_at = ? WHERE email = ?")
             .bind(now)
             .bind(email)
@@ -121,25 +138,32 @@ async fn subscribe_in(
             .await?;
         confirmation_queued = true;
     }
-    Ok(Subscribed { id, confirmed, confirmation_queued })
+    Ok(Subscribed { confirmed, confirmation_queued })
 }
 
-async fn enqueue(
-    conn: &mut SqliteConnection,
-    kind: &str,
-    email: &str,
-    subscription_id: Option<i64>,
-    comment_id: Option<i64>,
-    now: i64,
-) -> Result<(), sqlx::Error> {
+/// An outbox row to write.
+#[derive(Debug, Default)]
+pub struct Enqueue<'a> {
+    pub kind: &'a str,
+    pub email: &'a str,
+    pub subscription_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub contact_message_id: Option<i64>,
+    pub reader_id: Option<&'a str>,
+}
+
+pub async fn enqueue(conn: &mut SqliteConnection, row: Enqueue<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO outbox (kind, email, subscription_id, comment_id, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO outbox (kind, email, subscription_id, comment_id, contact_message_id, reader_id,
+                             created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     )
-    .bind(kind)
-    .bind(email)
-    .bind(subscription_id)
-    .bind(comment_id)
+    .bind(row.kind)
+    .bind(row.email)
+    .bind(row.subscription_id)
+    .bind(row.comment_id)
+    .bind(row.contact_message_id)
+    .bind(row.reader_id)
     .bind(now)
     .bind(now_ms())
     .execute(conn)
@@ -155,7 +179,7 @@ pub async fn queue_manage_link(pool: &Pool, email: &str, now: i64) -> Result<boo
         .fetch_one(&mut *conn)
         .await?;
     if has {
-        enqueue(&mut conn, "manage", email, None, None, now).await?;
+        enqueue(&mut conn, Enqueue { kind: "manage", email, ..Default::default() }, now).await?;
     }
     Ok(has)
 }
@@ -248,11 +272,13 @@ impl Purpose {
 }
 
 /// Makes a token for a mail: the random token goes into the mail, its hash into the table.
+/// `reader_id`: for a confirmation, the browser whose requests it confirms.
 pub async fn new_token(
     pool: &Pool,
     purpose: Purpose,
     email: &str,
     subscription_id: Option<i64>,
+    reader_id: Option<&str>,
     now: i64,
 ) -> Result<String, StoreError> {
     let token = crate::state::random_token() + &crate::state::random_token();
@@ -263,8 +289,8 @@ pub async fn new_token(
         Purpose::Unsubscribe => None,
     };
     sqlx::query(
-        "INSERT INTO mail_tokens (hash, purpose, email, subscription_id, article_id, kind, created_at, expires_at)
-         SELECT ?1, ?2, ?3, ?4, s.article_id, s.kind, ?5, ?6
+        "INSERT INTO mail_tokens (hash, purpose, email, subscription_id, article_id, kind, created_at, expires_at, reader_id)
+         SELECT ?1, ?2, ?3, ?4, s.article_id, s.kind, ?5, ?6, ?7
          FROM (SELECT 1) LEFT JOIN subscriptions s ON s.id = ?4",
     )
     .bind(token_hash(&token))
@@ -273,6 +299,7 @@ pub async fn new_token(
     .bind(subscription_id)
     .bind(now)
     .bind(ttl.map(|t| now + t))
+    .bind(reader_id)
     .execute(pool)
     .await?;
     Ok(token)
@@ -286,6 +313,7 @@ struct TokenRow {
     kind: Option<String>,
     expires_at: Option<i64>,
     used_at: Option<i64>,
+    reader_id: Option<String>,
 }
 
 async fn token(
@@ -297,7 +325,7 @@ async fn token(
         return Ok(None);
     }
     let row = sqlx::query(
-        "SELECT hash, email, subscription_id, article_id, kind, expires_at, used_at
+        "SELECT hash, email, subscription_id, article_id, kind, expires_at, used_at, reader_id
          FROM mail_tokens WHERE hash = ? AND purpose = ?",
     )
     .bind(token_hash(token))
@@ -312,6 +340,7 @@ async fn token(
         kind: r.get("kind"),
         expires_at: r.get("expires_at"),
         used_at: r.get("used_at"),
+        reader_id: r.get("reader_id"),
     }))
 }
 
@@ -323,18 +352,23 @@ async fn article_title(
     sqlx::query_scalar("SELECT title FROM articles WHERE id = ?").bind(id).fetch_optional(conn).await
 }
 
+/// The subscriptions a confirmation token is about: what its browser asked for (waiting, or
+/// once the link was used, confirmed).
 async fn pending_of(
     conn: &mut SqliteConnection,
-    email: &str,
+    t: &TokenRow,
     confirmed: bool,
 ) -> Result<Vec<ManagedSubscription>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id
-         WHERE s.email = ? AND s.confirmed = ? ORDER BY s.id",
+         WHERE s.email = ?1 AND s.confirmed = ?2 AND (s.reader_id = ?3 OR (?3 IS NULL AND s.id = ?4))
+         ORDER BY s.id",
     )
-    .bind(email)
+    .bind(&t.email)
     .bind(confirmed as i64)
+    .bind(&t.reader_id)
+    .bind(t.subscription_id)
     .fetch_all(conn)
     .await?;
     Ok(rows.iter().filter_map(managed).collect())
@@ -346,7 +380,7 @@ pub async fn link_state(pool: &Pool, purpose: Purpose, raw: &str, now: i64) -> R
     let Some(t) = token(&mut conn, purpose, raw).await? else { return Ok(LinkState::Unknown) };
     let article_title = article_title(&mut conn, t.article_id).await?;
     let about = match purpose {
-        Purpose::Confirm => pending_of(&mut conn, &t.email, t.used_at.is_some()).await?,
+        Purpose::Confirm => pending_of(&mut conn, &t, t.used_at.is_some()).await?,
         Purpose::Manage => of_email_conn(&mut conn, &t.email).await?,
         Purpose::Unsubscribe => match t.subscription_id {
             Some(id) => one(&mut conn, id).await?.into_iter().collect(),
@@ -416,43 +450,33 @@ pub enum LinkUse {
     Done,
 }
 
-/// Confirms the address behind a confirmation token: all its waiting subscriptions start.
-/// Single use.
-pub async fn confirm(pool: &Pool, raw: &str, now: i64) -> Result<LinkUse, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let result = confirm_in(&mut tx, raw, now, true).await;
-    finish(tx, result).await
-}
-
-/// The confirmation mail's Cancel: the address's waiting subscriptions are removed. Single use.
-pub async fn cancel(pool: &Pool, raw: &str, now: i64) -> Result<LinkUse, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let result = confirm_in(&mut tx, raw, now, false).await;
-    finish(tx, result).await
-}
-
-async fn finish(
-    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-    result: Result<LinkUse, sqlx::Error>,
+/// Confirms what a confirmation token's browser asked for: its waiting subscriptions of the
+/// address start, and `confirming_reader` (the browser that followed the link) may subscribe
+/// the address again without a new confirmation. Single use.
+pub async fn confirm(
+    pool: &Pool,
+    raw: &str,
+    confirming_reader: &str,
+    now: i64,
 ) -> Result<LinkUse, StoreError> {
-    match result {
-        Ok(u) => {
-            tx.commit().await?;
-            Ok(u)
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            Err(e.into())
-        }
-    }
+    let mut tx = super::begin(pool).await?;
+    let result = confirm_in(&mut tx, raw, now, Some(confirming_reader)).await;
+    super::end(tx, result).await
+}
+
+/// The confirmation mail's Cancel: those waiting subscriptions are removed. Single use.
+pub async fn cancel(pool: &Pool, raw: &str, now: i64) -> Result<LinkUse, StoreError> {
+    let mut tx = super::begin(pool).await?;
+    let result = confirm_in(&mut tx, raw, now, None).await;
+    super::end(tx, result).await
 }
 
 async fn confirm_in(
     tx: &mut SqliteConnection,
     raw: &str,
     now: i64,
-    accept: bool,
-) -> Result<LinkUse, sqlx::Error> {
+    accept: Option<&str>,
+) -> Result<LinkUse, StoreError> {
     let Some(t) = token(&mut *tx, Purpose::Confirm, raw).await? else { return Ok(LinkUse::Unknown) };
     if t.used_at.is_some() {
         return Ok(LinkUse::AlreadyUsed);
@@ -465,19 +489,34 @@ async fn confirm_in(
         .bind(&t.hash)
         .execute(&mut *tx)
         .await?;
-    if accept {
+    // the requests of the browser that asked (tokens from before: the one subscription)
+    let which = "email = ?1 AND confirmed = 0 AND (reader_id = ?2 OR (?2 IS NULL AND id = ?3))";
+    if let Some(confirming_reader) = accept {
         sqlx::query("UPDATE subscribers SET confirmed_at = COALESCE(confirmed_at, ?) WHERE email = ?")
             .bind(now)
             .bind(&t.email)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE subscriptions SET confirmed = 1 WHERE email = ? AND confirmed = 0")
+        sqlx::query(
+            "INSERT INTO subscriber_readers (email, reader_id, confirmed_at) VALUES (?, ?, ?)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(&t.email)
+        .bind(confirming_reader)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE subscriptions SET confirmed = 1 WHERE {which}")))
             .bind(&t.email)
+            .bind(&t.reader_id)
+            .bind(t.subscription_id)
             .execute(&mut *tx)
             .await?;
     } else {
-        sqlx::query("DELETE FROM subscriptions WHERE email = ? AND confirmed = 0")
+        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM subscriptions WHERE {which}")))
             .bind(&t.email)
+            .bind(&t.reader_id)
+            .bind(t.subscription_id)
             .execute(&mut *tx)
             .await?;
     }
@@ -487,7 +526,7 @@ async fn confirm_in(
 /// An unsubscribe link (from a mail, or its one-click POST): removes that subscription.
 /// Using it again is harmless.
 pub async fn unsubscribe_token(pool: &Pool, raw: &str, now: i64) -> Result<LinkUse, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin(pool).await?;
     let result = async {
         let Some(t) = token(&mut tx, Purpose::Unsubscribe, raw).await? else { return Ok(LinkUse::Unknown) };
         if let Some(id) = t.subscription_id {
@@ -498,10 +537,10 @@ pub async fn unsubscribe_token(pool: &Pool, raw: &str, now: i64) -> Result<LinkU
             .bind(&t.hash)
             .execute(&mut *tx)
             .await?;
-        Ok(if t.used_at.is_some() { LinkUse::AlreadyUsed } else { LinkUse::Done })
+        Ok::<_, StoreError>(if t.used_at.is_some() { LinkUse::AlreadyUsed } else { LinkUse::Done })
     }
     .await;
-    finish(tx, result).await
+    super::end(tx, result).await
 }
 
 /// The address a valid "manage" link stands for.
@@ -565,7 +604,7 @@ pub async fn enqueue_for_comment(
 /// Approves a held comment and queues its notifications in the same transaction.
 /// Answers `false` when there was no held comment with that id.
 pub async fn approve(pool: &Pool, comment_id: i64) -> Result<bool, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin(pool).await?;
     let result = async {
         let row = sqlx::query(
             "UPDATE comments SET status = 'approved' WHERE id = ? AND status = 'pending'
@@ -588,19 +627,10 @@ pub async fn approve(pool: &Pool, comment_id: i64) -> Result<bool, StoreError> {
                 .await?;
         }
         enqueue_for_comment(&mut tx, comment_id, super::now()).await?;
-        Ok::<_, sqlx::Error>(true)
+        Ok::<_, StoreError>(true)
     }
     .await;
-    match result {
-        Ok(b) => {
-            tx.commit().await?;
-            Ok(b)
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            Err(e.into())
-        }
-    }
+    super::end(tx, result).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,6 +643,9 @@ pub struct OutboxRow {
     pub email: String,
     pub subscription_id: Option<i64>,
     pub comment_id: Option<i64>,
+    pub contact_message_id: Option<i64>,
+    /// For a confirmation: the browser that asked.
+    pub reader_id: Option<String>,
     pub attempts: i64,
 }
 
@@ -625,43 +658,47 @@ pub async fn claim(
     lease_ms: i64,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, StoreError> {
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin(pool).await?;
     let result = sqlx::query(
         "UPDATE outbox SET lease_owner = ?1, lease_until = ?2
          WHERE id IN (SELECT id FROM outbox
                       WHERE status = 'pending' AND next_attempt_at <= ?3
                         AND (lease_until IS NULL OR lease_until < ?3)
                       ORDER BY next_attempt_at, id LIMIT ?4)
-         RETURNING id, kind, email, subscription_id, comment_id, attempts",
+         RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts",
     )
     .bind(owner)
     .bind(now_ms + lease_ms)
     .bind(now_ms)
     .bind(limit)
     .fetch_all(&mut *tx)
-    .await;
-    match result {
-        Ok(rows) => {
-            tx.commit().await?;
-            let mut rows: Vec<OutboxRow> = rows
-                .iter()
-                .map(|r| OutboxRow {
-                    id: r.get("id"),
-                    kind: r.get("kind"),
-                    email: r.get("email"),
-                    subscription_id: r.get("subscription_id"),
-                    comment_id: r.get("comment_id"),
-                    attempts: r.get("attempts"),
-                })
-                .collect();
-            rows.sort_by_key(|r| r.id);
-            Ok(rows)
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            Err(e.into())
-        }
-    }
+    .await
+    .map_err(StoreError::from);
+    let rows = super::end(tx, result).await?;
+    let mut rows: Vec<OutboxRow> = rows
+        .iter()
+        .map(|r| OutboxRow {
+            id: r.get("id"),
+            kind: r.get("kind"),
+            email: r.get("email"),
+            subscription_id: r.get("subscription_id"),
+            comment_id: r.get("comment_id"),
+            contact_message_id: r.get("contact_message_id"),
+            reader_id: r.get("reader_id"),
+            attempts: r.get("attempts"),
+        })
+        .collect();
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// How many mails were sent to `email` since `since` (seconds): the daily cap counts these.
+pub async fn sent_to_since(pool: &Pool, email: &str, since: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE email = ? AND status = 'sent' AND sent_at >= ?")
+        .bind(email)
+        .bind(since)
+        .fetch_one(pool)
+        .await?)
 }
 
 /// The transport accepted the mail.

@@ -102,14 +102,15 @@ async fn run(slug: &str, count: usize) -> Result<(), Box<dyn std::error::Error>>
             let votes = 1 + next() % 6;
             for v in 0..votes {
                 let dir = if next() % 4 == 0 { -1 } else { 1 };
-                app::store::comments::toggle_vote(
-                    &pool,
-                    *ids.last().unwrap_or(&0),
-                    &format!("seed-voter-{v}"),
-                    dir,
-                    start,
-                )
-                .await?;
+                let reader = format!("seed-voter-{v}");
+                let voter = app::store::comments::Voter {
+                    reader_id: &reader,
+                    ip_hash: &reader,
+                    one_per_address: false,
+                };
+                app::store::comments::toggle_vote(&pool, *ids.last().unwrap_or(&0), voter, dir, start)
+                    .await
+                    .map_err(|e| format!("{e:?}"))?;
             }
         }
     }

@@ -43,6 +43,8 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
     config.limits.comments_per_ip = 10_000;
     config.limits.comments_per_email = 10_000;
     config.limits.votes_per_ip = 10_000;
+    // every test request comes from 127.0.0.1: the vote-per-address tests turn it on
+    config.limits.one_vote_per_address = false;
     config.mail.dir = dir.path().join("mail");
     config.mail.poll = std::time::Duration::from_millis(200);
     config.mail.retry_base = std::time::Duration::from_millis(200);
@@ -50,7 +52,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
     adjust(&mut config);
     let state = server::prepare(&config).await.expect("prepare");
     let pool = state.pool.clone();
-    let router = server::router(state);
+    let router = server::router(state, &config);
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
             .await
@@ -86,12 +88,25 @@ pub fn new_reader() -> String {
     header.to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
-/// A submission key as a form rendered `age` seconds ago would carry.
-pub fn key_aged(age: i64) -> String {
-    format!("{}-0", app::api::forms::form_nonce(&secret(), app::store::now() - age))
+/// The cookie of one and the same browser each time it is asked for by `name`.
+pub fn reader_named(name: &str) -> String {
+    let id = app::store::notify::token_hash(name)[..32].to_string();
+    let header = app::reader::cookie_for(&secret(), &id, false);
+    header.to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
-/// A submission key as a rendered form carries.
+/// A submission key as a form about `scope` (an article's slug, `contact`) rendered `age`
+/// seconds ago would carry.
+pub fn key_for(scope: &str, age: i64) -> String {
+    format!("{}-0", app::api::forms::form_nonce(&secret(), app::store::now() - age, scope))
+}
+
+/// A submission key as the seed article's forms, rendered `age` seconds ago, would carry.
+pub fn key_aged(age: i64) -> String {
+    key_for(SLUG, age)
+}
+
+/// A submission key as the seed article's rendered forms carry.
 pub fn key() -> String {
     key_aged(60)
 }
@@ -117,6 +132,11 @@ impl TestApp {
     /// Another reader (another browser) of the same site.
     pub fn other_reader(&self) -> Session<'_> {
         Session { app: self, cookie: new_reader() }
+    }
+
+    /// The browser named `name` (the same one each time).
+    pub fn reader(&self, name: &str) -> Session<'_> {
+        Session { app: self, cookie: reader_named(name) }
     }
 
     pub fn me(&self) -> Session<'_> {
