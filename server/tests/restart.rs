@@ -85,3 +85,29 @@ async fn a_mail_pending_when_the_server_is_killed_is_sent_once_after_restart() {
     second.kill().unwrap();
     second.wait().unwrap();
 }
+
+#[tokio::test]
+async fn sigterm_ends_open_live_streams_and_the_server_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut server = start_server(dir.path(), port, "smtp://127.0.0.1:9").await;
+    let stream = reqwest::get(format!("http://127.0.0.1:{port}{ARTICLE}/events")).await.unwrap();
+    assert_eq!(stream.status(), 200, "a live stream is open");
+    let killed = Command::new("kill").arg("-TERM").arg(server.id().to_string()).status().unwrap();
+    assert!(killed.success());
+    // the stream ends (it would otherwise stay open for as long as the reader keeps the page)
+    let rest = tokio::time::timeout(Duration::from_secs(20), stream.bytes()).await;
+    assert!(rest.is_ok(), "the live stream was not ended by the shutdown");
+    let mut exited = None;
+    for _ in 0..200 {
+        if let Some(status) = server.try_wait().unwrap() {
+            exited = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    if exited.is_none() {
+        let _ = server.kill();
+    }
+    assert!(exited.is_some_and(|s| s.success()), "the server did not stop: {exited:?}");
+}
