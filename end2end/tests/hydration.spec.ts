@@ -9,14 +9,14 @@ test("with JavaScript, posting keeps the page and shows the comment once", async
   await page.evaluate(() => ((window as any).__sameDocument = true));
   const name = unique("Hopper", info);
   const form = page.locator("#comment-form");
-  await form.getByRole("textbox", { name: "Comment" }).fill("Posted without a reload.");
+  await form.getByRole("textbox", { name: "Comment" }).fill(`Posted without a reload by ${name}.`);
   await form.getByLabel("Name").fill(name);
   await form.getByRole("button", { name: "Post Comment" }).click();
   await expect(page.locator("article.comment", { hasText: name })).toHaveCount(1);
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
   await expect(page).toHaveURL(new RegExp(`${ARTICLE}$`));
   // a second, different comment from the same form gets a fresh submission key
-  await form.getByRole("textbox", { name: "Comment" }).fill("And a second one.");
+  await form.getByRole("textbox", { name: "Comment" }).fill(`And a second one by ${name}.`);
   await form.getByRole("button", { name: "Post Comment" }).click();
   await expect(page.locator("article.comment", { hasText: name })).toHaveCount(2);
   expect(errors).toEqual([]);

@@ -46,7 +46,7 @@ test("screenshot: a passage with its popover open, and the thread filtered to In
   await open(page, ARTICLE, info);
   await page.locator(".passage-icon").first().click();
   const panel = page.locator(".feedback-panel");
-  await panel.getByLabel("Your feedback").fill(`Asylum is the ground that matters most here (${info.project.name}).`);
+  await panel.getByLabel("Your feedback").fill(`Asylum is the ground that matters most here (${info.project.name} ${Date.now().toString(36)}).`);
   await panel.getByLabel("Name").fill("Fatma");
   await panel.getByRole("button", { name: "Send feedback" }).click();
   await expect(page.locator(".feedback-panel .form-success")).toBeVisible();

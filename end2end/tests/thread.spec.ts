@@ -44,9 +44,9 @@ test("sorting and filtering the thread, and View all comments", async ({ page, b
   await post(page, a, `first by ${a}`);
   await post(page, b, `second by ${b}`);
   await post(page, c, `third by ${c}`);
-  await reply(page, comment(page, `first by ${a}`), a, unique("Dee", info), "a reply to the first");
+  await reply(page, comment(page, `first by ${a}`), a, unique("Dee", info), `a reply to the first by ${a}`);
   await open(page, path, info);
-  await reply(page, comment(page, `first by ${a}`), a, unique("Eli", info), "another reply to the first");
+  await reply(page, comment(page, `first by ${a}`), a, unique("Eli", info), `another reply to the first by ${a}`);
 
   // a second reader votes Bruno's comment up
   const other = await otherReader(browser, js);
@@ -171,6 +171,8 @@ test("the author edits and deletes within the window, and is refused after it", 
   await page.waitForTimeout(13_000);
   await comment(page, name).getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByText("this one can no longer be changed")).toBeVisible();
+  // said once, not once by the form and again at the comment
+  await expect(page.getByRole("alert").filter({ hasText: "this one can no longer be changed" })).toHaveCount(1);
   await open(page, path, info);
   await expect(comment(page, name).getByRole("link", { name: "Edit", exact: true })).toHaveCount(0);
   await expect(comment(page, name)).toContainText("now bold");

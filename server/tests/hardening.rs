@@ -346,12 +346,24 @@ async fn form_keys_expire_and_belong_to_their_article() {
 async fn the_same_text_twice_on_one_article_is_a_duplicate_whoever_sends_it() {
     let app = spawn().await;
     let a = app.http.post(app.url("/api/post_comment")).header("accept", "application/json");
-    let first = reply(a.form(&comment("Bot", "", "Same spam text", &key()))).await;
+    let first = reply(a.form(&comment("Bot", "", "Same spam text, with a link", &key()))).await;
     assert_eq!(first.status, 200);
     let b = app.http.post(app.url("/api/post_comment")).header("accept", "application/json");
-    let second = reply(b.form(&comment("Bot 2", "", "Same spam text", &key()))).await;
+    let second = reply(b.form(&comment("Bot 2", "", "Same spam text, with a link", &key()))).await;
     assert_eq!(second.status, 409, "{}", second.body);
     assert_eq!(app.comment_count().await, 1);
+    // a short everyday phrase may be said by two readers, but not twice by one
+    let k1 = key();
+    let agreed = comment("Ines", "", "Agreed.", &k1);
+    assert_eq!(app.other_reader().post_js("/api/post_comment", &agreed).await.status, 200);
+    let k = key();
+    let agreed = comment("Omar", "", "Agreed.", &k);
+    let omar = app.other_reader();
+    assert_eq!(omar.post_js("/api/post_comment", &agreed).await.status, 200);
+    let k2 = key();
+    let again = comment("Omar", "", "Agreed.", &k2);
+    assert_eq!(omar.post_js("/api/post_comment", &again).await.status, 409);
+    assert_eq!(app.comment_count().await, 3);
 }
 
 #[tokio::test]

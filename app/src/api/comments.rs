@@ -210,10 +210,12 @@ pub async fn submit(
             .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     }
     // the same text on the same article within the window is a duplicate, whoever sends it
-    // (a bot rotating cookies and addresses included)
+    // (a bot rotating cookies and addresses included), unless it is a short everyday phrase
     let duplicate = crate::store::comments::is_duplicate(
         &state.pool,
         article.id,
+        &visitor.reader_id,
+        input.email.as_deref(),
         &input.body,
         now - limits.duplicate_window_seconds,
     )

@@ -195,7 +195,8 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
             {c.passage.clone().map(|p| feedback_quote(p, &ctx.path))}
             {body}
             {notice.map(|e| view! { <p class="form-alert visible comment-notice" role="alert">{e.to_string()}</p> })}
-            {move || ctx.refused.get().filter(|r| r.comment == id).map(|r| view! {
+            // while the edit form is still shown, its own alert says it: one message, not two
+            {move || ctx.refused.get().filter(|r| r.comment == id && !(editable && ctx.editing.get() == Some(id))).map(|r| view! {
                 <div class="comment-notice">
                     <p class="form-alert visible" role="alert">{r.error.to_string()}</p>
                     {r.text.map(|t| view! { <p class="hint">"Your text, to copy:"</p><pre class="lost-edit">{t}</pre> })}

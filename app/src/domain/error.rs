@@ -23,7 +23,7 @@ pub enum ApiError {
     RateLimited { retry_after: u64 },
     #[error("That was quick! Please take a moment to reread your comment, then post it again in {retry_after} seconds.")]
     TooSoon { retry_after: u64 },
-    #[error("You already posted this comment.")]
+    #[error("This exact comment was just posted here. Please write it in your own words.")]
     Duplicate,
     #[error("{0}")]
     Forbidden(String),

@@ -165,15 +165,33 @@ pub async fn by_key(pool: &Pool, reader_id: &str, key: &str) -> Result<Option<i6
         .await?)
 }
 
-/// Has anyone posted the same text on this article since `since`?
-pub async fn is_duplicate(pool: &Pool, article_id: i64, body: &str, since: i64) -> Result<bool, StoreError> {
+/// Texts this long or longer are duplicates whoever repeats them (a bot rotating cookies and
+/// addresses); a shorter one ("Agreed.", "Thank you!") only when the same reader or email
+/// repeats it, since two readers may well say it.
+pub const DUPLICATE_ANYONE_CHARS: usize = 20;
+
+/// Has this text been posted on this article since `since` — by anyone for a text of
+/// `DUPLICATE_ANYONE_CHARS` or more, else by this reader or email?
+pub async fn is_duplicate(
+    pool: &Pool,
+    article_id: i64,
+    reader_id: &str,
+    email: Option<&str>,
+    body: &str,
+    since: i64,
+) -> Result<bool, StoreError> {
+    let anyone = body.chars().count() >= DUPLICATE_ANYONE_CHARS;
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM comments
-                        WHERE article_id = ? AND created_at >= ? AND status <> 'deleted' AND body = ?)",
+                        WHERE article_id = ?1 AND created_at >= ?2 AND status <> 'deleted' AND body = ?3
+                          AND (?4 OR reader_id = ?5 OR (?6 IS NOT NULL AND author_email = ?6)))",
     )
     .bind(article_id)
     .bind(since)
     .bind(body)
+    .bind(anyone)
+    .bind(reader_id)
+    .bind(email)
     .fetch_one(pool)
     .await?)
 }
