@@ -21,6 +21,9 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    // listen for the stop signals before anything else, so a SIGTERM that arrives while the
+    // server starts is a graceful stop too, never the default (immediate) death
+    let stop = stop_signals()?;
     let config = Config::from_env()?;
     let state = server::prepare(&config).await?;
     let pool = state.pool.clone();
@@ -30,7 +33,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!("Byline is serving http://{}", listener.local_addr()?);
     let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
     let signal = async move {
-        shutdown_signal().await;
+        stop.await;
         tracing::info!("stopping: open live streams are ended, requests under way finish");
         // live streams never end on their own: end them, or the graceful shutdown waits forever
         streams.close_all();
@@ -54,17 +57,20 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Resolves on SIGTERM or Ctrl-C (SIGINT). The handlers are installed when this is called.
+#[cfg(unix)]
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
         let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    })
 }
