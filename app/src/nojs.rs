@@ -78,7 +78,7 @@ async fn comment(state: &AppState, visitor: &mut Visitor, req: Request) -> Respo
         Ok(f) => f,
         Err(res) => return res,
     };
-    *visitor = visitor.clone().for_form(state, &form.key);
+    *visitor = visitor.clone().for_form(state, &form.key, &form.article);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
@@ -115,7 +115,7 @@ async fn feedback(state: &AppState, visitor: &mut Visitor, req: Request) -> Resp
         Ok(f) => f,
         Err(res) => return res,
     };
-    *visitor = visitor.clone().for_form(state, &form.key);
+    *visitor = visitor.clone().for_form(state, &form.key, &form.article);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }

@@ -27,8 +27,10 @@ impl Visitor {
 
     /// A first-time writer posting form `key` becomes the reader derived from the form, so
     /// that the repeats of one submission (a double click before any cookie) are one reader.
-    pub fn for_form(mut self, state: &AppState, key: &str) -> Visitor {
-        if self.set_cookie.is_some() {
+    pub fn for_form(mut self, state: &AppState, key: &str, scope: &str) -> Visitor {
+        // only a key this server made for this form (its signature holds) names a reader
+        let genuine = crate::api::forms::is_genuine(&state.secret, key, scope);
+        if self.set_cookie.is_some() && genuine {
             if let Some(id) = crate::api::forms::reader_for_form(&state.secret, key) {
                 self.set_cookie =
                     Some(crate::reader::cookie_for(&state.secret, &id, state.site.secure_cookies()));
@@ -76,7 +78,7 @@ pub fn client_ip(headers: &http::HeaderMap, extensions: &http::Extensions, trust
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::from([127, 0, 0, 1]));
     if trust_proxy == 0 {
-        return peer;
+        return per_network(peer);
     }
     let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
@@ -85,7 +87,22 @@ pub fn client_ip(headers: &http::HeaderMap, extensions: &http::Extensions, trust
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .collect();
-    entries.len().checked_sub(trust_proxy).and_then(|i| entries[i].parse().ok()).unwrap_or(peer)
+    per_network(entries.len().checked_sub(trust_proxy).and_then(|i| entries[i].parse().ok()).unwrap_or(peer))
+}
+
+/// One client per IPv6 /64 (a home or a phone gets a whole /64: counting each of its addresses
+/// apart would let one client pass every per-address limit); IPv4 addresses as they are.
+fn per_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::from([s[0], s[1], s[2], s[3], 0, 0, 0, 0])
+            }
+        },
+        v4 => v4,
+    }
 }
 
 #[cfg(test)]
@@ -104,5 +121,12 @@ mod tests {
         assert_eq!(client_ip(&h, &ext, 3), IpAddr::from([10, 0, 0, 1]), "fewer entries than proxies");
         h.insert("x-forwarded-for", "not an address".parse().unwrap());
         assert_eq!(client_ip(&h, &ext, 1), IpAddr::from([10, 0, 0, 1]));
+        // one IPv6 /64 is one client
+        h.insert("x-forwarded-for", "2001:db8:1:2:aaaa::1".parse().unwrap());
+        let a = client_ip(&h, &ext, 1);
+        h.insert("x-forwarded-for", "2001:db8:1:2:bbbb::9".parse().unwrap());
+        assert_eq!(client_ip(&h, &ext, 1), a);
+        h.insert("x-forwarded-for", "2001:db8:1:3::1".parse().unwrap());
+        assert_ne!(client_ip(&h, &ext, 1), a);
     }
 }

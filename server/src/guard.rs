@@ -101,9 +101,15 @@ fn plain(status: StatusCode, message: &'static str) -> Response {
 
 /// The headers every answer carries: no framing, a Content-Security-Policy for answers that
 /// did not set their own (pages set one with their script nonce), HSTS on an https site, and
-/// `Cache-Control: private, no-cache` on pages (each carries its reader's form keys).
+/// `Cache-Control: private, no-cache` on pages (each carries its reader's form keys) and
+/// `no-store` on server functions.
 pub async fn security_headers(State(site): State<Arc<Site>>, req: Request, next: Next) -> Response {
+    // server functions answer one reader (form keys, their subscriptions): never kept by a cache
+    let api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
+    if api {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let h = res.headers_mut();
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

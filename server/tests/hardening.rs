@@ -206,6 +206,35 @@ async fn resubscribing_an_address_does_not_take_its_subscription_over() {
 }
 
 #[tokio::test]
+async fn one_click_unsubscribe_stops_the_mail_whichever_browser_subscribed() {
+    let sink = Sink::start().await;
+    let url = sink.url();
+    let app = spawn_with(move |c| c.mail.smtp_url = Some(url)).await;
+    // the reader subscribed from a laptop and, later, from a phone: two confirmed rows
+    let laptop = app.other_reader();
+    subscribe(&laptop, "two@example.com").await;
+    let mail = sink.wait_for("two@example.com", "Confirm", 1).await.pop().unwrap();
+    confirm_as(&laptop, &mail).await;
+    let phone = app.other_reader();
+    subscribe(&phone, "two@example.com").await;
+    sqlx::query("UPDATE subscriptions SET confirmed = 1").execute(&app.pool).await.unwrap();
+    // a control subscriber shows the worker ran
+    let ctl = app.other_reader();
+    subscribe(&ctl, "ctl@example.com").await;
+    let mail = sink.wait_for("ctl@example.com", "Confirm", 1).await.pop().unwrap();
+    confirm_as(&ctl, &mail).await;
+
+    post_as(&app.other_reader(), "P", "", "The first comment both hear of.", false).await;
+    let n = sink.wait_for("two@example.com", "New ", 1).await.pop().unwrap();
+    let link = n.header("List-Unsubscribe").unwrap().trim_matches(|c| c == '<' || c == '>').to_string();
+    let res = reqwest::Client::new().post(&link).body("List-Unsubscribe=One-Click").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    post_as(&app.other_reader(), "P", "", "The second comment, after unsubscribing.", false).await;
+    sink.wait_for("ctl@example.com", "New ", 2).await;
+    assert_eq!(sink.to("two@example.com", "New ").len(), 1, "no mail after the one click");
+}
+
+#[tokio::test]
 async fn the_comment_forms_reply_checkbox_obeys_the_subscription_limits_and_mails_no_reader_text() {
     let sink = Sink::start().await;
     let url = sink.url();
@@ -549,6 +578,8 @@ async fn pages_carry_a_csp_that_names_their_script_nonce_and_refuse_framing() {
     assert_eq!(page.headers["x-frame-options"], "DENY");
     assert!(page.headers["cache-control"].to_str().unwrap().contains("private"));
     assert!(!page.headers.contains_key("strict-transport-security"), "not on http");
+    let api = reqwest::get(app.url("/api/form_state?scope=x")).await.unwrap();
+    assert_eq!(api.headers()["cache-control"], "no-store", "a server function's answer is never cached");
     let other = app.get("/robots.txt").await;
     assert!(other.headers["content-security-policy"].to_str().unwrap().contains("script-src 'none'"));
 

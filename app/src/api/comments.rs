@@ -38,7 +38,7 @@ pub async fn post_comment(
         ..Default::default()
     };
     let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state).for_form(&state, &form.key);
+    let visitor = crate::visitor::Visitor::current(&state).for_form(&state, &form.key, &form.article);
     let result = submit(&state, &visitor, &form).await;
     visitor.remember();
     if let Err(e) = &result {
@@ -85,7 +85,7 @@ pub async fn post_feedback(
         return Err(ApiError::field("body", "Choose a passage of the article to comment on."));
     }
     let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state).for_form(&state, &form.key);
+    let visitor = crate::visitor::Visitor::current(&state).for_form(&state, &form.key, &form.article);
     let result = submit(&state, &visitor, &form).await;
     visitor.remember();
     if let Err(e) = &result {

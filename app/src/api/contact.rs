@@ -49,9 +49,10 @@ pub async fn submit(
     if repeat {
         return Ok(());
     }
+    // counted before the message is stored, atomically: parallel posts cannot all slip under it
     state
         .rate
-        .check(
+        .hit(
             Bucket::ContactIp,
             &visitor.ip.to_string(),
             limits.contact_per_ip,
@@ -64,13 +65,6 @@ pub async fn submit(
             .await
             .map_err(|e| crate::state::internal("storing a contact message", e))?;
     if new {
-        // only a stored message counts against the limit: a repeat of the same submission is free
-        let _ = state.rate.hit(
-            Bucket::ContactIp,
-            &visitor.ip.to_string(),
-            limits.contact_per_ip,
-            std::time::Duration::from_secs(3600),
-        );
         tracing::info!(message = id, mailed = to.is_some(), "contact message stored");
         state.mailer.wake.notify_one();
     }

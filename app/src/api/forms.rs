@@ -43,6 +43,12 @@ pub fn form_age(
     Ok(age)
 }
 
+/// Whether `key` is one this server made for a form about `scope` (however old).
+#[cfg(feature = "ssr")]
+pub fn is_genuine(secret: &crate::reader::Secret, key: &str, scope: &str) -> bool {
+    signed_time(secret, key, scope).is_some()
+}
+
 /// The time written in a genuine key for `scope`.
 #[cfg(feature = "ssr")]
 fn signed_time<'k>(secret: &crate::reader::Secret, key: &'k str, scope: &str) -> Option<&'k str> {

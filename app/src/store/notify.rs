@@ -9,6 +9,8 @@ pub const CONFIRM_TTL_SECONDS: i64 = 7 * 24 * 3600;
 pub const MANAGE_TTL_SECONDS: i64 = 7 * 24 * 3600;
 /// A confirmation mail is not sent to the same address more often than this.
 pub const CONFIRM_RESEND_SECONDS: i64 = 10 * 60;
+/// Nor more than this many a day.
+pub const CONFIRM_PER_DAY: i64 = 3;
 
 pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
@@ -117,7 +119,17 @@ async fn subscribe_in(
         }
     };
     let mut confirmation_queued = false;
-    let resend_ok = confirm_sent_at.is_none_or(|at| now - at >= CONFIRM_RESEND_SECONDS);
+    // at most one per 10 minutes, and at most CONFIRM_PER_DAY a day: an address that never asked
+    // for anything cannot be made to receive a stream of confirmation mails
+    let today: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'confirm' AND email = ? AND created_at >= ?",
+    )
+    .bind(email)
+    .bind(now - 24 * 3600)
+    .fetch_one(&mut *tx)
+    .await?;
+    let resend_ok =
+        confirm_sent_at.is_none_or(|at| now - at >= CONFIRM_RESEND_SECONDS) && today < CONFIRM_PER_DAY;
     if !confirmed && resend_ok {
         enqueue(
             &mut *tx,
@@ -174,31 +186,49 @@ pub async fn enqueue(conn: &mut SqliteConnection, row: Enqueue<'_>, now: i64) ->
 /// Queues a "Manage my subscriptions" mail when the address has subscriptions.
 pub async fn queue_manage_link(pool: &Pool, email: &str, now: i64) -> Result<bool, StoreError> {
     let mut conn = pool.acquire().await?;
-    let has: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE email = ?)")
-        .bind(email)
-        .fetch_one(&mut *conn)
-        .await?;
+    // only an address that confirmed something gets these: a waiting request an attacker made is
+    // no reason to mail anyone
+    let has: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE email = ? AND confirmed = 1)")
+            .bind(email)
+            .fetch_one(&mut *conn)
+            .await?;
     if has {
         enqueue(&mut conn, Enqueue { kind: "manage", email, ..Default::default() }, now).await?;
     }
     Ok(has)
 }
 
-/// Removes the reader's subscription of `kind` on the article; answers how many were removed.
+/// Removes the reader's subscriptions of `kind` on the article — and, for an address this
+/// browser confirmed, every other browser's row of that address too, so "Unsubscribe" means no
+/// more of this mail. Answers how many were removed.
 pub async fn unsubscribe_reader(
     pool: &Pool,
     article_id: i64,
     kind: Kind,
     reader_id: &str,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query("DELETE FROM subscriptions WHERE article_id = ? AND kind = ? AND reader_id = ?")
-        .bind(article_id)
-        .bind(kind.as_str())
-        .bind(reader_id)
-        .execute(pool)
-        .await?;
+    let done = sqlx::query(
+        "DELETE FROM subscriptions
+         WHERE article_id = ?1 AND kind = ?2
+           AND (reader_id = ?3
+                OR email IN (SELECT s.email FROM subscriptions s
+                             JOIN subscriber_readers r ON r.email = s.email AND r.reader_id = ?3
+                             WHERE s.article_id = ?1 AND s.kind = ?2 AND s.reader_id = ?3))",
+    )
+    .bind(article_id)
+    .bind(kind.as_str())
+    .bind(reader_id)
+    .execute(pool)
+    .await?;
     Ok(done.rows_affected())
 }
+
+/// Deletes every row of the same address, article, kind (and comment) as subscription `id`:
+/// whoever's browser made them, the address gets no more of this mail.
+const SAME_SUBSCRIPTION: &str = "DELETE FROM subscriptions
+     WHERE (email, article_id, kind, IFNULL(comment_id, 0)) IN
+           (SELECT email, article_id, kind, IFNULL(comment_id, 0) FROM subscriptions WHERE id = ?1)";
 
 /// The reader's "Notify of" subscriptions on an article.
 pub async fn for_reader(
@@ -243,11 +273,16 @@ fn managed(r: &sqlx::sqlite::SqliteRow) -> Option<ManagedSubscription> {
 
 /// Removes one subscription of an address (the manage page's "Turn off").
 pub async fn remove_of_email(pool: &Pool, email: &str, id: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query("DELETE FROM subscriptions WHERE id = ? AND email = ?")
-        .bind(id)
-        .bind(email)
-        .execute(pool)
-        .await?;
+    let owned: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = ? AND email = ?)")
+            .bind(id)
+            .bind(email)
+            .fetch_one(pool)
+            .await?;
+    if !owned {
+        return Ok(false);
+    }
+    let done = sqlx::query(SAME_SUBSCRIPTION).bind(id).execute(pool).await?;
     Ok(done.rows_affected() > 0)
 }
 
@@ -530,7 +565,8 @@ pub async fn unsubscribe_token(pool: &Pool, raw: &str, now: i64) -> Result<LinkU
     let result = async {
         let Some(t) = token(&mut tx, Purpose::Unsubscribe, raw).await? else { return Ok(LinkUse::Unknown) };
         if let Some(id) = t.subscription_id {
-            sqlx::query("DELETE FROM subscriptions WHERE id = ?").bind(id).execute(&mut *tx).await?;
+            // every browser's row of this address for this mail, not only the one it was sent for
+            sqlx::query(SAME_SUBSCRIPTION).bind(id).execute(&mut *tx).await?;
         }
         sqlx::query("UPDATE mail_tokens SET used_at = COALESCE(used_at, ?) WHERE hash = ?")
             .bind(now)
