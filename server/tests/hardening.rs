@@ -24,6 +24,13 @@ async fn confirm_as(s: &Session<'_>, mail: &common::smtp::Mail) {
     assert_eq!(s.post_plain(&path, &[]).await.status, 303);
 }
 
+/// `s` subscribes `email` to `kind` and confirms it through the mailed link in the same browser.
+async fn subscribe_confirmed(s: &Session<'_>, sink: &Sink, email: &str, kind: &str) {
+    assert_eq!(subscribe_to(s, email, kind).await.status, 200);
+    let mail = sink.wait_for(email, "Confirm", 1).await.pop().unwrap();
+    confirm_as(s, &mail).await;
+}
+
 async fn post_as(s: &Session<'_>, name: &str, email: &str, body: &str, notify: bool) -> Reply {
     let k = key();
     let mut form = comment(name, email, body, &k);
@@ -116,9 +123,7 @@ async fn an_address_confirmed_by_its_owner_cannot_be_subscribed_by_anyone_else()
     let url = sink.url();
     let app = spawn_with(move |c| c.mail.smtp_url = Some(url)).await;
     let owner = app.other_reader();
-    assert_eq!(subscribe_to(&owner, "victim@example.com", "my_replies").await.status, 200);
-    let mail = sink.wait_for("victim@example.com", "Confirm", 1).await.pop().unwrap();
-    confirm_as(&owner, &mail).await;
+    subscribe_confirmed(&owner, &sink, "victim@example.com", "my_replies").await;
     // the owner's browser is not asked again
     let again = subscribe_to(&owner, "victim@example.com", "my_replies").await;
     assert!(again.json()["message"].as_str().unwrap().starts_with("Done"), "{}", again.body);
@@ -152,9 +157,7 @@ async fn the_answer_is_the_same_whatever_the_addresss_state() {
     let url = sink.url();
     let app = spawn_with(move |c| c.mail.smtp_url = Some(url)).await;
     let owner = app.other_reader();
-    subscribe(&owner, "known@example.com").await;
-    let mail = sink.wait_for("known@example.com", "Confirm", 1).await.pop().unwrap();
-    confirm_as(&owner, &mail).await;
+    subscribe_confirmed(&owner, &sink, "known@example.com", "follow_ups").await;
     subscribe(&app.other_reader(), "pending@example.com").await;
 
     let mut answers = Vec::new();
@@ -172,9 +175,7 @@ async fn resubscribing_an_address_does_not_take_its_subscription_over() {
     let url = sink.url();
     let app = spawn_with(move |c| c.mail.smtp_url = Some(url)).await;
     let owner = app.other_reader();
-    subscribe(&owner, "owner@example.com").await;
-    let mail = sink.wait_for("owner@example.com", "Confirm", 1).await.pop().unwrap();
-    confirm_as(&owner, &mail).await;
+    subscribe_confirmed(&owner, &sink, "owner@example.com", "follow_ups").await;
 
     let attacker = app.other_reader();
     subscribe(&attacker, "owner@example.com").await;
@@ -212,17 +213,13 @@ async fn one_click_unsubscribe_stops_the_mail_whichever_browser_subscribed() {
     let app = spawn_with(move |c| c.mail.smtp_url = Some(url)).await;
     // the reader subscribed from a laptop and, later, from a phone: two confirmed rows
     let laptop = app.other_reader();
-    subscribe(&laptop, "two@example.com").await;
-    let mail = sink.wait_for("two@example.com", "Confirm", 1).await.pop().unwrap();
-    confirm_as(&laptop, &mail).await;
+    subscribe_confirmed(&laptop, &sink, "two@example.com", "follow_ups").await;
     let phone = app.other_reader();
     subscribe(&phone, "two@example.com").await;
     sqlx::query("UPDATE subscriptions SET confirmed = 1").execute(&app.pool).await.unwrap();
     // a control subscriber shows the worker ran
     let ctl = app.other_reader();
-    subscribe(&ctl, "ctl@example.com").await;
-    let mail = sink.wait_for("ctl@example.com", "Confirm", 1).await.pop().unwrap();
-    confirm_as(&ctl, &mail).await;
+    subscribe_confirmed(&ctl, &sink, "ctl@example.com", "follow_ups").await;
 
     post_as(&app.other_reader(), "P", "", "The first comment both hear of.", false).await;
     let n = sink.wait_for("two@example.com", "New ", 1).await.pop().unwrap();
