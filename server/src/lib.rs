@@ -113,9 +113,18 @@ async fn import_content(pool: &app::store::Pool, dirs: &[std::path::PathBuf]) {
     }
 }
 
+/// The app's routes, walked once per process. Leptos' walk suppresses resource loading in the
+/// whole process (a global flag) while it runs: a page of another server in this process whose
+/// data began loading meanwhile waited forever. Walking once, before any router exists, means no
+/// page is ever rendered during a walk.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as an axum router, for the site `config` describes.
 pub fn router(state: AppState, config: &Config) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
     let static_files = Router::new()
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip().precompressed_br())

@@ -30,25 +30,9 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
         let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("byline.db");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let mut config = server::config::Config::for_tests(
-        format!("sqlite:{}", db.display()),
-        addr,
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content"),
-    );
-    config.site_root = dir.path().display().to_string();
-    config.limits.min_form_seconds = 0;
-    config.limits.comments_per_ip = 10_000;
-    config.limits.comments_per_email = 10_000;
-    config.limits.votes_per_ip = 10_000;
-    // every test request comes from 127.0.0.1: the vote-per-address tests turn it on
-    config.limits.one_vote_per_address = false;
-    config.mail.dir = dir.path().join("mail");
-    config.mail.poll = std::time::Duration::from_millis(200);
-    config.mail.retry_base = std::time::Duration::from_millis(200);
-    config.mail.lease = std::time::Duration::from_secs(5);
+    let mut config = test_config(dir.path(), addr);
     adjust(&mut config);
     let state = server::prepare(&config).await.expect("prepare");
     let pool = state.pool.clone();
@@ -68,6 +52,27 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
         db_url: config.database_url,
         dir,
     }
+}
+
+/// The configuration `spawn` starts from: a SQLite file, mail files and the site root in `dir`.
+pub fn test_config(dir: &std::path::Path, addr: std::net::SocketAddr) -> server::config::Config {
+    let mut config = server::config::Config::for_tests(
+        format!("sqlite:{}", dir.join("byline.db").display()),
+        addr,
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../content"),
+    );
+    config.site_root = dir.display().to_string();
+    config.limits.min_form_seconds = 0;
+    config.limits.comments_per_ip = 10_000;
+    config.limits.comments_per_email = 10_000;
+    config.limits.votes_per_ip = 10_000;
+    // every test request comes from 127.0.0.1: the vote-per-address tests turn it on
+    config.limits.one_vote_per_address = false;
+    config.mail.dir = dir.join("mail");
+    config.mail.poll = std::time::Duration::from_millis(200);
+    config.mail.retry_base = std::time::Duration::from_millis(200);
+    config.mail.lease = std::time::Duration::from_secs(5);
+    config
 }
 
 /// A handle on a server running elsewhere (another process) at `base`.
