@@ -8,6 +8,8 @@ pub mod domain;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod clock;
+#[cfg(feature = "ssr")]
 pub mod content;
 #[cfg(feature = "ssr")]
 pub mod csp;

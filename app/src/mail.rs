@@ -346,6 +346,8 @@ pub struct Mailer {
     pub per_address_per_day: u32,
     /// Wakes the worker when a request queued mail.
     pub wake: Arc<tokio::sync::Notify>,
+    /// The wall clock, or a test's: leases, retries and the daily cap read it.
+    pub clock: crate::clock::Clock,
 }
 
 impl Mailer {
@@ -369,7 +371,7 @@ impl Mailer {
     /// Claims and delivers one batch; answers how many rows it handled.
     pub async fn round(&self, transport: &Transport, owner: &str) -> Result<usize, crate::store::StoreError> {
         let lease = self.config.lease.as_millis() as i64;
-        let rows = store::claim(&self.pool, owner, store::now_ms(), lease, 20).await?;
+        let rows = store::claim(&self.pool, owner, self.clock.now_ms(), lease, 20).await?;
         for row in &rows {
             self.deliver(transport, owner, row).await?;
         }
@@ -382,7 +384,7 @@ impl Mailer {
         owner: &str,
         row: &OutboxRow,
     ) -> Result<(), crate::store::StoreError> {
-        let now = crate::store::now();
+        let now = self.clock.now();
         let base = &self.base_url;
         // the editors' own inbox (Contact Us) is not capped: readers' mail is
         let sent_today = match row.kind.as_str() {
@@ -451,7 +453,7 @@ impl Mailer {
         match transport.send(row.id, message).await {
             Ok(()) => {
                 tracing::info!(outbox = row.id, kind = %row.kind, "mail sent");
-                store::mark_sent(&self.pool, row.id, owner).await
+                store::mark_sent(&self.pool, row.id, owner, now).await
             }
             Err(e) if e.permanent && row.attempts >= 4 => {
                 tracing::warn!(outbox = row.id, error = %e.detail, "mail refused for good; dropped");
@@ -460,7 +462,7 @@ impl Mailer {
             Err(e) => {
                 let delay = backoff(self.config.retry_base, row.attempts);
                 tracing::warn!(outbox = row.id, error = %e.detail, retry_in_ms = delay.as_millis() as u64, "mail not sent; will retry");
-                let next = store::now_ms() + delay.as_millis() as i64;
+                let next = self.clock.now_ms() + delay.as_millis() as i64;
                 store::mark_failed(&self.pool, row.id, owner, &e.detail, next).await
             }
         }

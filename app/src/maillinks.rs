@@ -45,8 +45,7 @@ pub async fn confirm(
     request: axum::extract::Request,
 ) -> Response {
     let visitor = crate::visitor::Visitor::of(request.headers(), request.extensions(), &state);
-    match crate::store::notify::confirm(&state.pool, &q.token, &visitor.reader_id, crate::store::now()).await
-    {
+    match crate::store::notify::confirm(&state.pool, &q.token, &visitor.reader_id, state.clock.now()).await {
         Ok(crate::store::notify::LinkUse::Done) => {
             let mut res = back("/subscriptions/confirm", &q.token, "");
             if let Some(cookie) = visitor.set_cookie {
@@ -67,7 +66,7 @@ pub async fn cancel(
 ) -> Response {
     use crate::store::notify::LinkUse;
     let browser = crate::nojs::wants_html(&headers);
-    match crate::store::notify::cancel(&state.pool, &q.token, crate::store::now()).await {
+    match crate::store::notify::cancel(&state.pool, &q.token, state.clock.now()).await {
         Ok(LinkUse::Done) if browser => back("/subscriptions/cancel", &q.token, "&done=1"),
         Ok(_) if browser => back("/subscriptions/cancel", &q.token, ""),
         Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown link.").into_response(),
@@ -85,7 +84,7 @@ pub async fn unsubscribe(
 ) -> Response {
     use crate::store::notify::LinkUse;
     let browser = crate::nojs::wants_html(&headers);
-    match crate::store::notify::unsubscribe_token(&state.pool, &q.token, crate::store::now()).await {
+    match crate::store::notify::unsubscribe_token(&state.pool, &q.token, state.clock.now()).await {
         Ok(_) if browser => back("/subscriptions/unsubscribe", &q.token, ""),
         Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown unsubscribe link.").into_response(),
         Ok(_) => (StatusCode::OK, "Unsubscribed.").into_response(),
@@ -98,7 +97,7 @@ pub async fn manage(
     Query(q): Query<TokenQuery>,
     axum::Form(form): axum::Form<ManageForm>,
 ) -> Response {
-    let now = crate::store::now();
+    let now = state.clock.now();
     match crate::store::notify::manage_email(&state.pool, &q.token, now).await {
         Ok(Some(email)) => {
             match crate::store::notify::remove_of_email(&state.pool, &email, form.subscription).await {

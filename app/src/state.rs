@@ -20,6 +20,8 @@ pub struct AppState {
     pub mailer: crate::mail::Mailer,
     /// Open live-update streams, counted per client address and in total.
     pub streams: Arc<crate::live::Streams>,
+    /// The wall clock, or a test's.
+    pub clock: crate::clock::Clock,
 }
 
 /// A comment became visible on an article.

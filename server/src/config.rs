@@ -33,6 +33,9 @@ pub struct Config {
     pub limits: app::limits::Limits,
     /// Mail: `SMTP_URL`, `MAIL_DIR`, `MAIL_FROM`, and the worker's timing (see the README).
     pub mail: app::mail::MailConfig,
+    /// The wall clock; `BYLINE_CLOCK_FILE` (end-to-end tests only) adds the seconds written in
+    /// that file, so a test can close an edit window without waiting for it.
+    pub clock: app::clock::Clock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +79,10 @@ impl Config {
             contact_to,
             sse_per_ip: num("BYLINE_SSE_PER_IP", 8)?,
             sse_total: num("BYLINE_SSE_TOTAL", 2000)?,
+            clock: match std::env::var_os("BYLINE_CLOCK_FILE") {
+                Some(path) => app::clock::Clock::offset_by_file(path.into()),
+                None => app::clock::Clock::system(),
+            },
             limits: limits_from_env()?,
             mail: mail_from_env(&base_url)?,
             base_url,
@@ -97,6 +104,7 @@ impl Config {
             contact_to: None,
             sse_per_ip: 8,
             sse_total: 2000,
+            clock: app::clock::Clock::system(),
             limits: app::limits::Limits::default(),
             mail: app::mail::MailConfig::with_defaults(&format!("http://{addr}")),
         }

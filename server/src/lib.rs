@@ -56,6 +56,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         base_url: config.base_url.clone(),
         per_address_per_day: config.limits.mail_per_address_per_day,
         wake: Arc::new(tokio::sync::Notify::new()),
+        clock: config.clock.clone(),
     };
     if config.mail.worker {
         let transport = app::mail::Transport::from_config(&config.mail).map_err(StartError::Mail)?;
@@ -76,6 +77,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         live,
         mailer,
         streams: Arc::new(app::live::Streams::new(config.sse_per_ip, config.sse_total)),
+        clock: config.clock.clone(),
     })
 }
 

@@ -258,9 +258,12 @@ async fn a_held_comment_notifies_only_when_approved() {
     .unwrap();
     let visible = post(&app, &app.other_reader(), "", "Approved at once.", None, false).await;
     assert_eq!(wait_notified(&sink, "f@example.com", 1).await, vec![visible], "nothing for the held comment");
-    assert!(app::store::notify::approve(&app.pool, held).await.unwrap());
+    assert!(app::store::notify::approve(&app.pool, held, app::store::now()).await.unwrap());
     assert_eq!(wait_notified(&sink, "f@example.com", 2).await, vec![visible, held]);
-    assert!(!app::store::notify::approve(&app.pool, held).await.unwrap(), "approving twice does nothing");
+    assert!(
+        !app::store::notify::approve(&app.pool, held, app::store::now()).await.unwrap(),
+        "approving twice does nothing"
+    );
 }
 
 #[tokio::test]
@@ -328,6 +331,7 @@ async fn two_workers_on_one_database_send_each_mail_once() {
         base_url: app.base.clone(),
         per_address_per_day: 1000,
         wake: Default::default(),
+        clock: app::clock::Clock::system(),
     };
     tokio::spawn(second.run(app::mail::Transport::from_config(&config).unwrap()));
     let mut ids = Vec::new();

@@ -243,13 +243,16 @@ async fn markdown_is_rendered_and_previewed() {
 
 #[tokio::test]
 async fn abuse_limits_refuse_with_clear_messages_and_statuses() {
-    let app = spawn_with(|c| {
+    // the server's clock stands still: the form's age is exact, whatever second it is
+    let at = app::store::now();
+    let app = spawn_with(move |c| {
         c.limits.min_form_seconds = 3;
         c.limits.comments_per_ip = 4;
+        c.clock = app::clock::Clock::stopped_at(at);
     })
     .await;
     // too fast: the form was rendered a second ago
-    let fresh = key_aged(1);
+    let fresh = key_made_at(SLUG, at - 1);
     let res = app.post_js("/api/post_comment", &comment("Ada", "", "quick", &fresh)).await;
     assert_eq!(res.status, 429);
     assert_eq!(res.headers["retry-after"], "2");

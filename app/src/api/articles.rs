@@ -87,7 +87,7 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
         return Err(ApiError::NotFound("We could not find that article.".into()));
     };
     let reader = crate::visitor::known_reader(&state);
-    let now = crate::store::now();
+    let now = state.clock.now();
     let viewer = crate::store::comments::Viewer {
         reader_id: reader.as_deref(),
         now,

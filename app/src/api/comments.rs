@@ -178,7 +178,7 @@ pub async fn submit(
     if wants_replies && input.email.is_none() {
         return Err(ApiError::field("email", "Enter your email to be notified of replies."));
     }
-    let now = crate::store::now();
+    let now = state.clock.now();
     let limits = &state.limits;
     let age =
         crate::api::forms::form_age(&state.secret, &form.key, &form.article, now, limits.form_key_seconds)?;
@@ -342,7 +342,7 @@ pub async fn vote(
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let voter =
         crate::store::comments::Voter { reader_id: &visitor.reader_id, ip_hash: &ip_hash, one_per_address };
-    let result = crate::store::comments::toggle_vote(&state.pool, comment, voter, value, crate::store::now())
+    let result = crate::store::comments::toggle_vote(&state.pool, comment, voter, value, state.clock.now())
         .await
         .map_err(|e| match e {
             crate::store::comments::VoteError::AddressVoted => {
@@ -374,7 +374,7 @@ async fn own_editable(
         return Err(ApiError::Forbidden("Only the author can change this comment.".into()));
     }
     let window = state.limits.edit_window_seconds;
-    if crate::store::now() - owned.created_at >= window {
+    if state.clock.now() - owned.created_at >= window {
         return Err(ApiError::Forbidden(format!(
             "Comments can only be changed for {} after posting; this one can no longer be changed.",
             crate::domain::time::duration(window)
@@ -395,7 +395,7 @@ pub async fn edit(
     let text = crate::domain::text::required_text(body, "comment", crate::domain::comment::BODY_MAX)
         .map_err(|m| ApiError::field("body", m))?;
     let html = crate::render::comment_html(&text);
-    crate::store::comments::update_body(&state.pool, comment, &text, &html, crate::store::now())
+    crate::store::comments::update_body(&state.pool, comment, &text, &html, state.clock.now())
         .await
         .map_err(|e| crate::state::internal("editing a comment", e))?;
     let path = article_path_of(state, owned.article_id).await?;

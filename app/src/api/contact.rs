@@ -36,7 +36,7 @@ pub async fn submit(
         return Err(ApiError::field("message", "This message looks automated, so it was not sent."));
     }
     let input = crate::domain::ContactInput::parse(&form.name, &form.email, &form.subject, &form.message)?;
-    let now = crate::store::now();
+    let now = state.clock.now();
     let limits = &state.limits;
     let age = crate::api::forms::form_age(&state.secret, &form.key, "contact", now, limits.form_key_seconds)?;
     if age < limits.min_form_seconds {

@@ -9,7 +9,7 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_form_state(scope: String) -> Result<FormState, ApiError> {
     let state = crate::state::app_state()?;
     Ok(FormState {
-        nonce: form_nonce(&state.secret, crate::store::now(), &scope),
+        nonce: form_nonce(&state.secret, state.clock.now(), &scope),
         echo: use_context::<crate::domain::FormEcho>(),
     })
 }

@@ -68,7 +68,7 @@ pub async fn get_mail_link(purpose: String, token: String) -> Result<LinkState, 
         "manage" => Purpose::Manage,
         _ => return Err(ApiError::NotFound("This link is not one of ours.".into())),
     };
-    crate::store::notify::link_state(&state.pool, purpose, &token, crate::store::now())
+    crate::store::notify::link_state(&state.pool, purpose, &token, state.clock.now())
         .await
         .map_err(|e| crate::state::internal("reading a mail link", e))
 }
@@ -160,7 +160,7 @@ pub async fn subscribe(
         kind,
         comment_id,
         &visitor.reader_id,
-        crate::store::now(),
+        state.clock.now(),
     )
     .await
     .map_err(|e| crate::state::internal("storing a subscription", e))?;
@@ -197,7 +197,7 @@ pub async fn manage_link(
         .rate
         .hit(Bucket::SubscribeEmail, &email, state.limits.subscribe_per_email, hour)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-    let queued = crate::store::notify::queue_manage_link(&state.pool, &email, crate::store::now())
+    let queued = crate::store::notify::queue_manage_link(&state.pool, &email, state.clock.now())
         .await
         .map_err(|e| crate::state::internal("queueing a manage link", e))?;
     if queued {

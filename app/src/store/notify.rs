@@ -177,7 +177,7 @@ pub async fn enqueue(conn: &mut SqliteConnection, row: Enqueue<'_>, now: i64) ->
     .bind(row.contact_message_id)
     .bind(row.reader_id)
     .bind(now)
-    .bind(now_ms())
+    .bind(now * 1000)
     .execute(conn)
     .await?;
     Ok(())
@@ -631,7 +631,7 @@ pub async fn enqueue_for_comment(
     )
     .bind(comment_id)
     .bind(now)
-    .bind(now_ms())
+    .bind(now * 1000)
     .execute(conn)
     .await?;
     Ok(done.rows_affected())
@@ -639,7 +639,7 @@ pub async fn enqueue_for_comment(
 
 /// Approves a held comment and queues its notifications in the same transaction.
 /// Answers `false` when there was no held comment with that id.
-pub async fn approve(pool: &Pool, comment_id: i64) -> Result<bool, StoreError> {
+pub async fn approve(pool: &Pool, comment_id: i64, now: i64) -> Result<bool, StoreError> {
     let mut tx = super::begin(pool).await?;
     let result = async {
         let row = sqlx::query(
@@ -662,7 +662,7 @@ pub async fn approve(pool: &Pool, comment_id: i64) -> Result<bool, StoreError> {
                 .execute(&mut *tx)
                 .await?;
         }
-        enqueue_for_comment(&mut tx, comment_id, super::now()).await?;
+        enqueue_for_comment(&mut tx, comment_id, now).await?;
         Ok::<_, StoreError>(true)
     }
     .await;
@@ -738,12 +738,12 @@ pub async fn sent_to_since(pool: &Pool, email: &str, since: i64) -> Result<i64, 
 }
 
 /// The transport accepted the mail.
-pub async fn mark_sent(pool: &Pool, id: i64, owner: &str) -> Result<(), StoreError> {
+pub async fn mark_sent(pool: &Pool, id: i64, owner: &str, now: i64) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL
          WHERE id = ? AND lease_owner = ?",
     )
-    .bind(super::now())
+    .bind(now)
     .bind(id)
     .bind(owner)
     .execute(pool)

@@ -16,6 +16,8 @@ pub struct TestApp {
     /// The SQLite URL, for a second process or worker on the same database.
     pub db_url: String,
     pub dir: tempfile::TempDir,
+    /// The server's clock: `advance` it to close a window or expire a lease without waiting.
+    pub clock: app::clock::Clock,
 }
 
 /// The server with test defaults: no minimum time on forms, rate limits out of the way
@@ -36,6 +38,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
     adjust(&mut config);
     let state = server::prepare(&config).await.expect("prepare");
     let pool = state.pool.clone();
+    let clock = config.clock.clone();
     let router = server::router(state, &config);
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
@@ -51,6 +54,7 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
         cookie: new_reader(),
         db_url: config.database_url,
         dir,
+        clock,
     }
 }
 
@@ -80,7 +84,7 @@ pub async fn attach(base: String, db_url: String, dir: tempfile::TempDir) -> Tes
     let pool = app::store::connect(&db_url).await.expect("connect");
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { base, http, pool, cookie: new_reader(), db_url, dir }
+    TestApp { base, http, pool, cookie: new_reader(), db_url, dir, clock: app::clock::Clock::system() }
 }
 
 fn secret() -> app::reader::Secret {
@@ -103,7 +107,12 @@ pub fn reader_named(name: &str) -> String {
 /// A submission key as a form about `scope` (an article's slug, `contact`) rendered `age`
 /// seconds ago would carry.
 pub fn key_for(scope: &str, age: i64) -> String {
-    format!("{}-0", app::api::forms::form_nonce(&secret(), app::store::now() - age, scope))
+    key_made_at(scope, app::store::now() - age)
+}
+
+/// A submission key as a form about `scope` rendered at `at` (unix seconds) would carry.
+pub fn key_made_at(scope: &str, at: i64) -> String {
+    format!("{}-0", app::api::forms::form_nonce(&secret(), at, scope))
 }
 
 /// A submission key as the seed article's forms, rendered `age` seconds ago, would carry.
