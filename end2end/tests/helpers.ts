@@ -1,6 +1,7 @@
 import { expect, Page, TestInfo } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
+import { slugFor } from "../owned-articles";
 
 export const ARTICLE = "/articles/china-ratifies-extradition-treaty-with-turkey";
 export const HEADLINE = "China ratifies extradition treaty with Turkey, alarming the Uighur diaspora";
@@ -10,6 +11,31 @@ export const jsOn = (info: TestInfo) => info.project.name === "hydrated";
 /** A name no other test (or other project) uses, so assertions find only this test's rows. */
 export function unique(prefix: string, info: TestInfo): string {
   return `${prefix} ${info.project.name} ${Date.now().toString(36)}`;
+}
+
+/** The article this test owns in this project (written by owned-articles.js before the server
+ *  starts): nothing another test does changes what this one counts. */
+export function ownArticle(info: TestInfo): string {
+  return `/articles/${slugFor(path.basename(info.file), info.title, info.project.name)}`;
+}
+
+/** Hydrated pages: marks the document, so `expectSameDocument` can prove that what followed
+ *  happened in place, without a full page load. */
+export async function markDocument(page: Page) {
+  await page.evaluate(() => ((window as any).__bylineDocument = "unchanged"));
+}
+
+export async function expectSameDocument(page: Page) {
+  expect(await page.evaluate(() => (window as any).__bylineDocument), "the page was not reloaded").toBe("unchanged");
+}
+
+/** Where the e2e server reads its clock's offset (BYLINE_CLOCK_FILE), in seconds. */
+const CLOCK_FILE = path.resolve(__dirname, "../../target/e2e/clock");
+
+/** Moves the e2e server's clock forward: a window closes without the test waiting for it. */
+export function advanceServerClock(seconds: number) {
+  const now = fs.existsSync(CLOCK_FILE) ? Number(fs.readFileSync(CLOCK_FILE, "utf8")) || 0 : 0;
+  fs.writeFileSync(CLOCK_FILE, String(now + seconds));
 }
 
 /** Opens a page; with JavaScript on, waits until the app has hydrated. */

@@ -1,23 +1,25 @@
 import { test, expect } from "@playwright/test";
-import { ARTICLE, open, unique, watchErrors } from "./helpers";
+import { open, unique, watchErrors, ownArticle, markDocument, expectSameDocument } from "./helpers";
 
 test("with JavaScript, posting keeps the page and shows the comment once", async ({ page }, info) => {
   test.skip(info.project.name !== "hydrated", "hydration only");
   const errors = watchErrors(page);
+  const ARTICLE = ownArticle(info);
   await open(page, ARTICLE, info);
-  // a full page load would drop this marker
-  await page.evaluate(() => ((window as any).__sameDocument = true));
+  await markDocument(page);
   const name = unique("Hopper", info);
   const form = page.locator("#comment-form");
   await form.getByRole("textbox", { name: "Comment" }).fill(`Posted without a reload by ${name}.`);
   await form.getByLabel("Name").fill(name);
   await form.getByRole("button", { name: "Post Comment" }).click();
   await expect(page.locator("article.comment", { hasText: name })).toHaveCount(1);
-  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  await expectSameDocument(page);
   await expect(page).toHaveURL(new RegExp(`${ARTICLE}$`));
   // a second, different comment from the same form gets a fresh submission key
   await form.getByRole("textbox", { name: "Comment" }).fill(`And a second one by ${name}.`);
   await form.getByRole("button", { name: "Post Comment" }).click();
   await expect(page.locator("article.comment", { hasText: name })).toHaveCount(2);
+  await expect(page.locator("#comments-title")).toHaveText("2 Comments");
+  await expectSameDocument(page);
   expect(errors).toEqual([]);
 });
