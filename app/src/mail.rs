@@ -27,8 +27,11 @@ pub struct MailConfig {
     pub worker: bool,
     /// How often an idle worker looks for due mail (it is also woken by new rows).
     pub poll: Duration,
-    /// How long a claimed row is reserved for its worker.
+    /// How long a claimed row is reserved for its worker. A worker renews the lease while its
+    /// SMTP server is still answering, so a slow server never has a mail sent twice.
     pub lease: Duration,
+    /// How long one SMTP exchange may take before it counts as failed (and is retried).
+    pub smtp_timeout: Duration,
     /// The first retry delay; each further failure doubles it, up to an hour.
     pub retry_base: Duration,
 }
@@ -48,6 +51,7 @@ impl MailConfig {
             worker: true,
             poll: Duration::from_secs(5),
             lease: Duration::from_secs(60),
+            smtp_timeout: Duration::from_secs(20),
             retry_base: Duration::from_secs(5),
         }
     }
@@ -56,7 +60,8 @@ impl MailConfig {
 /// Where mail goes.
 #[derive(Clone)]
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// The SMTP transport, and how long one whole exchange may take.
+    Smtp(AsyncSmtpTransport<Tokio1Executor>, Duration),
     Dir(PathBuf),
 }
 
@@ -66,9 +71,9 @@ impl Transport {
             Some(url) => {
                 let t = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .map_err(|e| format!("SMTP_URL: {e}"))?
-                    .timeout(Some(Duration::from_secs(20)))
+                    .timeout(Some(config.smtp_timeout))
                     .build();
-                Ok(Transport::Smtp(t))
+                Ok(Transport::Smtp(t, config.smtp_timeout))
             }
             None => Ok(Transport::Dir(config.dir.clone())),
         }
@@ -76,11 +81,19 @@ impl Transport {
 
     async fn send(&self, id: i64, message: Message) -> Result<(), SendError> {
         match self {
-            Transport::Smtp(t) => t
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| SendError { permanent: e.is_permanent(), detail: e.to_string() }),
+            // lettre's own timeout covers connecting, not a server that stops answering
+            Transport::Smtp(t, limit) => match tokio::time::timeout(*limit, t.send(message)).await {
+                Ok(sent) => sent
+                    .map(|_| ())
+                    .map_err(|e| SendError { permanent: e.is_permanent(), detail: e.to_string() }),
+                Err(_) => Err(SendError {
+                    permanent: false,
+                    detail: format!(
+                        "the SMTP server did not answer; timed out after {} ms",
+                        limit.as_millis()
+                    ),
+                }),
+            },
             Transport::Dir(dir) => write_eml(dir, id, &message.formatted()).await.map_err(|e| SendError {
                 permanent: false,
                 detail: format!("writing to {}: {e}", dir.display()),
@@ -373,9 +386,44 @@ impl Mailer {
         let lease = self.config.lease.as_millis() as i64;
         let rows = store::claim(&self.pool, owner, self.clock.now_ms(), lease, 20).await?;
         for row in &rows {
-            self.deliver(transport, owner, row).await?;
+            // the rows of a batch wait their turn under this worker's renewed lease; one whose
+            // lease ran out anyway (this worker stalled) may be another worker's now
+            let until = self.clock.now_ms() + lease;
+            if store::renew_lease(&self.pool, row.id, owner, until).await? {
+                self.deliver(transport, owner, row).await?;
+            }
         }
         Ok(rows.len())
+    }
+
+    /// Sends one mail, renewing the row's lease every third of it while the transport works:
+    /// another worker takes the row over only if this one stopped (died), never because the
+    /// SMTP server is slow.
+    async fn send_holding_lease(
+        &self,
+        transport: &Transport,
+        owner: &str,
+        id: i64,
+        message: Message,
+    ) -> Result<(), SendError> {
+        let lease = self.config.lease;
+        let send = transport.send(id, message);
+        tokio::pin!(send);
+        let mut renew = tokio::time::interval_at(
+            tokio::time::Instant::now() + lease / 3,
+            (lease / 3).max(Duration::from_millis(1)),
+        );
+        loop {
+            tokio::select! {
+                sent = &mut send => return sent,
+                _ = renew.tick() => {
+                    let until = self.clock.now_ms() + lease.as_millis() as i64;
+                    if let Err(e) = store::renew_leases(&self.pool, owner, until).await {
+                        tracing::warn!(outbox = id, error = %e, "mail worker: renewing a lease");
+                    }
+                }
+            }
+        }
     }
 
     async fn deliver(
@@ -450,14 +498,14 @@ impl Mailer {
                 return store::mark_dropped(&self.pool, row.id, owner, &e).await;
             }
         };
-        match transport.send(row.id, message).await {
+        match self.send_holding_lease(transport, owner, row.id, message).await {
             Ok(()) => {
                 tracing::info!(outbox = row.id, kind = %row.kind, "mail sent");
                 store::mark_sent(&self.pool, row.id, owner, now).await
             }
-            Err(e) if e.permanent && row.attempts >= 4 => {
-                tracing::warn!(outbox = row.id, error = %e.detail, "mail refused for good; dropped");
-                store::mark_dropped(&self.pool, row.id, owner, &e.detail).await
+            Err(e) if e.permanent => {
+                tracing::warn!(outbox = row.id, error = %e.detail, "mail refused for good (5xx); dropped");
+                store::mark_refused(&self.pool, row.id, owner, &e.detail).await
             }
             Err(e) => {
                 let delay = backoff(self.config.retry_base, row.attempts);

@@ -167,6 +167,7 @@ fn mail_from_env(base_url: &str) -> Result<app::mail::MailConfig, ConfigError> {
         worker: !matches!(std::env::var("BYLINE_MAIL_WORKER").as_deref(), Ok("0" | "false" | "off")),
         poll: ms("BYLINE_MAIL_POLL_MS", d.poll)?,
         lease: ms("BYLINE_MAIL_LEASE_MS", d.lease)?,
+        smtp_timeout: ms("BYLINE_SMTP_TIMEOUT_MS", d.smtp_timeout)?,
         retry_base: ms("BYLINE_MAIL_RETRY_MS", d.retry_base)?,
     })
 }

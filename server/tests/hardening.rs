@@ -262,7 +262,7 @@ async fn the_comment_forms_reply_checkbox_obeys_the_subscription_limits_and_mail
     let subs: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
     assert_eq!(subs, 2, "the third subscription was over the per-address limit");
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    app.outbox_settled().await;
     assert!(sink.to("three@example.com", "").is_empty());
 }
 
@@ -289,17 +289,7 @@ async fn mail_to_one_address_is_capped_per_day_and_carries_its_message_id() {
         post_as(&app.other_reader(), "P", "", &format!("Busy thread comment {i}."), false).await;
     }
     sink.wait_for("busy@example.com", "New ", 2).await;
-    // wait until the outbox has nothing pending, then count
-    for _ in 0..100 {
-        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-        if pending == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    app.outbox_settled().await;
     assert_eq!(sink.to("busy@example.com", "").len(), 3, "1 confirmation + 2 notifications, then the cap");
     let dropped: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM outbox WHERE status = 'dropped' AND last_error LIKE '%daily cap%'",

@@ -280,18 +280,16 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back() {
         );
     }
     // the worker tried and failed: the mail waits in the outbox
-    for _ in 0..200 {
+    wait_until("three failed attempts", || async {
         let failed: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND status = 'pending' AND attempts > 0",
         )
         .fetch_one(&app.pool)
         .await
         .unwrap();
-        if failed == 3 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+        failed == 3
+    })
+    .await;
     let error: Option<String> =
         sqlx::query_scalar("SELECT last_error FROM outbox WHERE kind = 'notify' LIMIT 1")
             .fetch_one(&app.pool)
@@ -300,7 +298,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back() {
     assert!(error.is_some(), "the failure is recorded");
     sink.restart().await;
     assert_eq!(wait_notified(&sink, "f@example.com", 3).await, ids);
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    app.outbox_settled().await;
     assert_eq!(notified(&sink, "f@example.com"), ids, "each delivered once");
     let sent: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND status = 'sent'")
@@ -344,7 +342,7 @@ async fn two_workers_on_one_database_send_each_mail_once() {
     for r in readers {
         assert_eq!(wait_notified(&sink, r, ids.len()).await.len(), ids.len());
     }
-    tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+    app.outbox_settled().await;
     for r in readers {
         let mut got = notified(&sink, r);
         got.sort();
@@ -420,7 +418,7 @@ async fn subscribing_is_rate_limited_per_email() {
     assert!(res.headers.contains_key("retry-after"));
     // one confirmation mail for the address, not one per request
     sink.wait_for("r@example.com", "Confirm", 1).await;
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    app.outbox_settled().await;
     assert_eq!(sink.to("r@example.com", "Confirm").len(), 1);
 }
 

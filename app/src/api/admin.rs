@@ -16,14 +16,36 @@ pub struct InboxMessage {
     pub created_at: i64,
 }
 
+/// A mail that was given up on: the SMTP server refused it for good (5xx), the address was
+/// over its daily cap, or there was nothing left to send.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UndeliveredMail {
+    pub id: i64,
+    pub kind: String,
+    pub email: String,
+    pub error: String,
+    pub attempts: i64,
+    pub created_at: i64,
+}
+
+/// What the editors' inbox page shows: Contact Us messages and mail given up on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inbox {
+    pub messages: Vec<InboxMessage>,
+    pub undelivered: Vec<UndeliveredMail>,
+}
+
 #[server(prefix = "/admin/api", endpoint = "/messages", input = GetUrl)]
-pub async fn get_contact_messages() -> Result<Vec<InboxMessage>, ApiError> {
+pub async fn get_contact_messages() -> Result<Inbox, ApiError> {
     let state = crate::state::app_state()?;
     require_editor(&state)?;
     let rows = crate::store::contact::latest(&state.pool, 200)
         .await
         .map_err(|e| crate::state::internal("listing contact messages", e))?;
-    Ok(rows
+    let undelivered = crate::store::notify::undelivered(&state.pool, 100)
+        .await
+        .map_err(|e| crate::state::internal("listing undelivered mail", e))?;
+    let messages = rows
         .into_iter()
         .map(|m| InboxMessage {
             id: m.id,
@@ -33,7 +55,8 @@ pub async fn get_contact_messages() -> Result<Vec<InboxMessage>, ApiError> {
             message: m.message,
             created_at: m.created_at,
         })
-        .collect())
+        .collect();
+    Ok(Inbox { messages, undelivered })
 }
 
 /// Checks the request's Basic credentials; on failure sets 401 + WWW-Authenticate.

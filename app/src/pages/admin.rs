@@ -1,4 +1,4 @@
-use crate::api::admin::{get_contact_messages, InboxMessage};
+use crate::api::admin::{get_contact_messages, InboxMessage, UndeliveredMail};
 use crate::domain::time::{exact, iso8601};
 use crate::domain::ApiError;
 use leptos::prelude::*;
@@ -7,7 +7,7 @@ use leptos_meta::{Meta, Title};
 /// Editors read what readers sent through Contact Us.
 #[component]
 pub fn AdminMessagesPage() -> impl IntoView {
-    let messages = Resource::new(|| (), |_| get_contact_messages());
+    let inbox = Resource::new(|| (), |_| get_contact_messages());
     view! {
         <Title text="Messages — Admin"/>
         <Meta name="robots" content="noindex, nofollow"/>
@@ -16,9 +16,20 @@ pub fn AdminMessagesPage() -> impl IntoView {
             <h1>"Contact Us messages"</h1>
             <Suspense fallback=|| view! { <p class="loading">"Loading messages…"</p> }>
                 {move || Suspend::new(async move {
-                    match messages.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No messages yet."</p> }.into_any(),
-                        Ok(list) => view! { <MessageTable list/> }.into_any(),
+                    match inbox.await {
+                        Ok(inbox) => view! {
+                            {if inbox.messages.is_empty() {
+                                view! { <p class="empty">"No messages yet."</p> }.into_any()
+                            } else {
+                                view! { <MessageTable list=inbox.messages/> }.into_any()
+                            }}
+                            <h2>"Mail not delivered"</h2>
+                            {if inbox.undelivered.is_empty() {
+                                view! { <p class="empty">"Every mail was delivered."</p> }.into_any()
+                            } else {
+                                view! { <UndeliveredTable list=inbox.undelivered/> }.into_any()
+                            }}
+                        }.into_any(),
                         Err(ApiError::Unauthorized(msg)) => view! {
                             <p class="form-alert visible" role="alert">{msg}</p>
                         }.into_any(),
@@ -27,6 +38,27 @@ pub fn AdminMessagesPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+#[component]
+fn UndeliveredTable(list: Vec<UndeliveredMail>) -> impl IntoView {
+    view! {
+        <table class="admin-table undelivered">
+            <thead>
+                <tr><th scope="col">"Queued"</th><th scope="col">"To"</th><th scope="col">"Kind"</th><th scope="col">"Why it was given up"</th></tr>
+            </thead>
+            <tbody>
+                {list.into_iter().map(|m| view! {
+                    <tr id=format!("mail-{}", m.id)>
+                        <td><time datetime=iso8601(m.created_at)>{exact(m.created_at)}</time></td>
+                        <td>{m.email}</td>
+                        <td>{m.kind}</td>
+                        <td class="admin-message">{format!("{} (after {} attempt{})", m.error, m.attempts, if m.attempts == 1 { "" } else { "s" })}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

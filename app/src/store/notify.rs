@@ -728,6 +728,55 @@ pub async fn claim(
     Ok(rows)
 }
 
+/// The latest mails given up on, newest first.
+pub async fn undelivered(
+    pool: &Pool,
+    limit: i64,
+) -> Result<Vec<crate::api::admin::UndeliveredMail>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, kind, email, IFNULL(last_error, '') AS error, attempts, created_at
+         FROM outbox WHERE status = 'dropped' ORDER BY id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| crate::api::admin::UndeliveredMail {
+            id: r.get("id"),
+            kind: r.get("kind"),
+            email: r.get("email"),
+            error: r.get("error"),
+            attempts: r.get("attempts"),
+            created_at: r.get("created_at"),
+        })
+        .collect())
+}
+
+/// Keeps row `id` reserved for `owner` until `until_ms`; answers `false` if the row is no
+/// longer `owner`'s (its lease ran out and another worker took it) or no longer pending.
+pub async fn renew_lease(pool: &Pool, id: i64, owner: &str, until_ms: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'pending'",
+    )
+    .bind(until_ms)
+    .bind(id)
+    .bind(owner)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Keeps every row `owner` holds reserved until `until_ms` (while it is sending).
+pub async fn renew_leases(pool: &Pool, owner: &str, until_ms: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE outbox SET lease_until = ? WHERE lease_owner = ? AND status = 'pending'")
+        .bind(until_ms)
+        .bind(owner)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// How many mails were sent to `email` since `since` (seconds): the daily cap counts these.
 pub async fn sent_to_since(pool: &Pool, email: &str, since: i64) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE email = ? AND status = 'sent' AND sent_at >= ?")
@@ -775,6 +824,21 @@ pub async fn mark_failed(
 
 /// Nothing to send any more (the reader unsubscribed, the comment was deleted, the address
 /// was refused for good).
+/// The SMTP server refused the mail for good (5xx): given up after this attempt.
+pub async fn mark_refused(pool: &Pool, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE outbox SET status = 'dropped', last_error = ?, attempts = attempts + 1,
+                           lease_owner = NULL, lease_until = NULL
+         WHERE id = ? AND lease_owner = ?",
+    )
+    .bind(reason)
+    .bind(id)
+    .bind(owner)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 pub async fn mark_dropped(pool: &Pool, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE outbox SET status = 'dropped', last_error = ?, lease_owner = NULL, lease_until = NULL

@@ -125,6 +125,21 @@ pub fn key() -> String {
     key_aged(60)
 }
 
+/// Polls `condition` every 20 ms until it holds; panics naming `what` after 20 s.
+pub async fn wait_until<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..1000 {
+        if condition().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("waited 20 s for {what}");
+}
+
 pub struct Reply {
     pub status: u16,
     pub location: Option<String>,
@@ -167,6 +182,19 @@ impl TestApp {
 
     pub async fn post_plain(&self, path: &str, form: &[(&str, &str)]) -> Reply {
         self.me().post_plain(path, form).await
+    }
+
+    /// Waits until the outbox has nothing left to send (every row sent or given up): what an
+    /// SMTP sink holds is then final. Panics if that takes over 20 s.
+    pub async fn outbox_settled(&self) {
+        wait_until("the outbox to settle", || async {
+            let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
+            pending == 0
+        })
+        .await;
     }
 
     pub async fn comment_count(&self) -> i64 {

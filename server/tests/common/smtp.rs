@@ -1,6 +1,7 @@
 //! A real SMTP server for the tests: it speaks enough ESMTP for lettre (EHLO, MAIL, RCPT,
 //! DATA, RSET, NOOP, QUIT) over TCP and keeps every message it accepts. It can be stopped
-//! (connections refused) and started again on the same port.
+//! (connections refused) and started again on the same port, and made to misbehave
+//! (`behave`): slow, refusing for now (4xx), refusing for good (5xx), or hanging.
 #![allow(dead_code)]
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -14,32 +15,56 @@ pub struct Mail {
     pub raw: String,
 }
 
+/// How the sink answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Behaviour {
+    Accept,
+    /// Keeps the mail at the end of DATA, then waits this long before saying 250.
+    SlowAccept(Duration),
+    /// 451 at the end of DATA: try again later (nothing kept).
+    TryLater,
+    /// 550 to RCPT TO: no such mailbox.
+    Refuse,
+    /// Stops answering: no greeting, and no answer on a connection already open.
+    Hang,
+    /// Keeps the mail at the end of DATA and never answers: the sender cannot know it arrived.
+    KeepAndHang,
+}
+
 pub struct Sink {
     pub addr: SocketAddr,
     mails: Arc<Mutex<Vec<Mail>>>,
+    behaviour: Arc<Mutex<Behaviour>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Sink {
     pub async fn start() -> Sink {
-        Sink::start_on(0, Arc::default()).await
+        Sink::start_on(0, Arc::default(), Arc::new(Mutex::new(Behaviour::Accept))).await
     }
 
-    async fn start_on(port: u16, mails: Arc<Mutex<Vec<Mail>>>) -> Sink {
+    /// From the next command on, answers like `b`.
+    pub fn behave(&self, b: Behaviour) {
+        *self.behaviour.lock().unwrap() = b;
+    }
+
+    async fn start_on(port: u16, mails: Arc<Mutex<Vec<Mail>>>, behaviour: Arc<Mutex<Behaviour>>) -> Sink {
         let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind the SMTP sink");
         let addr = listener.local_addr().unwrap();
         let store = mails.clone();
+        let how = behaviour.clone();
         let task = tokio::spawn(async move {
             let mut conns = tokio::task::JoinSet::new();
             loop {
                 let Ok((stream, _)) = listener.accept().await else { continue };
                 let store = store.clone();
+                let how = how.clone();
                 conns.spawn(async move {
-                    let _ = session(stream, store).await;
+                    let _ = session(stream, store, how).await;
                 });
             }
         });
-        Sink { addr, mails, task: Some(task) }
+        Sink { addr, mails, behaviour, task: Some(task) }
     }
 
     /// `smtp://127.0.0.1:PORT` for `SMTP_URL`.
@@ -58,7 +83,7 @@ impl Sink {
     pub async fn restart(&mut self) {
         self.stop();
         tokio::time::sleep(Duration::from_millis(50)).await;
-        let mut again = Sink::start_on(self.addr.port(), self.mails.clone()).await;
+        let mut again = Sink::start_on(self.addr.port(), self.mails.clone(), self.behaviour.clone()).await;
         self.task = again.task.take();
     }
 
@@ -94,9 +119,17 @@ impl Drop for Sink {
     }
 }
 
-async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Mail>>>) -> std::io::Result<()> {
+async fn session(
+    stream: tokio::net::TcpStream,
+    store: Arc<Mutex<Vec<Mail>>>,
+    how: Arc<Mutex<Behaviour>>,
+) -> std::io::Result<()> {
+    let behaviour = || *how.lock().unwrap();
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
+    if behaviour() == Behaviour::Hang {
+        return std::future::pending().await;
+    }
     write.write_all(b"220 sink.test ESMTP test sink\r\n").await?;
     let mut to = Vec::new();
     let mut line = String::new();
@@ -104,6 +137,9 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Mail>>>) ->
         line.clear();
         if lines.read_line(&mut line).await? == 0 {
             return Ok(());
+        }
+        if behaviour() == Behaviour::Hang {
+            return std::future::pending().await;
         }
         let cmd = line.trim_end().to_string();
         let upper = cmd.to_ascii_uppercase();
@@ -114,6 +150,8 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Mail>>>) ->
         } else if upper.starts_with("MAIL FROM:") || upper.starts_with("RSET") {
             to.clear();
             write.write_all(b"250 OK\r\n").await?;
+        } else if upper.starts_with("RCPT TO:") && behaviour() == Behaviour::Refuse {
+            write.write_all(b"550 5.1.1 No such mailbox here\r\n").await?;
         } else if upper.starts_with("RCPT TO:") {
             let addr = cmd[8..].trim().trim_start_matches('<').split('>').next().unwrap_or("").to_string();
             to.push(addr);
@@ -132,7 +170,21 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Mail>>>) ->
                 let l = line.strip_prefix('.').filter(|_| line.starts_with("..")).unwrap_or(&line);
                 raw.push_str(l);
             }
-            store.lock().unwrap().push(Mail { to: std::mem::take(&mut to), raw });
+            match behaviour() {
+                Behaviour::TryLater => {
+                    write.write_all(b"451 4.3.0 Busy, try again later\r\n").await?;
+                    continue;
+                }
+                Behaviour::KeepAndHang => {
+                    store.lock().unwrap().push(Mail { to: std::mem::take(&mut to), raw });
+                    return std::future::pending().await;
+                }
+                Behaviour::SlowAccept(d) => {
+                    store.lock().unwrap().push(Mail { to: std::mem::take(&mut to), raw });
+                    tokio::time::sleep(d).await;
+                }
+                _ => store.lock().unwrap().push(Mail { to: std::mem::take(&mut to), raw }),
+            }
             write.write_all(b"250 OK queued\r\n").await?;
         } else if upper.starts_with("QUIT") {
             write.write_all(b"221 Bye\r\n").await?;
