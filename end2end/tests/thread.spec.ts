@@ -35,6 +35,7 @@ const topLevelOrder = async (page: Page) =>
 
 test("sorting and filtering the thread, and View all comments", async ({ page, browser }, info) => {
   const js = jsOn(info);
+  const errors = watchErrors(page);
   const path = ownArticle(info);
   const [a, b, c] = ["Amal", "Bruno", "Chen"].map((n) => unique(n, info));
   await open(page, path, info);
@@ -84,6 +85,7 @@ test("sorting and filtering the thread, and View all comments", async ({ page, b
   // a copied URL shows the same view
   await open(page, `${path}?sort=oldest`, info);
   expect(await topLevelOrder(page)).toEqual([a, b, c]);
+  expect(errors).toEqual([]);
 });
 
 test("load more comments pages through the thread", async ({ page }, info) => {

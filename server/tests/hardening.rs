@@ -124,9 +124,36 @@ async fn an_address_confirmed_by_its_owner_cannot_be_subscribed_by_anyone_else()
     let app = spawn_with(move |c| c.mail.smtp_url = Some(url)).await;
     let owner = app.other_reader();
     subscribe_confirmed(&owner, &sink, "victim@example.com", "my_replies").await;
-    // the owner's browser is not asked again
-    let again = subscribe_to(&owner, "victim@example.com", "my_replies").await;
+    // the owner's browser is not asked again: subscribed at once to another kind, no new mail
+    let again = subscribe_to(&owner, "victim@example.com", "follow_ups").await;
     assert!(again.json()["message"].as_str().unwrap().starts_with("Done"), "{}", again.body);
+    let follow_ups = again.json()["state"]["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["kind"] == "FollowUps" && s["confirmed"] == true);
+    assert!(follow_ups, "{}", again.body);
+    app.outbox_settled().await;
+    assert_eq!(sink.to("victim@example.com", "Confirm").len(), 1, "one confirmation mail, ever");
+    // and off again: what follows is about the attacker's follow-ups, not the owner's
+    let off = owner
+        .post_js(
+            "/api/toggle_subscription",
+            &[
+                ("article", SLUG),
+                ("kind", "follow_ups"),
+                ("email", "victim@example.com"),
+                ("action", "unsubscribe"),
+            ],
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    let kinds: Vec<String> =
+        sqlx::query_scalar("SELECT kind FROM subscriptions WHERE email = 'victim@example.com'")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(kinds, vec!["my_replies".to_string()]);
 
     // an attacker subscribes the address to every new comment: it waits for a confirmation
     let attacker = app.other_reader();

@@ -146,9 +146,27 @@ async fn subscribe_confirm_notify_and_one_click_unsubscribe() {
     assert!(page.contains("You&#39;re subscribed to ") || page.contains("You're subscribed to "));
     assert!(page.contains("new follow-up comments"));
     assert!(!page.contains("waiting for your confirmation"));
-    // the link is single-use
-    let reuse = app.other_reader().post_plain(&link.replace(&app.base, ""), &[]).await;
+    // the link is single-use: pressing it again (here from another browser) changes nothing
+    let readers = |pool| async move {
+        sqlx::query_scalar::<_, String>("SELECT reader_id FROM subscriber_readers ORDER BY reader_id")
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    };
+    let confirmed_by = readers(&app.pool).await;
+    let stranger = app.other_reader();
+    let reuse = stranger.post_plain(&link.replace(&app.base, ""), &[]).await;
     assert_eq!(reuse.status, 303);
+    assert!(reuse.headers.get("set-cookie").is_none(), "the stranger's browser is not made a subscriber");
+    let page = stranger.get(reuse.location.as_deref().unwrap()).await.body;
+    assert!(page.contains("You&#39;re subscribed") || page.contains("You're subscribed"), "{page}");
+    assert!(!page.contains("Confirm subscription"), "no button to press again");
+    assert_eq!(readers(&app.pool).await, confirmed_by, "no other browser recorded as the address's");
+    let subs: Vec<(String, bool)> = sqlx::query_as("SELECT email, confirmed FROM subscriptions ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(subs, vec![("ada@example.com".to_string(), true), ("bob@example.com".to_string(), true)]);
 
     // a new comment: exactly one notification, with a working link and both headers
     let id = post(&app, &app.other_reader(), "", "A thoughtful new comment.", None, false).await;
@@ -181,8 +199,7 @@ async fn subscribe_confirm_notify_and_one_click_unsubscribe() {
     assert!(page.body.contains("unsubscribed"), "{}", page.body);
 
     // no further mail to ada; bob (still subscribed) shows the worker did run
-    let later = post(&app, &bob, "", "Another one after Ada left.", None, false).await;
-    let _ = later;
+    post(&app, &bob, "", "Another one after Ada left.", None, false).await;
     let third = post(&app, &app.other_reader(), "", "And a third.", None, false).await;
     assert_eq!(wait_notified(&sink, "bob@example.com", 3).await.last(), Some(&third));
     assert_eq!(notified(&sink, "ada@example.com"), vec![id]);
@@ -444,8 +461,20 @@ async fn manage_my_subscriptions_lists_and_turns_off() {
     assert!(page.contains("Turned off."));
     assert!(!page.contains("new follow-up comments") && page.contains("new replies to my comments"));
     // an unknown address gets the same answer: nobody learns who subscribes
-    let res = app.post_js("/api/manage_subscriptions", &[("email", "nobody@example.com")]).await;
-    assert_eq!(res.status, 200);
+    let known = app.other_reader().post_js("/api/manage_subscriptions", &[("email", "m@example.com")]).await;
+    let unknown =
+        app.other_reader().post_js("/api/manage_subscriptions", &[("email", "nobody@example.com")]).await;
+    assert_eq!((known.status, unknown.status), (200, 200));
+    assert_eq!(
+        known.body.replace("m@example.com", "ADDRESS"),
+        unknown.body.replace("nobody@example.com", "ADDRESS"),
+        "the same answer, word for word"
+    );
+    app.outbox_settled().await;
+    assert!(
+        sink.to("nobody@example.com", "").is_empty(),
+        "nothing is mailed to an address with no subscription"
+    );
 }
 
 #[tokio::test]

@@ -84,10 +84,31 @@ async fn the_sitemap_lists_every_page_and_robots_names_it() {
 }
 
 #[tokio::test]
-async fn the_seed_article_is_imported_once() {
+async fn the_seed_article_is_imported_once_however_often_the_server_starts() {
     let app = spawn().await;
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(n, 1);
+    let count = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM articles").fetch_one(&app.pool).await.unwrap()
+    };
+    assert_eq!(count().await, 1);
+    let comment = app.comment_as(&app.me(), "Ada", "Still here after a restart.", None).await;
+    // two more starts on the same database, as after a deploy
+    for _ in 0..2 {
+        let config = test_config(app.dir.path(), "127.0.0.1:0".parse().unwrap());
+        server::prepare(&config).await.expect("prepare again");
+    }
+    assert_eq!(count().await, 1);
+    let article: i64 = sqlx::query_scalar("SELECT article_id FROM comments WHERE id = ?")
+        .bind(comment)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let slug: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?")
+        .bind(article)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(slug, SLUG, "the comment still belongs to the article");
+    assert!(app.get(ARTICLE).await.body.contains("Still here after a restart."));
 }
 
 #[tokio::test]

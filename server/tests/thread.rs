@@ -103,6 +103,12 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
         .post_js("/api/edit_comment", &[("comment", &ids), ("body", "hijack"), ("back", ARTICLE)])
         .await;
     assert_eq!(other.status, 403);
+    let body: String = sqlx::query_scalar("SELECT body FROM comments WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(body, "Frist", "the other reader's edit changed nothing");
     let edit =
         me.post_js("/api/edit_comment", &[("comment", &ids), ("body", "**First**"), ("back", ARTICLE)]).await;
     assert_eq!(edit.status, 200, "{}", edit.body);
@@ -112,8 +118,8 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
     assert!(page.contains(&format!("edit={id}#comment-{id}")), "the author sees Edit");
     assert!(!app.other_reader().get(ARTICLE).await.body.contains(&format!("edit={id}")), "others do not");
 
-    // sixteen minutes later
-    set_time(&app, id, app::store::now() - 16 * 60).await;
+    // sixteen minutes later (the server's clock moves; nothing waits)
+    app.clock.advance(16 * 60);
     let late =
         me.post_js("/api/edit_comment", &[("comment", &ids), ("body", "too late"), ("back", ARTICLE)]).await;
     assert_eq!(late.status, 403);
@@ -127,6 +133,12 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
         .await;
     assert_eq!(plain.status, 403);
     assert!(plain.body.contains("can no longer be changed"));
+    let body: String = sqlx::query_scalar("SELECT body FROM comments WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(body, "**First**", "refused edits changed nothing");
 }
 
 #[tokio::test]
@@ -163,8 +175,9 @@ async fn sorts_and_filters_order_the_thread() {
         app.comment_as(&app.other_reader(), "R", &format!("reply {}", key()), Some(a)).await;
     }
     let bs = b.to_string();
-    for _ in 0..3 {
-        app.other_reader().post_js("/api/vote", &vote_form(&bs, "up")).await;
+    for n in 1..=3 {
+        let vote = app.other_reader().post_js("/api/vote", &vote_form(&bs, "up")).await;
+        assert_eq!((vote.status, vote.json()["score"].as_i64()), (200, Some(n)), "{}", vote.body);
     }
     let order = |html: &str, ids: &[i64]| -> Vec<usize> {
         ids.iter().map(|id| html.find(&format!("id=\"comment-{id}\"")).expect("shown")).collect()
