@@ -184,6 +184,26 @@ pub async fn refusal_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// A body over the limit is refused before any handler reads it; a browser posting a form
+/// (JavaScript off) gets a page that says so, not a bare status line.
+pub async fn too_large_page(req: Request, next: Next) -> Response {
+    let browser = app::nojs::wants_html(req.headers());
+    let res = next.run(req).await;
+    let is_page = res
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if res.status() != StatusCode::PAYLOAD_TOO_LARGE || !browser || is_page {
+        return res;
+    }
+    app::nojs::simple_page(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "Too long to send",
+        "What you tried to send is larger than 64 KiB. Please go back, shorten it and try again.",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -179,6 +179,7 @@ pub fn harden(routes: Router, config: &Config) -> Router {
         .layer(middleware::from_fn_with_state(site.clone(), guard::local_redirects))
         .layer(middleware::from_fn_with_state(site.clone(), guard::own_site_only))
         .layer(RequestBodyLimitLayer::new(app::nojs::FORM_LIMIT))
+        .layer(middleware::from_fn(guard::too_large_page))
         .layer(middleware::from_fn_with_state(site, guard::security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
