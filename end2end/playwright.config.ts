@@ -49,7 +49,7 @@ export default defineConfig({
     env: {
       DATABASE_URL: "sqlite:target/e2e/byline.db",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: "target/site",
+      LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "target/site",
       RUST_LOG: "warn",
       BYLINE_ADMIN_PASSWORD: "e2e-editor",
       // the seed, and one unlisted article per test and project
