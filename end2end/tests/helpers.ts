@@ -50,9 +50,16 @@ export async function open(page: Page, path: string, info: TestInfo) {
 /** Collects uncaught errors and console errors, to assert a clean hydration. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
+  // also printed as they happen, so a test that fails earlier still shows them
+  page.on("pageerror", (e) => {
+    errors.push(String(e));
+    console.log(`[page error] ${e}`);
+  });
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
+    if (m.type() === "error") {
+      errors.push(m.text());
+      console.log(`[console error] ${m.text()}`);
+    }
   });
   return errors;
 }

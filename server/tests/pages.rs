@@ -121,3 +121,19 @@ async fn the_world_section_lists_its_articles_and_an_unknown_section_is_404() {
     let none = app.get("/section/sport").await;
     assert_eq!(none.status, 404);
 }
+
+/// The page sends the browser each resource once, and the copy it sends is the one it rendered:
+/// a thread sent twice (once fetched without the reader, "mine": false) let a browser hydrate
+/// with the wrong copy and stop (seen as a hydration panic in the end-to-end tests).
+#[tokio::test]
+async fn the_article_page_sends_its_thread_once_as_rendered_for_this_reader() {
+    let app = spawn().await;
+    let me = app.me();
+    app.comment_as(&me, "Ada", "My own comment, shown as mine.", None).await;
+    let page = me.get(ARTICLE).await.body;
+    assert_eq!(page.matches("<span class=\"badge\">You</span>").count(), 1, "rendered as mine");
+    assert_eq!(page.matches(r#"\"nodes\":"#).count(), 1, "the thread is serialised once");
+    assert_eq!(page.matches(r#"\"mine\":true"#).count(), 1);
+    assert_eq!(page.matches(r#"\"mine\":false"#).count(), 0);
+    assert_eq!(page.matches(r#"\"nonce\":"#).count(), 1, "the form state once");
+}

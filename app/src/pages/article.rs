@@ -20,13 +20,18 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let page = Resource::new(slug, get_article);
+    let slug = Memo::new(move |_| params.read().get("slug").unwrap_or_default());
+    let page = Resource::new(move || slug.get(), get_article);
+    // Every resource of the page is created here, once, outside every Suspense. A resource
+    // created inside one is created again when it re-renders: the server then fetched and sent
+    // the same data twice (once without the reader, seen as "mine": false), and the browser,
+    // counting resources its own way, could hydrate the thread with the wrong copy.
+    let data = PageData::new(slug);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the article…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(p) => view! { <ArticleView page=p/> }.into_any(),
+                    Ok(p) => view! { <ArticleView page=p data/> }.into_any(),
                     Err(ApiError::NotFound(_)) => view! { <NotFound/> }.into_any(),
                     Err(e) => view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any(),
                 }
@@ -35,8 +40,77 @@ pub fn ArticlePage() -> impl IntoView {
     }
 }
 
+/// The page's resources, actions and shared signals (see `ArticlePage`).
+#[derive(Clone, Copy)]
+struct PageData {
+    form_state: Resource<Result<crate::domain::FormState, ApiError>>,
+    passages: Resource<Result<Vec<crate::domain::PassageView>, ApiError>>,
+    notify_state: Resource<Result<crate::domain::notify::NotifyState, ApiError>>,
+    query: Memo<ThreadQuery>,
+    actions: Actions,
+    live: Live,
+}
+
+impl PageData {
+    fn new(slug: Memo<String>) -> PageData {
+        let form_state = Resource::new(move || slug.get(), get_form_state);
+        let feedback = FeedbackCtx::new();
+        provide_context(feedback);
+        let passages =
+            Resource::new(move || (slug.get(), feedback.action.version().get()), |(s, _)| get_passages(s));
+        let notify_state = Resource::new(move || slug.get(), crate::api::notify::get_notify_state);
+        let query_map = use_query_map();
+        let query = Memo::new(move |_| ThreadQuery::from_params(|k| query_map.read().get(k)));
+        let actions = Actions {
+            post: ServerAction::<PostComment>::new(),
+            vote: ServerAction::<VoteComment>::new(),
+            edit: ServerAction::<EditComment>::new(),
+            delete: ServerAction::<DeleteComment>::new(),
+        };
+        // "Load more" (with JavaScript) extends the first page through this position
+        let until = RwSignal::new(None::<Cursor>);
+        Effect::watch(move || query.get(), move |_, _, _| until.set(None), false);
+        // a click on the live bubble, and what the thread on screen shows
+        let refresh = RwSignal::new(0u32);
+        let shown = RwSignal::new(None::<Vec<i64>>);
+        // a feedback posted from a passage's panel is a comment too: bring the thread up to date
+        Effect::new(move |_| {
+            if let Some(Ok(_)) = feedback.action.value().get() {
+                refresh.update(|n| *n += 1);
+            }
+        });
+        let Actions { post, vote, edit, delete } = actions;
+        let thread = Resource::new(
+            move || {
+                (
+                    slug.get(),
+                    query.get(),
+                    until.get(),
+                    (
+                        post.version().get() + feedback.action.version().get(),
+                        vote.version().get(),
+                        edit.version().get(),
+                        delete.version().get(),
+                    ),
+                    refresh.get(),
+                )
+            },
+            move |(slug, q, until, _, _)| get_thread(slug, q.to_query(), until.map(Cursor::encode)),
+        );
+        PageData {
+            form_state,
+            passages,
+            notify_state,
+            query,
+            actions,
+            live: Live { thread, until, refresh, shown },
+        }
+    }
+}
+
 #[component]
-fn ArticleView(page: Page) -> impl IntoView {
+fn ArticleView(page: Page, data: PageData) -> impl IntoView {
+    let PageData { form_state, passages, notify_state, query, actions, live } = data;
     let Page { article: a, base_url } = page;
     let url = format!("{base_url}{}", a.path());
 
@@ -56,19 +130,6 @@ fn ArticleView(page: Page) -> impl IntoView {
         <Meta name="twitter:card" content="summary"/>
     };
 
-    // Every resource is created here, outside the Suspense below: a resource created inside it
-    // would be created again each time the Suspense re-renders, and the browser would not find
-    // the server's data for it when hydrating.
-    let form_state = {
-        let slug = a.slug.clone();
-        Resource::new(|| (), move |_| get_form_state(slug.clone()))
-    };
-    let feedback = FeedbackCtx::new();
-    provide_context(feedback);
-    let passages = {
-        let slug = a.slug.clone();
-        Resource::new(move || feedback.action.version().get(), move |_| get_passages(slug.clone()))
-    };
     let body = {
         let a = a.clone();
         move || {
@@ -106,51 +167,6 @@ fn ArticleView(page: Page) -> impl IntoView {
         </article>
     };
 
-    let notify_state = {
-        let slug = a.slug.clone();
-        Resource::new(|| (), move |_| crate::api::notify::get_notify_state(slug.clone()))
-    };
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| ThreadQuery::from_params(|k| query_map.read().get(k)));
-    let actions = Actions {
-        post: ServerAction::<PostComment>::new(),
-        vote: ServerAction::<VoteComment>::new(),
-        edit: ServerAction::<EditComment>::new(),
-        delete: ServerAction::<DeleteComment>::new(),
-    };
-    // "Load more" (with JavaScript) extends the first page through this position
-    let until = RwSignal::new(None::<Cursor>);
-    Effect::watch(move || query.get(), move |_, _, _| until.set(None), false);
-    // a click on the live bubble, and what the thread on screen shows
-    let refresh = RwSignal::new(0u32);
-    let shown = RwSignal::new(None::<Vec<i64>>);
-    // a feedback posted from a passage's panel is a comment too: bring the thread up to date
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = feedback.action.value().get() {
-            refresh.update(|n| *n += 1);
-        }
-    });
-    let Actions { post, vote, edit, delete } = actions;
-    let thread = {
-        let slug = a.slug.clone();
-        Resource::new(
-            move || {
-                (
-                    query.get(),
-                    until.get(),
-                    (
-                        post.version().get() + feedback.action.version().get(),
-                        vote.version().get(),
-                        edit.version().get(),
-                        delete.version().get(),
-                    ),
-                    refresh.get(),
-                )
-            },
-            move |(q, until, _, _)| get_thread(slug.clone(), q.to_query(), until.map(Cursor::encode)),
-        )
-    };
-    let live = Live { thread, until, refresh, shown };
     view! {
         {meta}
         {story}
