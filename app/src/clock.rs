@@ -4,6 +4,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+/// The furthest `BYLINE_CLOCK_FILE` may move the clock.
+pub const MAX_OFFSET_SECONDS: i64 = 10 * 366 * 24 * 3600;
+
 #[derive(Clone, Debug, Default)]
 pub struct Clock(Arc<Inner>);
 
@@ -52,7 +55,8 @@ impl Clock {
             .as_ref()
             .and_then(|p| std::fs::read_to_string(p).ok())
             .and_then(|s| s.trim().parse::<i64>().ok())
-            .map_or(0, |s| s.saturating_mul(1000));
+            // forward only, and at most ten years: a test moves time on, nothing else
+            .map_or(0, |s| s.clamp(0, MAX_OFFSET_SECONDS) * 1000);
         base.saturating_add(self.0.offset_ms.load(Ordering::SeqCst)).saturating_add(from_file)
     }
 
@@ -86,6 +90,11 @@ mod tests {
         assert!(clock.now() >= before + 3600);
         std::fs::write(&file, "garbage").unwrap();
         assert!(clock.now() < before + 3600);
+        std::fs::write(&file, "-86400").unwrap();
+        assert!(clock.now() >= before, "never backwards");
+        std::fs::write(&file, i64::MAX.to_string()).unwrap();
+        assert!(clock.now() <= before + MAX_OFFSET_SECONDS + 60, "at most ten years on");
+        assert!(clock.now_ms() + 3_600_000 > clock.now_ms(), "no overflow");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -81,13 +81,19 @@ impl Transport {
 
     async fn send(&self, id: i64, message: Message) -> Result<(), SendError> {
         match self {
-            // lettre's own timeout covers connecting, not a server that stops answering
+            // lettre's own timeout covers connecting, not a server that stops answering. Each
+            // mail has its own connection (no pool), so a late answer is never read as the
+            // next mail's. A server that accepted just after the timeout gets the mail again,
+            // with the same Message-ID.
             Transport::Smtp(t, limit) => match tokio::time::timeout(*limit, t.send(message)).await {
-                Ok(sent) => sent
-                    .map(|_| ())
-                    .map_err(|e| SendError { permanent: e.is_permanent(), detail: e.to_string() }),
+                Ok(sent) => sent.map(|_| ()).map_err(|e| SendError {
+                    permanent: e.is_permanent(),
+                    recipient_refused: e.status().is_some_and(|c| matches!(u16::from(c), 550 | 551 | 553)),
+                    detail: e.to_string(),
+                }),
                 Err(_) => Err(SendError {
                     permanent: false,
+                    recipient_refused: false,
                     detail: format!(
                         "the SMTP server did not answer; timed out after {} ms",
                         limit.as_millis()
@@ -96,6 +102,7 @@ impl Transport {
             },
             Transport::Dir(dir) => write_eml(dir, id, &message.formatted()).await.map_err(|e| SendError {
                 permanent: false,
+                recipient_refused: false,
                 detail: format!("writing to {}: {e}", dir.display()),
             }),
         }
@@ -103,7 +110,11 @@ impl Transport {
 }
 
 struct SendError {
+    /// A 5xx answer: retrying the same will not help (a few times, in case the server
+    /// or its configuration is being fixed).
     permanent: bool,
+    /// The mailbox does not exist or may not receive (550, 551, 553): given up at once.
+    recipient_refused: bool,
     detail: String,
 }
 
@@ -503,7 +514,7 @@ impl Mailer {
                 tracing::info!(outbox = row.id, kind = %row.kind, "mail sent");
                 store::mark_sent(&self.pool, row.id, owner, now).await
             }
-            Err(e) if e.permanent => {
+            Err(e) if e.recipient_refused || (e.permanent && row.attempts >= 4) => {
                 tracing::warn!(outbox = row.id, error = %e.detail, "mail refused for good (5xx); dropped");
                 store::mark_refused(&self.pool, row.id, owner, &e.detail).await
             }

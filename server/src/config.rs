@@ -80,7 +80,10 @@ impl Config {
             sse_per_ip: num("BYLINE_SSE_PER_IP", 8)?,
             sse_total: num("BYLINE_SSE_TOTAL", 2000)?,
             clock: match std::env::var_os("BYLINE_CLOCK_FILE") {
-                Some(path) => app::clock::Clock::offset_by_file(path.into()),
+                Some(path) => {
+                    tracing::warn!(file = ?path, "BYLINE_CLOCK_FILE is set: the clock moves by the seconds in that file (for tests only)");
+                    app::clock::Clock::offset_by_file(path.into())
+                }
                 None => app::clock::Clock::system(),
             },
             limits: limits_from_env()?,

@@ -37,7 +37,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     }
     let pool = app::store::connect(&config.database_url).await?;
     app::store::migrate(&pool).await?;
-    import_content(&pool, &config.content_dirs).await;
+    import_content(&pool, &config.content_dirs, &config.clock).await;
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
         .site_root(config.site_root.clone())
@@ -83,10 +83,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
 
 /// Imports the articles of every content folder. A file that cannot be read, parsed or stored
 /// is skipped with an error in the log; the rest of the site starts.
-async fn import_content(pool: &app::store::Pool, dirs: &[std::path::PathBuf]) {
+async fn import_content(pool: &app::store::Pool, dirs: &[std::path::PathBuf], clock: &app::clock::Clock) {
     use app::store::articles::{import, Imported};
     for dir in dirs {
-        let files = match app::content::read_dir(dir, app::store::now()) {
+        let files = match app::content::read_dir(dir, clock.now()) {
             Ok(files) => files,
             Err(e) => {
                 tracing::error!(error = %e, "content folder skipped");
@@ -101,7 +101,7 @@ async fn import_content(pool: &app::store::Pool, dirs: &[std::path::PathBuf]) {
                     continue;
                 }
             };
-            match import(pool, &a, app::store::now()).await {
+            match import(pool, &a, clock.now()).await {
                 Ok(Imported::New) => tracing::info!(slug = %a.slug, "imported article"),
                 Ok(Imported::Updated) => {
                     tracing::info!(slug = %a.slug, "updated article; passages anchored again")

@@ -14,8 +14,10 @@ async fn assembling_a_server_does_not_stall_pages_another_server_is_rendering() 
     let app = spawn().await;
     app.comment_as(&app.me(), "Ada", "A comment for the page to load", None).await;
     let stop = Arc::new(AtomicBool::new(false));
+    let built_so_far = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let assembling = {
         let stop = stop.clone();
+        let counter = built_so_far.clone();
         std::thread::spawn(move || {
             let dir = tempfile::tempdir().expect("temp dir");
             let config = test_config(dir.path(), "127.0.0.1:0".parse().unwrap());
@@ -27,12 +29,15 @@ async fn assembling_a_server_does_not_stall_pages_another_server_is_rendering() 
                     drop(server::router(state, &config));
                 });
                 built += 1;
+                counter.store(built, Ordering::Relaxed);
             }
             built
         })
     };
-    let (mut answered, mut stalled) = (0, 0);
-    for _ in 0..50 {
+    let (mut answered, mut stalled, mut rounds) = (0, 0, 0);
+    // at least 50 rounds of pages, and until 20 servers were assembled meanwhile
+    while rounds < 50 || (built_so_far.load(Ordering::Relaxed) < 20 && rounds < 5000) {
+        rounds += 1;
         let readers: Vec<_> = (0..4).map(|_| app.other_reader()).collect();
         // a render takes milliseconds; the bound only keeps a stalled page from hanging the suite
         let pages = readers.iter().map(|r| tokio::time::timeout(Duration::from_secs(20), r.get(ARTICLE)));
@@ -49,6 +54,6 @@ async fn assembling_a_server_does_not_stall_pages_another_server_is_rendering() 
     }
     stop.store(true, Ordering::Relaxed);
     let built = assembling.join().unwrap();
-    assert!(built > 0, "no server was assembled while the pages were rendered");
-    assert_eq!((answered, stalled), (200, 0), "pages stalled while {built} servers were assembled");
+    assert!(built >= 20, "only {built} servers were assembled while the pages were rendered");
+    assert_eq!((answered, stalled), (rounds * 4, 0), "pages stalled while {built} servers were assembled");
 }

@@ -69,7 +69,7 @@ impl PageData {
         };
         // "Load more" (with JavaScript) extends the first page through this position
         let until = RwSignal::new(None::<Cursor>);
-        Effect::watch(move || query.get(), move |_, _, _| until.set(None), false);
+        Effect::watch(move || (slug.get(), query.get()), move |_, _, _| until.set(None), false);
         // a click on the live bubble, and what the thread on screen shows
         let refresh = RwSignal::new(0u32);
         let shown = RwSignal::new(None::<Vec<i64>>);

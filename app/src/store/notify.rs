@@ -728,14 +728,17 @@ pub async fn claim(
     Ok(rows)
 }
 
-/// The latest mails given up on, newest first.
+/// The latest mails given up on that a reader or editor missed, newest first: refused by the
+/// SMTP server (it was tried), or over the address's daily cap. Mail that had nothing left to
+/// say (unsubscribed meanwhile, comment deleted) is not listed.
 pub async fn undelivered(
     pool: &Pool,
     limit: i64,
 ) -> Result<Vec<crate::api::admin::UndeliveredMail>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, kind, email, IFNULL(last_error, '') AS error, attempts, created_at
-         FROM outbox WHERE status = 'dropped' ORDER BY id DESC LIMIT ?",
+         FROM outbox WHERE status = 'dropped' AND (attempts > 0 OR last_error LIKE 'daily cap%')
+         ORDER BY id DESC LIMIT ?",
     )
     .bind(limit)
     .fetch_all(pool)
@@ -822,8 +825,6 @@ pub async fn mark_failed(
     Ok(())
 }
 
-/// Nothing to send any more (the reader unsubscribed, the comment was deleted, the address
-/// was refused for good).
 /// The SMTP server refused the mail for good (5xx): given up after this attempt.
 pub async fn mark_refused(pool: &Pool, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
     sqlx::query(
@@ -839,6 +840,8 @@ pub async fn mark_refused(pool: &Pool, id: i64, owner: &str, reason: &str) -> Re
     Ok(())
 }
 
+/// Nothing to send any more (the reader unsubscribed, the comment was deleted, the address
+/// reached its daily cap).
 pub async fn mark_dropped(pool: &Pool, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE outbox SET status = 'dropped', last_error = ?, lease_owner = NULL, lease_until = NULL
