@@ -40,9 +40,13 @@ ensure_tools() {
   fi
 }
 
-build_release() {
+build_bundle() {
   step "building the browser bundle (trunk: frontend -> target/site/pkg)"
   trunk build --release
+}
+
+build_release() {
+  build_bundle
   step "building the server (cargo build --release -p server)"
   cargo build --release -p server
 }

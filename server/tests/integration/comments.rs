@@ -1,6 +1,5 @@
 //! Posting comments through HTTP, as the browser does with and without JavaScript.
-mod common;
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn a_posted_comment_is_stored_and_rendered_in_the_article() {

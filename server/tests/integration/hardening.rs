@@ -1,8 +1,7 @@
 //! Issue "tried as an attacker would": each abuse that was reproduced against main, tried again
 //! over HTTP against a real server on a real SQLite file (and a real SMTP server for mail).
-mod common;
-use common::smtp::Sink;
-use common::*;
+use crate::common::smtp::Sink;
+use crate::common::*;
 use std::time::Duration;
 
 async fn subscribe(s: &Session<'_>, email: &str) -> Reply {
@@ -18,7 +17,7 @@ async fn subscribe_to(s: &Session<'_>, email: &str, kind: &str) -> Reply {
 }
 
 /// Follows a confirmation mail's button as `s` (the browser that opens the mail).
-async fn confirm_as(s: &Session<'_>, mail: &common::smtp::Mail) {
+async fn confirm_as(s: &Session<'_>, mail: &crate::common::smtp::Mail) {
     let link = mail.link("/subscriptions/confirm?token=");
     let path = link.strip_prefix(&s.app.base).unwrap().to_string();
     assert_eq!(s.post_plain(&path, &[]).await.status, 303);

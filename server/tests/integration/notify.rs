@@ -1,8 +1,7 @@
 //! "Notify of" against a real SMTP server: double opt-in, the three rules, one-click
 //! unsubscribe, the outbox surviving an SMTP outage, and two workers on one database.
-mod common;
-use common::smtp::{Mail, Sink};
-use common::*;
+use crate::common::smtp::{Mail, Sink};
+use crate::common::*;
 
 async fn app_with(sink: &Sink) -> TestApp {
     let url = sink.url();

@@ -1,7 +1,6 @@
 //! "Inline Feedbacks" through HTTP: feedback on the editor's passage and on a passage a reader
 //! selected, the filter, JavaScript off, and anchors surviving a re-import of an edited article.
-mod common;
-use common::*;
+use crate::common::*;
 
 const EDITOR_PASSAGE: &str =
     "The ratified extradition treaty, however, provides for several reasons for refusing the request";

@@ -1,8 +1,7 @@
 //! The real server binary killed with SIGKILL after a comment was stored and before its mail
 //! went out: after a restart the mail is sent, once.
-mod common;
-use common::smtp::{Behaviour, Sink};
-use common::*;
+use crate::common::smtp::{Behaviour, Sink};
+use crate::common::*;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 

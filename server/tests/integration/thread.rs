@@ -1,7 +1,6 @@
 //! The thread's server functions through HTTP: votes, edit and delete, sorting, paging,
 //! previews, abuse limits and live updates.
-mod common;
-use common::*;
+use crate::common::*;
 
 async fn set_time(app: &TestApp, id: i64, created_at: i64) {
     sqlx::query("UPDATE comments SET created_at = ? WHERE id = ?")

@@ -5,9 +5,8 @@
 //! Unicode are refused or stored and shown escaped — never a 500. (The editors' admin has no
 //! write yet; its sign-in throttle is in hardening.rs. The one-click unsubscribe and cancel
 //! links take any origin by design, RFC 8058: their secret token is the authority.)
-mod common;
-use common::smtp::Sink;
-use common::*;
+use crate::common::smtp::Sink;
+use crate::common::*;
 use sqlx::Connection;
 
 /// Whether anything was committed to the database since the last call: SQLite's

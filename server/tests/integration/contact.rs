@@ -1,6 +1,5 @@
 //! The Contact Us form, with and without JavaScript.
-mod common;
-use common::*;
+use crate::common::*;
 
 fn message<'a>(
     name: &'a str,

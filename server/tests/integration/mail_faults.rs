@@ -1,8 +1,7 @@
 //! Mail under faults, against a real SMTP server that misbehaves: slower than the lease with two
 //! workers, refusing for now (4xx), refusing for good (5xx), and hanging.
-mod common;
-use common::smtp::{Behaviour, Sink};
-use common::*;
+use crate::common::smtp::{Behaviour, Sink};
+use crate::common::*;
 use std::time::Duration;
 
 async fn app_with(sink: &Sink, adjust: impl FnOnce(&mut server::config::Config) + Send + 'static) -> TestApp {

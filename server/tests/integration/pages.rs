@@ -1,6 +1,5 @@
 //! What a crawler or a browser without JavaScript receives.
-mod common;
-use common::*;
+use crate::common::*;
 
 fn json_ld(html: &str) -> serde_json::Value {
     let start = html.find("type=\"application/ld+json\">").expect("no JSON-LD")

@@ -1,7 +1,6 @@
 //! What the README promises, one test per claim (the README's words are quoted above each).
-mod common;
-use common::smtp::Sink;
-use common::*;
+use crate::common::smtp::Sink;
+use crate::common::*;
 
 /// "creates the SQLite database `data/byline.db` (WAL mode)"
 #[tokio::test]

@@ -1,7 +1,6 @@
 //! Several servers in one process (the test suites run in parallel): starting one never stalls
 //! another's pages.
-mod common;
-use common::*;
+use crate::common::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

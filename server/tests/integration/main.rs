@@ -1,0 +1,17 @@
+//! The integration tests, one binary (linking the whole server once, not once per file):
+//! each test starts a real server on a fresh SQLite file and talks HTTP to it; mail goes to a
+//! real SMTP server in this process. The tests run in parallel.
+mod common;
+
+mod comments;
+mod contact;
+mod feedback;
+mod hardening;
+mod mail_faults;
+mod notify;
+mod pages;
+mod parallel;
+mod readme_claims;
+mod restart;
+mod thread;
+mod write_surfaces;
