@@ -1,4 +1,4 @@
-import { test, expect, Page, TestInfo } from "@playwright/test";
+import { test, expect, Page } from "@playwright/test";
 import { open, jsOn, ownArticle, markDocument, expectSameDocument } from "./helpers";
 const PASSAGE = "The harbour council will vote on the dredging plan in March";
 
