@@ -45,8 +45,16 @@ build_bundle() {
   trunk build --release
 }
 
+# Content-hashed names, .br and .gz copies, and the manifest pages name them by
+# (server/src/bin/precompress.rs); needs the server package built.
+bundle_assets() {
+  step "hashing and precompressing the bundle (precompress target/site/pkg)"
+  "$TARGET_DIR/release/precompress" "$ROOT/target/site/pkg"
+}
+
 build_release() {
   build_bundle
   step "building the server (cargo build --release -p server)"
   cargo build --release -p server
+  bundle_assets
 }

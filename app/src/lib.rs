@@ -8,6 +8,8 @@ pub mod domain;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod clock;
 #[cfg(feature = "ssr")]
 pub mod content;
@@ -55,22 +57,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                {hydrate_unless_plain(options)}
+                {page_scripts(options.clone())}
                 <MetaTags/>
             </head>
             <body>
-                <App/>
+                <App options/>
             </body>
         </html>
     }
 }
 
-/// A page rendered in answer to a plain form post is served at the form's URL; it stays
-/// plain HTML (see `nojs`), every other page hydrates.
-fn hydrate_unless_plain(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    let plain = use_context::<nojs::PlainRender>().is_some();
-    // the page's Content-Security-Policy names the nonce leptos puts on its inline scripts
+/// The page's scripts: the islands' loader (wasm, on idle) and the page swapper
+/// (`shell/enhance.js`), each with the render's nonce, which the Content-Security-Policy names.
+fn page_scripts(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(res)) =
         (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
@@ -79,23 +78,36 @@ fn hydrate_unless_plain(options: LeptosOptions) -> impl IntoView {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
+    let js = asset(&options, "frontend.js");
+    let wasm = asset(&options, "frontend_bg.wasm");
+    let loader = format!("{}({js:?},{wasm:?});", include_str!("shell/loader.js"));
+    let nonce = leptos::nonce::use_nonce();
+    view! {
+        <link rel="modulepreload" href=js/>
+        <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
+        <script type="module" nonce=nonce.clone() inner_html=loader></script>
+        <script nonce=nonce inner_html=include_str!("shell/enhance.js")></script>
+    }
+}
+
+/// The URL of a file of the browser bundle: its content-hashed name when the build wrote one
+/// (see `assets`), else its plain name.
+pub fn asset(options: &LeptosOptions, name: &str) -> String {
+    #[cfg(feature = "ssr")]
+    return assets::url(&options.site_root, name);
     #[cfg(not(feature = "ssr"))]
-    let plain = false;
-    (!plain).then(|| view! { <HydrationScripts options/> })
+    {
+        let _ = options;
+        format!("/pkg/{name}")
+    }
 }
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(options: LeptosOptions) -> impl IntoView {
     provide_meta_context();
-    // Effects only run in the browser, after hydration: a hook for tests and for styling.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
     view! {
-        <Stylesheet id="leptos" href="/pkg/byline.css"/>
-        <Link rel="icon" href="/pkg/favicon.svg" type_="image/svg+xml"/>
+        <Stylesheet id="leptos" href=asset(&options, "byline.css")/>
+        <Link rel="icon" href=asset(&options, "favicon.svg") type_="image/svg+xml"/>
         <Title formatter=|t: String| if t.is_empty() { SITE_NAME.to_string() } else { format!("{t} — {SITE_NAME}") }/>
         <Meta name="theme-color" content="#14213d"/>
         <Router>

@@ -1,10 +1,12 @@
-//! Plain form posts: the same forms with JavaScript off.
+//! Plain form posts: every form of the site, with JavaScript on or off.
 //!
-//! `<ActionForm>` posts to its server function's URL. With JavaScript the browser asks for
-//! JSON and the server function answers. Without it the browser asks for `text/html`, and this
-//! middleware answers instead: a `303` to the result on success, or — on a refusal — the page
-//! rendered again with the reader's input and the messages, under the refusal's status (400,
-//! 403, 404, 409, 429…). Nothing typed is lost and nothing travels in a URL.
+//! A form posts to its server function's URL asking for `text/html`, and this middleware
+//! answers: a `303` to the result on success, or — on a refusal — the page rendered again with
+//! the reader's input and the messages, under the refusal's status (400, 403, 404, 409, 429…).
+//! Nothing typed is lost and nothing travels in a URL. With JavaScript the page swapper
+//! (`shell/enhance.js`) sends the same post in the background and shows the answer in place;
+//! its success is a `204` naming the next page (`NEXT_PAGE`). A client asking for JSON gets the
+//! server function's own answer.
 use crate::api::comments::{safe_back, DeleteComment, EditComment, PostComment, PostFeedback, VoteComment};
 use crate::api::notify::{RequestManageLink, ToggleSubscription};
 use crate::api::SendContactMessage;
@@ -22,16 +24,12 @@ use leptos::server_fn::ServerFn;
 /// Largest form body accepted, in bytes.
 pub const FORM_LIMIT: usize = 64 * 1024;
 
-/// Set while rendering a page in answer to a plain POST: that page is served at the form's
-/// URL, so it is not hydrated (the router would not know the URL); it works as plain HTML.
-#[derive(Clone, Copy, Debug)]
-pub struct PlainRender;
-
 pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST || !wants_html(req.headers()) {
         return next.run(req).await;
     }
     let path = req.uri().path().to_string();
+    let fetched = req.headers().contains_key(FETCHED);
     let mut visitor = Visitor::of(req.headers(), req.extensions(), &state);
     let mut res = match path.as_str() {
         p if p == PostComment::PATH => comment(&state, &mut visitor, req).await,
@@ -46,6 +44,27 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
     };
     if let Some(cookie) = visitor.set_cookie {
         res.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    if fetched {
+        res = named_not_followed(res);
+    }
+    res
+}
+
+/// Sent by the page swapper (`shell/enhance.js`) with each form it posts in the background.
+pub const FETCHED: &str = "byline-fetch";
+/// Where the swapper goes after a post that succeeded (the `Location` of the plain answer).
+pub const NEXT_PAGE: &str = "byline-location";
+
+/// A redirect that `fetch` would follow blindly, losing the `#fragment` (which comment to show):
+/// for the swapper it becomes a `204` naming the page, and the swapper fetches that page.
+fn named_not_followed(mut res: Response) -> Response {
+    if !res.status().is_redirection() {
+        return res;
+    }
+    if let Some(location) = res.headers_mut().remove(header::LOCATION) {
+        res.headers_mut().insert(NEXT_PAGE, location);
+        *res.status_mut() = StatusCode::NO_CONTENT;
     }
     res
 }
@@ -271,7 +290,6 @@ async fn render_again(
         move || {
             provide_context(state.clone());
             provide_context(echo.clone());
-            provide_context(PlainRender);
         },
         move || crate::shell(options.clone()),
     );

@@ -17,7 +17,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::{
     catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
-    services::ServeDir, set_header::SetResponseHeaderLayer, trace::TraceLayer,
+    services::ServeDir, trace::TraceLayer,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +121,19 @@ async fn import_content(pool: &app::store::Pool, dirs: &[std::path::PathBuf], cl
 /// page is ever rendered during a walk.
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+    ROUTES.get_or_init(|| generate_route_list(|| view! { <App options=LeptosOptions::builder().output_name("frontend").build()/> })).clone()
+}
+
+/// A content-hashed file never changes: a year, immutable. Other bundle files (their plain
+/// names, for builds without the hashing step) for five minutes.
+async fn bundle_cache(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
+    let hashed = app::assets::is_hashed(req.uri().path().rsplit('/').next().unwrap_or_default());
+    let mut res = next.run(req).await;
+    if res.status().is_success() {
+        let value = if hashed { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
+        res.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static(value));
+    }
+    res
 }
 
 /// The whole application as an axum router, for the site `config` describes.
@@ -130,10 +142,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
     let static_files = Router::new()
         .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_gzip().precompressed_br())
-        .layer(SetResponseHeaderLayer::overriding(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("public, max-age=300"),
-        ));
+        .layer(middleware::from_fn(bundle_cache));
     let app = Router::new()
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))

@@ -84,6 +84,7 @@ pub fn CommentForm(
             action=action
             attr:class="comment-form"
             attr:novalidate=true
+            attr:data-done=parent.is_none().then_some("Your comment was posted.")
             on:submit=move |_| {
                 submitted_here.set(true);
                 posted.set(None);

@@ -5,10 +5,10 @@
 //! Without JavaScript the icon is a link (`?feedback=ID#feedback-ID`) that renders the
 //! passage's panel, and the mini-form is a plain POST.
 use crate::api::comments::PostFeedback;
+use leptos::server_fn::ServerFn;
 use crate::components::field::{FormAlert, TextArea, TextField};
 use crate::domain::passage::{highlight, words, Mark, PassageView, Selector};
 use crate::domain::{ApiError, Article, FormState};
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -20,13 +20,11 @@ pub struct Draft {
     pub block: usize,
 }
 
-/// Shared by the body, the panels and the thread.
+/// What the page's address says about the panels (read once, on the server).
 #[derive(Clone, Copy)]
 pub struct FeedbackCtx {
     /// The passage whose panel is open.
     pub open: RwSignal<Option<i64>>,
-    pub draft: RwSignal<Option<Draft>>,
-    pub action: ServerAction<PostFeedback>,
     /// The last feedback posted here (passage, comment), for the panel's thank-you.
     pub posted: RwSignal<Option<(i64, i64)>>,
 }
@@ -37,12 +35,7 @@ impl FeedbackCtx {
         let q = query.read_untracked();
         let open = q.get("feedback").and_then(|v| v.parse().ok());
         let posted = open.zip(q.get("posted").and_then(|v| v.parse().ok()));
-        FeedbackCtx {
-            open: RwSignal::new(open),
-            draft: RwSignal::new(None),
-            action: ServerAction::<PostFeedback>::new(),
-            posted: RwSignal::new(posted),
-        }
+        FeedbackCtx { open: RwSignal::new(open), posted: RwSignal::new(posted) }
     }
 }
 
@@ -71,7 +64,8 @@ fn icon_html(path: &str, p: &PassageView) -> String {
     )
 }
 
-/// The article's body with its passages marked, and their panels.
+/// The article's body with its passages marked, and their panels. Server-rendered: an icon is
+/// a link that opens its panel (`?feedback=ID`), in place with JavaScript (`enhance.js`).
 #[component]
 pub fn ArticleBody(article: Article, passages: Vec<PassageView>, forms: FormState) -> impl IntoView {
     let ctx = expect_context::<FeedbackCtx>();
@@ -81,73 +75,26 @@ pub fn ArticleBody(article: Article, passages: Vec<PassageView>, forms: FormStat
         .map(|p| Mark { id: p.id, start: p.start, end: p.end, after_html: icon_html(&path, p) })
         .collect();
     let blocks = highlight(&article.body_html, &marks);
-    let selection = RwSignal::new(None::<(f64, f64, Draft)>);
-    let wrap = NodeRef::<leptos::html::Div>::new();
-
-    // the icons are inside the article's HTML: one listener for all of them
-    let on_click = move |ev: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::wasm_bindgen::JsCast;
-            let icon = ev
-                .target()
-                .and_then(|t| t.dyn_into::<leptos::web_sys::Element>().ok())
-                .and_then(|el| el.closest(".passage-icon").ok().flatten());
-            if let Some(icon) = icon {
-                ev.prevent_default();
-                let id = icon.get_attribute("data-passage").and_then(|v| v.parse::<i64>().ok());
-                ctx.draft.set(None);
-                ctx.open.update(|open| *open = if *open == id { None } else { id });
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = ev;
-    };
-    let on_select = move || {
-        #[cfg(feature = "hydrate")]
-        selection.set(wrap.get_untracked().and_then(|w| select::current(&w)));
-    };
-
-    let panels = StoredValue::new(passages);
-    let forms = StoredValue::new(forms);
-    let slug = StoredValue::new(article.slug.clone());
+    let nonce = forms.nonce.clone();
     view! {
-        <div class="story-wrap" node_ref=wrap>
-            <div class="story-body" itemprop="articleBody" on:click=on_click on:mouseup=move |_| on_select() on:keyup=move |_| on_select()>
+        <div class="story-wrap">
+            <div class="story-body" itemprop="articleBody">
                 {blocks
                     .into_iter()
                     .enumerate()
                     .map(|(i, b)| {
-                        let ends = b.passages.clone();
-                        view! {
-                            <div class="story-block" data-block=i inner_html=b.html></div>
-                            {ends
-                                .into_iter()
-                                .filter_map(|id| panels.with_value(|ps| ps.iter().find(|p| p.id == id).cloned()))
-                                .map(|p| view! { <PassagePanel passage=p forms=forms.get_value() path=path.clone() slug=slug.get_value()/> })
-                                .collect_view()}
-                            {move || ctx.draft.get().filter(|d| d.block == i).map(|d| view! {
-                                <DraftPanel draft=d slug=slug.get_value() nonce=forms.with_value(|f| f.nonce.clone())/>
-                            })}
-                        }
+                        let panels = b
+                            .passages
+                            .iter()
+                            .filter(|id| ctx.open.get_untracked() == Some(**id))
+                            .filter_map(|id| passages.iter().find(|p| p.id == *id).cloned())
+                            .map(|p| view! { <PassagePanel passage=p forms=forms.clone() path=path.clone() slug=article.slug.clone()/> })
+                            .collect_view();
+                        view! { <div class="story-block" data-block=i inner_html=b.html></div> {panels} }
                     })
                     .collect_view()}
             </div>
-            {move || selection.get().map(|(top, left, draft)| view! {
-                <button
-                    type="button"
-                    class="select-comment"
-                    style=format!("top:{top:.0}px;left:{left:.0}px")
-                    on:mousedown=|ev| ev.prevent_default()
-                    on:click=move |_| {
-                        ctx.open.set(None);
-                        ctx.draft.set(Some(draft.clone()));
-                        selection.set(None);
-                    }
-                >
-                    "Comment on this passage"
-                </button>
-            })}
+            <PassageSelector slug=article.slug.clone() nonce/>
         </div>
     }
 }
@@ -155,7 +102,6 @@ pub fn ArticleBody(article: Article, passages: Vec<PassageView>, forms: FormStat
 /// The panel beside a passage: its question, the last three feedbacks, the mini-form.
 #[component]
 fn PassagePanel(passage: PassageView, forms: FormState, path: String, slug: String) -> impl IntoView {
-    let ctx = expect_context::<FeedbackCtx>();
     let id = passage.id;
     let echo = forms.feedback_echo(id);
     let nonce = forms.nonce.clone();
@@ -165,29 +111,15 @@ fn PassagePanel(passage: PassageView, forms: FormState, path: String, slug: Stri
     let quote = words(&passage.quote, 20);
     let recent = passage.recent.clone();
     let count = passage.count;
-    let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ctx.open.set(None);
-            focus(&format!(".passage-icon[data-passage=\"{id}\"]"));
-        }
-    };
+    let posted = expect_context::<FeedbackCtx>().posted.get_untracked().filter(|(p, _)| *p == id).map(|(_, c)| c);
     view! {
-        <Show when=move || ctx.open.get() == Some(id)>
-            <aside
-                id=format!("feedback-{id}")
-                class="feedback-panel"
-                aria-label="Feedback on this passage"
-                on:keydown=on_key
-            >
+            <aside id=format!("feedback-{id}") class="feedback-panel" aria-label="Feedback on this passage">
+                // Escape closes the panel too (enhance.js); the focus goes back to the icon
                 <a
                     class="panel-close"
                     href=close_href.clone()
                     aria-label="Close"
-                    on:click=move |ev| {
-                        ev.prevent_default();
-                        ctx.open.set(None);
-                        focus(&format!(".passage-icon[data-passage=\"{id}\"]"));
-                    }
+                    data-focus=format!(".passage-icon[data-passage=\"{id}\"]")
                 >
                     "×"
                 </a>
@@ -222,31 +154,78 @@ fn PassagePanel(passage: PassageView, forms: FormState, path: String, slug: Stri
                     draft=None
                     nonce=nonce.clone()
                     echo=echo.clone()
+                    posted
                 />
             </aside>
-        </Show>
     }
 }
 
-/// The panel for a passage a reader just selected.
-#[component]
-fn DraftPanel(draft: Draft, slug: String, nonce: String) -> impl IntoView {
-    let ctx = expect_context::<FeedbackCtx>();
-    let quote = words(&draft.selector.exact, 20);
+/// With JavaScript: a reader selects any passage of the article, a button offers to comment on
+/// it, and the panel opens after the paragraph the selection ends in. The only code the
+/// article body needs in the browser.
+#[island]
+pub fn PassageSelector(slug: String, nonce: String) -> impl IntoView {
+    // the button's position and the selection it would comment on
+    let selection = RwSignal::new(None::<(f64, f64, Draft)>);
+    let draft = RwSignal::new(None::<Draft>);
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        let read = move || {
+            let wrap = document()
+                .query_selector(".story-wrap")
+                .ok()
+                .flatten()
+                .and_then(|w| w.dyn_into::<leptos::web_sys::HtmlDivElement>().ok());
+            selection.set(wrap.and_then(|w| select::current(&w)));
+        };
+        std::mem::forget(window_event_listener(leptos::ev::mouseup, move |_| read()));
+        std::mem::forget(window_event_listener(leptos::ev::keyup, move |_| read()));
+        // the panel goes after the paragraph the selection ends in, and takes the focus
+        Effect::new(move |_| {
+            let Some(d) = draft.get() else { return };
+            request_animation_frame(move || {
+                let doc = document();
+                let block = doc.query_selector(&format!(".story-block[data-block=\"{}\"]", d.block)).ok().flatten();
+                let panel = doc.get_element_by_id("feedback-new");
+                if let (Some(block), Some(panel)) = (block, panel) {
+                    let _ = block.after_with_node_1(&panel);
+                }
+                focus("#feedback-new-body");
+            });
+        });
+    }
     view! {
-        <aside id="feedback-new" class="feedback-panel" aria-label="Feedback on the selected passage"
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { ctx.draft.set(None) }>
-            <a class="panel-close" href="#" aria-label="Close" on:click=move |ev| {
-                ev.prevent_default();
-                ctx.draft.set(None);
-            }>"×"</a>
-            <p class="panel-question">"Comment on this passage"</p>
-            <blockquote class="panel-quote">"“"{quote}"”"</blockquote>
-            <FeedbackForm tag="new".to_string() slug passage=None draft=Some(draft.selector) nonce echo=None/>
-        </aside>
+        {move || selection.get().map(|(top, left, d)| view! {
+            <button
+                type="button"
+                class="select-comment"
+                style=format!("top:{top:.0}px;left:{left:.0}px")
+                on:mousedown=|ev| ev.prevent_default()
+                on:click=move |_| {
+                    draft.set(Some(d.clone()));
+                    selection.set(None);
+                }
+            >
+                "Comment on this passage"
+            </button>
+        })}
+        {move || draft.get().map(|d| {
+            let quote = words(&d.selector.exact, 20);
+            view! {
+                <aside id="feedback-new" class="feedback-panel" aria-label="Feedback on the selected passage"
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| if ev.key() == "Escape" { draft.set(None) }>
+                    <button type="button" class="panel-close" aria-label="Close" on:click=move |_| draft.set(None)>"×"</button>
+                    <p class="panel-question">"Comment on this passage"</p>
+                    <blockquote class="panel-quote">"“"{quote}"”"</blockquote>
+                    <FeedbackForm tag="new".to_string() slug=slug.clone() passage=None draft=Some(d.selector) nonce=nonce.clone() echo=None posted=None/>
+                </aside>
+            }
+        })}
     }
 }
 
+/// The mini-form: a plain POST (in place with JavaScript, through `enhance.js`).
 #[component]
 fn FeedbackForm(
     tag: String,
@@ -255,9 +234,9 @@ fn FeedbackForm(
     draft: Option<Selector>,
     nonce: String,
     echo: Option<(crate::domain::CommentForm, ApiError)>,
+    /// The comment this panel's form just posted (the page after the post says so).
+    posted: Option<i64>,
 ) -> impl IntoView {
-    let ctx = expect_context::<FeedbackCtx>();
-    let action = ctx.action;
     let (initial, initial_error) = match echo {
         Some((f, e)) => (f, Some(e)),
         None => (Default::default(), None),
@@ -266,56 +245,12 @@ fn FeedbackForm(
     let email = RwSignal::new(initial.email);
     let body = RwSignal::new(initial.body);
     let errors = RwSignal::new(initial_error);
-    let submitted_here = RwSignal::new(false);
-    let key = move || format!("{nonce}-f{}", action.version().get());
-    Effect::new(move |_| {
-        let Some(result) = action.value().get() else { return };
-        if !submitted_here.get_untracked() {
-            return;
-        }
-        submitted_here.set(false);
-        match result {
-            Ok(done) => {
-                body.set(String::new());
-                errors.set(None);
-                // the location names the passage (new for a selected one): keep its panel open
-                let pid = done
-                    .location
-                    .split("feedback=")
-                    .nth(1)
-                    .and_then(|v| v.split(['&', '#']).next())
-                    .and_then(|v| v.parse::<i64>().ok());
-                if let Some(pid) = pid {
-                    ctx.posted.set(Some((pid, done.id)));
-                    ctx.draft.set(None);
-                    ctx.open.set(Some(pid));
-                }
-            }
-            Err(e) => errors.set(Some(e)),
-        }
-    });
-    // focus the text when the panel opens (the icon was activated)
+    let key = format!("{nonce}-f{tag}");
     let body_id = format!("feedback-{tag}-body");
-    #[cfg(feature = "hydrate")]
-    {
-        let id = body_id.clone();
-        request_animation_frame(move || focus(&format!("#{id}")));
-    }
-    let posted = move || ctx.posted.get().filter(|(p, _)| Some(*p) == passage).map(|(_, c)| c);
-    let pending = action.pending();
-    let sel = draft.clone();
     view! {
-        <ActionForm
-            action=action
-            attr:class="feedback-form"
-            attr:novalidate=true
-            on:submit=move |_| {
-                submitted_here.set(true);
-                ctx.posted.set(None);
-            }
-        >
-            <p class="form-success" role="status" class:visible=move || posted().is_some()>
-                {move || posted().map(|c| view! {
+        <form method="post" action=PostFeedback::url() class="feedback-form" novalidate>
+            <p class="form-success" role="status" class:visible=posted.is_some()>
+                {posted.map(|c| view! {
                     "Thank you — your feedback was posted. "
                     <a href=format!("#comment-{c}")>"See it in the thread"</a>
                 })}
@@ -323,14 +258,14 @@ fn FeedbackForm(
             <FormAlert errors/>
             <input type="hidden" name="article" value=slug/>
             {passage.map(|p| view! { <input type="hidden" name="passage" value=p/> })}
-            {sel.map(|s| view! {
+            {draft.map(|s| view! {
                 <input type="hidden" name="quote" value=s.exact/>
                 <input type="hidden" name="prefix" value=s.prefix/>
                 <input type="hidden" name="suffix" value=s.suffix/>
                 <input type="hidden" name="position" value=s.position/>
             })}
-            <input type="hidden" name="key" prop:value=key.clone() value=key/>
-            <TextArea id=body_id name="body" label="Your feedback" value=body errors required=true rows=3 placeholder="What do you think?"/>
+            <input type="hidden" name="key" value=key/>
+            <TextArea id=body_id name="body" label="Your feedback" value=body errors required=true rows=3 placeholder="What do you think?" autofocus=true/>
             <div class="field-row">
                 <TextField id=format!("feedback-{tag}-name") name="name" label="Name" value=name errors required=true autocomplete="name" maxlength=80/>
                 <TextField id=format!("feedback-{tag}-email") name="email" label="Email" kind="email" value=email errors autocomplete="email" maxlength=254 hint="Optional. Never shown publicly."/>
@@ -344,30 +279,21 @@ fn FeedbackForm(
                 <input id=format!("feedback-{tag}-website") type="text" name="website" tabindex="-1" autocomplete="off"/>
             </div>
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Sending…" } else { "Send feedback" }}
-                </button>
+                <button type="submit" class="button primary">"Send feedback"</button>
             </div>
-        </ActionForm>
+        </form>
     }
 }
 
 /// Moves the keyboard focus to the first element matching `selector` (browser only).
+#[cfg(feature = "hydrate")]
 fn focus(selector: &str) {
-    #[cfg(feature = "hydrate")]
+    use leptos::wasm_bindgen::JsCast;
+    if let Some(el) =
+        document().query_selector(selector).ok().flatten().and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
     {
-        use leptos::wasm_bindgen::JsCast;
-        if let Some(el) = document()
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
-        {
-            let _ = el.focus();
-        }
+        let _ = el.focus();
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = selector;
 }
 
 #[cfg(feature = "hydrate")]

@@ -72,6 +72,9 @@ pub fn TextArea(
     #[prop(optional)] required: bool,
     #[prop(default = 10_000)] maxlength: usize,
     #[prop(optional)] placeholder: Option<&'static str>,
+    /// Focused when the page swapper (`enhance.js`) brings its form into view.
+    #[prop(optional)]
+    autofocus: bool,
 ) -> impl IntoView {
     let message = error_for(errors, name);
     let err_id = format!("{id}-error");
@@ -96,6 +99,7 @@ pub fn TextArea(
                 required=required
                 maxlength=maxlength
                 placeholder=placeholder
+                data-autofocus=autofocus.then_some("")
                 prop:value=value
                 on:input=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=move || message.get().map(|_| "true")

@@ -6,7 +6,7 @@ use crate::components::feedback::{ArticleBody, FeedbackCtx};
 use crate::components::layout::CONTACT_STREET;
 use crate::components::live::LiveBubble;
 use crate::components::notify::NotifyBar;
-use crate::components::thread::{CommentItem, Refusal, ThreadCtx, ThreadToolbar};
+use crate::components::thread::{CommentItem, ThreadCtx, ThreadToolbar};
 use crate::domain::text::html_to_text;
 use crate::domain::thread::{Cursor, ThreadQuery};
 use crate::domain::time::{iso8601, long_date};
@@ -40,77 +40,54 @@ pub fn ArticlePage() -> impl IntoView {
     }
 }
 
-/// The page's resources, actions and shared signals (see `ArticlePage`).
+/// The page's resources and actions (see `ArticlePage`).
 #[derive(Clone, Copy)]
 struct PageData {
     form_state: Resource<Result<crate::domain::FormState, ApiError>>,
     passages: Resource<Result<Vec<crate::domain::PassageView>, ApiError>>,
     notify_state: Resource<Result<crate::domain::notify::NotifyState, ApiError>>,
+    thread: Resource<Result<ThreadPage, ApiError>>,
     query: Memo<ThreadQuery>,
     actions: Actions,
-    live: Live,
 }
 
 impl PageData {
     fn new(slug: Memo<String>) -> PageData {
         let form_state = Resource::new(move || slug.get(), get_form_state);
-        let feedback = FeedbackCtx::new();
-        provide_context(feedback);
-        let passages =
-            Resource::new(move || (slug.get(), feedback.action.version().get()), |(s, _)| get_passages(s));
+        provide_context(FeedbackCtx::new());
+        let passages = Resource::new(move || slug.get(), get_passages);
         let notify_state = Resource::new(move || slug.get(), crate::api::notify::get_notify_state);
         let query_map = use_query_map();
         let query = Memo::new(move |_| ThreadQuery::from_params(|k| query_map.read().get(k)));
+        // "Load more" with JavaScript asks for the first page and the one after `more`, and
+        // the page swapper shows it at the same address (without, the link pages with `after`)
+        let more = Memo::new(move |_| query_map.read().get("more").and_then(|v| Cursor::parse(&v)));
+        let thread = Resource::new(
+            move || (slug.get(), query.get(), more.get()),
+            move |(slug, q, more)| async move {
+                let until = match more {
+                    Some(after) => {
+                        let next = ThreadQuery { after: Some(after), ..q }.to_query();
+                        get_thread(slug.clone(), next, None).await?.last
+                    }
+                    None => None,
+                };
+                get_thread(slug, ThreadQuery { after: if more.is_some() { None } else { q.after }, ..q }.to_query(), until.map(Cursor::encode)).await
+            },
+        );
         let actions = Actions {
             post: ServerAction::<PostComment>::new(),
             vote: ServerAction::<VoteComment>::new(),
             edit: ServerAction::<EditComment>::new(),
             delete: ServerAction::<DeleteComment>::new(),
         };
-        // "Load more" (with JavaScript) extends the first page through this position
-        let until = RwSignal::new(None::<Cursor>);
-        Effect::watch(move || (slug.get(), query.get()), move |_, _, _| until.set(None), false);
-        // a click on the live bubble, and what the thread on screen shows
-        let refresh = RwSignal::new(0u32);
-        let shown = RwSignal::new(None::<Vec<i64>>);
-        // a feedback posted from a passage's panel is a comment too: bring the thread up to date
-        Effect::new(move |_| {
-            if let Some(Ok(_)) = feedback.action.value().get() {
-                refresh.update(|n| *n += 1);
-            }
-        });
-        let Actions { post, vote, edit, delete } = actions;
-        let thread = Resource::new(
-            move || {
-                (
-                    slug.get(),
-                    query.get(),
-                    until.get(),
-                    (
-                        post.version().get() + feedback.action.version().get(),
-                        vote.version().get(),
-                        edit.version().get(),
-                        delete.version().get(),
-                    ),
-                    refresh.get(),
-                )
-            },
-            move |(slug, q, until, _, _)| get_thread(slug, q.to_query(), until.map(Cursor::encode)),
-        );
-        PageData {
-            form_state,
-            passages,
-            notify_state,
-            query,
-            actions,
-            live: Live { thread, until, refresh, shown },
-        }
+        PageData { form_state, passages, notify_state, thread, query, actions }
     }
 }
 
 #[component]
 fn ArticleView(page: Page, data: PageData) -> impl IntoView {
-    let PageData { form_state, passages, notify_state, query, actions, live } = data;
+    let PageData { form_state, passages, notify_state, thread, query, actions } = data;
     let Page { article: a, base_url } = page;
     let url = format!("{base_url}{}", a.path());
 
@@ -178,7 +155,7 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
                     Suspend::new(async move {
                         let forms = form_state.await.unwrap_or_default();
                         let notify = notify_state.await.unwrap_or_default();
-                        view! { <CommentSection article=a url forms notify query actions live/> }
+                        view! { <CommentSection article=a url forms notify query actions thread/> }
                     })
                 }}
             </Suspense>
@@ -192,14 +169,6 @@ struct Actions {
     vote: ServerAction<VoteComment>,
     edit: ServerAction<EditComment>,
     delete: ServerAction<DeleteComment>,
-}
-
-#[derive(Clone, Copy)]
-struct Live {
-    thread: Resource<Result<ThreadPage, ApiError>>,
-    until: RwSignal<Option<Cursor>>,
-    refresh: RwSignal<u32>,
-    shown: RwSignal<Option<Vec<i64>>>,
 }
 
 fn comment_count_label(n: i64) -> String {
@@ -218,7 +187,7 @@ fn CommentSection(
     notify: crate::domain::notify::NotifyState,
     query: Memo<ThreadQuery>,
     actions: Actions,
-    live: Live,
+    thread: Resource<Result<ThreadPage, ApiError>>,
 ) -> impl IntoView {
     let notify_echo = forms.notify_echo();
     let query_map = use_query_map();
@@ -238,20 +207,6 @@ fn CommentSection(
         acting_on: RwSignal::new(None),
         refused: RwSignal::new(None),
     });
-    let ctx = expect_context::<ThreadCtx>();
-    // with JavaScript, a refused vote or delete is shown at its comment
-    let (vote_value, delete_value) = (actions.vote.value(), actions.delete.value());
-    let outcome = move || {
-        let vote = vote_value.get().map(|r| r.map(|_| ()));
-        let delete = delete_value.get().map(|r| r.map(|_| ()));
-        vote.or(delete)
-    };
-    Effect::new(move |_| match (outcome(), ctx.acting_on.get_untracked()) {
-        (Some(Err(error)), Some(comment)) => ctx.refused.set(Some(Refusal { comment, text: None, error })),
-        (Some(Ok(())), _) => ctx.refused.set(None),
-        _ => {}
-    });
-    let Live { thread, until, refresh, shown } = live;
     let header = move || {
         Suspend::new(async move {
             let title = match thread.await {
@@ -268,7 +223,7 @@ fn CommentSection(
             let url = url.clone();
             Suspend::new(async move {
                 match thread.await {
-                    Ok(t) => view! { <ThreadView page=t article url until shown/> }.into_any(),
+                    Ok(t) => view! { <ThreadView page=t article url/> }.into_any(),
                     Err(e) => {
                         view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any()
                     }
@@ -284,7 +239,6 @@ fn CommentSection(
             <NotifyBar slug=article.slug.clone() initial=notify echo=notify_echo/>
             <CommentForm parent=None/>
         </div>
-        <LiveBubble article=article.slug.clone() shown refresh/>
         <Transition fallback=|| view! { <p class="loading">"Loading comments…"</p> }>{body}</Transition>
     }
 }
@@ -294,12 +248,9 @@ fn ThreadView(
     page: ThreadPage,
     article: Article,
     url: String,
-    until: RwSignal<Option<Cursor>>,
-    shown: RwSignal<Option<Vec<i64>>>,
 ) -> impl IntoView {
     let ctx = expect_context::<ThreadCtx>();
-    let ids = page.ids();
-    Effect::new(move |_| shown.set(Some(ids.clone())));
+    let newest = page.ids().into_iter().max().unwrap_or(0);
     let ld = json_ld(&article, &url, &page);
     let now = page.now;
     let highlight = page.highlight;
@@ -308,27 +259,12 @@ fn ThreadView(
     let filtered = q.filter.is_some() || q.focus.is_some();
     let more = page.next.map(|next| {
         let href = format!("{}#comments", ThreadQuery { after: Some(next), ..q }.href(&ctx.path));
-        let slug = ctx.slug.clone();
-        let loading = RwSignal::new(false);
-        let on_click = move |ev: leptos::ev::MouseEvent| {
-            ev.prevent_default();
-            let slug = slug.clone();
-            loading.set(true);
-            leptos::task::spawn_local(async move {
-                let after = ThreadQuery { after: Some(next), ..q }.to_query();
-                if let Ok(p) = get_thread(slug, after, None).await {
-                    if let Some(last) = p.last {
-                        until.set(Some(last));
-                    }
-                }
-                loading.set(false);
-            });
-        };
+        let first = ThreadQuery { after: None, ..q }.href(&ctx.path);
+        let sep = if first.contains('?') { '&' } else { '?' };
+        let extended = format!("{first}{sep}more={}", next.encode());
         view! {
             <p class="load-more">
-                <a class="button" href=href rel="nofollow" on:click=on_click>
-                    {move || if loading.get() { "Loading…" } else { "Load more comments" }}
-                </a>
+                <a class="button" href=href rel="nofollow" data-more=extended>"Load more comments"</a>
             </p>
         }
     });
@@ -338,6 +274,7 @@ fn ThreadView(
     });
     view! {
         <Script type_="application/ld+json">{ld}</Script>
+        <LiveBubble article=article.slug.clone() newest/>
         <ThreadToolbar/>
         {first_page}
         <div class="thread">
