@@ -78,6 +78,11 @@ fn page_scripts(options: LeptosOptions) -> impl IntoView {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
+    // islands: what is outside an island is never hydrated, so its resources are not sent
+    // to the browser (leptos' own HydrationScripts does the same when `islands` is set)
+    if let Some(sc) = Owner::current_shared_context() {
+        sc.set_is_hydrating(false);
+    }
     let js = asset(&options, "frontend.js");
     let wasm = asset(&options, "frontend_bg.wasm");
     let loader = format!("{}({js:?},{wasm:?});", include_str!("shell/loader.js"));

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { ARTICLE, HEADLINE, open, watchErrors, jsOn } from "./helpers";
+import { ARTICLE, HEADLINE, open, watchErrors, jsOn, markDocument, expectSameDocument } from "./helpers";
 
 test("a reader finds the seed article on the front page and reads it", async ({ page }, info) => {
   const errors = watchErrors(page);
@@ -9,6 +9,8 @@ test("a reader finds the seed article on the front page and reads it", async ({ 
   await expect(card).toBeVisible();
   await expect(card.locator(".kicker")).toHaveText("World");
   await expect(card).toContainText("Beijing wants the treaty");
+  // with JavaScript every link below is followed in place: the document is never reloaded
+  if (jsOn(info)) await markDocument(page);
 
   await card.getByRole("link", { name: HEADLINE }).click();
   await expect(page).toHaveURL(new RegExp(`${ARTICLE}$`));
@@ -37,7 +39,20 @@ test("a reader finds the seed article on the front page and reads it", async ({ 
   await nav.getByRole("link", { name: "Contact Us" }).click();
   await expect(page).toHaveURL(/\/contact$/);
   await expect(page.locator("h1")).toHaveText("Contact Us");
-  if (jsOn(info)) expect(errors).toEqual([]);
+  await expect(page).toHaveTitle("Contact Us — Byline");
+
+  // the browser's Back and Forward buttons show the pages again
+  await page.goBack();
+  await expect(page).toHaveURL(/\/section\/world$/);
+  await expect(page.locator("h1")).toHaveText("World");
+  await page.goBack();
+  await expect(page.locator("h1")).toHaveText(HEADLINE);
+  await page.goForward();
+  await expect(page.locator("h1")).toHaveText("World");
+  if (jsOn(info)) {
+    await expectSameDocument(page);
+    expect(errors).toEqual([]);
+  }
 });
 
 test("an unknown address answers a real 404 page", async ({ page }, info) => {

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod guard;
 mod seo;
+pub mod tidy;
 
 use app::state::{AppState, SiteConfig};
 use app::{shell, App};
@@ -121,7 +122,13 @@ async fn import_content(pool: &app::store::Pool, dirs: &[std::path::PathBuf], cl
 /// page is ever rendered during a walk.
 fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(|| view! { <App options=LeptosOptions::builder().output_name("frontend").build()/> })).clone()
+    ROUTES
+        .get_or_init(|| {
+            generate_route_list(
+                || view! { <App options=LeptosOptions::builder().output_name("frontend").build()/> },
+            )
+        })
+        .clone()
 }
 
 /// A content-hashed file never changes: a year, immutable. Other bundle files (their plain
@@ -190,6 +197,7 @@ pub fn harden(routes: Router, config: &Config) -> Router {
         .layer(RequestBodyLimitLayer::new(app::nojs::FORM_LIMIT))
         .layer(middleware::from_fn(guard::too_large_page))
         .layer(middleware::from_fn_with_state(site, guard::security_headers))
+        .layer(middleware::from_fn(tidy::tidy_pages))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

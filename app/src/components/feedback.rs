@@ -5,11 +5,11 @@
 //! Without JavaScript the icon is a link (`?feedback=ID#feedback-ID`) that renders the
 //! passage's panel, and the mini-form is a plain POST.
 use crate::api::comments::PostFeedback;
-use leptos::server_fn::ServerFn;
 use crate::components::field::{FormAlert, TextArea, TextField};
 use crate::domain::passage::{highlight, words, Mark, PassageView, Selector};
 use crate::domain::{ApiError, Article, FormState};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_query_map;
 
 /// A passage a reader selected and is commenting on (not stored until the feedback is).
@@ -48,7 +48,7 @@ impl Default for FeedbackCtx {
 const ICON_SVG: &str = "<svg viewBox=\"0 0 24 24\" width=\"15\" height=\"15\" aria-hidden=\"true\" focusable=\"false\">\
     <path fill=\"currentColor\" d=\"M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z\"/></svg>";
 
-fn icon_html(path: &str, p: &PassageView) -> String {
+fn icon_html(path: &str, p: &PassageView, open: bool) -> String {
     let label = match p.count {
         0 => "Comment on this passage".to_string(),
         1 => "1 feedback on this passage".to_string(),
@@ -57,10 +57,16 @@ fn icon_html(path: &str, p: &PassageView) -> String {
     // the count is drawn by CSS (attr(data-count)): it is not part of the article's text
     format!(
         "<a class=\"passage-icon\" href=\"{path}?feedback={id}#feedback-{id}\" data-passage=\"{id}\" \
-         data-count=\"{n}\" aria-controls=\"feedback-{id}\" aria-label=\"{label}\" title=\"{label}\" \
+         data-count=\"{n}\" {panel}aria-label=\"{label}\" title=\"{label}\" \
          rel=\"nofollow\">{ICON_SVG}</a>",
         id = p.id,
         n = p.count,
+        // the panel exists only while it is open: only then may the icon name it
+        panel = if open {
+            format!("aria-expanded=\"true\" aria-controls=\"feedback-{}\" ", p.id)
+        } else {
+            "aria-expanded=\"false\" ".into()
+        },
     )
 }
 
@@ -72,7 +78,12 @@ pub fn ArticleBody(article: Article, passages: Vec<PassageView>, forms: FormStat
     let path = article.path();
     let marks: Vec<Mark> = passages
         .iter()
-        .map(|p| Mark { id: p.id, start: p.start, end: p.end, after_html: icon_html(&path, p) })
+        .map(|p| Mark {
+            id: p.id,
+            start: p.start,
+            end: p.end,
+            after_html: icon_html(&path, p, ctx.open.get_untracked() == Some(p.id)),
+        })
         .collect();
     let blocks = highlight(&article.body_html, &marks);
     let nonce = forms.nonce.clone();
@@ -111,7 +122,8 @@ fn PassagePanel(passage: PassageView, forms: FormState, path: String, slug: Stri
     let quote = words(&passage.quote, 20);
     let recent = passage.recent.clone();
     let count = passage.count;
-    let posted = expect_context::<FeedbackCtx>().posted.get_untracked().filter(|(p, _)| *p == id).map(|(_, c)| c);
+    let posted =
+        expect_context::<FeedbackCtx>().posted.get_untracked().filter(|(p, _)| *p == id).map(|(_, c)| c);
     view! {
             <aside id=format!("feedback-{id}") class="feedback-panel" aria-label="Feedback on this passage">
                 // Escape closes the panel too (enhance.js); the focus goes back to the icon
@@ -186,7 +198,8 @@ pub fn PassageSelector(slug: String, nonce: String) -> impl IntoView {
             let Some(d) = draft.get() else { return };
             request_animation_frame(move || {
                 let doc = document();
-                let block = doc.query_selector(&format!(".story-block[data-block=\"{}\"]", d.block)).ok().flatten();
+                let block =
+                    doc.query_selector(&format!(".story-block[data-block=\"{}\"]", d.block)).ok().flatten();
                 let panel = doc.get_element_by_id("feedback-new");
                 if let (Some(block), Some(panel)) = (block, panel) {
                     let _ = block.after_with_node_1(&panel);
@@ -289,8 +302,11 @@ fn FeedbackForm(
 #[cfg(feature = "hydrate")]
 fn focus(selector: &str) {
     use leptos::wasm_bindgen::JsCast;
-    if let Some(el) =
-        document().query_selector(selector).ok().flatten().and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
+    if let Some(el) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlElement>().ok())
     {
         let _ = el.focus();
     }

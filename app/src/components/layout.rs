@@ -25,9 +25,12 @@ pub fn SiteHeader() -> impl IntoView {
 pub fn ContactInformation(
     /// Unique per page: the footer and the contact page both show the block.
     heading_id: &'static str,
+    /// A landmark (named region) only once per page: the footer's.
+    #[prop(optional)]
+    not_a_landmark: bool,
 ) -> impl IntoView {
     view! {
-        <section class="contact-info" aria-labelledby=heading_id>
+        <section class="contact-info" aria-labelledby=(!not_a_landmark).then_some(heading_id)>
             <h2 id=heading_id>"Contact Information"</h2>
             <address>
                 <span class="street">{CONTACT_STREET}</span>

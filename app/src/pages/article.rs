@@ -72,7 +72,12 @@ impl PageData {
                     }
                     None => None,
                 };
-                get_thread(slug, ThreadQuery { after: if more.is_some() { None } else { q.after }, ..q }.to_query(), until.map(Cursor::encode)).await
+                get_thread(
+                    slug,
+                    ThreadQuery { after: if more.is_some() { None } else { q.after }, ..q }.to_query(),
+                    until.map(Cursor::encode),
+                )
+                .await
             },
         );
         let actions = Actions {
@@ -244,11 +249,7 @@ fn CommentSection(
 }
 
 #[component]
-fn ThreadView(
-    page: ThreadPage,
-    article: Article,
-    url: String,
-) -> impl IntoView {
+fn ThreadView(page: ThreadPage, article: Article, url: String) -> impl IntoView {
     let ctx = expect_context::<ThreadCtx>();
     let newest = page.ids().into_iter().max().unwrap_or(0);
     let ld = json_ld(&article, &url, &page);

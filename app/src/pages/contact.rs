@@ -17,7 +17,7 @@ pub fn ContactPage() -> impl IntoView {
             <h1>"Contact Us"</h1>
             <p class="standfirst">"Tips, corrections and questions reach the newsroom here. We read every message."</p>
             <div class="contact-grid">
-                <ContactInformation heading_id="contact-info-title"/>
+                <ContactInformation heading_id="contact-info-title" not_a_landmark=true/>
                 <Suspense fallback=|| view! { <p class="loading">"Loading the form…"</p> }>
                     {move || Suspend::new(async move {
                         let state = form_state.await.unwrap_or_default();

@@ -3,6 +3,7 @@
 //! real SMTP server in this process. The tests run in parallel.
 mod common;
 
+mod bundle;
 mod comments;
 mod contact;
 mod feedback;

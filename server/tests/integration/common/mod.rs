@@ -184,6 +184,10 @@ impl TestApp {
         self.me().post_plain(path, form).await
     }
 
+    pub async fn post_swapped(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        self.me().post_swapped(path, form).await
+    }
+
     /// Waits until the outbox has nothing left to send (every row sent or given up): what an
     /// SMTP sink holds is then final. Panics if that takes over 20 s.
     pub async fn outbox_settled(&self) {
@@ -241,6 +245,24 @@ impl Session<'_> {
             .http
             .post(self.app.url(path))
             .header("accept", "application/json")
+            .header("origin", &self.app.base)
+            .header("cookie", &self.cookie)
+            .form(form)
+            .send()
+            .await
+            .expect("POST");
+        into_reply(res).await
+    }
+
+    /// A form post as the page swapper (`app/src/shell/enhance.js`) sends it: HTML wanted,
+    /// marked as fetched in the background.
+    pub async fn post_swapped(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        let res = self
+            .app
+            .http
+            .post(self.app.url(path))
+            .header("accept", "text/html")
+            .header("byline-fetch", "1")
             .header("origin", &self.app.base)
             .header("cookie", &self.cookie)
             .form(form)
