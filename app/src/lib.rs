@@ -8,33 +8,7 @@ pub mod domain;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
-pub mod assets;
-#[cfg(feature = "ssr")]
-pub mod clock;
-#[cfg(feature = "ssr")]
-pub mod content;
-#[cfg(feature = "ssr")]
-pub mod csp;
-#[cfg(feature = "ssr")]
-pub mod limits;
-#[cfg(feature = "ssr")]
-pub mod live;
-#[cfg(feature = "ssr")]
-pub mod mail;
-#[cfg(feature = "ssr")]
-pub mod maillinks;
-#[cfg(feature = "ssr")]
-pub mod nojs;
-#[cfg(feature = "ssr")]
-pub mod reader;
-#[cfg(feature = "ssr")]
-pub mod render;
-#[cfg(feature = "ssr")]
-pub mod state;
-#[cfg(feature = "ssr")]
-pub mod store;
-#[cfg(feature = "ssr")]
-pub mod visitor;
+pub mod server;
 
 use components::layout::{SiteFooter, SiteHeader};
 use leptos::prelude::*;
@@ -74,7 +48,7 @@ fn page_scripts(options: LeptosOptions) -> impl IntoView {
     if let (Some(nonce), Some(res)) =
         (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
     {
-        if let Ok(v) = http::HeaderValue::from_str(&csp::for_page(&nonce)) {
+        if let Ok(v) = http::HeaderValue::from_str(&server::csp::for_page(&nonce)) {
             res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
         }
     }
@@ -99,7 +73,7 @@ fn page_scripts(options: LeptosOptions) -> impl IntoView {
 /// (see `assets`), else its plain name.
 pub fn asset(options: &LeptosOptions, name: &str) -> String {
     #[cfg(feature = "ssr")]
-    return assets::url(&options.site_root, name);
+    return server::assets::url(&options.site_root, name);
     #[cfg(not(feature = "ssr"))]
     {
         let _ = options;

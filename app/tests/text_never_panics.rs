@@ -91,14 +91,14 @@ fn hostile() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn comment_markdown_renders_anything(s in hostile()) {
-        let html = app::render::comment_html(&s);
+        let html = app::server::text_to_html::comment_html(&s);
         prop_assert!(!html.contains("<script"), "{html}");
         prop_assert!(!html.contains("<img"), "{html}");
     }
 
     #[test]
     fn article_markdown_renders_anything(s in hostile()) {
-        let html = app::render::article_html(&s);
+        let html = app::server::text_to_html::article_html(&s);
         prop_assert!(!html.contains("<script"), "{html}");
         // the article pipeline then reads its own HTML back as text
         let _ = plain_text(&html);
@@ -113,7 +113,7 @@ proptest! {
 
     #[test]
     fn a_selected_quote_is_found_again(s in hostile(), a in 0usize..400, len in 1usize..200) {
-        let html = app::render::article_html(&s);
+        let html = app::server::text_to_html::article_html(&s);
         let t = plain_text(&html);
         let n = t.chars().count();
         let start = a.min(n);
@@ -140,7 +140,7 @@ proptest! {
         suffix in hostile(), position in any::<usize>(),
     ) {
         let sel = Selector { exact, prefix, suffix, position };
-        let edited = plain_text(&app::render::article_html(&format!("{before}{}{after}", sel.exact)));
+        let edited = plain_text(&app::server::text_to_html::article_html(&format!("{before}{}{after}", sel.exact)));
         if let Some((s0, e0)) = anchor(&edited, &sel) {
             prop_assert!(s0 <= e0 && e0 <= edited.chars().count());
         }
@@ -171,8 +171,8 @@ proptest! {
         let _ = text::required_text(&s, "comment", 5000);
         let _ = text::email(&s);
         let _ = app::domain::CommentInput::parse(&s, &s, &s);
-        let _ = app::content::parse_article("x.md", &s, 0);
-        let _ = app::content::parse_article("x.md", &format!("---\ntitle: T\nslug: t\nsection: S\nstandfirst: s\n---\n{s}"), 0);
+        let _ = app::server::article_files::parse_article("x.md", &s, 0);
+        let _ = app::server::article_files::parse_article("x.md", &format!("---\ntitle: T\nslug: t\nsection: S\nstandfirst: s\n---\n{s}"), 0);
     }
 }
 
@@ -182,7 +182,7 @@ fn entities_before_typographic_punctuation_do_not_stop_an_article() {
     for body in ["R&D’s “plan”", "AT&T’s “view”", "Q&A — the answers", "&’’’’’’’’’’’’’;"]
     {
         let src = format!("---\ntitle: T\nslug: t\nsection: S\nstandfirst: s\n---\n{body}\n");
-        let a = app::content::parse_article("t.md", &src, 0).expect("parses");
+        let a = app::server::article_files::parse_article("t.md", &src, 0).expect("parses");
         let t = plain_text(&a.body_html);
         assert!(t.contains('&') && !t.contains("&amp;"), "{t}");
         let quote = selector_at(&t, 0, t.chars().count());
@@ -193,11 +193,11 @@ fn entities_before_typographic_punctuation_do_not_stop_an_article() {
 #[test]
 fn a_hundred_kilobyte_line_is_handled() {
     let line = "R&D’s “plan” 👩\u{200d}👩\u{200d}👧 e\u{301} ".repeat(100_000 / 30);
-    let html = app::render::article_html(&line);
+    let html = app::server::text_to_html::article_html(&line);
     let t = plain_text(&html);
     let n = t.chars().count();
     let sel = selector_at(&t, n / 2, n / 2 + 40);
     assert!(anchor(&t, &sel).is_some());
-    assert!(!app::render::comment_html(&"🙂".repeat(25_000)).is_empty());
+    assert!(!app::server::text_to_html::comment_html(&"🙂".repeat(25_000)).is_empty());
     assert!(text::excerpt(&line, 85).chars().count() <= 86);
 }

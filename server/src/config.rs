@@ -30,12 +30,12 @@ pub struct Config {
     pub sse_per_ip: usize,
     pub sse_total: usize,
     /// Abuse limits and the edit window (`BYLINE_*` variables, see the README).
-    pub limits: app::limits::Limits,
+    pub limits: app::server::rate_limits::Limits,
     /// Mail: `SMTP_URL`, `MAIL_DIR`, `MAIL_FROM`, and the worker's timing (see the README).
-    pub mail: app::mail::MailConfig,
+    pub mail: app::server::mail::MailConfig,
     /// The wall clock; `BYLINE_CLOCK_FILE` (end-to-end tests only) adds the seconds written in
     /// that file, so a test can close an edit window without waiting for it.
-    pub clock: app::clock::Clock,
+    pub clock: app::server::clock::Clock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,9 +82,9 @@ impl Config {
             clock: match std::env::var_os("BYLINE_CLOCK_FILE") {
                 Some(path) => {
                     tracing::warn!(file = ?path, "BYLINE_CLOCK_FILE is set: the clock moves by the seconds in that file (for tests only)");
-                    app::clock::Clock::offset_by_file(path.into())
+                    app::server::clock::Clock::offset_by_file(path.into())
                 }
-                None => app::clock::Clock::system(),
+                None => app::server::clock::Clock::system(),
             },
             limits: limits_from_env()?,
             mail: mail_from_env(&base_url)?,
@@ -107,9 +107,9 @@ impl Config {
             contact_to: None,
             sse_per_ip: 8,
             sse_total: 2000,
-            clock: app::clock::Clock::system(),
-            limits: app::limits::Limits::default(),
-            mail: app::mail::MailConfig::with_defaults(&format!("http://{addr}")),
+            clock: app::server::clock::Clock::system(),
+            limits: app::server::rate_limits::Limits::default(),
+            mail: app::server::mail::MailConfig::with_defaults(&format!("http://{addr}")),
         }
     }
 
@@ -124,9 +124,9 @@ impl Config {
     }
 }
 
-fn limits_from_env() -> Result<app::limits::Limits, ConfigError> {
-    let d = app::limits::Limits::default();
-    Ok(app::limits::Limits {
+fn limits_from_env() -> Result<app::server::rate_limits::Limits, ConfigError> {
+    let d = app::server::rate_limits::Limits::default();
+    Ok(app::server::rate_limits::Limits {
         comments_per_ip: num("BYLINE_COMMENTS_PER_IP_PER_MINUTE", d.comments_per_ip)?,
         comments_per_email: num("BYLINE_COMMENTS_PER_EMAIL_PER_HOUR", d.comments_per_email)?,
         votes_per_ip: num("BYLINE_VOTES_PER_IP_PER_MINUTE", d.votes_per_ip)?,
@@ -153,9 +153,9 @@ fn num<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, Config
     }
 }
 
-fn mail_from_env(base_url: &str) -> Result<app::mail::MailConfig, ConfigError> {
+fn mail_from_env(base_url: &str) -> Result<app::server::mail::MailConfig, ConfigError> {
     use std::time::Duration;
-    let d = app::mail::MailConfig::with_defaults(base_url);
+    let d = app::server::mail::MailConfig::with_defaults(base_url);
     let ms = |name: &'static str, default: Duration| -> Result<Duration, ConfigError> {
         Ok(Duration::from_millis(num(name, default.as_millis() as u64)?))
     };
@@ -163,7 +163,7 @@ fn mail_from_env(base_url: &str) -> Result<app::mail::MailConfig, ConfigError> {
     if from.parse::<lettre::message::Mailbox>().is_err() {
         return Err(ConfigError { name: "MAIL_FROM", problem: format!("not a mail address: {from}") });
     }
-    Ok(app::mail::MailConfig {
+    Ok(app::server::mail::MailConfig {
         smtp_url: std::env::var("SMTP_URL").ok().filter(|v| !v.is_empty()),
         dir: std::env::var("MAIL_DIR").ok().filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or(d.dir),
         from,

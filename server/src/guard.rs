@@ -114,7 +114,8 @@ pub async fn security_headers(State(site): State<Arc<Site>>, req: Request, next:
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(app::csp::NO_SCRIPTS));
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(app::server::csp::NO_SCRIPTS));
     if site.https {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
@@ -159,7 +160,7 @@ pub fn panic_answer(err: Box<dyn std::any::Any + Send + 'static>) -> http::Respo
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = %detail, "a request panicked; answered 500");
-    app::nojs::simple_page(
+    app::server::form_posts::simple_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",
         "Something went wrong on our side. Please try again in a minute.",
@@ -187,7 +188,7 @@ pub async fn refusal_status(req: Request, next: Next) -> Response {
 /// A body over the limit is refused before any handler reads it; a browser posting a form
 /// (JavaScript off) gets a page that says so, not a bare status line.
 pub async fn too_large_page(req: Request, next: Next) -> Response {
-    let browser = app::nojs::wants_html(req.headers());
+    let browser = app::server::form_posts::wants_html(req.headers());
     let res = next.run(req).await;
     let is_page = res
         .headers()
@@ -197,7 +198,7 @@ pub async fn too_large_page(req: Request, next: Next) -> Response {
     if res.status() != StatusCode::PAYLOAD_TOO_LARGE || !browser || is_page {
         return res;
     }
-    app::nojs::simple_page(
+    app::server::form_posts::simple_page(
         StatusCode::PAYLOAD_TOO_LARGE,
         "Too long to send",
         "What you tried to send is larger than 64 KiB. Please go back, shorten it and try again.",

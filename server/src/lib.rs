@@ -5,7 +5,7 @@ pub mod guard;
 mod seo;
 pub mod tidy;
 
-use app::state::{AppState, SiteConfig};
+use app::server::state::{AppState, SiteConfig};
 use app::{shell, App};
 use axum::{
     middleware,
@@ -24,7 +24,7 @@ use tower_http::{
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error(transparent)]
-    Store(#[from] app::store::StoreError),
+    Store(#[from] app::server::store::StoreError),
     #[error("mail: {0}")]
     Mail(String),
 }
@@ -36,8 +36,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             tracing::warn!(error = %e, dir = %dir.display(), "could not create the database folder");
         }
     }
-    let pool = app::store::connect(&config.database_url).await?;
-    app::store::migrate(&pool).await?;
+    let pool = app::server::store::connect(&config.database_url).await?;
+    app::server::store::migrate(&pool).await?;
     import_content(&pool, &config.content_dirs, &config.clock).await;
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
@@ -48,10 +48,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         .build();
     let secret = match &config.secret {
         Some(s) => s.clone(),
-        None => app::store::signing_key(&pool).await?,
+        None => app::server::store::signing_key(&pool).await?,
     };
     let (live, _) = tokio::sync::broadcast::channel(1024);
-    let mailer = app::mail::Mailer {
+    let mailer = app::server::mail::Mailer {
         pool: pool.clone(),
         config: Arc::new(config.mail.clone()),
         base_url: config.base_url.clone(),
@@ -60,7 +60,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         clock: config.clock.clone(),
     };
     if config.mail.worker {
-        let transport = app::mail::Transport::from_config(&config.mail).map_err(StartError::Mail)?;
+        let transport = app::server::mail::Transport::from_config(&config.mail).map_err(StartError::Mail)?;
         tokio::spawn(mailer.clone().run(transport));
     }
     Ok(AppState {
@@ -72,22 +72,26 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             trust_proxy: config.trust_proxy,
             contact_to: config.contact_to.clone(),
         }),
-        secret: app::reader::Secret::new(secret.into_bytes()),
+        secret: app::server::reader_cookie::Secret::new(secret.into_bytes()),
         limits: Arc::new(config.limits.clone()),
-        rate: Arc::new(app::limits::RateLimiter::default()),
+        rate: Arc::new(app::server::rate_limits::RateLimiter::default()),
         live,
         mailer,
-        streams: Arc::new(app::live::Streams::new(config.sse_per_ip, config.sse_total)),
+        streams: Arc::new(app::server::live_events::Streams::new(config.sse_per_ip, config.sse_total)),
         clock: config.clock.clone(),
     })
 }
 
 /// Imports the articles of every content folder. A file that cannot be read, parsed or stored
 /// is skipped with an error in the log; the rest of the site starts.
-async fn import_content(pool: &app::store::Pool, dirs: &[std::path::PathBuf], clock: &app::clock::Clock) {
-    use app::store::articles::{import, Imported};
+async fn import_content(
+    pool: &app::server::store::Pool,
+    dirs: &[std::path::PathBuf],
+    clock: &app::server::clock::Clock,
+) {
+    use app::server::store::articles::{import, Imported};
     for dir in dirs {
-        let files = match app::content::read_dir(dir, clock.now()) {
+        let files = match app::server::article_files::read_dir(dir, clock.now()) {
             Ok(files) => files,
             Err(e) => {
                 tracing::error!(error = %e, "content folder skipped");
@@ -134,7 +138,7 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 /// A content-hashed file never changes: a year, immutable. Other bundle files (their plain
 /// names, for builds without the hashing step) for five minutes.
 async fn bundle_cache(req: axum::extract::Request, next: middleware::Next) -> axum::response::Response {
-    let hashed = app::assets::is_hashed(req.uri().path().rsplit('/').next().unwrap_or_default());
+    let hashed = app::server::assets::is_hashed(req.uri().path().rsplit('/').next().unwrap_or_default());
     let mut res = next.run(req).await;
     if res.status().is_success() {
         let value = if hashed { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
@@ -154,11 +158,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/articles/{slug}/events", get(app::live::article_events))
-        .route("/subscriptions/confirm", post(app::maillinks::confirm))
-        .route("/subscriptions/cancel", post(app::maillinks::cancel))
-        .route("/subscriptions/unsubscribe", post(app::maillinks::unsubscribe))
-        .route("/subscriptions/manage", post(app::maillinks::manage))
+        .route("/articles/{slug}/events", get(app::server::live_events::article_events))
+        .route("/subscriptions/confirm", post(app::server::mail_links::confirm))
+        .route("/subscriptions/cancel", post(app::server::mail_links::cancel))
+        .route("/subscriptions/unsubscribe", post(app::server::mail_links::unsubscribe))
+        .route("/subscriptions/manage", post(app::server::mail_links::manage))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -180,7 +184,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             shell,
         ))
         .layer(middleware::from_fn(guard::refusal_status))
-        .layer(middleware::from_fn_with_state(state.clone(), app::nojs::plain_form_posts))
+        .layer(middleware::from_fn_with_state(state.clone(), app::server::form_posts::plain_form_posts))
         .with_state(state);
     harden(app, config)
 }
@@ -194,7 +198,7 @@ pub fn harden(routes: Router, config: &Config) -> Router {
         .layer(CatchPanicLayer::custom(guard::panic_answer))
         .layer(middleware::from_fn_with_state(site.clone(), guard::local_redirects))
         .layer(middleware::from_fn_with_state(site.clone(), guard::own_site_only))
-        .layer(RequestBodyLimitLayer::new(app::nojs::FORM_LIMIT))
+        .layer(RequestBodyLimitLayer::new(app::server::form_posts::FORM_LIMIT))
         .layer(middleware::from_fn(guard::too_large_page))
         .layer(middleware::from_fn_with_state(site, guard::security_headers))
         .layer(middleware::from_fn(tidy::tidy_pages))

@@ -1,5 +1,5 @@
 //! What crawlers read besides the pages: the sitemap and robots.txt.
-use app::state::AppState;
+use app::server::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use http::{header, StatusCode};
@@ -8,7 +8,7 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
     use app::domain::text::escape_html;
     use app::domain::time::iso8601;
     let base = &state.site.base_url;
-    let articles = match app::store::articles::sitemap(&state.pool).await {
+    let articles = match app::server::store::articles::sitemap(&state.pool).await {
         Ok(a) => a,
         Err(e) => {
             tracing::error!(error = %e, "building the sitemap");

@@ -16,17 +16,7 @@ pub struct InboxMessage {
     pub created_at: i64,
 }
 
-/// A mail that was given up on: the SMTP server refused it for good (5xx), the address was
-/// over its daily cap, or there was nothing left to send.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UndeliveredMail {
-    pub id: i64,
-    pub kind: String,
-    pub email: String,
-    pub error: String,
-    pub attempts: i64,
-    pub created_at: i64,
-}
+pub use crate::domain::notify::UndeliveredMail;
 
 /// What the editors' inbox page shows: Contact Us messages and mail given up on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,14 +27,14 @@ pub struct Inbox {
 
 #[server(prefix = "/admin/api", endpoint = "/messages", input = GetUrl)]
 pub async fn get_contact_messages() -> Result<Inbox, ApiError> {
-    let state = crate::state::app_state()?;
+    let state = crate::server::state::app_state()?;
     require_editor(&state)?;
-    let rows = crate::store::contact::latest(&state.pool, 200)
+    let rows = crate::server::store::contact::latest(&state.pool, 200)
         .await
-        .map_err(|e| crate::state::internal("listing contact messages", e))?;
-    let undelivered = crate::store::notify::undelivered(&state.pool, 100)
+        .map_err(|e| crate::server::state::internal("listing contact messages", e))?;
+    let undelivered = crate::server::store::notify::undelivered(&state.pool, 100)
         .await
-        .map_err(|e| crate::state::internal("listing undelivered mail", e))?;
+        .map_err(|e| crate::server::state::internal("listing undelivered mail", e))?;
     let messages = rows
         .into_iter()
         .map(|m| InboxMessage {
@@ -61,7 +51,7 @@ pub async fn get_contact_messages() -> Result<Inbox, ApiError> {
 
 /// Checks the request's Basic credentials; on failure sets 401 + WWW-Authenticate.
 #[cfg(feature = "ssr")]
-fn require_editor(state: &crate::state::AppState) -> Result<(), ApiError> {
+fn require_editor(state: &crate::server::state::AppState) -> Result<(), ApiError> {
     let refuse = |msg: &str| {
         if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
             opts.set_status(http::StatusCode::UNAUTHORIZED);
@@ -77,13 +67,13 @@ fn require_editor(state: &crate::state::AppState) -> Result<(), ApiError> {
     };
     // wrong passwords are counted per client address: past the limit every attempt is refused
     // (429) until the hour is over, the right password included, so guessing goes nowhere
-    let ip = crate::visitor::Visitor::current(state).ip.to_string();
+    let ip = crate::server::requester::Requester::current(state).ip.to_string();
     let (max, hour) = (state.limits.login_failures_per_ip, std::time::Duration::from_secs(3600));
-    let bucket = crate::limits::Bucket::LoginFailureIp;
+    let bucket = crate::server::rate_limits::Bucket::LoginFailureIp;
     if let Err(retry_after) = state.rate.check(bucket, &ip, max, hour) {
         tracing::warn!(%ip, "editor sign-in refused: too many wrong passwords");
         let err = ApiError::RateLimited { retry_after };
-        crate::state::set_status_for(&err);
+        crate::server::state::set_status_for(&err);
         return Err(err);
     }
     let authorization = use_context::<http::request::Parts>()

@@ -41,9 +41,9 @@ impl ThreadPage {
 
 #[server(prefix = "/api", endpoint = "/front_page", input = GetUrl)]
 pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummary>, ApiError> {
-    use crate::state::{app_state, internal, set_status_for};
+    use crate::server::state::{app_state, internal, set_status_for};
     let state = app_state()?;
-    let list = crate::store::articles::front_page(&state.pool, section.as_deref(), 50)
+    let list = crate::server::store::articles::front_page(&state.pool, section.as_deref(), 50)
         .await
         .map_err(|e| internal("loading the front page", e))?;
     if section.is_some() && list.is_empty() {
@@ -56,9 +56,9 @@ pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummar
 
 #[server(prefix = "/api", endpoint = "/article", input = GetUrl)]
 pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
-    use crate::state::{app_state, internal, set_status_for};
+    use crate::server::state::{app_state, internal, set_status_for};
     let state = app_state()?;
-    let article = crate::store::articles::by_slug(&state.pool, &slug)
+    let article = crate::server::store::articles::by_slug(&state.pool, &slug)
         .await
         .map_err(|e| internal("loading an article", e))?;
     match article {
@@ -76,24 +76,24 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
 /// shown so far, so a refresh keeps it).
 #[server(prefix = "/api", endpoint = "/thread", input = GetUrl)]
 pub async fn get_thread(slug: String, query: String, until: Option<String>) -> Result<ThreadPage, ApiError> {
-    use crate::state::{app_state, internal};
+    use crate::server::state::{app_state, internal};
     let state = app_state()?;
     let q = ThreadQuery::from_query_string(&query);
     let until = until.as_deref().and_then(Cursor::parse);
-    let Some(article) = crate::store::articles::by_slug(&state.pool, &slug)
+    let Some(article) = crate::server::store::articles::by_slug(&state.pool, &slug)
         .await
         .map_err(|e| internal("loading an article for its thread", e))?
     else {
         return Err(ApiError::NotFound("We could not find that article.".into()));
     };
-    let reader = crate::visitor::known_reader(&state);
+    let reader = crate::server::requester::known_reader(&state);
     let now = state.clock.now();
-    let viewer = crate::store::comments::Viewer {
+    let viewer = crate::server::store::comments::Viewer {
         reader_id: reader.as_deref(),
         now,
         edit_window: state.limits.edit_window_seconds,
     };
-    let page = crate::store::comments::page(&state.pool, article.id, &q, until, &viewer)
+    let page = crate::server::store::comments::page(&state.pool, article.id, &q, until, &viewer)
         .await
         .map_err(|e| internal("loading a thread", e))?;
     let last = page.roots.last().map(|c| Cursor {
@@ -114,15 +114,15 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
 /// The passages an article shows ("Inline Feedbacks"), with counts and the last feedbacks.
 #[server(prefix = "/api", endpoint = "/passages", input = GetUrl)]
 pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView>, ApiError> {
-    use crate::state::{app_state, internal};
+    use crate::server::state::{app_state, internal};
     let state = app_state()?;
-    let Some(article) = crate::store::articles::by_slug(&state.pool, &slug)
+    let Some(article) = crate::server::store::articles::by_slug(&state.pool, &slug)
         .await
         .map_err(|e| internal("loading an article for its passages", e))?
     else {
         return Ok(Vec::new());
     };
-    crate::store::passages::for_article(&state.pool, article.id)
+    crate::server::store::passages::for_article(&state.pool, article.id)
         .await
         .map_err(|e| internal("loading passages", e))
 }

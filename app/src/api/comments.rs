@@ -1,3 +1,6 @@
+// a server function takes its form's fields as arguments, and the browser build's generated
+// client function does not carry the item's own allow
+#![allow(clippy::too_many_arguments)]
 use crate::domain::ApiError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -10,10 +13,9 @@ pub struct PostedComment {
 }
 
 /// Posts a comment or a reply. Driven by `<ActionForm>`; a plain (JavaScript-off) post of the
-/// same form is answered by `crate::nojs` with a redirect or the page re-rendered with errors.
+/// same form is answered by `crate::server::form_posts` with a redirect or the page re-rendered with errors.
 /// `website` is a honeypot: people never see it, form-filling bots do.
-// the form's fields, one argument each: the plain form post and the hydrated one send the same
-#[allow(clippy::too_many_arguments)]
+// the form's fields, one argument each
 #[server(prefix = "/api", endpoint = "/post_comment")]
 pub async fn post_comment(
     article: String,
@@ -37,19 +39,19 @@ pub async fn post_comment(
         notify,
         ..Default::default()
     };
-    let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state).for_form(&state, &form.key, &form.article);
+    let state = crate::server::state::app_state()?;
+    let visitor =
+        crate::server::requester::Requester::current(&state).for_form(&state, &form.key, &form.article);
     let result = submit(&state, &visitor, &form).await;
     visitor.remember();
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
 
 /// Posts a feedback on a passage: a known passage (`passage`), or a passage the reader
 /// selected (`quote` with its `prefix`, `suffix` and `position`). Same checks as comments.
-#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/api", endpoint = "/post_feedback")]
 pub async fn post_feedback(
     article: String,
@@ -84,12 +86,13 @@ pub async fn post_feedback(
     if form.feedback_target().is_none() {
         return Err(ApiError::field("body", "Choose a passage of the article to comment on."));
     }
-    let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state).for_form(&state, &form.key, &form.article);
+    let state = crate::server::state::app_state()?;
+    let visitor =
+        crate::server::requester::Requester::current(&state).for_form(&state, &form.key, &form.article);
     let result = submit(&state, &visitor, &form).await;
     visitor.remember();
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
@@ -97,12 +100,12 @@ pub async fn post_feedback(
 /// Votes a comment up or down; the same vote again takes it back.
 #[server(prefix = "/api", endpoint = "/vote")]
 pub async fn vote_comment(comment: i64, direction: String, back: String) -> Result<VoteOutcome, ApiError> {
-    let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state);
+    let state = crate::server::state::app_state()?;
+    let visitor = crate::server::requester::Requester::current(&state);
     let result = vote(&state, &visitor, comment, &direction, &back).await;
     visitor.remember();
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
@@ -118,11 +121,11 @@ pub struct VoteOutcome {
 /// The author changes their comment's text within the edit window.
 #[server(prefix = "/api", endpoint = "/edit_comment")]
 pub async fn edit_comment(comment: i64, body: String, back: String) -> Result<PostedComment, ApiError> {
-    let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state);
+    let state = crate::server::state::app_state()?;
+    let visitor = crate::server::requester::Requester::current(&state);
     let result = edit(&state, &visitor, comment, &body, &back).await;
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
@@ -130,11 +133,11 @@ pub async fn edit_comment(comment: i64, body: String, back: String) -> Result<Po
 /// The author deletes their comment within the edit window.
 #[server(prefix = "/api", endpoint = "/delete_comment")]
 pub async fn delete_comment(comment: i64, back: String) -> Result<PostedComment, ApiError> {
-    let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state);
+    let state = crate::server::state::app_state()?;
+    let visitor = crate::server::requester::Requester::current(&state);
     let result = delete(&state, &visitor, comment, &back).await;
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
@@ -144,7 +147,7 @@ pub async fn delete_comment(comment: i64, back: String) -> Result<PostedComment,
 pub async fn preview_comment(body: String) -> Result<String, ApiError> {
     let result = preview(&body);
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
@@ -153,20 +156,20 @@ pub async fn preview_comment(body: String) -> Result<String, ApiError> {
 pub fn preview(body: &str) -> Result<String, ApiError> {
     let text = crate::domain::text::required_text(body, "comment", crate::domain::comment::BODY_MAX)
         .map_err(|m| ApiError::field("body", m))?;
-    Ok(crate::render::comment_html(&text))
+    Ok(crate::server::text_to_html::comment_html(&text))
 }
 
 /// Validates and stores a comment; shared by the server function and the plain form post.
 #[cfg(feature = "ssr")]
 pub async fn submit(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     form: &crate::domain::CommentForm,
 ) -> Result<PostedComment, ApiError> {
     use crate::domain::CommentInput;
-    use crate::limits::Bucket;
-    use crate::state::internal;
-    use crate::store::comments::{insert, InsertError, Inserted, NewComment};
+    use crate::server::rate_limits::Bucket;
+    use crate::server::state::internal;
+    use crate::server::store::comments::{insert, InsertError, Inserted, NewComment};
     use std::time::Duration;
 
     if !form.website.trim().is_empty() {
@@ -182,14 +185,14 @@ pub async fn submit(
     let limits = &state.limits;
     let age =
         crate::api::forms::form_age(&state.secret, &form.key, &form.article, now, limits.form_key_seconds)?;
-    let article = crate::store::articles::by_slug(&state.pool, &form.article)
+    let article = crate::server::store::articles::by_slug(&state.pool, &form.article)
         .await
         .map_err(|e| internal("loading the article for a comment", e))?
         .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))?;
     let location = |id: i64| format!("{}#comment-{id}", article.path());
 
     // a repeated submission (double click, reloaded POST) answers with the comment it made
-    if let Some(id) = crate::store::comments::by_key(&state.pool, &visitor.reader_id, &form.key)
+    if let Some(id) = crate::server::store::comments::by_key(&state.pool, &visitor.reader_id, &form.key)
         .await
         .map_err(|e| internal("looking up a submission key", e))?
     {
@@ -211,7 +214,7 @@ pub async fn submit(
     }
     // the same text on the same article within the window is a duplicate, whoever sends it
     // (a bot rotating cookies and addresses included), unless it is a short everyday phrase
-    let duplicate = crate::store::comments::is_duplicate(
+    let duplicate = crate::server::store::comments::is_duplicate(
         &state.pool,
         article.id,
         &visitor.reader_id,
@@ -223,7 +226,7 @@ pub async fn submit(
     .map_err(|e| internal("checking for a duplicate comment", e))?;
     if duplicate {
         // the same submission may have been stored meanwhile (a double click racing itself)
-        if let Some(id) = crate::store::comments::by_key(&state.pool, &visitor.reader_id, &form.key)
+        if let Some(id) = crate::server::store::comments::by_key(&state.pool, &visitor.reader_id, &form.key)
             .await
             .map_err(|e| internal("looking up a submission key", e))?
         {
@@ -233,7 +236,7 @@ pub async fn submit(
     }
 
     let target = form.feedback_target();
-    let body_html = crate::render::comment_html(&input.body);
+    let body_html = crate::server::text_to_html::comment_html(&input.body);
     let ip_hash = visitor.ip_hash(state);
     let new = NewComment {
         article_id: article.id,
@@ -252,7 +255,8 @@ pub async fn submit(
     let id = match insert(&state.pool, &new).await {
         Ok(Inserted::New(id)) => {
             tracing::info!(comment = id, article = %article.slug, "comment posted");
-            let _ = state.live.send(crate::state::LiveEvent { article_id: article.id, comment_id: id });
+            let _ =
+                state.live.send(crate::server::state::LiveEvent { article_id: article.id, comment_id: id });
             if let (true, Some(email)) = (wants_replies, input.email.as_deref()) {
                 // the comment is stored; a refused or failed subscription is logged, never a
                 // lost comment
@@ -275,7 +279,7 @@ pub async fn submit(
     };
     if target.is_some() {
         // a feedback returns to its passage, where the panel says it was posted
-        let passage = crate::store::comments::passage_of(&state.pool, id)
+        let passage = crate::server::store::comments::passage_of(&state.pool, id)
             .await
             .map_err(|e| internal("loading a feedback's passage", e))?;
         if let Some(p) = passage {
@@ -300,31 +304,34 @@ pub fn safe_back(back: &str, fallback: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-async fn article_path_of(state: &crate::state::AppState, article_id: i64) -> Result<String, ApiError> {
-    crate::store::articles::slug_of(&state.pool, article_id)
+async fn article_path_of(
+    state: &crate::server::state::AppState,
+    article_id: i64,
+) -> Result<String, ApiError> {
+    crate::server::store::articles::slug_of(&state.pool, article_id)
         .await
-        .map_err(|e| crate::state::internal("loading an article's slug", e))?
+        .map_err(|e| crate::server::state::internal("loading an article's slug", e))?
         .map(|slug| crate::domain::article::article_path(&slug))
         .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))
 }
 
 #[cfg(feature = "ssr")]
 pub async fn vote(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     comment: i64,
     direction: &str,
     back: &str,
 ) -> Result<VoteOutcome, ApiError> {
-    use crate::limits::Bucket;
-    use crate::state::internal;
+    use crate::server::rate_limits::Bucket;
+    use crate::server::state::internal;
     use std::time::Duration;
     let value: i8 = match direction {
         "up" => 1,
         "down" => -1,
         _ => return Err(ApiError::BadRequest),
     };
-    let owned = crate::store::comments::owner(&state.pool, comment)
+    let owned = crate::server::store::comments::owner(&state.pool, comment)
         .await
         .map_err(|e| internal("loading a comment to vote on", e))?
         .filter(|o| o.status == "approved")
@@ -340,16 +347,20 @@ pub async fn vote(
         .rate
         .hit(Bucket::VoteIp, &visitor.ip.to_string(), state.limits.votes_per_ip, Duration::from_secs(60))
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-    let voter =
-        crate::store::comments::Voter { reader_id: &visitor.reader_id, ip_hash: &ip_hash, one_per_address };
-    let result = crate::store::comments::toggle_vote(&state.pool, comment, voter, value, state.clock.now())
-        .await
-        .map_err(|e| match e {
-            crate::store::comments::VoteError::AddressVoted => {
-                ApiError::Forbidden("A vote from your network was already counted for this comment.".into())
-            }
-            crate::store::comments::VoteError::Store(e) => internal("storing a vote", e),
-        })?;
+    let voter = crate::server::store::comments::Voter {
+        reader_id: &visitor.reader_id,
+        ip_hash: &ip_hash,
+        one_per_address,
+    };
+    let result =
+        crate::server::store::comments::toggle_vote(&state.pool, comment, voter, value, state.clock.now())
+            .await
+            .map_err(|e| match e {
+                crate::server::store::comments::VoteError::AddressVoted => ApiError::Forbidden(
+                    "A vote from your network was already counted for this comment.".into(),
+                ),
+                crate::server::store::comments::VoteError::Store(e) => internal("storing a vote", e),
+            })?;
     let path = article_path_of(state, owned.article_id).await?;
     Ok(VoteOutcome {
         score: result.score,
@@ -361,13 +372,13 @@ pub async fn vote(
 /// The comment, if this visitor wrote it and may still change it.
 #[cfg(feature = "ssr")]
 async fn own_editable(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     comment: i64,
-) -> Result<crate::store::comments::Owned, ApiError> {
-    let owned = crate::store::comments::owner(&state.pool, comment)
+) -> Result<crate::server::store::comments::Owned, ApiError> {
+    let owned = crate::server::store::comments::owner(&state.pool, comment)
         .await
-        .map_err(|e| crate::state::internal("loading a comment to change", e))?
+        .map_err(|e| crate::server::state::internal("loading a comment to change", e))?
         .filter(|o| o.status == "approved")
         .ok_or_else(|| ApiError::NotFound("This comment is no longer available.".into()))?;
     if owned.reader_id.as_deref() != Some(visitor.reader_id.as_str()) {
@@ -385,8 +396,8 @@ async fn own_editable(
 
 #[cfg(feature = "ssr")]
 pub async fn edit(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     comment: i64,
     body: &str,
     back: &str,
@@ -394,25 +405,25 @@ pub async fn edit(
     let owned = own_editable(state, visitor, comment).await?;
     let text = crate::domain::text::required_text(body, "comment", crate::domain::comment::BODY_MAX)
         .map_err(|m| ApiError::field("body", m))?;
-    let html = crate::render::comment_html(&text);
-    crate::store::comments::update_body(&state.pool, comment, &text, &html, state.clock.now())
+    let html = crate::server::text_to_html::comment_html(&text);
+    crate::server::store::comments::update_body(&state.pool, comment, &text, &html, state.clock.now())
         .await
-        .map_err(|e| crate::state::internal("editing a comment", e))?;
+        .map_err(|e| crate::server::state::internal("editing a comment", e))?;
     let path = article_path_of(state, owned.article_id).await?;
     Ok(PostedComment { id: comment, location: format!("{}#comment-{comment}", safe_back(back, &path)) })
 }
 
 #[cfg(feature = "ssr")]
 pub async fn delete(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     comment: i64,
     back: &str,
 ) -> Result<PostedComment, ApiError> {
     let owned = own_editable(state, visitor, comment).await?;
-    crate::store::comments::mark_deleted(&state.pool, comment)
+    crate::server::store::comments::mark_deleted(&state.pool, comment)
         .await
-        .map_err(|e| crate::state::internal("deleting a comment", e))?;
+        .map_err(|e| crate::server::state::internal("deleting a comment", e))?;
     let path = article_path_of(state, owned.article_id).await?;
     // land on the parent (or the thread) since the comment itself may be gone
     let anchor = owned.parent_id.map(|p| format!("#comment-{p}")).unwrap_or_else(|| "#comments".into());

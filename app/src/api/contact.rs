@@ -12,11 +12,11 @@ pub async fn send_contact_message(
     #[server(default)] website: String,
 ) -> Result<(), ApiError> {
     let form = crate::domain::ContactForm { name, email, subject, message, key, website };
-    let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state);
+    let state = crate::server::state::app_state()?;
+    let visitor = crate::server::requester::Requester::current(&state);
     let result = submit(&state, &visitor, &form).await;
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
@@ -26,11 +26,11 @@ pub async fn send_contact_message(
 /// expiry, a rate limit per client address; a repeated submission is the one message.
 #[cfg(feature = "ssr")]
 pub async fn submit(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     form: &crate::domain::ContactForm,
 ) -> Result<(), ApiError> {
-    use crate::limits::Bucket;
+    use crate::server::rate_limits::Bucket;
     if !form.website.trim().is_empty() {
         tracing::info!(ip = %visitor.ip, "honeypot filled: contact message refused");
         return Err(ApiError::field("message", "This message looks automated, so it was not sent."));
@@ -43,9 +43,9 @@ pub async fn submit(
         return Err(ApiError::TooSoon { retry_after: (limits.min_form_seconds - age).max(1) as u64 });
     }
     // a repeated submission (double click, reloaded POST) is the message already stored
-    let repeat = crate::store::contact::has_key(&state.pool, &form.key)
+    let repeat = crate::server::store::contact::has_key(&state.pool, &form.key)
         .await
-        .map_err(|e| crate::state::internal("looking up a contact message", e))?;
+        .map_err(|e| crate::server::state::internal("looking up a contact message", e))?;
     if repeat {
         return Ok(());
     }
@@ -60,10 +60,16 @@ pub async fn submit(
         )
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let to = state.site.contact_to.as_deref();
-    let (id, new) =
-        crate::store::contact::insert(&state.pool, &input, &form.key, &visitor.ip_hash(state), to, now)
-            .await
-            .map_err(|e| crate::state::internal("storing a contact message", e))?;
+    let (id, new) = crate::server::store::contact::insert(
+        &state.pool,
+        &input,
+        &form.key,
+        &visitor.ip_hash(state),
+        to,
+        now,
+    )
+    .await
+    .map_err(|e| crate::server::state::internal("storing a contact message", e))?;
     if new {
         tracing::info!(message = id, mailed = to.is_some(), "contact message stored");
         state.mailer.wake.notify_one();

@@ -7,7 +7,7 @@ use leptos::server_fn::codec::GetUrl;
 /// and why it was refused. A GET: it sets no cookie (the reader cookie comes with a write).
 #[server(prefix = "/api", endpoint = "/form_state", input = GetUrl)]
 pub async fn get_form_state(scope: String) -> Result<FormState, ApiError> {
-    let state = crate::state::app_state()?;
+    let state = crate::server::state::app_state()?;
     Ok(FormState {
         nonce: form_nonce(&state.secret, state.clock.now(), &scope),
         echo: use_context::<crate::domain::FormEcho>(),
@@ -18,8 +18,8 @@ pub async fn get_form_state(scope: String) -> Result<FormState, ApiError> {
 /// article's slug or `contact`: signed in, not written out), unforgeably. A form's submission
 /// key is this nonce plus a counter (`-0`, `-1`…) per post.
 #[cfg(feature = "ssr")]
-pub fn form_nonce(secret: &crate::reader::Secret, now: i64, scope: &str) -> String {
-    let data = format!("{now}.{}", crate::state::random_token());
+pub fn form_nonce(secret: &crate::server::reader_cookie::Secret, now: i64, scope: &str) -> String {
+    let data = format!("{now}.{}", crate::server::tokens::random_token());
     let sig = secret.sign(&format!("{data}.{scope}"));
     format!("{data}.{}", &sig[..32])
 }
@@ -29,7 +29,7 @@ pub fn form_nonce(secret: &crate::reader::Secret, now: i64, scope: &str) -> Stri
 /// older than `max_age` seconds.
 #[cfg(feature = "ssr")]
 pub fn form_age(
-    secret: &crate::reader::Secret,
+    secret: &crate::server::reader_cookie::Secret,
     key: &str,
     scope: &str,
     now: i64,
@@ -45,13 +45,17 @@ pub fn form_age(
 
 /// Whether `key` is one this server made for a form about `scope` (however old).
 #[cfg(feature = "ssr")]
-pub fn is_genuine(secret: &crate::reader::Secret, key: &str, scope: &str) -> bool {
+pub fn is_genuine(secret: &crate::server::reader_cookie::Secret, key: &str, scope: &str) -> bool {
     signed_time(secret, key, scope).is_some()
 }
 
 /// The time written in a genuine key for `scope`.
 #[cfg(feature = "ssr")]
-fn signed_time<'k>(secret: &crate::reader::Secret, key: &'k str, scope: &str) -> Option<&'k str> {
+fn signed_time<'k>(
+    secret: &crate::server::reader_cookie::Secret,
+    key: &'k str,
+    scope: &str,
+) -> Option<&'k str> {
     if key.len() > 120 {
         return None;
     }
@@ -65,7 +69,7 @@ fn signed_time<'k>(secret: &crate::reader::Secret, key: &'k str, scope: &str) ->
 /// The reader a first-time writer becomes: derived from the form's nonce, so the repeats of one
 /// submission (a double click without a cookie yet) are the same reader and one comment.
 #[cfg(feature = "ssr")]
-pub fn reader_for_form(secret: &crate::reader::Secret, key: &str) -> Option<String> {
+pub fn reader_for_form(secret: &crate::server::reader_cookie::Secret, key: &str) -> Option<String> {
     let nonce = key.rsplit_once('-').map(|(n, _)| n)?;
     Some(secret.sign(&format!("reader-of-form:{nonce}"))[..32].to_string())
 }
@@ -76,7 +80,7 @@ mod tests {
 
     #[test]
     fn keys_carry_their_forms_age_and_cannot_be_forged() {
-        let secret = crate::reader::Secret::new(b"k".to_vec());
+        let secret = crate::server::reader_cookie::Secret::new(b"k".to_vec());
         let nonce = form_nonce(&secret, 1000, "an-article");
         let day = 86_400;
         assert_eq!(form_age(&secret, &format!("{nonce}-0"), "an-article", 1007, day).unwrap(), 7);
@@ -87,7 +91,7 @@ mod tests {
             Err(ApiError::BadRequest)
         );
         assert_eq!(form_age(&secret, "nonsense", "an-article", 1000, day), Err(ApiError::BadRequest));
-        let other = crate::reader::Secret::new(b"x".to_vec());
+        let other = crate::server::reader_cookie::Secret::new(b"x".to_vec());
         assert_eq!(
             form_age(&other, &format!("{nonce}-0"), "an-article", 1000, day),
             Err(ApiError::BadRequest)
@@ -96,7 +100,7 @@ mod tests {
 
     #[test]
     fn a_key_works_for_its_own_article_and_only_for_a_while() {
-        let secret = crate::reader::Secret::new(b"k".to_vec());
+        let secret = crate::server::reader_cookie::Secret::new(b"k".to_vec());
         let key = format!("{}-0", form_nonce(&secret, 1000, "an-article"));
         assert_eq!(form_age(&secret, &key, "another-article", 1010, 100), Err(ApiError::BadRequest));
         assert_eq!(form_age(&secret, &key, "contact", 1010, 100), Err(ApiError::BadRequest));
@@ -106,7 +110,7 @@ mod tests {
 
     #[test]
     fn the_repeats_of_one_form_are_one_first_time_reader() {
-        let secret = crate::reader::Secret::new(b"k".to_vec());
+        let secret = crate::server::reader_cookie::Secret::new(b"k".to_vec());
         let nonce = form_nonce(&secret, 1000, "a");
         let a = reader_for_form(&secret, &format!("{nonce}-0")).unwrap();
         assert_eq!(reader_for_form(&secret, &format!("{nonce}-0")), Some(a.clone()));

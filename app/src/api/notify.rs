@@ -8,16 +8,18 @@ use leptos::server_fn::codec::GetUrl;
 /// The current reader's subscriptions on an article (by their reader cookie).
 #[server(prefix = "/api", endpoint = "/notify_state", input = GetUrl)]
 pub async fn get_notify_state(slug: String) -> Result<NotifyState, ApiError> {
-    use crate::state::{app_state, internal};
+    use crate::server::state::{app_state, internal};
     let state = app_state()?;
-    let Some(reader) = crate::visitor::known_reader(&state) else { return Ok(NotifyState::default()) };
-    let Some(article) = crate::store::articles::by_slug(&state.pool, &slug)
+    let Some(reader) = crate::server::requester::known_reader(&state) else {
+        return Ok(NotifyState::default());
+    };
+    let Some(article) = crate::server::store::articles::by_slug(&state.pool, &slug)
         .await
         .map_err(|e| internal("loading an article for its notify bar", e))?
     else {
         return Ok(NotifyState::default());
     };
-    let subscriptions = crate::store::notify::for_reader(&state.pool, article.id, &reader)
+    let subscriptions = crate::server::store::notify::for_reader(&state.pool, article.id, &reader)
         .await
         .map_err(|e| internal("loading a reader's subscriptions", e))?;
     Ok(NotifyState { subscriptions })
@@ -34,12 +36,12 @@ pub async fn toggle_subscription(
     action: String,
 ) -> Result<Toggled, ApiError> {
     let form = crate::domain::notify::NotifyForm { article, kind, email, action };
-    let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state);
+    let state = crate::server::state::app_state()?;
+    let visitor = crate::server::requester::Requester::current(&state);
     let result = toggle(&state, &visitor, &form).await;
     visitor.remember();
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
@@ -47,11 +49,11 @@ pub async fn toggle_subscription(
 /// Mails a link to the page listing every subscription of an address.
 #[server(prefix = "/api", endpoint = "/manage_subscriptions")]
 pub async fn request_manage_link(email: String) -> Result<String, ApiError> {
-    let state = crate::state::app_state()?;
-    let visitor = crate::visitor::Visitor::current(&state);
+    let state = crate::server::state::app_state()?;
+    let visitor = crate::server::requester::Requester::current(&state);
     let result = manage_link(&state, &visitor, &email).await;
     if let Err(e) = &result {
-        crate::state::set_status_for(e);
+        crate::server::state::set_status_for(e);
     }
     result
 }
@@ -60,17 +62,17 @@ pub async fn request_manage_link(email: String) -> Result<String, ApiError> {
 /// `manage`.
 #[server(prefix = "/api", endpoint = "/mail_link", input = GetUrl)]
 pub async fn get_mail_link(purpose: String, token: String) -> Result<LinkState, ApiError> {
-    use crate::store::notify::Purpose;
-    let state = crate::state::app_state()?;
+    use crate::server::store::notify::Purpose;
+    let state = crate::server::state::app_state()?;
     let purpose = match purpose.as_str() {
         "confirm" | "cancel" => Purpose::Confirm,
         "unsubscribe" => Purpose::Unsubscribe,
         "manage" => Purpose::Manage,
         _ => return Err(ApiError::NotFound("This link is not one of ours.".into())),
     };
-    crate::store::notify::link_state(&state.pool, purpose, &token, state.clock.now())
+    crate::server::store::notify::link_state(&state.pool, purpose, &token, state.clock.now())
         .await
-        .map_err(|e| crate::state::internal("reading a mail link", e))
+        .map_err(|e| crate::server::state::internal("reading a mail link", e))
 }
 
 /// The bar's message for an outcome code (carried in the URL after a plain form post).
@@ -86,14 +88,14 @@ pub fn outcome_message(code: &str) -> Option<&'static str> {
 
 #[cfg(feature = "ssr")]
 pub async fn toggle(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     form: &crate::domain::notify::NotifyForm,
 ) -> Result<Toggled, ApiError> {
     use crate::domain::notify::Kind;
-    use crate::state::internal;
+    use crate::server::state::internal;
 
-    let article = crate::store::articles::by_slug(&state.pool, &form.article)
+    let article = crate::server::store::articles::by_slug(&state.pool, &form.article)
         .await
         .map_err(|e| internal("loading the article for a subscription", e))?
         .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))?;
@@ -102,9 +104,14 @@ pub async fn toggle(
         .ok_or_else(|| ApiError::field("kind", "Choose what you want to be notified of."))?;
     let code = match form.action.as_str() {
         "unsubscribe" => {
-            crate::store::notify::unsubscribe_reader(&state.pool, article.id, kind, &visitor.reader_id)
-                .await
-                .map_err(|e| internal("removing a subscription", e))?;
+            crate::server::store::notify::unsubscribe_reader(
+                &state.pool,
+                article.id,
+                kind,
+                &visitor.reader_id,
+            )
+            .await
+            .map_err(|e| internal("removing a subscription", e))?;
             "unsubscribed"
         }
         "subscribe" => {
@@ -117,7 +124,7 @@ pub async fn toggle(
         }
         _ => return Err(ApiError::BadRequest),
     };
-    let subscriptions = crate::store::notify::for_reader(&state.pool, article.id, &visitor.reader_id)
+    let subscriptions = crate::server::store::notify::for_reader(&state.pool, article.id, &visitor.reader_id)
         .await
         .map_err(|e| internal("loading a reader's subscriptions", e))?;
     Ok(Toggled {
@@ -133,14 +140,14 @@ pub async fn toggle(
 /// whether the visitor's subscription is confirmed.
 #[cfg(feature = "ssr")]
 pub async fn subscribe(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     article_id: i64,
     email: &str,
     kind: crate::domain::notify::Kind,
     comment_id: Option<i64>,
 ) -> Result<bool, ApiError> {
-    use crate::limits::Bucket;
+    use crate::server::rate_limits::Bucket;
     use std::time::Duration;
     let email = email.to_lowercase();
     let limits = &state.limits;
@@ -153,7 +160,7 @@ pub async fn subscribe(
         .rate
         .hit(Bucket::SubscribeEmail, &email, limits.subscribe_per_email, hour)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-    let done = crate::store::notify::subscribe(
+    let done = crate::server::store::notify::subscribe(
         &state.pool,
         article_id,
         &email,
@@ -163,7 +170,7 @@ pub async fn subscribe(
         state.clock.now(),
     )
     .await
-    .map_err(|e| crate::state::internal("storing a subscription", e))?;
+    .map_err(|e| crate::server::state::internal("storing a subscription", e))?;
     if done.confirmation_queued {
         state.mailer.wake.notify_one();
     }
@@ -181,11 +188,11 @@ pub fn subscriber_email(value: &str, missing: &str) -> Result<String, ApiError> 
 
 #[cfg(feature = "ssr")]
 pub async fn manage_link(
-    state: &crate::state::AppState,
-    visitor: &crate::visitor::Visitor,
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
     email: &str,
 ) -> Result<String, ApiError> {
-    use crate::limits::Bucket;
+    use crate::server::rate_limits::Bucket;
     use std::time::Duration;
     let email = subscriber_email(email, "Enter the email address your notifications go to.")?;
     let hour = Duration::from_secs(3600);
@@ -197,9 +204,9 @@ pub async fn manage_link(
         .rate
         .hit(Bucket::SubscribeEmail, &email, state.limits.subscribe_per_email, hour)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-    let queued = crate::store::notify::queue_manage_link(&state.pool, &email, state.clock.now())
+    let queued = crate::server::store::notify::queue_manage_link(&state.pool, &email, state.clock.now())
         .await
-        .map_err(|e| crate::state::internal("queueing a manage link", e))?;
+        .map_err(|e| crate::server::state::internal("queueing a manage link", e))?;
     if queued {
         state.mailer.wake.notify_one();
     }

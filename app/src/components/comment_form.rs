@@ -1,11 +1,10 @@
-use crate::api::comments::{preview_comment, PostedComment};
 use crate::components::field::{FormAlert, TextArea, TextField};
-use crate::components::thread::ThreadCtx;
+use crate::components::thread_ctx::ThreadCtx;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 /// The comment form: a top-level comment when `parent` is `None`, else a reply.
-/// Works as a plain POST without JavaScript; with it, posts and previews in place.
+/// A plain POST, answered with the page (in place with JavaScript, through `enhance.js`).
 #[component]
 pub fn CommentForm(
     parent: Option<i64>,
@@ -23,59 +22,13 @@ pub fn CommentForm(
     let email = RwSignal::new(initial.email);
     let body = RwSignal::new(initial.body);
     let errors = RwSignal::new(initial_error);
-    let preview = RwSignal::new(initial_preview);
-    let posted = RwSignal::new(None::<PostedComment>);
-    // the shared action also serves the other forms on the page: only react to our own submit
-    let submitted_here = RwSignal::new(false);
-    let nonce = ctx.forms.nonce.clone();
-    let key = move || format!("{nonce}-{}", action.version().get());
-
-    let navigate = leptos_router::hooks::use_navigate();
-    Effect::new(move |_| {
-        let Some(result) = action.value().get() else { return };
-        if !submitted_here.get_untracked() {
-            return;
-        }
-        submitted_here.set(false);
-        match result {
-            Ok(done) => {
-                body.set(String::new());
-                errors.set(None);
-                preview.set(None);
-                if parent.is_some() {
-                    // close the reply form and land on the new reply, without a reload
-                    navigate(&done.location, Default::default());
-                }
-                posted.set(Some(done));
-            }
-            Err(e) => errors.set(Some(e)),
-        }
-    });
-
-    // With JavaScript the Preview button asks the server function and stays on the page;
-    // without it, it submits the form with intent=preview and the page comes back rendered.
-    let on_preview = move |ev: leptos::ev::MouseEvent| {
-        ev.prevent_default();
-        let text = body.get_untracked();
-        leptos::task::spawn_local(async move {
-            match preview_comment(text).await {
-                Ok(html) => {
-                    errors.set(None);
-                    preview.set(Some(html));
-                }
-                Err(e) => {
-                    preview.set(None);
-                    errors.set(Some(e));
-                }
-            }
-        });
-    };
+    let preview = initial_preview;
+    let key = format!("{}-0", ctx.forms.nonce);
 
     let prefix = match parent {
         Some(p) => format!("reply-{p}"),
         None => "comment".to_string(),
     };
-    let pending = action.pending();
     let slug = ctx.slug.clone();
     let cancel_href = format!("{}#comment-{}", ctx.path, parent.unwrap_or_default());
     let hp_id = format!("{prefix}-website");
@@ -84,11 +37,8 @@ pub fn CommentForm(
             action=action
             attr:class="comment-form"
             attr:novalidate=true
+            // with JavaScript, said in the status line once the thread shows the comment
             attr:data-done=parent.is_none().then_some("Your comment was posted.")
-            on:submit=move |_| {
-                submitted_here.set(true);
-                posted.set(None);
-            }
         >
             {replying_to.map(|who| view! {
                 <p class="replying-to">
@@ -99,7 +49,7 @@ pub fn CommentForm(
             <FormAlert errors/>
             <input type="hidden" name="article" value=slug/>
             {parent.map(|p| view! { <input type="hidden" name="parent" value=p/> })}
-            <input type="hidden" name="key" prop:value=key.clone() value=key/>
+            <input type="hidden" name="key" value=key/>
             <TextArea
                 id=format!("{prefix}-body")
                 name="body"
@@ -113,7 +63,7 @@ pub fn CommentForm(
             <p class="hint markdown-hint">
                 "You can use Markdown: *italic*, **bold**, [links](https://…), `code`, > quotes and lists."
             </p>
-            {move || preview.get().map(|html| view! {
+            {preview.map(|html| view! {
                 <section class="comment-preview" aria-label="Preview">
                     <p class="preview-label">"Preview"</p>
                     <div class="comment-body" inner_html=html></div>
@@ -152,17 +102,12 @@ pub fn CommentForm(
                 <input id=hp_id type="text" name="website" tabindex="-1" autocomplete="off"/>
             </div>
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Posting…" } else if parent.is_some() { "Post Reply" } else { "Post Comment" }}
+                <button type="submit" class="button primary">
+                    {if parent.is_some() { "Post Reply" } else { "Post Comment" }}
                 </button>
-                <button type="submit" name="intent" value="preview" class="button" on:click=on_preview>
-                    "Preview"
-                </button>
-                <p class="form-status" role="status">
-                    {move || posted.get().map(|p| view! {
-                        "Your comment was posted. " <a href=p.location>"See it in the thread"</a>
-                    })}
-                </p>
+                // the page comes back with the preview (in place with JavaScript)
+                <button type="submit" name="intent" value="preview" class="button">"Preview"</button>
+                <p class="form-status" role="status"></p>
             </div>
         </ActionForm>
     }

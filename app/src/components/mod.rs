@@ -5,3 +5,4 @@ pub mod layout;
 pub mod live;
 pub mod notify;
 pub mod thread;
+pub mod thread_ctx;

@@ -1,49 +1,14 @@
 //! The comment thread: toolbar, comments with votes, replies, edit and delete, and paging.
-//! Every control is a link or a plain form first, and an in-place update once hydrated.
-use crate::api::comments::{DeleteComment, EditComment, PostComment, VoteComment};
+//! Every control is a link or a plain form, rendered on the server; with JavaScript the page
+//! swapper (`shell/enhance.js`) follows them in place.
 use crate::components::comment_form::CommentForm;
 use crate::components::field::{FormAlert, TextArea};
+pub use crate::components::thread_ctx::ThreadCtx;
 use crate::domain::thread::{Filter, Sort, ThreadQuery};
 use crate::domain::time::{exact, iso8601, relative};
-use crate::domain::{FormState, ThreadNode};
+use crate::domain::ThreadNode;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-
-/// What every part of the thread shares (provided as context by the article page).
-#[derive(Clone)]
-pub struct ThreadCtx {
-    pub slug: String,
-    /// `/articles/{slug}`
-    pub path: String,
-    /// The view in the URL.
-    pub query: Memo<ThreadQuery>,
-    pub reply_to: Memo<Option<i64>>,
-    pub editing: Memo<Option<i64>>,
-    pub post: ServerAction<PostComment>,
-    pub vote: ServerAction<VoteComment>,
-    pub edit: ServerAction<EditComment>,
-    pub delete: ServerAction<DeleteComment>,
-    pub forms: FormState,
-    /// The comment a vote or delete form was last sent for (to place its refusal).
-    pub acting_on: RwSignal<Option<i64>>,
-    /// A refused vote, edit or delete (with JavaScript), shown at its comment.
-    pub refused: RwSignal<Option<Refusal>>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Refusal {
-    pub comment: i64,
-    /// The text of a refused edit, so it is not lost.
-    pub text: Option<String>,
-    pub error: crate::domain::ApiError,
-}
-
-impl ThreadCtx {
-    /// The current page (path and query) for forms to return to.
-    pub fn back(&self) -> String {
-        self.query.get_untracked().href(&self.path)
-    }
-}
 
 /// A stable colour for a reader's initial: generated here, no third-party avatar service.
 pub fn avatar_hue(name: &str) -> u32 {
@@ -195,13 +160,6 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
             {c.passage.clone().map(|p| feedback_quote(p, &ctx.path))}
             {body}
             {notice.map(|e| view! { <p class="form-alert visible comment-notice" role="alert">{e.to_string()}</p> })}
-            // while the edit form is still shown, its own alert says it: one message, not two
-            {move || ctx.refused.get().filter(|r| r.comment == id && !(editable && ctx.editing.get() == Some(id))).map(|r| view! {
-                <div class="comment-notice">
-                    <p class="form-alert visible" role="alert">{r.error.to_string()}</p>
-                    {r.text.map(|t| view! { <p class="hint">"Your text, to copy:"</p><pre class="lost-edit">{t}</pre> })}
-                </div>
-            })}
             {refused_edit.map(|(text, e)| view! {
                 <div class="comment-notice">
                     <p class="form-alert visible" role="alert">{e.to_string()}</p>
@@ -230,7 +188,6 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
 #[component]
 fn Votes(id: i64, score: i64, my_vote: i8, mine: bool, author: String) -> impl IntoView {
     let ctx = expect_context::<ThreadCtx>();
-    let pending = ctx.vote.pending();
     let back = ctx.back();
     let button = |dir: &'static str, back: String, author: &str| {
         let (symbol, label, on) = match dir {
@@ -238,7 +195,7 @@ fn Votes(id: i64, score: i64, my_vote: i8, mine: bool, author: String) -> impl I
             _ => ("▼", format!("Vote down the comment by {author}"), my_vote == -1),
         };
         view! {
-            <ActionForm action=ctx.vote attr:class="vote-form" on:submit=move |_| ctx.acting_on.set(Some(id))>
+            <ActionForm action=ctx.vote attr:class="vote-form">
                 <input type="hidden" name="comment" value=id/>
                 <input type="hidden" name="direction" value=dir/>
                 <input type="hidden" name="back" value=back/>
@@ -248,7 +205,7 @@ fn Votes(id: i64, score: i64, my_vote: i8, mine: bool, author: String) -> impl I
                     class:on=on
                     aria-label=label
                     aria-pressed=if on { "true" } else { "false" }
-                    disabled=move || mine || pending.get()
+                    disabled=mine
                     title=if mine { "You cannot vote on your own comment" } else { "" }
                 >
                     {symbol}
@@ -270,9 +227,8 @@ fn Votes(id: i64, score: i64, my_vote: i8, mine: bool, author: String) -> impl I
 #[component]
 fn DeleteButton(id: i64) -> impl IntoView {
     let ctx = expect_context::<ThreadCtx>();
-    let acting_on = ctx.acting_on;
     view! {
-        <ActionForm action=ctx.delete attr:class="delete-form" on:submit=move |_| acting_on.set(Some(id))>
+        <ActionForm action=ctx.delete attr:class="delete-form">
             <input type="hidden" name="comment" value=id/>
             <input type="hidden" name="back" value=ctx.back()/>
             <button type="submit" class="link-button delete">"Delete"</button>
@@ -291,27 +247,9 @@ fn EditForm(id: i64, source: String) -> impl IntoView {
     let body = RwSignal::new(initial);
     let errors = RwSignal::new(initial_error);
     let action = ctx.edit;
-    let navigate = leptos_router::hooks::use_navigate();
-    let submitted = RwSignal::new(false);
-    Effect::new(move |_| {
-        let Some(result) = action.value().get() else { return };
-        if !submitted.get_untracked() {
-            return;
-        }
-        submitted.set(false);
-        match result {
-            Ok(done) => navigate(&done.location, Default::default()),
-            // the thread reloads after any edit and may no longer offer this form (the window
-            // closed): keep the refusal and the text at the comment
-            Err(e) => {
-                errors.set(Some(e.clone()));
-                ctx.refused.set(Some(Refusal { comment: id, text: Some(body.get_untracked()), error: e }));
-            }
-        }
-    });
     let cancel = format!("{}#comment-{id}", ctx.back());
     view! {
-        <ActionForm action=action attr:class="edit-form" attr:novalidate=true on:submit=move |_| submitted.set(true)>
+        <ActionForm action=action attr:class="edit-form" attr:novalidate=true>
             <FormAlert errors/>
             <input type="hidden" name="comment" value=id/>
             <input type="hidden" name="back" value=ctx.back()/>

@@ -116,3 +116,15 @@ pub enum LinkState {
         article_title: Option<String>,
     },
 }
+
+/// A mail that was given up on: the SMTP server refused it for good (5xx), the address was
+/// over its daily cap, or there was nothing left to send.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UndeliveredMail {
+    pub id: i64,
+    pub kind: String,
+    pub email: String,
+    pub error: String,
+    pub attempts: i64,
+    pub created_at: i64,
+}

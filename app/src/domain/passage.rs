@@ -12,6 +12,17 @@
 //! and the highlighted HTML, so their offsets always agree.
 use serde::{Deserialize, Serialize};
 
+/// `feedback:` in the front matter: a passage of the body (quoted exactly, as it reads once
+/// rendered) and the question readers see beside it. `id` is optional: give one to keep a
+/// passage's feedback attached even when its text is rewritten beyond recognition.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct FeedbackPassage {
+    #[serde(default)]
+    pub id: Option<String>,
+    pub passage: String,
+    pub question: String,
+}
+
 /// Characters of context kept on each side of a quote.
 pub const CONTEXT: usize = 32;
 /// Limits on a quote readers select.

@@ -209,8 +209,6 @@ fn CommentSection(
         edit: actions.edit,
         delete: actions.delete,
         forms,
-        acting_on: RwSignal::new(None),
-        refused: RwSignal::new(None),
     });
     let header = move || {
         Suspend::new(async move {

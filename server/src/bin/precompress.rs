@@ -1,6 +1,6 @@
 //! Build step, run after Trunk (scripts/common.sh `build_release`): gives each file of the
 //! browser bundle a content-hashed name, writes a brotli (`.br`) and a gzip (`.gz`) copy next
-//! to every file, and the manifest `pkg/assets.txt` by which pages name them (`app::assets`).
+//! to every file, and the manifest `pkg/assets.txt` by which pages name them (`app::server::assets`).
 //! The server then sends a compressed file as it is, and a hashed name with a year-long
 //! immutable cache: a new build has new names.
 //!
@@ -19,13 +19,13 @@ fn main() -> std::io::Result<()> {
         .collect();
     // what an earlier run wrote goes first
     for name in &names {
-        if name.ends_with(".br") || name.ends_with(".gz") || app::assets::is_hashed(name) {
+        if name.ends_with(".br") || name.ends_with(".gz") || app::server::assets::is_hashed(name) {
             std::fs::remove_file(dir.join(name))?;
         }
     }
-    names.retain(|n| !(n.ends_with(".br") || n.ends_with(".gz") || app::assets::is_hashed(n)));
+    names.retain(|n| !(n.ends_with(".br") || n.ends_with(".gz") || app::server::assets::is_hashed(n)));
     // Trunk's build manifest is never served; the manifest is rewritten below
-    names.retain(|n| n != "index.html" && n != app::assets::MANIFEST);
+    names.retain(|n| n != "index.html" && n != app::server::assets::MANIFEST);
     names.sort();
 
     let mut manifest = String::new();
@@ -43,7 +43,7 @@ fn main() -> std::io::Result<()> {
         manifest.push_str(&format!("{name} {hashed}\n"));
         println!("{name} -> {hashed} ({} B)", bytes.len());
     }
-    std::fs::write(dir.join(app::assets::MANIFEST), manifest)
+    std::fs::write(dir.join(app::server::assets::MANIFEST), manifest)
 }
 
 fn compress(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

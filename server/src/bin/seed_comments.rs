@@ -1,7 +1,7 @@
 //! Fills an article's thread with generated comments, for benchmarks and for looking at a
 //! busy thread: `seed_comments <article-slug> <count>` against `DATABASE_URL`.
 //! About a third are replies (up to the depth limit); some carry votes.
-use app::store::comments::{insert, NewComment};
+use app::server::store::comments::{insert, NewComment};
 use std::process::ExitCode;
 
 const WORDS: &[&str] = &[
@@ -57,7 +57,7 @@ async fn run(slug: &str, count: usize) -> Result<(), Box<dyn std::error::Error>>
     // the same start-up as the server: migrations and the content import
     let config = server::config::Config::from_env()?;
     let pool = server::prepare(&config).await?.pool;
-    let article = app::store::articles::by_slug(&pool, slug)
+    let article = app::server::store::articles::by_slug(&pool, slug)
         .await?
         .ok_or("no such article (start the server once to import it)")?;
     // a small deterministic generator: the same seed gives the same thread
@@ -68,7 +68,7 @@ async fn run(slug: &str, count: usize) -> Result<(), Box<dyn std::error::Error>>
         state ^= state << 17;
         state
     };
-    let start = app::store::now() - count as i64 * 60;
+    let start = app::server::store::now() - count as i64 * 60;
     let mut ids: Vec<i64> = Vec::with_capacity(count);
     for i in 0..count {
         let words = 8 + (next() % 40) as usize;
@@ -77,7 +77,7 @@ async fn run(slug: &str, count: usize) -> Result<(), Box<dyn std::error::Error>>
         let body = format!("{body}. (#{i})");
         let parent = (!ids.is_empty() && next() % 3 == 0).then(|| ids[(next() % ids.len() as u64) as usize]);
         let name = format!("Reader {}", next() % 500);
-        let html = app::render::comment_html(&body);
+        let html = app::server::text_to_html::comment_html(&body);
         let key = format!("seed-{i}-{}", next());
         let new = NewComment {
             article_id: article.id,
@@ -94,23 +94,28 @@ async fn run(slug: &str, count: usize) -> Result<(), Box<dyn std::error::Error>>
             article_html: &article.body_html,
         };
         match insert(&pool, &new).await.map_err(|e| format!("{e:?}"))? {
-            app::store::comments::Inserted::New(id) | app::store::comments::Inserted::Repeat(id) => {
-                ids.push(id)
-            }
+            app::server::store::comments::Inserted::New(id)
+            | app::server::store::comments::Inserted::Repeat(id) => ids.push(id),
         }
         if next() % 5 == 0 {
             let votes = 1 + next() % 6;
             for v in 0..votes {
                 let dir = if next() % 4 == 0 { -1 } else { 1 };
                 let reader = format!("seed-voter-{v}");
-                let voter = app::store::comments::Voter {
+                let voter = app::server::store::comments::Voter {
                     reader_id: &reader,
                     ip_hash: &reader,
                     one_per_address: false,
                 };
-                app::store::comments::toggle_vote(&pool, *ids.last().unwrap_or(&0), voter, dir, start)
-                    .await
-                    .map_err(|e| format!("{e:?}"))?;
+                app::server::store::comments::toggle_vote(
+                    &pool,
+                    *ids.last().unwrap_or(&0),
+                    voter,
+                    dir,
+                    start,
+                )
+                .await
+                .map_err(|e| format!("{e:?}"))?;
             }
         }
     }

@@ -33,7 +33,7 @@ async fn the_page_names_hashed_files_served_precompressed_and_cached_for_a_year(
     let css = hashed_name(&html, "byline", ".css");
     for url in [&js, &wasm, &css] {
         let name = url.trim_start_matches("/pkg/");
-        assert!(app::assets::is_hashed(name), "{url} is not a hashed name");
+        assert!(app::server::assets::is_hashed(name), "{url} is not a hashed name");
         let res = app.http.get(app.url(url)).header("accept-encoding", "br, gzip").send().await.unwrap();
         assert_eq!(res.status(), 200, "{url}");
         assert_eq!(res.headers()["content-encoding"], "br", "{url} is not sent precompressed");

@@ -253,9 +253,9 @@ async fn reimporting_an_edited_article_keeps_feedback_on_its_passages() {
         .await
         .unwrap();
 
-    let v2 = app::content::parse_article("harbour.md", V2, app::store::now()).unwrap();
-    let done = app::store::articles::import(&app.pool, &v2, app::store::now()).await.unwrap();
-    assert_eq!(done, app::store::articles::Imported::Updated);
+    let v2 = app::server::article_files::parse_article("harbour.md", V2, app::server::store::now()).unwrap();
+    let done = app::server::store::articles::import(&app.pool, &v2, app::server::store::now()).await.unwrap();
+    assert_eq!(done, app::server::store::articles::Imported::Updated);
 
     let rows: Vec<(i64, String, Option<i64>, Option<String>)> =
         sqlx::query_as("SELECT id, quote, start_at, question FROM passages ORDER BY id")
@@ -287,6 +287,7 @@ async fn reimporting_an_edited_article_keeps_feedback_on_its_passages() {
     assert_eq!(app.comment_count().await, 3);
 
     // importing the same file again changes nothing
-    let again = app::store::articles::import(&app.pool, &v2, app::store::now()).await.unwrap();
-    assert_eq!(again, app::store::articles::Imported::Unchanged);
+    let again =
+        app::server::store::articles::import(&app.pool, &v2, app::server::store::now()).await.unwrap();
+    assert_eq!(again, app::server::store::articles::Imported::Unchanged);
 }

@@ -573,7 +573,7 @@ async fn a_page_extended_by_until_is_bounded() {
     assert_eq!(res.status().as_u16(), 200);
     let page: serde_json::Value = res.json().await.unwrap();
     let shown = page["nodes"].as_array().unwrap().len();
-    assert_eq!(shown as i64, app::store::comments::MAX_UNTIL, "not all 110");
+    assert_eq!(shown as i64, app::server::store::comments::MAX_UNTIL, "not all 110");
     assert!(page["next"].is_object(), "Load more continues after them");
 }
 
@@ -698,11 +698,11 @@ async fn a_vote_or_a_delete_that_fails_midway_leaves_the_database_writable() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let voter = app::store::comments::Voter { reader_id: "r", ip_hash: "h", one_per_address: true };
-    assert!(app::store::comments::toggle_vote(&app.pool, id, voter, 1, 0).await.is_err());
-    assert!(app::store::comments::mark_deleted(&app.pool, id).await.is_err());
+    let voter = app::server::store::comments::Voter { reader_id: "r", ip_hash: "h", one_per_address: true };
+    assert!(app::server::store::comments::toggle_vote(&app.pool, id, voter, 1, 0).await.is_err());
+    assert!(app::server::store::comments::mark_deleted(&app.pool, id).await.is_err());
     // another process (its own pool) can still write at once: no transaction kept the lock
-    let other = app::store::connect(&app.db_url).await.unwrap();
+    let other = app::server::store::connect(&app.db_url).await.unwrap();
     let write = sqlx::query("INSERT INTO settings (name, value) VALUES ('probe', 'x')").execute(&other);
     let done = tokio::time::timeout(Duration::from_secs(3), write).await;
     assert!(matches!(done, Ok(Ok(_))), "the write waited on a lock left behind: {done:?}");

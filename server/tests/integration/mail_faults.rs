@@ -62,21 +62,21 @@ async fn two_workers_and_an_smtp_server_slower_than_the_lease_send_each_mail_onc
     let app = app_with(&sink, move |c| c.mail.lease = lease).await;
     follower(&app, &sink, "slow@example.com").await;
     // a second worker with its own connection pool, as another server process would have
-    let config = app::mail::MailConfig {
+    let config = app::server::mail::MailConfig {
         smtp_url: Some(sink.url()),
         poll: Duration::from_millis(20),
         lease,
-        ..app::mail::MailConfig::with_defaults(&app.base)
+        ..app::server::mail::MailConfig::with_defaults(&app.base)
     };
-    let second = app::mail::Mailer {
-        pool: app::store::connect(&app.db_url).await.unwrap(),
+    let second = app::server::mail::Mailer {
+        pool: app::server::store::connect(&app.db_url).await.unwrap(),
         config: std::sync::Arc::new(config.clone()),
         base_url: app.base.clone(),
         per_address_per_day: 1000,
         wake: Default::default(),
-        clock: app::clock::Clock::system(),
+        clock: app::server::clock::Clock::system(),
     };
-    tokio::spawn(second.run(app::mail::Transport::from_config(&config).unwrap()));
+    tokio::spawn(second.run(app::server::mail::Transport::from_config(&config).unwrap()));
     // each mail takes three leases to be accepted
     sink.behave(Behaviour::SlowAccept(lease * 3));
     let mut ids = Vec::new();

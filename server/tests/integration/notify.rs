@@ -268,16 +268,16 @@ async fn a_held_comment_notifies_only_when_approved() {
          RETURNING id",
     )
     .bind(article)
-    .bind(app::store::now())
+    .bind(app::server::store::now())
     .fetch_one(&app.pool)
     .await
     .unwrap();
     let visible = post(&app, &app.other_reader(), "", "Approved at once.", None, false).await;
     assert_eq!(wait_notified(&sink, "f@example.com", 1).await, vec![visible], "nothing for the held comment");
-    assert!(app::store::notify::approve(&app.pool, held, app::store::now()).await.unwrap());
+    assert!(app::server::store::notify::approve(&app.pool, held, app::server::store::now()).await.unwrap());
     assert_eq!(wait_notified(&sink, "f@example.com", 2).await, vec![visible, held]);
     assert!(
-        !app::store::notify::approve(&app.pool, held, app::store::now()).await.unwrap(),
+        !app::server::store::notify::approve(&app.pool, held, app::server::store::now()).await.unwrap(),
         "approving twice does nothing"
     );
 }
@@ -333,21 +333,21 @@ async fn two_workers_on_one_database_send_each_mail_once() {
         subscribed(&app, &sink, r, "follow_ups").await;
     }
     // a second worker with its own connection pool, as another server process would have
-    let pool = app::store::connect(&app.db_url).await.unwrap();
-    let config = app::mail::MailConfig {
+    let pool = app::server::store::connect(&app.db_url).await.unwrap();
+    let config = app::server::mail::MailConfig {
         smtp_url: Some(sink.url()),
         poll: std::time::Duration::from_millis(20),
-        ..app::mail::MailConfig::with_defaults(&app.base)
+        ..app::server::mail::MailConfig::with_defaults(&app.base)
     };
-    let second = app::mail::Mailer {
+    let second = app::server::mail::Mailer {
         pool,
         config: std::sync::Arc::new(config.clone()),
         base_url: app.base.clone(),
         per_address_per_day: 1000,
         wake: Default::default(),
-        clock: app::clock::Clock::system(),
+        clock: app::server::clock::Clock::system(),
     };
-    tokio::spawn(second.run(app::mail::Transport::from_config(&config).unwrap()));
+    tokio::spawn(second.run(app::server::mail::Transport::from_config(&config).unwrap()));
     let mut ids = Vec::new();
     for i in 0..25 {
         ids.push(

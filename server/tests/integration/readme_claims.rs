@@ -32,7 +32,7 @@ async fn another_server_on(app: &TestApp, adjust: impl FnOnce(&mut server::confi
 #[tokio::test]
 async fn without_byline_secret_a_random_key_is_kept_in_the_database_and_survives_a_restart() {
     let app = spawn_with(|c| c.secret = None).await;
-    let key_in = |pool: &app::store::Pool| {
+    let key_in = |pool: &app::server::store::Pool| {
         let pool = pool.clone();
         async move {
             sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE name = 'signing_key'")
@@ -123,19 +123,19 @@ async fn with_the_mail_worker_off_another_process_on_the_database_sends_the_mail
             .unwrap();
     assert_eq!(queued, ("pending".to_string(), 0, None), "queued, untouched by this process");
     // the other process: a worker with its own pool on the same file
-    let config = app::mail::MailConfig {
+    let config = app::server::mail::MailConfig {
         smtp_url: Some(sink.url()),
-        ..app::mail::MailConfig::with_defaults(&app.base)
+        ..app::server::mail::MailConfig::with_defaults(&app.base)
     };
-    let other = app::mail::Mailer {
-        pool: app::store::connect(&app.db_url).await.unwrap(),
+    let other = app::server::mail::Mailer {
+        pool: app::server::store::connect(&app.db_url).await.unwrap(),
         config: std::sync::Arc::new(config.clone()),
         base_url: app.base.clone(),
         per_address_per_day: 50,
         wake: Default::default(),
-        clock: app::clock::Clock::system(),
+        clock: app::server::clock::Clock::system(),
     };
-    let transport = app::mail::Transport::from_config(&config).unwrap();
+    let transport = app::server::mail::Transport::from_config(&config).unwrap();
     assert_eq!(other.round(&transport, "other-process").await.unwrap(), 1);
     app.outbox_settled().await;
     assert_eq!(sink.to("w@example.com", "Confirm").len(), 1);
@@ -150,17 +150,17 @@ async fn the_smtp_urls_the_readme_names_are_accepted() {
         "smtps://user:pass@mail.example.com:465",
         "smtp://localhost:25",
     ] {
-        let config = app::mail::MailConfig {
+        let config = app::server::mail::MailConfig {
             smtp_url: Some(url.into()),
-            ..app::mail::MailConfig::with_defaults("https://news.example")
+            ..app::server::mail::MailConfig::with_defaults("https://news.example")
         };
-        assert!(app::mail::Transport::from_config(&config).is_ok(), "{url}");
+        assert!(app::server::mail::Transport::from_config(&config).is_ok(), "{url}");
     }
-    let config = app::mail::MailConfig {
+    let config = app::server::mail::MailConfig {
         smtp_url: Some("http://mail.example.com".into()),
-        ..app::mail::MailConfig::with_defaults("https://news.example")
+        ..app::server::mail::MailConfig::with_defaults("https://news.example")
     };
-    let refused = app::mail::Transport::from_config(&config).err().expect("refused");
+    let refused = app::server::mail::Transport::from_config(&config).err().expect("refused");
     assert!(refused.starts_with("SMTP_URL"), "{refused}");
 }
 

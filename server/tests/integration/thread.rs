@@ -166,7 +166,7 @@ async fn sorts_and_filters_order_the_thread() {
     let a = app.comment_as(&app.other_reader(), "A", "oldest comment", None).await;
     let b = app.comment_as(&app.other_reader(), "B", "middle comment", None).await;
     let c = app.comment_as(&app.other_reader(), "C", "newest comment", None).await;
-    let now = app::store::now();
+    let now = app::server::store::now();
     set_time(&app, a, now - 300).await;
     set_time(&app, b, now - 200).await;
     set_time(&app, c, now - 100).await;
@@ -256,11 +256,11 @@ async fn markdown_is_rendered_and_previewed() {
 #[tokio::test]
 async fn abuse_limits_refuse_with_clear_messages_and_statuses() {
     // the server's clock stands still: the form's age is exact, whatever second it is
-    let at = app::store::now();
+    let at = app::server::store::now();
     let app = spawn_with(move |c| {
         c.limits.min_form_seconds = 3;
         c.limits.comments_per_ip = 4;
-        c.clock = app::clock::Clock::stopped_at(at);
+        c.clock = app::server::clock::Clock::stopped_at(at);
     })
     .await;
     // too fast: the form was rendered a second ago

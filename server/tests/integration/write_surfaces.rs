@@ -181,7 +181,7 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
     }
 
     // 2. another reader's identity, or a forged cookie, cannot change the author's comment
-    let forged = format!("{}=forged.signature", app::reader::COOKIE);
+    let forged = format!("{}=forged.signature", app::server::reader_cookie::COOKIE);
     let stranger = app.reader("stranger").cookie;
     for cookie in [stranger.as_str(), forged.as_str()] {
         for s in surfaces(&key(), &key())

@@ -10,14 +10,14 @@ const SECRET: &str = "test-secret";
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
-    pub pool: app::store::Pool,
+    pub pool: app::server::store::Pool,
     /// The reader cookie of the default session, like a browser that opened the page.
     pub cookie: String,
     /// The SQLite URL, for a second process or worker on the same database.
     pub db_url: String,
     pub dir: tempfile::TempDir,
     /// The server's clock: `advance` it to close a window or expire a lease without waiting.
-    pub clock: app::clock::Clock,
+    pub clock: app::server::clock::Clock,
 }
 
 /// The server with test defaults: no minimum time on forms, rate limits out of the way
@@ -81,33 +81,41 @@ pub fn test_config(dir: &std::path::Path, addr: std::net::SocketAddr) -> server:
 
 /// A handle on a server running elsewhere (another process) at `base`.
 pub async fn attach(base: String, db_url: String, dir: tempfile::TempDir) -> TestApp {
-    let pool = app::store::connect(&db_url).await.expect("connect");
+    let pool = app::server::store::connect(&db_url).await.expect("connect");
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    TestApp { base, http, pool, cookie: new_reader(), db_url, dir, clock: app::clock::Clock::system() }
+    TestApp {
+        base,
+        http,
+        pool,
+        cookie: new_reader(),
+        db_url,
+        dir,
+        clock: app::server::clock::Clock::system(),
+    }
 }
 
-fn secret() -> app::reader::Secret {
-    app::reader::Secret::new(SECRET.as_bytes().to_vec())
+fn secret() -> app::server::reader_cookie::Secret {
+    app::server::reader_cookie::Secret::new(SECRET.as_bytes().to_vec())
 }
 
 /// A reader cookie (`name=value`) as the server would issue it.
 pub fn new_reader() -> String {
-    let (_, header) = app::reader::issue(&secret(), false);
+    let (_, header) = app::server::reader_cookie::issue(&secret(), false);
     header.to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
 /// The cookie of one and the same browser each time it is asked for by `name`.
 pub fn reader_named(name: &str) -> String {
-    let id = app::store::notify::token_hash(name)[..32].to_string();
-    let header = app::reader::cookie_for(&secret(), &id, false);
+    let id = app::server::store::notify::token_hash(name)[..32].to_string();
+    let header = app::server::reader_cookie::cookie_for(&secret(), &id, false);
     header.to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
 /// A submission key as a form about `scope` (an article's slug, `contact`) rendered `age`
 /// seconds ago would carry.
 pub fn key_for(scope: &str, age: i64) -> String {
-    key_made_at(scope, app::store::now() - age)
+    key_made_at(scope, app::server::store::now() - age)
 }
 
 /// A submission key as a form about `scope` rendered at `at` (unix seconds) would carry.

@@ -1,39 +1,43 @@
 //! Who is asking: the reader cookie and the client address, for server functions and for
 //! plain form posts alike.
-use crate::state::AppState;
+use crate::server::state::AppState;
 use std::net::{IpAddr, SocketAddr};
 
 #[derive(Debug, Clone)]
-pub struct Visitor {
+pub struct Requester {
     pub reader_id: String,
     pub ip: IpAddr,
     /// Set when this request made the reader a new cookie: send it with the answer.
     pub set_cookie: Option<http::HeaderValue>,
 }
 
-impl Visitor {
+impl Requester {
     /// The visitor of a request; a reader without a (valid) cookie gets a new one, sent only
     /// with the answer to a write (`remember`): pages never set cookies.
-    pub fn of(headers: &http::HeaderMap, extensions: &http::Extensions, state: &AppState) -> Visitor {
+    pub fn of(headers: &http::HeaderMap, extensions: &http::Extensions, state: &AppState) -> Requester {
         let ip = client_ip(headers, extensions, state.site.trust_proxy);
-        match crate::reader::from_headers(headers, &state.secret) {
-            Some(reader_id) => Visitor { reader_id, ip, set_cookie: None },
+        match crate::server::reader_cookie::from_headers(headers, &state.secret) {
+            Some(reader_id) => Requester { reader_id, ip, set_cookie: None },
             None => {
-                let (reader_id, cookie) = crate::reader::issue(&state.secret, state.site.secure_cookies());
-                Visitor { reader_id, ip, set_cookie: Some(cookie) }
+                let (reader_id, cookie) =
+                    crate::server::reader_cookie::issue(&state.secret, state.site.secure_cookies());
+                Requester { reader_id, ip, set_cookie: Some(cookie) }
             }
         }
     }
 
     /// A first-time writer posting form `key` becomes the reader derived from the form, so
     /// that the repeats of one submission (a double click before any cookie) are one reader.
-    pub fn for_form(mut self, state: &AppState, key: &str, scope: &str) -> Visitor {
+    pub fn for_form(mut self, state: &AppState, key: &str, scope: &str) -> Requester {
         // only a key this server made for this form (its signature holds) names a reader
         let genuine = crate::api::forms::is_genuine(&state.secret, key, scope);
         if self.set_cookie.is_some() && genuine {
             if let Some(id) = crate::api::forms::reader_for_form(&state.secret, key) {
-                self.set_cookie =
-                    Some(crate::reader::cookie_for(&state.secret, &id, state.site.secure_cookies()));
+                self.set_cookie = Some(crate::server::reader_cookie::cookie_for(
+                    &state.secret,
+                    &id,
+                    state.site.secure_cookies(),
+                ));
                 self.reader_id = id;
             }
         }
@@ -41,10 +45,10 @@ impl Visitor {
     }
 
     /// The visitor of the request a server function is answering.
-    pub fn current(state: &AppState) -> Visitor {
+    pub fn current(state: &AppState) -> Requester {
         match leptos::prelude::use_context::<http::request::Parts>() {
-            Some(parts) => Visitor::of(&parts.headers, &parts.extensions, state),
-            None => Visitor::of(&http::HeaderMap::new(), &http::Extensions::new(), state),
+            Some(parts) => Requester::of(&parts.headers, &parts.extensions, state),
+            None => Requester::of(&http::HeaderMap::new(), &http::Extensions::new(), state),
         }
     }
 
@@ -66,7 +70,7 @@ impl Visitor {
 /// The reader id of the current request, without issuing one (page renders stay cookie-free).
 pub fn known_reader(state: &AppState) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    crate::reader::from_headers(&parts.headers, &state.secret)
+    crate::server::reader_cookie::from_headers(&parts.headers, &state.secret)
 }
 
 /// The client's address: the connection's, or behind `trust_proxy` proxies the entry they

@@ -71,7 +71,7 @@ pub fn now() -> i64 {
 
 /// The signing key from `settings`, created on first start so cookies survive restarts.
 pub async fn signing_key(pool: &Pool) -> Result<String, StoreError> {
-    let fresh = crate::state::random_token() + &crate::state::random_token();
+    let fresh = crate::server::tokens::random_token() + &crate::server::tokens::random_token();
     sqlx::query("INSERT INTO settings (name, value) VALUES ('signing_key', ?) ON CONFLICT (name) DO NOTHING")
         .bind(&fresh)
         .execute(pool)

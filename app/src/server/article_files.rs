@@ -1,5 +1,6 @@
 //! Articles from `content/*.md`: YAML front matter, then the Markdown body.
-use crate::store::articles::NewArticle;
+use crate::domain::passage::FeedbackPassage;
+use crate::server::store::articles::NewArticle;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -34,17 +35,6 @@ struct FrontMatter {
     feedback: Vec<FeedbackPassage>,
 }
 
-/// `feedback:` in the front matter: a passage of the body (quoted exactly, as it reads once
-/// rendered) and the question readers see beside it. `id` is optional: give one to keep a
-/// passage's feedback attached even when its text is rewritten beyond recognition.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct FeedbackPassage {
-    #[serde(default)]
-    pub id: Option<String>,
-    pub passage: String,
-    pub question: String,
-}
-
 /// Parses one content file. `now` dates articles whose front matter has no `date`.
 pub fn parse_article(file: &str, source: &str, now: i64) -> Result<NewArticle, ContentError> {
     let rest = source
@@ -75,7 +65,7 @@ pub fn parse_article(file: &str, source: &str, now: i64) -> Result<NewArticle, C
         section: fm.section.trim().to_string(),
         tags: fm.tags,
         body_markdown: body.to_string(),
-        body_html: crate::render::article_html(body),
+        body_html: crate::server::text_to_html::article_html(body),
         published_at,
         listed: !fm.unlisted,
         feedback: fm.feedback,
@@ -122,7 +112,7 @@ pub fn read_dir(dir: &Path, now: i64) -> Result<Vec<Result<NewArticle, ContentEr
 mod tests {
     use super::*;
 
-    const SEED: &str = include_str!("../../content/china-ratifies-extradition-treaty-with-turkey.md");
+    const SEED: &str = include_str!("../../../content/china-ratifies-extradition-treaty-with-turkey.md");
 
     #[test]
     fn parses_the_seed_article() {

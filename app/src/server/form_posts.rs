@@ -11,8 +11,8 @@ use crate::api::comments::{safe_back, DeleteComment, EditComment, PostComment, P
 use crate::api::notify::{RequestManageLink, ToggleSubscription};
 use crate::api::SendContactMessage;
 use crate::domain::{ApiError, CommentActionForm, CommentForm, ContactForm, FormEcho};
-use crate::state::AppState;
-use crate::visitor::Visitor;
+use crate::server::requester::Requester;
+use crate::server::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -30,7 +30,7 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
     }
     let path = req.uri().path().to_string();
     let fetched = req.headers().contains_key(FETCHED);
-    let mut visitor = Visitor::of(req.headers(), req.extensions(), &state);
+    let mut visitor = Requester::of(req.headers(), req.extensions(), &state);
     let mut res = match path.as_str() {
         p if p == PostComment::PATH => comment(&state, &mut visitor, req).await,
         p if p == PostFeedback::PATH => feedback(&state, &mut visitor, req).await,
@@ -92,7 +92,7 @@ async fn read_form<T: serde::de::DeserializeOwned>(req: Request) -> Result<T, Re
     })
 }
 
-async fn comment(state: &AppState, visitor: &mut Visitor, req: Request) -> Response {
+async fn comment(state: &AppState, visitor: &mut Requester, req: Request) -> Response {
     let form: CommentForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -129,7 +129,7 @@ async fn comment(state: &AppState, visitor: &mut Visitor, req: Request) -> Respo
     }
 }
 
-async fn feedback(state: &AppState, visitor: &mut Visitor, req: Request) -> Response {
+async fn feedback(state: &AppState, visitor: &mut Requester, req: Request) -> Response {
     let mut form: CommentForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -164,7 +164,7 @@ async fn feedback(state: &AppState, visitor: &mut Visitor, req: Request) -> Resp
     }
 }
 
-async fn vote(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+async fn vote(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: CommentActionForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -175,7 +175,7 @@ async fn vote(state: &AppState, visitor: &Visitor, req: Request) -> Response {
     }
 }
 
-async fn edit(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+async fn edit(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: CommentActionForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -193,7 +193,7 @@ async fn edit(state: &AppState, visitor: &Visitor, req: Request) -> Response {
     }
 }
 
-async fn delete(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+async fn delete(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: CommentActionForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -218,7 +218,7 @@ async fn notice(state: &AppState, form: &CommentActionForm, error: ApiError) -> 
     render_again(state, back, FormEcho::Notice { comment: form.comment, error }, status, retry).await
 }
 
-async fn contact(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+async fn contact(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: ContactForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -232,7 +232,7 @@ async fn contact(state: &AppState, visitor: &Visitor, req: Request) -> Response 
     }
 }
 
-async fn notify(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+async fn notify(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: crate::domain::notify::NotifyForm = match read_form(req).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -250,7 +250,7 @@ async fn notify(state: &AppState, visitor: &Visitor, req: Request) -> Response {
     }
 }
 
-async fn manage(state: &AppState, visitor: &Visitor, req: Request) -> Response {
+async fn manage(state: &AppState, visitor: &Requester, req: Request) -> Response {
     #[derive(serde::Deserialize)]
     struct Form {
         #[serde(default)]

@@ -20,11 +20,11 @@ impl Secret {
     pub fn sign(&self, data: &str) -> String {
         let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes keys of any size");
         mac.update(data.as_bytes());
-        hex(&mac.finalize().into_bytes())
+        crate::server::tokens::hex(&mac.finalize().into_bytes())
     }
 
     pub fn verify(&self, data: &str, signature: &str) -> bool {
-        let Some(sig) = unhex(signature) else { return false };
+        let Some(sig) = crate::server::tokens::unhex(signature) else { return false };
         let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes keys of any size");
         mac.update(data.as_bytes());
         mac.verify_slice(&sig).is_ok()
@@ -35,17 +35,6 @@ impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Secret(…)")
     }
-}
-
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
 }
 
 /// The reader id from a request's cookies, if its signature holds.
@@ -65,7 +54,7 @@ pub fn from_headers(headers: &http::HeaderMap, secret: &Secret) -> Option<String
 
 /// A new reader id and the `Set-Cookie` value that carries it.
 pub fn issue(secret: &Secret, secure: bool) -> (String, http::HeaderValue) {
-    let id = crate::state::random_token();
+    let id = crate::server::tokens::random_token();
     let header = cookie_for(secret, &id, secure);
     (id, header)
 }

@@ -15,7 +15,7 @@ pub struct NewArticle {
     pub published_at: i64,
     pub listed: bool,
     /// Passages marked for feedback in the front matter.
-    pub feedback: Vec<crate::content::FeedbackPassage>,
+    pub feedback: Vec<crate::domain::passage::FeedbackPassage>,
 }
 
 /// What importing a content file did.

@@ -1,5 +1,5 @@
 //! The server side of live updates: one Server-Sent Events stream per open article page.
-use crate::state::{AppState, LiveEvent};
+use crate::server::state::{AppState, LiveEvent};
 use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -89,7 +89,7 @@ pub async fn article_events(
     request: axum::extract::Request,
 ) -> Response {
     let headers = request.headers();
-    let ip = crate::visitor::client_ip(headers, request.extensions(), state.site.trust_proxy);
+    let ip = crate::server::requester::client_ip(headers, request.extensions(), state.site.trust_proxy);
     let Some(admitted) = state.streams.admit(ip) else {
         tracing::warn!(%ip, "live stream refused: too many open");
         let mut res =
@@ -98,7 +98,7 @@ pub async fn article_events(
         res.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("30"));
         return res;
     };
-    let article = match crate::store::articles::by_slug(&state.pool, &slug).await {
+    let article = match crate::server::store::articles::by_slug(&state.pool, &slug).await {
         Ok(Some(a)) => a,
         Ok(None) => return (http::StatusCode::NOT_FOUND, "No such article.").into_response(),
         Err(e) => {
@@ -185,7 +185,7 @@ fn comment_stream(
 }
 
 async fn catch_up(c: &Cursor) -> Vec<i64> {
-    match crate::store::comments::approved_since(&c.state.pool, c.article_id, c.sent).await {
+    match crate::server::store::comments::approved_since(&c.state.pool, c.article_id, c.sent).await {
         Ok(rows) => rows.into_iter().map(|(id, _)| id).collect(),
         Err(e) => {
             tracing::error!(error = %e, "catching up a live stream");

@@ -2,7 +2,7 @@
 //! link will do (mail scanners open links; they must not confirm or unsubscribe anyone), and
 //! the page's button POSTs here, which acts and redirects back to the page.
 //! `/subscriptions/unsubscribe` also takes the RFC 8058 one-click POST a mail client sends.
-use crate::state::AppState;
+use crate::server::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, StatusCode};
@@ -22,7 +22,7 @@ pub struct ManageForm {
 
 fn failed(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "answering a mail link");
-    crate::nojs::simple_page(
+    crate::server::form_posts::simple_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",
         "Something went wrong on our side. Please try the link again in a minute.",
@@ -44,9 +44,11 @@ pub async fn confirm(
     Query(q): Query<TokenQuery>,
     request: axum::extract::Request,
 ) -> Response {
-    let visitor = crate::visitor::Visitor::of(request.headers(), request.extensions(), &state);
-    match crate::store::notify::confirm(&state.pool, &q.token, &visitor.reader_id, state.clock.now()).await {
-        Ok(crate::store::notify::LinkUse::Done) => {
+    let visitor = crate::server::requester::Requester::of(request.headers(), request.extensions(), &state);
+    match crate::server::store::notify::confirm(&state.pool, &q.token, &visitor.reader_id, state.clock.now())
+        .await
+    {
+        Ok(crate::server::store::notify::LinkUse::Done) => {
             let mut res = back("/subscriptions/confirm", &q.token, "");
             if let Some(cookie) = visitor.set_cookie {
                 res.headers_mut().append(http::header::SET_COOKIE, cookie);
@@ -64,9 +66,9 @@ pub async fn cancel(
     Query(q): Query<TokenQuery>,
     headers: HeaderMap,
 ) -> Response {
-    use crate::store::notify::LinkUse;
-    let browser = crate::nojs::wants_html(&headers);
-    match crate::store::notify::cancel(&state.pool, &q.token, state.clock.now()).await {
+    use crate::server::store::notify::LinkUse;
+    let browser = crate::server::form_posts::wants_html(&headers);
+    match crate::server::store::notify::cancel(&state.pool, &q.token, state.clock.now()).await {
         Ok(LinkUse::Done) if browser => back("/subscriptions/cancel", &q.token, "&done=1"),
         Ok(_) if browser => back("/subscriptions/cancel", &q.token, ""),
         Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown link.").into_response(),
@@ -82,9 +84,9 @@ pub async fn unsubscribe(
     Query(q): Query<TokenQuery>,
     headers: HeaderMap,
 ) -> Response {
-    use crate::store::notify::LinkUse;
-    let browser = crate::nojs::wants_html(&headers);
-    match crate::store::notify::unsubscribe_token(&state.pool, &q.token, state.clock.now()).await {
+    use crate::server::store::notify::LinkUse;
+    let browser = crate::server::form_posts::wants_html(&headers);
+    match crate::server::store::notify::unsubscribe_token(&state.pool, &q.token, state.clock.now()).await {
         Ok(_) if browser => back("/subscriptions/unsubscribe", &q.token, ""),
         Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown unsubscribe link.").into_response(),
         Ok(_) => (StatusCode::OK, "Unsubscribed.").into_response(),
@@ -98,9 +100,10 @@ pub async fn manage(
     axum::Form(form): axum::Form<ManageForm>,
 ) -> Response {
     let now = state.clock.now();
-    match crate::store::notify::manage_email(&state.pool, &q.token, now).await {
+    match crate::server::store::notify::manage_email(&state.pool, &q.token, now).await {
         Ok(Some(email)) => {
-            match crate::store::notify::remove_of_email(&state.pool, &email, form.subscription).await {
+            match crate::server::store::notify::remove_of_email(&state.pool, &email, form.subscription).await
+            {
                 Ok(_) => back("/subscriptions/manage", &q.token, "&removed=1"),
                 Err(e) => failed(e),
             }

@@ -1,7 +1,7 @@
 //! The server's shared state, handed to every route and server function.
-use crate::limits::{Limits, RateLimiter};
-use crate::reader::Secret;
-use crate::store::Pool;
+use crate::server::rate_limits::{Limits, RateLimiter};
+use crate::server::reader_cookie::Secret;
+use crate::server::store::Pool;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -17,11 +17,11 @@ pub struct AppState {
     /// New approved comments, for the live-update streams of open article pages.
     pub live: tokio::sync::broadcast::Sender<LiveEvent>,
     /// The outbox's delivery side: its settings and the bell that wakes the worker.
-    pub mailer: crate::mail::Mailer,
+    pub mailer: crate::server::mail::Mailer,
     /// Open live-update streams, counted per client address and in total.
-    pub streams: Arc<crate::live::Streams>,
+    pub streams: Arc<crate::server::live_events::Streams>,
     /// The wall clock, or a test's.
-    pub clock: crate::clock::Clock,
+    pub clock: crate::server::clock::Clock,
 }
 
 /// A comment became visible on an article.
@@ -77,12 +77,4 @@ pub fn set_status_for(err: &crate::domain::ApiError) {
             }
         }
     }
-}
-
-/// A random token (128 bits, hex).
-pub fn random_token() -> String {
-    use rand::RngCore;
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    crate::reader::hex(&bytes)
 }

@@ -54,7 +54,7 @@ mod tests {
         assert_eq!(m.get("frontend.js").map(String::as_str), Some("frontend.0123456789abcdef.js"));
         assert_eq!(m.len(), 1);
         assert!(is_hashed("frontend.0123456789abcdef.js"));
-        assert!(is_hashed("frontend_bg.0123456789abcdef.wasm.br") == false);
+        assert!(!is_hashed("frontend_bg.0123456789abcdef.wasm.br"));
         assert!(!is_hashed("frontend.js"));
         assert!(!is_hashed("byline.css"));
     }

@@ -1,7 +1,7 @@
 //! Passages of articles ("Inline Feedbacks"): anchoring them at import, and what the article
 //! page shows of them.
 use super::{Pool, StoreError};
-use crate::content::FeedbackPassage;
+use crate::domain::passage::FeedbackPassage;
 use crate::domain::passage::{anchor, normalize, plain_text, selector_at, Selector, QUOTE_MAX, QUOTE_MIN};
 use crate::domain::{ApiError, PassageView, RecentFeedback};
 use sqlx::{Row, SqliteConnection};

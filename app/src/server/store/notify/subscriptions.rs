@@ -1,0 +1,269 @@
+//! Who follows what: a reader's subscriptions to an article's comments or to replies.
+use super::*;
+use crate::domain::notify::{Kind, ManagedSubscription, SubscriptionView};
+use crate::server::store::{Pool, StoreError};
+use sqlx::{Row, SqliteConnection};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscribed {
+    /// The reader's own subscription is confirmed (mail will go out).
+    pub confirmed: bool,
+    /// A confirmation mail was queued by this call.
+    pub confirmation_queued: bool,
+}
+
+/// Subscribes `email` (lower-cased by the caller) to `kind` on an article for `reader_id`.
+/// Idempotent: the same subscription again is the one row.
+///
+/// Only a browser that once followed a confirmation link for the address is subscribed at
+/// once; any other request queues a confirmation mail (at most one per address per
+/// `CONFIRM_RESEND_SECONDS`). Each reader has its own rows: another reader naming the same
+/// address gets a row of its own, waiting, and can neither see nor remove the owner's.
+pub async fn subscribe(
+    pool: &Pool,
+    article_id: i64,
+    email: &str,
+    kind: Kind,
+    comment_id: Option<i64>,
+    reader_id: &str,
+    now: i64,
+) -> Result<Subscribed, StoreError> {
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = subscribe_in(&mut tx, article_id, email, kind, comment_id, reader_id, now).await;
+    crate::server::store::end(tx, result.map_err(StoreError::from)).await
+}
+
+pub(super) async fn subscribe_in(
+    tx: &mut SqliteConnection,
+    article_id: i64,
+    email: &str,
+    kind: Kind,
+    comment_id: Option<i64>,
+    reader_id: &str,
+    now: i64,
+) -> Result<Subscribed, sqlx::Error> {
+    sqlx::query("INSERT INTO subscribers (email) VALUES (?) ON CONFLICT (email) DO NOTHING")
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+    let confirm_sent_at: Option<i64> =
+        sqlx::query_scalar("SELECT confirm_sent_at FROM subscribers WHERE email = ?")
+            .bind(email)
+            .fetch_one(&mut *tx)
+            .await?;
+    let trusted: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM subscriber_readers WHERE email = ? AND reader_id = ?)",
+    )
+    .bind(email)
+    .bind(reader_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    // the reader's own row; another reader's row for the same address is not touched
+    let existing = sqlx::query(
+        "SELECT id, confirmed FROM subscriptions
+         WHERE article_id = ? AND email = ? AND kind = ? AND IFNULL(comment_id, 0) = IFNULL(?, 0)
+           AND reader_id = ?",
+    )
+    .bind(article_id)
+    .bind(email)
+    .bind(kind.as_str())
+    .bind(comment_id)
+    .bind(reader_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id, confirmed) = match existing {
+        Some(row) => {
+            let id: i64 = row.get("id");
+            let confirmed = row.get::<i64, _>("confirmed") != 0 || trusted;
+            if trusted {
+                sqlx::query("UPDATE subscriptions SET confirmed = 1 WHERE id = ?")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            (id, confirmed)
+        }
+        None => {
+            let id = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO subscriptions (article_id, email, kind, comment_id, reader_id, confirmed, created_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(article_id)
+            .bind(email)
+            .bind(kind.as_str())
+            .bind(comment_id)
+            .bind(reader_id)
+            .bind(trusted as i64)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+            (id, trusted)
+        }
+    };
+    let mut confirmation_queued = false;
+    // at most one per 10 minutes, and at most CONFIRM_PER_DAY a day: an address that never asked
+    // for anything cannot be made to receive a stream of confirmation mails
+    let today: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'confirm' AND email = ? AND created_at >= ?",
+    )
+    .bind(email)
+    .bind(now - 24 * 3600)
+    .fetch_one(&mut *tx)
+    .await?;
+    let resend_ok =
+        confirm_sent_at.is_none_or(|at| now - at >= CONFIRM_RESEND_SECONDS) && today < CONFIRM_PER_DAY;
+    if !confirmed && resend_ok {
+        enqueue(
+            &mut *tx,
+            Enqueue {
+                kind: "confirm",
+                email,
+                subscription_id: Some(id),
+                reader_id: Some(reader_id),
+                ..Default::default()
+            },
+            now,
+        )
+        .await?;
+        sqlx::query("UPDATE subscribers SET confirm_sent_at = ? WHERE email = ?")
+            .bind(now)
+            .bind(email)
+            .execute(&mut *tx)
+            .await?;
+        confirmation_queued = true;
+    }
+    Ok(Subscribed { confirmed, confirmation_queued })
+}
+
+/// An outbox row to write.
+#[derive(Debug, Default)]
+pub struct Enqueue<'a> {
+    pub kind: &'a str,
+    pub email: &'a str,
+    pub subscription_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub contact_message_id: Option<i64>,
+    pub reader_id: Option<&'a str>,
+}
+
+pub async fn enqueue(conn: &mut SqliteConnection, row: Enqueue<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (kind, email, subscription_id, comment_id, contact_message_id, reader_id,
+                             created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(row.kind)
+    .bind(row.email)
+    .bind(row.subscription_id)
+    .bind(row.comment_id)
+    .bind(row.contact_message_id)
+    .bind(row.reader_id)
+    .bind(now)
+    .bind(now * 1000)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Queues a "Manage my subscriptions" mail when the address has subscriptions.
+pub async fn queue_manage_link(pool: &Pool, email: &str, now: i64) -> Result<bool, StoreError> {
+    let mut conn = pool.acquire().await?;
+    // only an address that confirmed something gets these: a waiting request an attacker made is
+    // no reason to mail anyone
+    let has: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE email = ? AND confirmed = 1)")
+            .bind(email)
+            .fetch_one(&mut *conn)
+            .await?;
+    if has {
+        enqueue(&mut conn, Enqueue { kind: "manage", email, ..Default::default() }, now).await?;
+    }
+    Ok(has)
+}
+
+/// Removes the reader's subscriptions of `kind` on the article — and, for an address this
+/// browser confirmed, every other browser's row of that address too, so "Unsubscribe" means no
+/// more of this mail. Answers how many were removed.
+pub async fn unsubscribe_reader(
+    pool: &Pool,
+    article_id: i64,
+    kind: Kind,
+    reader_id: &str,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "DELETE FROM subscriptions
+         WHERE article_id = ?1 AND kind = ?2
+           AND (reader_id = ?3
+                OR email IN (SELECT s.email FROM subscriptions s
+                             JOIN subscriber_readers r ON r.email = s.email AND r.reader_id = ?3
+                             WHERE s.article_id = ?1 AND s.kind = ?2 AND s.reader_id = ?3))",
+    )
+    .bind(article_id)
+    .bind(kind.as_str())
+    .bind(reader_id)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Deletes every row of the same address, article, kind (and comment) as subscription `id`:
+/// whoever's browser made them, the address gets no more of this mail.
+pub(super) const SAME_SUBSCRIPTION: &str = "DELETE FROM subscriptions
+     WHERE (email, article_id, kind, IFNULL(comment_id, 0)) IN
+           (SELECT email, article_id, kind, IFNULL(comment_id, 0) FROM subscriptions WHERE id = ?1)";
+
+/// The reader's "Notify of" subscriptions on an article.
+pub async fn for_reader(
+    pool: &Pool,
+    article_id: i64,
+    reader_id: &str,
+) -> Result<Vec<SubscriptionView>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT kind, MAX(confirmed) AS confirmed FROM subscriptions
+         WHERE reader_id = ? AND article_id = ? AND kind IN ('follow_ups', 'my_replies')
+         GROUP BY kind ORDER BY kind",
+    )
+    .bind(reader_id)
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let kind = Kind::parse(r.get("kind"))?;
+            Some(SubscriptionView { kind, confirmed: r.get::<i64, _>("confirmed") != 0 })
+        })
+        .collect())
+}
+
+/// Every subscription of an address, for the "Manage my subscriptions" page.
+pub async fn of_email(pool: &Pool, email: &str) -> Result<Vec<ManagedSubscription>, StoreError> {
+    let mut conn = pool.acquire().await?;
+    Ok(of_email_conn(&mut conn, email).await?)
+}
+
+pub(super) fn managed(r: &sqlx::sqlite::SqliteRow) -> Option<ManagedSubscription> {
+    Some(ManagedSubscription {
+        id: r.get("id"),
+        kind: Kind::parse(r.get("kind"))?,
+        confirmed: r.get::<i64, _>("confirmed") != 0,
+        article_title: r.get("title"),
+        article_path: crate::domain::article::article_path(r.get("slug")),
+        comment_id: r.get("comment_id"),
+    })
+}
+
+/// Removes one subscription of an address (the manage page's "Turn off").
+pub async fn remove_of_email(pool: &Pool, email: &str, id: i64) -> Result<bool, StoreError> {
+    let owned: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = ? AND email = ?)")
+            .bind(id)
+            .bind(email)
+            .fetch_one(pool)
+            .await?;
+    if !owned {
+        return Ok(false);
+    }
+    let done = sqlx::query(SAME_SUBSCRIPTION).bind(id).execute(pool).await?;
+    Ok(done.rows_affected() > 0)
+}
