@@ -42,12 +42,7 @@ pub async fn post_comment(
     let state = crate::server::state::app_state()?;
     let visitor =
         crate::server::requester::Requester::current(&state).for_form(&state, &form.key, &form.article);
-    let result = submit(&state, &visitor, &form).await;
-    visitor.remember();
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::answer(&visitor, submit(&state, &visitor, &form)).await
 }
 
 /// Posts a feedback on a passage: a known passage (`passage`), or a passage the reader
@@ -89,12 +84,7 @@ pub async fn post_feedback(
     let state = crate::server::state::app_state()?;
     let visitor =
         crate::server::requester::Requester::current(&state).for_form(&state, &form.key, &form.article);
-    let result = submit(&state, &visitor, &form).await;
-    visitor.remember();
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::answer(&visitor, submit(&state, &visitor, &form)).await
 }
 
 /// Votes a comment up or down; the same vote again takes it back.
@@ -102,12 +92,7 @@ pub async fn post_feedback(
 pub async fn vote_comment(comment: i64, direction: String, back: String) -> Result<VoteOutcome, ApiError> {
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    let result = vote(&state, &visitor, comment, &direction, &back).await;
-    visitor.remember();
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::answer(&visitor, vote(&state, &visitor, comment, &direction, &back)).await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,11 +108,7 @@ pub struct VoteOutcome {
 pub async fn edit_comment(comment: i64, body: String, back: String) -> Result<PostedComment, ApiError> {
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    let result = edit(&state, &visitor, comment, &body, &back).await;
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::answer(&visitor, edit(&state, &visitor, comment, &body, &back)).await
 }
 
 /// The author deletes their comment within the edit window.
@@ -135,21 +116,13 @@ pub async fn edit_comment(comment: i64, body: String, back: String) -> Result<Po
 pub async fn delete_comment(comment: i64, back: String) -> Result<PostedComment, ApiError> {
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    let result = delete(&state, &visitor, comment, &back).await;
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::answer(&visitor, delete(&state, &visitor, comment, &back)).await
 }
 
 /// The comment as it will look once posted (Markdown rendered and sanitised).
 #[server(prefix = "/api", endpoint = "/preview")]
 pub async fn preview_comment(body: String) -> Result<String, ApiError> {
-    let result = preview(&body);
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::refused(preview(&body))
 }
 
 #[cfg(feature = "ssr")]
@@ -257,12 +230,13 @@ pub async fn submit(
             tracing::info!(comment = id, article = %article.slug, "comment posted");
             let _ =
                 state.live.send(crate::server::state::LiveEvent { article_id: article.id, comment_id: id });
-            if let (true, Some(email)) = (wants_replies, input.email.as_deref()) {
+            let email = input.email.as_deref().and_then(|e| crate::domain::text::Email::parse(e).ok());
+            if let (true, Some(email)) = (wants_replies, email) {
                 // the comment is stored; a refused or failed subscription is logged, never a
                 // lost comment
                 let kind = crate::domain::notify::Kind::CommentReplies;
                 if let Err(e) =
-                    crate::api::notify::subscribe(state, visitor, article.id, email, kind, Some(id)).await
+                    crate::api::notify::subscribe(state, visitor, article.id, &email, kind, Some(id)).await
                 {
                     tracing::warn!(error = %e, comment = id, "the comment's reply subscription was not made");
                 }

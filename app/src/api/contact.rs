@@ -14,11 +14,7 @@ pub async fn send_contact_message(
     let form = crate::domain::ContactForm { name, email, subject, message, key, website };
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    let result = submit(&state, &visitor, &form).await;
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::answer(&visitor, submit(&state, &visitor, &form)).await
 }
 
 /// Stores a Contact Us message (and queues its mail to the editors) behind the same abuse

@@ -1,6 +1,6 @@
 //! "Notify of": the server function that toggles a subscription, the bar's state, the
 //! "Manage my subscriptions" request, and what links from mails are about.
-use crate::domain::notify::{LinkState, NotifyState, Toggled};
+use crate::domain::notify::{LinkState, NotifyState, SubscriptionSet};
 use crate::domain::ApiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -28,22 +28,17 @@ pub async fn get_notify_state(slug: String) -> Result<NotifyState, ApiError> {
 /// Subscribes (`action=subscribe`) or unsubscribes (`action=unsubscribe`) the reader to
 /// `kind` on an article. The same request twice leaves one subscription; the opposite removes
 /// it. A new address gets a confirmation mail first (double opt-in).
-#[server(prefix = "/api", endpoint = "/toggle_subscription")]
-pub async fn toggle_subscription(
+#[server(prefix = "/api", endpoint = "/set_subscription")]
+pub async fn set_subscription(
     article: String,
     kind: String,
     #[server(default)] email: String,
-    action: String,
-) -> Result<Toggled, ApiError> {
+    action: crate::domain::notify::SubscriptionAction,
+) -> Result<SubscriptionSet, ApiError> {
     let form = crate::domain::notify::NotifyForm { article, kind, email, action };
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    let result = toggle(&state, &visitor, &form).await;
-    visitor.remember();
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::answer(&visitor, set(&state, &visitor, &form)).await
 }
 
 /// Mails a link to the page listing every subscription of an address.
@@ -51,11 +46,7 @@ pub async fn toggle_subscription(
 pub async fn request_manage_link(email: String) -> Result<String, ApiError> {
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    let result = manage_link(&state, &visitor, &email).await;
-    if let Err(e) = &result {
-        crate::server::state::set_status_for(e);
-    }
-    result
+    crate::server::state::answer(&visitor, manage_link(&state, &visitor, &email)).await
 }
 
 /// What a link from a mail is about: `purpose` is `confirm`, `cancel`, `unsubscribe` or
@@ -87,12 +78,12 @@ pub fn outcome_message(code: &str) -> Option<&'static str> {
 }
 
 #[cfg(feature = "ssr")]
-pub async fn toggle(
+pub async fn set(
     state: &crate::server::state::AppState,
     visitor: &crate::server::requester::Requester,
     form: &crate::domain::notify::NotifyForm,
-) -> Result<Toggled, ApiError> {
-    use crate::domain::notify::Kind;
+) -> Result<SubscriptionSet, ApiError> {
+    use crate::domain::notify::{Kind, SubscriptionAction};
     use crate::server::state::internal;
 
     let article = crate::server::store::articles::by_slug(&state.pool, &form.article)
@@ -102,8 +93,8 @@ pub async fn toggle(
     let kind = Kind::parse(&form.kind)
         .filter(|k| Kind::BAR.contains(k))
         .ok_or_else(|| ApiError::field("kind", "Choose what you want to be notified of."))?;
-    let code = match form.action.as_str() {
-        "unsubscribe" => {
+    let code = match form.action {
+        SubscriptionAction::Unsubscribe => {
             crate::server::store::notify::unsubscribe_reader(
                 &state.pool,
                 article.id,
@@ -114,7 +105,7 @@ pub async fn toggle(
             .map_err(|e| internal("removing a subscription", e))?;
             "unsubscribed"
         }
-        "subscribe" => {
+        SubscriptionAction::Subscribe => {
             let email = subscriber_email(&form.email, "Enter your email address to be notified.")?;
             match subscribe(state, visitor, article.id, &email, kind, None).await? {
                 // only the browser that confirmed the address learns that it is subscribed
@@ -122,12 +113,11 @@ pub async fn toggle(
                 false => "sent",
             }
         }
-        _ => return Err(ApiError::BadRequest),
     };
     let subscriptions = crate::server::store::notify::for_reader(&state.pool, article.id, &visitor.reader_id)
         .await
         .map_err(|e| internal("loading a reader's subscriptions", e))?;
-    Ok(Toggled {
+    Ok(SubscriptionSet {
         state: NotifyState { subscriptions },
         message: outcome_message(code).unwrap_or_default().to_string(),
         location: format!("{}?notify={code}#notify", article.path()),
@@ -143,13 +133,13 @@ pub async fn subscribe(
     state: &crate::server::state::AppState,
     visitor: &crate::server::requester::Requester,
     article_id: i64,
-    email: &str,
+    email: &crate::domain::text::Email,
     kind: crate::domain::notify::Kind,
     comment_id: Option<i64>,
 ) -> Result<bool, ApiError> {
     use crate::server::rate_limits::Bucket;
     use std::time::Duration;
-    let email = email.to_lowercase();
+    let email = email.as_str();
     let limits = &state.limits;
     let hour = Duration::from_secs(3600);
     state
@@ -158,12 +148,12 @@ pub async fn subscribe(
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     state
         .rate
-        .hit(Bucket::SubscribeEmail, &email, limits.subscribe_per_email, hour)
+        .hit(Bucket::SubscribeEmail, email, limits.subscribe_per_email, hour)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let done = crate::server::store::notify::subscribe(
         &state.pool,
         article_id,
-        &email,
+        email,
         kind,
         comment_id,
         &visitor.reader_id,
@@ -179,11 +169,11 @@ pub async fn subscribe(
 
 /// An address to send notifications to: required, valid, compared lower-cased.
 #[cfg(feature = "ssr")]
-pub fn subscriber_email(value: &str, missing: &str) -> Result<String, ApiError> {
+pub fn subscriber_email(value: &str, missing: &str) -> Result<crate::domain::text::Email, ApiError> {
     if value.trim().is_empty() {
         return Err(ApiError::field("email", missing));
     }
-    crate::domain::text::email(value).map(|e| e.to_lowercase()).map_err(|m| ApiError::field("email", m))
+    crate::domain::text::Email::parse(value).map_err(|m| ApiError::field("email", m))
 }
 
 #[cfg(feature = "ssr")]
@@ -202,11 +192,12 @@ pub async fn manage_link(
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     state
         .rate
-        .hit(Bucket::SubscribeEmail, &email, state.limits.subscribe_per_email, hour)
+        .hit(Bucket::SubscribeEmail, email.as_str(), state.limits.subscribe_per_email, hour)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-    let queued = crate::server::store::notify::queue_manage_link(&state.pool, &email, state.clock.now())
-        .await
-        .map_err(|e| crate::server::state::internal("queueing a manage link", e))?;
+    let queued =
+        crate::server::store::notify::queue_manage_link(&state.pool, email.as_str(), state.clock.now())
+            .await
+            .map_err(|e| crate::server::state::internal("queueing a manage link", e))?;
     if queued {
         state.mailer.wake.notify_one();
     }

@@ -1,5 +1,5 @@
 //! The "Notify of" bar above the comment form.
-use crate::api::notify::{outcome_message, ToggleSubscription};
+use crate::api::notify::{outcome_message, SetSubscription};
 use crate::domain::notify::{Kind, NotifyState};
 use crate::domain::ApiError;
 use leptos::form::ActionForm;
@@ -15,7 +15,7 @@ pub fn NotifyBar(
     initial: NotifyState,
     echo: Option<(crate::domain::notify::NotifyForm, ApiError)>,
 ) -> impl IntoView {
-    let action = ServerAction::<ToggleSubscription>::new();
+    let action = ServerAction::<SetSubscription>::new();
     let state = RwSignal::new(initial);
     let (echo_form, echo_error) = match echo {
         Some((f, e)) => (f, Some(e)),

@@ -140,7 +140,9 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
             class:highlight=highlight == Some(id)
             class:mine=c.mine
             id=anchor.clone()
-            itemprop="comment"
+            // a reply is a property of the comment it answers; a top-level comment stands as
+            // an item of its own (the story's item ends with the story)
+            itemprop=(c.depth > 1).then_some("comment")
             itemscope
             itemtype="https://schema.org/Comment"
         >
@@ -214,13 +216,13 @@ fn Votes(id: i64, score: i64, my_vote: i8, mine: bool, author: String) -> impl I
         }
     };
     view! {
-        <span class="votes">
+        // a div: each button is a form, and a form may not sit in a span
+        <div class="votes">
             {button("up", back.clone(), &author)}
-            <span class="score" class:positive={score > 0} class:negative={score < 0} aria-label=format!("Score {score}")>
-                {score}
-            </span>
+            <span class="visually-hidden">"Score"</span>
+            <span class="score" class:positive={score > 0} class:negative={score < 0}>{score}</span>
             {button("down", back, &author)}
-        </span>
+        </div>
     }
 }
 

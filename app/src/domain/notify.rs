@@ -64,7 +64,7 @@ impl NotifyState {
 
 /// What toggling a subscription did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Toggled {
+pub struct SubscriptionSet {
     pub state: NotifyState,
     /// A sentence for the reader: "Check your inbox…", "Unsubscribed.".
     pub message: String,
@@ -80,9 +80,17 @@ pub struct NotifyForm {
     pub kind: String,
     #[serde(default)]
     pub email: String,
-    /// `subscribe` or `unsubscribe`.
     #[serde(default)]
-    pub action: String,
+    pub action: SubscriptionAction,
+}
+
+/// What the bar's form asks for (`action=subscribe` or `action=unsubscribe`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubscriptionAction {
+    #[default]
+    Subscribe,
+    Unsubscribe,
 }
 
 /// A subscription on the "Manage my subscriptions" page.

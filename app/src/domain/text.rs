@@ -52,6 +52,27 @@ pub fn email(value: &str) -> Result<String, String> {
     Ok(format!("{local}@{}", domain.to_lowercase()))
 }
 
+/// An address that passed `email`, lower-cased: what subscriptions, limits and mail are keyed
+/// by. Only `Email::parse` makes one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(value: &str) -> Result<Email, String> {
+        email(value).map(|e| Email(e.to_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// Empty means "not given"; anything else must be a valid address.
 pub fn optional_email(value: &str) -> Result<Option<String>, String> {
     if value.trim().is_empty() {
@@ -111,6 +132,15 @@ mod tests {
         let err = required_line(&"é".repeat(81), "name", 80).unwrap_err();
         assert!(err.contains("at most 80"), "{err}");
         assert!(required_line("a\u{7}b", "name", 80).is_err());
+    }
+
+    #[test]
+    fn an_email_is_made_only_from_a_valid_address_and_compares_lower_cased() {
+        let a = Email::parse("  Ada@Example.ORG ").unwrap();
+        assert_eq!(a, Email::parse("ada@example.org").unwrap());
+        assert_eq!(a.as_str(), "ada@example.org");
+        assert!(Email::parse("not-an-address").is_err());
+        assert!(Email::parse("").is_err());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! its success is a `204` naming the next page (`NEXT_PAGE`). A client asking for JSON gets the
 //! server function's own answer.
 use crate::api::comments::{safe_back, DeleteComment, EditComment, PostComment, PostFeedback, VoteComment};
-use crate::api::notify::{RequestManageLink, ToggleSubscription};
+use crate::api::notify::{RequestManageLink, SetSubscription};
 use crate::api::SendContactMessage;
 use crate::domain::{ApiError, CommentActionForm, CommentForm, ContactForm, FormEcho};
 use crate::server::requester::Requester;
@@ -38,7 +38,7 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
         p if p == EditComment::PATH => edit(&state, &visitor, req).await,
         p if p == DeleteComment::PATH => delete(&state, &visitor, req).await,
         p if p == SendContactMessage::PATH => contact(&state, &visitor, req).await,
-        p if p == ToggleSubscription::PATH => notify(&state, &visitor, req).await,
+        p if p == SetSubscription::PATH => notify(&state, &visitor, req).await,
         p if p == RequestManageLink::PATH => manage(&state, &visitor, req).await,
         _ => return next.run(req).await,
     };
@@ -240,7 +240,7 @@ async fn notify(state: &AppState, visitor: &Requester, req: Request) -> Response
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
-    match crate::api::notify::toggle(state, visitor, &form).await {
+    match crate::api::notify::set(state, visitor, &form).await {
         Ok(done) => Redirect::to(&done.location).into_response(),
         Err(error) => {
             let uri = crate::domain::article::article_path(&form.article);

@@ -66,6 +66,26 @@ pub fn internal(context: &str, err: impl std::fmt::Display) -> crate::domain::Ap
 }
 
 /// Sets the HTTP status of the current response to match a refusal.
+/// How every server function answers: the work's result, with a refusal's status (400, 403,
+/// 404, 409, 413, 429 and its Retry-After: `ApiError::status`) set on the answer, and the reader
+/// cookie the request was given (if it had none) sent along.
+pub async fn answer<T>(
+    requester: &crate::server::requester::Requester,
+    work: impl std::future::Future<Output = Result<T, crate::domain::ApiError>>,
+) -> Result<T, crate::domain::ApiError> {
+    let result = work.await;
+    requester.remember();
+    refused(result)
+}
+
+/// The result unchanged; a refusal's status set on the answer.
+pub fn refused<T>(result: Result<T, crate::domain::ApiError>) -> Result<T, crate::domain::ApiError> {
+    if let Err(e) = &result {
+        set_status_for(e);
+    }
+    result
+}
+
 pub fn set_status_for(err: &crate::domain::ApiError) {
     if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         if let Ok(code) = http::StatusCode::from_u16(err.status()) {

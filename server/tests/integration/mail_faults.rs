@@ -20,7 +20,7 @@ async fn follower(app: &TestApp, sink: &Sink, email: &str) {
     let s = app.reader(email);
     let res = s
         .post_js(
-            "/api/toggle_subscription",
+            "/api/set_subscription",
             &[("article", SLUG), ("kind", "follow_ups"), ("email", email), ("action", "subscribe")],
         )
         .await;

@@ -10,7 +10,7 @@ async fn app_with(sink: &Sink) -> TestApp {
 
 async fn subscribe(s: &Session<'_>, email: &str, kind: &str) -> Reply {
     s.post_js(
-        "/api/toggle_subscription",
+        "/api/set_subscription",
         &[("article", SLUG), ("kind", kind), ("email", email), ("action", "subscribe")],
     )
     .await
@@ -382,7 +382,7 @@ async fn the_bar_refuses_a_bad_email_and_toggles_idempotently() {
     // JavaScript off: the same form posts and comes back with the new state
     let res = me
         .post_plain(
-            "/api/toggle_subscription",
+            "/api/set_subscription",
             &[
                 ("article", SLUG),
                 ("kind", "my_replies"),
@@ -398,7 +398,7 @@ async fn the_bar_refuses_a_bad_email_and_toggles_idempotently() {
     assert!(page.contains("a link is on its way"));
     let refused = me
         .post_plain(
-            "/api/toggle_subscription",
+            "/api/set_subscription",
             &[("article", SLUG), ("kind", "follow_ups"), ("email", "nope"), ("action", "subscribe")],
         )
         .await;
@@ -407,7 +407,7 @@ async fn the_bar_refuses_a_bad_email_and_toggles_idempotently() {
     // the opposite request removes it
     let res = me
         .post_plain(
-            "/api/toggle_subscription",
+            "/api/set_subscription",
             &[("article", SLUG), ("kind", "my_replies"), ("action", "unsubscribe")],
         )
         .await;

@@ -136,7 +136,11 @@ async fn the_article_page_sends_its_comments_as_html_only() {
     assert_eq!(page.matches(r#"\"nodes\":"#).count(), 0, "the thread is not serialised");
     assert_eq!(page.matches(r#"\"mine\":"#).count(), 0);
     assert_eq!(page.matches(r#"\"nonce\":"#).count(), 0, "nor the form state");
-    assert_eq!(page.matches("<leptos-island data-component").count(), 2, "the live bubble and the passage selector");
+    assert_eq!(
+        page.matches("<leptos-island data-component").count(),
+        2,
+        "the live bubble and the passage selector"
+    );
     assert!(page.trim_end().ends_with("</body></html>"), "something follows </html>");
     assert!(!page.contains("<!>"), "an empty marker the HTML checker reports");
 }

@@ -111,7 +111,7 @@ async fn with_the_mail_worker_off_another_process_on_the_database_sends_the_mail
     let res = app
         .other_reader()
         .post_js(
-            "/api/toggle_subscription",
+            "/api/set_subscription",
             &[("article", SLUG), ("kind", "follow_ups"), ("email", "w@example.com"), ("action", "subscribe")],
         )
         .await;
@@ -206,7 +206,7 @@ async fn each_rate_limit_refuses_the_request_after_its_limit() {
         let res = app
             .other_reader()
             .post_js(
-                "/api/toggle_subscription",
+                "/api/set_subscription",
                 &[("article", SLUG), ("kind", "follow_ups"), ("email", &email), ("action", "subscribe")],
             )
             .await;
@@ -231,7 +231,7 @@ async fn the_same_text_is_a_duplicate_only_within_the_window() {
 
 async fn subscribe(s: &Session<'_>, email: &str) -> Reply {
     s.post_js(
-        "/api/toggle_subscription",
+        "/api/set_subscription",
         &[("article", SLUG), ("kind", "follow_ups"), ("email", email), ("action", "subscribe")],
     )
     .await

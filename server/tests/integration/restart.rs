@@ -58,7 +58,7 @@ async fn a_mail_pending_when_the_server_is_killed_is_sent_once_after_restart() {
     let s = app.other_reader();
     let res = s
         .post_js(
-            "/api/toggle_subscription",
+            "/api/set_subscription",
             &[("article", SLUG), ("kind", "follow_ups"), ("email", "k@example.com"), ("action", "subscribe")],
         )
         .await;
@@ -106,7 +106,7 @@ async fn killed_after_smtp_took_the_mail_but_before_it_was_recorded_it_is_sent_a
     let s = app.reader("k2@example.com");
     let res = s
         .post_js(
-            "/api/toggle_subscription",
+            "/api/set_subscription",
             &[
                 ("article", SLUG),
                 ("kind", "follow_ups"),

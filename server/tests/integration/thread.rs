@@ -37,7 +37,7 @@ async fn one_vote_per_reader_same_again_removes_it_other_way_switches() {
         sqlx::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&app.pool).await.unwrap();
     assert_eq!(votes, 2);
     // the score is in the page
-    assert!(app.other_reader().get(ARTICLE).await.body.contains("aria-label=\"Score 2\""));
+    assert!(app.other_reader().get(ARTICLE).await.body.contains("class=\"score positive\">2</span>"));
 }
 
 #[tokio::test]

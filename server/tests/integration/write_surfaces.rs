@@ -81,7 +81,7 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
     // a confirmed subscriber, for the mail links
     let res = author
         .post_js(
-            "/api/toggle_subscription",
+            "/api/set_subscription",
             &[("article", SLUG), ("kind", "follow_ups"), ("email", "a@example.com"), ("action", "subscribe")],
         )
         .await;
@@ -141,7 +141,7 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
                 text: &["name", "subject", "message"],
             },
             Surface {
-                path: "/api/toggle_subscription".into(),
+                path: "/api/set_subscription".into(),
                 form: form(&[
                     ("article", SLUG),
                     ("kind", "my_replies"),

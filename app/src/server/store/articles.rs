@@ -33,7 +33,7 @@ pub enum Imported {
 /// in the same transaction.
 pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, StoreError> {
     let tags = serde_json::to_string(&a.tags).unwrap_or_else(|_| "[]".into());
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin(pool).await?;
     let result = async {
         let existing = sqlx::query(
             "SELECT id, title, standfirst, section, tags, body_markdown, listed FROM articles WHERE slug = ?",
@@ -91,19 +91,10 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
             }
         };
         super::passages::sync(&mut tx, id, &a.body_html, &a.feedback, now).await?;
-        Ok::<_, sqlx::Error>(outcome)
+        Ok::<_, StoreError>(outcome)
     }
     .await;
-    match result {
-        Ok(outcome) => {
-            tx.commit().await?;
-            Ok(outcome)
-        }
-        Err(e) => {
-            tx.rollback().await?;
-            Err(e.into())
-        }
-    }
+    super::end(tx, result).await
 }
 
 /// Newest first; only one section's when `section` is given (case-insensitive).

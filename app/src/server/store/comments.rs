@@ -51,9 +51,9 @@ pub async fn insert(pool: &Pool, c: &NewComment<'_>) -> Result<Inserted, InsertE
     // failing to upgrade a read transaction.
     // the key is unique per reader: another reader's key is not theirs to repeat
     let key = format!("{}:{}", c.reader_id, c.submission_key);
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let mut tx = super::begin(pool).await?;
     // end the transaction explicitly on every path: a dropped one would keep the write lock
-    // until its connection is used again
+    // until its connection is used again (a repeated key changes nothing: rolled back)
     match insert_in(&mut tx, c, &key).await {
         Ok(Inserted::New(id)) => {
             tx.commit().await?;

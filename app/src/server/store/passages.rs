@@ -55,20 +55,7 @@ pub async fn sync(
         {
             match found {
                 Some((s, e)) => {
-                    let fresh = selector_at(&text, s, e);
-                    sqlx::query(
-                        "UPDATE passages SET quote = ?, prefix = ?, suffix = ?, position = ?, start_at = ?, end_at = ?
-                         WHERE id = ?",
-                    )
-                    .bind(&fresh.exact)
-                    .bind(&fresh.prefix)
-                    .bind(&fresh.suffix)
-                    .bind(s as i64)
-                    .bind(s as i64)
-                    .bind(e as i64)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    place(&mut *tx, id, &text, (s, e)).await?;
                 }
                 None => {
                     tracing::info!(
@@ -118,20 +105,7 @@ pub async fn sync(
                     .await?;
                 if p.range != Some((s, e)) {
                     // the editor says where the passage is now
-                    let fresh = selector_at(&text, s, e);
-                    sqlx::query(
-                        "UPDATE passages SET quote = ?, prefix = ?, suffix = ?, position = ?, start_at = ?, end_at = ?
-                         WHERE id = ?",
-                    )
-                    .bind(&fresh.exact)
-                    .bind(&fresh.prefix)
-                    .bind(&fresh.suffix)
-                    .bind(s as i64)
-                    .bind(s as i64)
-                    .bind(e as i64)
-                    .bind(p.id)
-                    .execute(&mut *tx)
-                    .await?;
+                    place(&mut *tx, p.id, &text, (s, e)).await?;
                 }
                 marked.push(p.id);
             }
@@ -292,4 +266,29 @@ pub async fn resolve(
             Ok(Ok(id))
         }
     }
+}
+
+/// Stores where passage `id` now is in the article's `text` (characters `start..end`), with
+/// its selector taken afresh from there.
+async fn place(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    text: &str,
+    (start, end): (usize, usize),
+) -> Result<(), sqlx::Error> {
+    let fresh = selector_at(text, start, end);
+    sqlx::query(
+        "UPDATE passages SET quote = ?, prefix = ?, suffix = ?, position = ?, start_at = ?, end_at = ?
+         WHERE id = ?",
+    )
+    .bind(&fresh.exact)
+    .bind(&fresh.prefix)
+    .bind(&fresh.suffix)
+    .bind(start as i64)
+    .bind(start as i64)
+    .bind(end as i64)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

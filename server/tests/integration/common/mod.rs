@@ -246,55 +246,36 @@ impl Session<'_> {
         into_reply(res).await
     }
 
-    /// A form post as the hydrated app's `<ActionForm>` sends it (answers JSON).
+    /// A form post as a client that wants the server function's JSON answer sends it.
     pub async fn post_js(&self, path: &str, form: &[(&str, &str)]) -> Reply {
-        let res = self
-            .app
-            .http
-            .post(self.app.url(path))
-            .header("accept", "application/json")
-            .header("origin", &self.app.base)
-            .header("cookie", &self.cookie)
-            .form(form)
-            .send()
-            .await
-            .expect("POST");
-        into_reply(res).await
+        self.post(path, form, &[("accept", "application/json")]).await
     }
 
     /// A form post as the page swapper (`app/src/shell/enhance.js`) sends it: HTML wanted,
     /// marked as fetched in the background.
     pub async fn post_swapped(&self, path: &str, form: &[(&str, &str)]) -> Reply {
-        let res = self
-            .app
-            .http
-            .post(self.app.url(path))
-            .header("accept", "text/html")
-            .header("byline-fetch", "1")
-            .header("origin", &self.app.base)
-            .header("cookie", &self.cookie)
-            .form(form)
-            .send()
-            .await
-            .expect("POST");
-        into_reply(res).await
+        self.post(path, form, &[("accept", "text/html"), ("byline-fetch", "1")]).await
     }
 
     /// A form post as a browser with JavaScript off sends it (wants HTML).
     pub async fn post_plain(&self, path: &str, form: &[(&str, &str)]) -> Reply {
-        let res = self
+        let referer = self.app.url(ARTICLE);
+        self.post(path, form, &[("accept", "text/html,application/xhtml+xml"), ("referer", &referer)]).await
+    }
+
+    /// A same-site form post with this reader's cookie and `headers`.
+    async fn post(&self, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Reply {
+        let mut req = self
             .app
             .http
             .post(self.app.url(path))
-            .header("accept", "text/html,application/xhtml+xml")
             .header("origin", &self.app.base)
-            .header("referer", self.app.url(ARTICLE))
             .header("cookie", &self.cookie)
-            .form(form)
-            .send()
-            .await
-            .expect("POST");
-        into_reply(res).await
+            .form(form);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        into_reply(req.send().await.expect("POST")).await
     }
 }
 
