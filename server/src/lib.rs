@@ -77,7 +77,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         rate: Arc::new(app::server::rate_limits::RateLimiter::default()),
         live,
         mailer,
-        streams: Arc::new(app::server::live_events::Streams::new(config.sse_per_ip, config.sse_total)),
+        streams: Arc::new(app::server::live_streams::Streams::new(config.sse_per_ip, config.sse_total)),
         clock: config.clock.clone(),
     })
 }

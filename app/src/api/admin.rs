@@ -73,7 +73,7 @@ fn require_editor(state: &crate::server::state::AppState) -> Result<(), ApiError
     if let Err(retry_after) = state.rate.check(bucket, &ip, max, hour) {
         tracing::warn!(%ip, "editor sign-in refused: too many wrong passwords");
         let err = ApiError::RateLimited { retry_after };
-        crate::server::state::set_status_for(&err);
+        crate::server::answer::set_status_for(&err);
         return Err(err);
     }
     let authorization = use_context::<http::request::Parts>()

@@ -41,7 +41,8 @@ impl ThreadPage {
 
 #[server(prefix = "/api", endpoint = "/front_page", input = GetUrl)]
 pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummary>, ApiError> {
-    use crate::server::state::{app_state, internal, set_status_for};
+    use crate::server::answer::set_status_for;
+    use crate::server::state::{app_state, internal};
     let state = app_state()?;
     let list = crate::server::store::articles::front_page(&state.pool, section.as_deref(), 50)
         .await
@@ -56,7 +57,8 @@ pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummar
 
 #[server(prefix = "/api", endpoint = "/article", input = GetUrl)]
 pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
-    use crate::server::state::{app_state, internal, set_status_for};
+    use crate::server::answer::set_status_for;
+    use crate::server::state::{app_state, internal};
     let state = app_state()?;
     let article = crate::server::store::articles::by_slug(&state.pool, &slug)
         .await

@@ -13,7 +13,7 @@ pub struct PostedComment {
 }
 
 /// Posts a comment or a reply. Driven by `<ActionForm>`; a plain (JavaScript-off) post of the
-/// same form is answered by `crate::server::form_posts` with a redirect or the page re-rendered with errors.
+/// same form is answered by `server::form_posts` with a redirect or the page re-rendered with errors.
 /// `website` is a honeypot: people never see it, form-filling bots do.
 // the form's fields, one argument each
 #[server(prefix = "/api", endpoint = "/post_comment")]
@@ -42,7 +42,7 @@ pub async fn post_comment(
     let state = crate::server::state::app_state()?;
     let visitor =
         crate::server::requester::Requester::current(&state).for_form(&state, &form.key, &form.article);
-    crate::server::state::answer(&visitor, submit(&state, &visitor, &form)).await
+    crate::server::answer::answer(&visitor, submit(&state, &visitor, &form)).await
 }
 
 /// Posts a feedback on a passage: a known passage (`passage`), or a passage the reader
@@ -84,7 +84,7 @@ pub async fn post_feedback(
     let state = crate::server::state::app_state()?;
     let visitor =
         crate::server::requester::Requester::current(&state).for_form(&state, &form.key, &form.article);
-    crate::server::state::answer(&visitor, submit(&state, &visitor, &form)).await
+    crate::server::answer::answer(&visitor, submit(&state, &visitor, &form)).await
 }
 
 /// Votes a comment up or down; the same vote again takes it back.
@@ -92,7 +92,7 @@ pub async fn post_feedback(
 pub async fn vote_comment(comment: i64, direction: String, back: String) -> Result<VoteOutcome, ApiError> {
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    crate::server::state::answer(&visitor, vote(&state, &visitor, comment, &direction, &back)).await
+    crate::server::answer::answer(&visitor, vote(&state, &visitor, comment, &direction, &back)).await
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +108,7 @@ pub struct VoteOutcome {
 pub async fn edit_comment(comment: i64, body: String, back: String) -> Result<PostedComment, ApiError> {
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    crate::server::state::answer(&visitor, edit(&state, &visitor, comment, &body, &back)).await
+    crate::server::answer::answer(&visitor, edit(&state, &visitor, comment, &body, &back)).await
 }
 
 /// The author deletes their comment within the edit window.
@@ -116,13 +116,13 @@ pub async fn edit_comment(comment: i64, body: String, back: String) -> Result<Po
 pub async fn delete_comment(comment: i64, back: String) -> Result<PostedComment, ApiError> {
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    crate::server::state::answer(&visitor, delete(&state, &visitor, comment, &back)).await
+    crate::server::answer::answer(&visitor, delete(&state, &visitor, comment, &back)).await
 }
 
 /// The comment as it will look once posted (Markdown rendered and sanitised).
 #[server(prefix = "/api", endpoint = "/preview")]
 pub async fn preview_comment(body: String) -> Result<String, ApiError> {
-    crate::server::state::refused(preview(&body))
+    crate::server::answer::refused(preview(&body))
 }
 
 #[cfg(feature = "ssr")]

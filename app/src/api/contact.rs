@@ -14,7 +14,7 @@ pub async fn send_contact_message(
     let form = crate::domain::ContactForm { name, email, subject, message, key, website };
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    crate::server::state::answer(&visitor, submit(&state, &visitor, &form)).await
+    crate::server::answer::answer(&visitor, submit(&state, &visitor, &form)).await
 }
 
 /// Stores a Contact Us message (and queues its mail to the editors) behind the same abuse

@@ -38,7 +38,7 @@ pub async fn set_subscription(
     let form = crate::domain::notify::NotifyForm { article, kind, email, action };
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    crate::server::state::answer(&visitor, set(&state, &visitor, &form)).await
+    crate::server::answer::answer(&visitor, set(&state, &visitor, &form)).await
 }
 
 /// Mails a link to the page listing every subscription of an address.
@@ -46,7 +46,7 @@ pub async fn set_subscription(
 pub async fn request_manage_link(email: String) -> Result<String, ApiError> {
     let state = crate::server::state::app_state()?;
     let visitor = crate::server::requester::Requester::current(&state);
-    crate::server::state::answer(&visitor, manage_link(&state, &visitor, &email)).await
+    crate::server::answer::answer(&visitor, manage_link(&state, &visitor, &email)).await
 }
 
 /// What a link from a mail is about: `purpose` is `confirm`, `cancel`, `unsubscribe` or

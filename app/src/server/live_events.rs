@@ -1,77 +1,14 @@
 //! The server side of live updates: one Server-Sent Events stream per open article page.
+use crate::server::live_streams::Admitted;
 use crate::server::state::{AppState, LiveEvent};
 use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast::{error::RecvError, Receiver};
-
-/// The open streams: at most `per_ip` from one client address and `total` in all (each holds a
-/// connection and a task), and a switch that ends them all when the server shuts down.
-#[derive(Debug)]
-pub struct Streams {
-    open: Mutex<HashMap<IpAddr, usize>>,
-    per_ip: usize,
-    total: usize,
-    closing: tokio::sync::watch::Sender<bool>,
-}
-
-impl Streams {
-    pub fn new(per_ip: usize, total: usize) -> Streams {
-        Streams {
-            open: Mutex::new(HashMap::new()),
-            per_ip,
-            total,
-            closing: tokio::sync::watch::channel(false).0,
-        }
-    }
-
-    /// A place for one more stream from `ip`, or `None` when over a cap.
-    fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<Admitted> {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let all: usize = open.values().sum();
-        let mine = open.get(&ip).copied().unwrap_or(0);
-        if *self.closing.borrow() || all >= self.total || mine >= self.per_ip {
-            return None;
-        }
-        open.insert(ip, mine + 1);
-        Some(Admitted { streams: self.clone(), ip })
-    }
-
-    /// Ends every open stream (the server is shutting down) and admits no new one.
-    pub fn close_all(&self) {
-        self.closing.send_replace(true);
-    }
-
-    /// How many streams are open.
-    pub fn count(&self) -> usize {
-        self.open.lock().unwrap_or_else(|p| p.into_inner()).values().sum()
-    }
-}
-
-/// One admitted stream; gives its place back when the stream ends.
-#[derive(Debug)]
-struct Admitted {
-    streams: Arc<Streams>,
-    ip: IpAddr,
-}
-
-impl Drop for Admitted {
-    fn drop(&mut self) {
-        let mut open = self.streams.open.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = open.get_mut(&self.ip) {
-            *n -= 1;
-            if *n == 0 {
-                open.remove(&self.ip);
-            }
-        }
-    }
-}
 
 #[derive(Debug, serde::Deserialize)]
 pub struct Since {
@@ -112,7 +49,7 @@ pub async fn article_events(
     let after = last_event_id.or(since.after).unwrap_or(i64::MAX);
     // subscribe before reading the backlog, so nothing falls between the two
     let rx = state.live.subscribe();
-    let closing = state.streams.closing.subscribe();
+    let closing = state.streams.closing();
     let stream = comment_stream(state, article.id, after, rx, closing, admitted);
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))).into_response()
 }

@@ -3,22 +3,25 @@
 //! | module | what it is |
 //! | --- | --- |
 //! | `state` | the shared state every route and server function gets |
+//! | `answer` | how a server function answers: a refusal's status, the reader cookie |
 //! | `store` | SQL (sqlx, SQLite): the only place with queries |
 //! | `form_posts` | every form's POST answered as a page (303, or the page again on a refusal) |
 //! | `mail`, `mail_links` | the outbox worker and its transports; the links in mails |
-//! | `live_events` | Server-Sent Events per open article |
+//! | `live_events`, `live_streams` | Server-Sent Events per open article; the open streams' caps |
 //! | `reader_cookie` | the signed, HttpOnly reader id cookie (who wrote or voted) |
 //! | `requester` | who is asking: that cookie plus the client's address, per request |
 //! | `rate_limits` | per-address and per-email counters |
 //! | `article_files` | `content/*.md` read into articles; `text_to_html`: Markdown to clean HTML |
 //! | `assets`, `csp` | the bundle's hashed file names; the Content-Security-Policy |
 //! | `clock`, `tokens` | the injectable clock; random tokens and hex |
+pub mod answer;
 pub mod article_files;
 pub mod assets;
 pub mod clock;
 pub mod csp;
 pub mod form_posts;
 pub mod live_events;
+pub mod live_streams;
 pub mod mail;
 pub mod mail_links;
 pub mod rate_limits;

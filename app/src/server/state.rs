@@ -19,7 +19,7 @@ pub struct AppState {
     /// The outbox's delivery side: its settings and the bell that wakes the worker.
     pub mailer: crate::server::mail::Mailer,
     /// Open live-update streams, counted per client address and in total.
-    pub streams: Arc<crate::server::live_events::Streams>,
+    pub streams: Arc<crate::server::live_streams::Streams>,
     /// The wall clock, or a test's.
     pub clock: crate::server::clock::Clock,
 }
@@ -63,38 +63,4 @@ pub fn app_state() -> Result<AppState, crate::domain::ApiError> {
 pub fn internal(context: &str, err: impl std::fmt::Display) -> crate::domain::ApiError {
     tracing::error!(error = %err, "{context}");
     crate::domain::ApiError::Internal
-}
-
-/// Sets the HTTP status of the current response to match a refusal.
-/// How every server function answers: the work's result, with a refusal's status (400, 403,
-/// 404, 409, 413, 429 and its Retry-After: `ApiError::status`) set on the answer, and the reader
-/// cookie the request was given (if it had none) sent along.
-pub async fn answer<T>(
-    requester: &crate::server::requester::Requester,
-    work: impl std::future::Future<Output = Result<T, crate::domain::ApiError>>,
-) -> Result<T, crate::domain::ApiError> {
-    let result = work.await;
-    requester.remember();
-    refused(result)
-}
-
-/// The result unchanged; a refusal's status set on the answer.
-pub fn refused<T>(result: Result<T, crate::domain::ApiError>) -> Result<T, crate::domain::ApiError> {
-    if let Err(e) = &result {
-        set_status_for(e);
-    }
-    result
-}
-
-pub fn set_status_for(err: &crate::domain::ApiError) {
-    if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(code) = http::StatusCode::from_u16(err.status()) {
-            opts.set_status(code);
-        }
-        if let Some(retry_after) = err.retry_after() {
-            if let Ok(v) = http::HeaderValue::from_str(&retry_after.to_string()) {
-                opts.insert_header(http::header::RETRY_AFTER, v);
-            }
-        }
-    }
 }
