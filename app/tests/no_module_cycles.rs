@@ -28,8 +28,11 @@ fn edges(name: &str, text: &str, names: &BTreeSet<String>) -> BTreeSet<String> {
             let path: String =
                 line[i + 7..].chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
             let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
-            if let Some(target) = (1..=parts.len()).rev().map(|k| parts[..k].join("::")).find(|c| names.contains(c)) {
-                let nested = name.starts_with(&format!("{target}::")) || target.starts_with(&format!("{name}::"));
+            if let Some(target) =
+                (1..=parts.len()).rev().map(|k| parts[..k].join("::")).find(|c| names.contains(c))
+            {
+                let nested =
+                    name.starts_with(&format!("{target}::")) || target.starts_with(&format!("{name}::"));
                 if target != name && !nested {
                     out.insert(target);
                 }
@@ -45,7 +48,8 @@ fn no_module_uses_one_that_uses_it_back() {
     let mut files = BTreeMap::new();
     modules(&root, &root, &mut files);
     let names: BTreeSet<String> = files.keys().cloned().collect();
-    let graph: BTreeMap<&String, BTreeSet<String>> = files.iter().map(|(n, t)| (n, edges(n, t, &names))).collect();
+    let graph: BTreeMap<&String, BTreeSet<String>> =
+        files.iter().map(|(n, t)| (n, edges(n, t, &names))).collect();
     // a cycle is a module that reaches itself
     let mut cycles = Vec::new();
     for start in graph.keys() {
