@@ -143,6 +143,8 @@ async fn bundle_cache(req: axum::extract::Request, next: middleware::Next) -> ax
     if res.status().is_success() {
         let value = if hashed { "public, max-age=31536000, immutable" } else { "public, max-age=300" };
         res.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static(value));
+        // the same URL is sent as brotli, gzip or plain: a shared cache must keep them apart
+        res.headers_mut().insert(http::header::VARY, http::HeaderValue::from_static("accept-encoding"));
     }
     res
 }

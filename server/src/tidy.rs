@@ -9,7 +9,8 @@ use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// Pages larger than this are passed on untouched (none is near it).
+/// Pages larger than this are refused with a 500 and logged (none is near it: a page shows at
+/// most a hundred comments).
 const LIMIT: usize = 16 * 1024 * 1024;
 
 pub async fn tidy_pages(req: Request, next: Next) -> Response {
@@ -27,7 +28,9 @@ pub async fn tidy_pages(req: Request, next: Next) -> Response {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "a page could not be read to tidy it");
-            return Response::from_parts(parts, Body::from("The page could not be sent."));
+            let mut res = Response::new(Body::from("The page could not be sent. Please try again."));
+            *res.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+            return res;
         }
     };
     let out = match std::str::from_utf8(&bytes) {

@@ -4,9 +4,13 @@
 (() => {
   "use strict";
   let current = 0;
-  // what only a full load can show: the editors' desk (HTTP auth), files, feeds, the API
+  // what only a full load can show: the editors' desk (HTTP auth), files, feeds, the API and
+  // the live event streams
   const ours = (url) =>
-    url.origin === location.origin && !/^\/(api|pkg|admin)(\/|$)/.test(url.pathname) && !/\.\w+$/.test(url.pathname);
+    url.origin === location.origin &&
+    !/^\/(api|pkg|admin)(\/|$)/.test(url.pathname) &&
+    !/\.\w+$/.test(url.pathname) &&
+    !/\/events$/.test(url.pathname);
 
   function swap(html) {
     const doc = new DOMParser().parseFromString(html, "text/html");
@@ -28,7 +32,13 @@
   }
 
   function arrive(hash, top, focus) {
-    const target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
+    let id = "";
+    try {
+      id = decodeURIComponent(hash.slice(1));
+    } catch (e) {
+      id = hash.slice(1);
+    }
+    const target = id && document.getElementById(id);
     if (target) target.scrollIntoView({ block: "start" });
     else if (top) window.scrollTo(0, 0);
     const el = (focus && document.querySelector(focus)) || (target && target.querySelector("[data-autofocus]"));
@@ -88,7 +98,8 @@
     ev.preventDefault();
     const focus = a.dataset.focus;
     // "Load more": the longer page, at the same address
-    if (a.dataset.more) visit(a.dataset.more, { focus, after: () => arrive(url.hash) });
+    const more = a.dataset.more && new URL(a.dataset.more, location.href);
+    if (more && ours(more)) visit(more.href, { focus, after: () => arrive(url.hash) });
     else if (refresh) visit(location.href, { focus, after: () => arrive(url.hash) });
     else visit(url.href, { push: true, focus });
   });

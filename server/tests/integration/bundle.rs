@@ -38,6 +38,8 @@ async fn the_page_names_hashed_files_served_precompressed_and_cached_for_a_year(
         assert_eq!(res.status(), 200, "{url}");
         assert_eq!(res.headers()["content-encoding"], "br", "{url} is not sent precompressed");
         assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{url}");
+        // one URL, three encodings: a shared cache must not hand brotli to a client without it
+        assert_eq!(res.headers()["vary"], "accept-encoding", "{url}");
         let sent = res.bytes().await.unwrap();
         let on_disk = std::fs::read(site.path().join(format!("pkg/{name}.br"))).unwrap();
         assert_eq!(sent.as_ref(), on_disk.as_slice(), "{url}: not the file written at build time");
