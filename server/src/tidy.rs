@@ -94,9 +94,17 @@ fn raw_text_end(rest: &str) -> Option<usize> {
             .get(1 + name.len())
             .is_some_and(|c| matches!(c, b'>' | b' ' | b'\t' | b'\n' | b'/'));
         if open && boundary {
-            let close = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            return Some(lower[1..].find(&close).map_or(rest.len(), |e| 1 + e + close.len()));
+            // the closing tag, any case, found without copying the rest of the page
+            let b = rest.as_bytes();
+            let close = (1..b.len())
+                .find(|&i| {
+                    b[i] == b'<'
+                        && b.get(i + 1) == Some(&b'/')
+                        && b.get(i + 2..i + 2 + name.len())
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+                })
+                .map_or(rest.len(), |i| i + 2 + name.len());
+            return Some(close);
         }
     }
     None
@@ -135,6 +143,8 @@ mod tests {
         assert!(out.contains("<textarea><!></textarea>"), "{out}");
         assert!(out.contains("<script>if (a<!>b) {}</script>"), "{out}");
         assert!(out.contains("<!-- <!> -->"), "{out}");
+        let upper = tidy("<html><body><SCRIPT>x<!>y</Script><!></body></html>");
+        assert_eq!(upper, "<html><body><SCRIPT>x<!>y</Script><!----></body></html>");
         assert!(out.ends_with("<!----></body></html>"), "{out}");
     }
 
