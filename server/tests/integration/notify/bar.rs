@@ -52,6 +52,28 @@ async fn the_bar_refuses_a_bad_email_and_toggles_idempotently() {
     assert_eq!(rows, 0);
 }
 
+/// `action` is a closed set: an unknown or hostile value is a clean 400 in both modes, and
+/// nothing is stored.
+#[tokio::test]
+async fn an_unknown_action_is_a_clean_refusal_in_both_modes() {
+    let app = spawn().await;
+    let me = app.me();
+    for action in ["\u{202E}bogus", "SUBSCRIBE", "subscribe\0", ""] {
+        let form =
+            [("article", SLUG), ("kind", "follow_ups"), ("email", "a@example.com"), ("action", action)];
+        let js = me.post_js("/api/set_subscription", &form).await;
+        assert_eq!(js.status, 400, "{action:?}: {}", js.body);
+        assert_eq!(js.json(), serde_json::json!("BadRequest"), "{action:?}");
+        let plain = me.post_plain("/api/set_subscription", &form).await;
+        assert_eq!(plain.status, 400, "{action:?}: {}", plain.body);
+        assert!(plain.body.contains("The form could not be read"), "{action:?}: {}", plain.body);
+        assert!(!plain.body.contains("unknown variant"), "internal text leaked: {}", plain.body);
+    }
+    let rows: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(rows, 0);
+}
+
 #[tokio::test]
 async fn subscribing_is_rate_limited_per_email() {
     let sink = Sink::start().await;
