@@ -17,9 +17,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
 };
-use pages::{
-    AdminMessagesPage, ArticlePage, ContactPage, HomePage, MailLinkPage, NotFound, SubscriptionsPage,
-};
+use pages::{ArticlePage, ContactPage, HomePage, MailLinkPage, NotFound, SubscriptionsPage};
 
 pub const SITE_NAME: &str = "Byline";
 
@@ -128,11 +126,17 @@ pub fn App(options: LeptosOptions) -> impl IntoView {
                         view=|| view! { <MailLinkPage purpose="manage"/> }
                         ssr=SsrMode::Async
                     />
-                    <Route
-                        path=(StaticSegment("admin"), StaticSegment("messages"))
-                        view=AdminMessagesPage
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=StaticSegment("desk") view=pages::desk::DeskFrontPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("signin")) view=pages::desk::SignInPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("queue")) view=pages::desk::DeskQueuePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("comments"), ParamSegment("id")) view=pages::desk::DeskCommentPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("bans")) view=pages::desk::DeskBansPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("articles")) view=pages::desk::DeskArticlesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("inbox")) view=pages::desk::DeskInboxPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("settings")) view=pages::desk::DeskSettingsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("audit")) view=pages::desk::DeskAuditPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("staff")) view=pages::desk::DeskStaffPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("privacy") view=pages::PrivacyPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

@@ -14,8 +14,6 @@ pub struct Config {
     pub content_dirs: Vec<PathBuf>,
     /// `SITE_URL`: the public base URL for canonical links; default `http://{addr}`.
     pub base_url: String,
-    /// `BYLINE_ADMIN_PASSWORD`: opens /admin to user `editor`; unset keeps it closed.
-    pub admin_password: Option<String>,
     /// `BYLINE_SECRET`: signs reader cookies and form keys; default: a random key kept in
     /// the database (set it when several servers share one site).
     pub secret: Option<String>,
@@ -65,7 +63,6 @@ impl Config {
             addr,
             site_root: var("LEPTOS_SITE_ROOT", "target/site"),
             content_dirs: std::env::split_paths(&var("CONTENT_DIR", "content")).collect(),
-            admin_password: std::env::var("BYLINE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()),
             secret: std::env::var("BYLINE_SECRET").ok().filter(|s| !s.is_empty()),
             trust_proxy: match std::env::var("TRUST_PROXY").as_deref() {
                 Err(_) | Ok("" | "0" | "false") => 0,
@@ -100,7 +97,6 @@ impl Config {
             site_root: "target/site".into(),
             content_dirs: vec![content_dir],
             base_url: format!("http://{addr}"),
-            admin_password: None,
             secret: Some("test-secret".into()),
             trust_proxy: 0,
             loopback_aliases: false,
@@ -143,6 +139,11 @@ fn limits_from_env() -> Result<app::server::rate_limits::Limits, ConfigError> {
         ),
         contact_per_ip: num("BYLINE_CONTACT_PER_IP_PER_HOUR", d.contact_per_ip)?,
         login_failures_per_ip: num("BYLINE_LOGIN_FAILURES_PER_IP_PER_HOUR", d.login_failures_per_ip)?,
+        login_failures_per_account: num(
+            "BYLINE_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR",
+            d.login_failures_per_account,
+        )?,
+        reports_per_ip: num("BYLINE_REPORTS_PER_IP_PER_HOUR", d.reports_per_ip)?,
     })
 }
 

@@ -68,7 +68,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         pool,
         site: Arc::new(SiteConfig {
             base_url: config.base_url.clone(),
-            admin_password: config.admin_password.clone(),
             trust_proxy: config.trust_proxy,
             contact_to: config.contact_to.clone(),
         }),
@@ -151,6 +150,7 @@ async fn bundle_cache(req: axum::extract::Request, next: middleware::Next) -> ax
 
 /// The whole application as an axum router, for the site `config` describes.
 pub fn router(state: AppState, config: &Config) -> Router {
+    use app::server::desk_posts as desk;
     let routes = route_list();
     let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
     let static_files = Router::new()
@@ -165,6 +165,17 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/subscriptions/cancel", post(app::server::mail_links::cancel))
         .route("/subscriptions/unsubscribe", post(app::server::mail_links::unsubscribe))
         .route("/subscriptions/manage", post(app::server::mail_links::manage))
+        .route("/desk/signin", post(desk::sign_in))
+        .route("/desk/signout", post(desk::sign_out))
+        .route("/desk/queue", post(desk::moderate))
+        .route("/desk/comments/{id}", post(desk::edit))
+        .route("/desk/bans", post(desk::ban))
+        .route("/desk/bans/{id}/lift", post(desk::lift_ban))
+        .route("/desk/settings", post(desk::settings))
+        .route("/desk/articles", post(desk::article_mode))
+        .route("/desk/inbox", post(desk::inbox))
+        .route("/desk/staff", post(desk::add_staff))
+        .route("/desk/staff/{id}", post(desk::update_staff))
         .leptos_routes_with_context(
             &state,
             routes,

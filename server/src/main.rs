@@ -1,16 +1,65 @@
+use clap::{Parser, Subcommand};
 use server::config::Config;
 use std::future::IntoFuture;
 use tracing_subscriber::EnvFilter;
 
+/// Byline: a news site with a first-class comment section.
+#[derive(Parser)]
+#[command(name = "server", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (the default). Settings come from the environment (see the README).
+    Serve,
+    /// Manage staff accounts for the moderation desk (/desk).
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a staff account. The password is read from standard input (asked for without
+    /// echo on a terminal); there is no default password.
+    Create {
+        /// The address they sign in with.
+        #[arg(long)]
+        email: String,
+        /// Their name, shown in the desk and the audit log.
+        #[arg(long)]
+        name: String,
+        /// admin: everything; editor: moderation and the Contact Us inbox; moderator: moderation.
+        #[arg(long, default_value = "admin", value_parser = ["admin", "editor", "moderator"])]
+        role: String,
+    },
+    /// Set a new password for an account (read like `create`); signs it out everywhere.
+    Password {
+        #[arg(long)]
+        email: String,
+    },
+    /// List the staff accounts.
+    List,
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")),
         )
         .init();
-    match run().await {
+    let result = match cli.command {
+        None | Some(Command::Serve) => run().await,
+        Some(Command::Admin { command }) => admin(command).await,
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e}");
@@ -55,6 +104,69 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `server admin …`: staff accounts, on the database the environment names.
+async fn admin(command: AdminCommand) -> Result<(), Box<dyn std::error::Error>> {
+    use app::server::store::desk::staff as store;
+    let config = Config::from_env()?;
+    let pool = app::server::store::connect(&config.database_url).await?;
+    app::server::store::migrate(&pool).await?;
+    let now = config.clock.now();
+    match command {
+        AdminCommand::Create { email, name, role } => {
+            let email = app::domain::text::Email::parse(&email).map_err(|m| format!("--email: {m}"))?;
+            let name =
+                app::domain::text::required_line(&name, "name", 80).map_err(|m| format!("--name: {m}"))?;
+            let role = app::domain::desk::Role::parse(&role).ok_or("--role: admin, editor or moderator")?;
+            let hash = read_password()?;
+            match store::create(&pool, email.as_str(), &name, role, &hash, now).await {
+                Ok(id) => println!(
+                    "Created {} account #{id} for {name} <{}>. Sign in at /desk/signin.",
+                    role.as_str(),
+                    email.as_str()
+                ),
+                Err(store::CreateError::Exists) => {
+                    return Err(format!("an account for {} exists already", email.as_str()).into())
+                }
+                Err(store::CreateError::Store(e)) => return Err(e.into()),
+            }
+        }
+        AdminCommand::Password { email } => {
+            let (account, _) =
+                store::for_sign_in(&pool, &email).await?.ok_or("no account with that email")?;
+            let hash = read_password()?;
+            store::set_password(&pool, account.id, &hash).await?;
+            println!("New password set for {}; their sessions were ended.", account.email);
+        }
+        AdminCommand::List => {
+            for s in store::all(&pool).await? {
+                let state = if s.disabled { " (disabled)" } else { "" };
+                println!("#{}\t{}\t{}\t{}{state}", s.id, s.role.as_str(), s.email, s.name);
+            }
+        }
+    }
+    pool.close().await;
+    Ok(())
+}
+
+/// A new password from standard input: asked twice without echo on a terminal, else one line.
+fn read_password() -> Result<String, Box<dyn std::error::Error>> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (at least 12 characters): ")?;
+        let again = rpassword::prompt_password("The same password again: ")?;
+        if first != again {
+            return Err("the two passwords differ".into());
+        }
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    app::server::staff::check_new_password(&password).map_err(|m| format!("password: {m}"))?;
+    Ok(app::server::staff::hash_password(&password)?)
 }
 
 /// Resolves on SIGTERM or Ctrl-C (SIGINT). The handlers are installed when this is called.

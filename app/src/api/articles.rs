@@ -64,7 +64,18 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
         .await
         .map_err(|e| internal("loading an article", e))?;
     match article {
-        Some(article) => Ok(ArticlePage { article, base_url: state.site.base_url.clone() }),
+        Some(mut article) => {
+            // an article older than the settings keep comments open shows as closed
+            if article.comments_mode == "open" {
+                let settings = crate::server::store::desk::settings::load(&state.pool)
+                    .await
+                    .map_err(|e| internal("loading the moderation settings", e))?;
+                if crate::api::comments::closed(&article, &settings, state.clock.now()).is_some() {
+                    article.comments_mode = "closed".into();
+                }
+            }
+            Ok(ArticlePage { article, base_url: state.site.base_url.clone() })
+        }
         None => {
             let err = ApiError::NotFound("We could not find that article.".into());
             set_status_for(&err);
@@ -87,6 +98,9 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
         .map_err(|e| internal("loading an article for its thread", e))?
     else {
         return Err(ApiError::NotFound("We could not find that article.".into()));
+    };
+    let Some(article) = Some(article).filter(|a| a.comments_mode != "hidden") else {
+        return Err(ApiError::NotFound("Comments are not available on this article.".into()));
     };
     let reader = crate::server::requester::known_reader(&state);
     let now = state.clock.now();

@@ -10,6 +10,9 @@ pub struct PostedComment {
     pub id: i64,
     /// `/articles/{slug}#comment-{id}`
     pub location: String,
+    /// Held for moderation: only its author sees it until an editor approves it.
+    #[serde(default)]
+    pub held: bool,
 }
 
 /// Posts a comment or a reply. Driven by `<ActionForm>`; a plain (JavaScript-off) post of the
@@ -162,6 +165,12 @@ pub async fn submit(
         .await
         .map_err(|e| internal("loading the article for a comment", e))?
         .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))?;
+    let settings = crate::server::store::desk::settings::load(&state.pool)
+        .await
+        .map_err(|e| internal("loading the moderation settings", e))?;
+    if let Some(refusal) = closed(&article, &settings, now) {
+        return Err(refusal);
+    }
     let location = |id: i64| format!("{}#comment-{id}", article.path());
 
     // a repeated submission (double click, reloaded POST) answers with the comment it made
@@ -169,7 +178,7 @@ pub async fn submit(
         .await
         .map_err(|e| internal("looking up a submission key", e))?
     {
-        return Ok(PostedComment { id, location: location(id) });
+        return Ok(PostedComment { id, location: location(id), held: false });
     }
     let min = limits.min_form_seconds;
     if age < min {
@@ -203,14 +212,37 @@ pub async fn submit(
             .await
             .map_err(|e| internal("looking up a submission key", e))?
         {
-            return Ok(PostedComment { id, location: location(id) });
+            return Ok(PostedComment { id, location: location(id), held: false });
         }
         return Err(ApiError::Duplicate);
     }
+    let ip_hash = visitor.ip_hash(state);
+    let banned = crate::server::store::desk::bans::is_banned(
+        &state.pool,
+        input.email.as_deref(),
+        &ip_hash,
+        &visitor.reader_id,
+        now,
+    )
+    .await
+    .map_err(|e| internal("checking bans", e))?;
+    if banned {
+        // neutral: a banned author is not told why, nor that a ban exists
+        tracing::info!(ip = %visitor.ip, "comment from a banned author refused");
+        return Err(ApiError::Forbidden("This comment could not be posted.".into()));
+    }
+    let has_approved = match input.email.as_deref() {
+        Some(email) if settings.hold == crate::domain::desk::HoldMode::FirstTime => {
+            crate::server::store::desk::queue::has_approved(&state.pool, email)
+                .await
+                .map_err(|e| internal("looking up an author's approved comments", e))?
+        }
+        _ => false,
+    };
+    let held = crate::domain::desk::hold_reason(&settings, &input.body, input.email.as_deref(), has_approved);
 
     let target = form.feedback_target();
     let body_html = crate::server::text_to_html::comment_html(&input.body);
-    let ip_hash = visitor.ip_hash(state);
     let new = NewComment {
         article_id: article.id,
         parent_id: form.parent,
@@ -224,12 +256,17 @@ pub async fn submit(
         created_at: now,
         passage: target.as_ref(),
         article_html: &article.body_html,
+        held_for: held.map(|h| h.as_str()),
     };
     let id = match insert(&state.pool, &new).await {
         Ok(Inserted::New(id)) => {
-            tracing::info!(comment = id, article = %article.slug, "comment posted");
-            let _ =
-                state.live.send(crate::server::state::LiveEvent { article_id: article.id, comment_id: id });
+            tracing::info!(comment = id, article = %article.slug, held = held.is_some(), "comment posted");
+            // a held comment is news only once an editor approves it
+            if held.is_none() {
+                let _ = state
+                    .live
+                    .send(crate::server::state::LiveEvent { article_id: article.id, comment_id: id });
+            }
             let email = input.email.as_deref().and_then(|e| crate::domain::text::Email::parse(e).ok());
             if let (true, Some(email)) = (wants_replies, email) {
                 // the comment is stored; a refused or failed subscription is logged, never a
@@ -258,10 +295,28 @@ pub async fn submit(
             .map_err(|e| internal("loading a feedback's passage", e))?;
         if let Some(p) = passage {
             let location = format!("{}?feedback={p}&posted={id}#feedback-{p}", article.path());
-            return Ok(PostedComment { id, location });
+            return Ok(PostedComment { id, location, held: held.is_some() });
         }
     }
-    Ok(PostedComment { id, location: location(id) })
+    Ok(PostedComment { id, location: location(id), held: held.is_some() })
+}
+
+/// Why no comment can be posted on this article now, if so: its comments are hidden or
+/// closed, or it is older than the settings keep comments open.
+#[cfg(feature = "ssr")]
+pub fn closed(
+    article: &crate::domain::Article,
+    settings: &crate::domain::desk::ModerationSettings,
+    now: i64,
+) -> Option<ApiError> {
+    match article.comments_mode.as_str() {
+        "hidden" => return Some(ApiError::NotFound("Comments are not available on this article.".into())),
+        "closed" => return Some(ApiError::Forbidden("Comments are closed on this article.".into())),
+        _ => {}
+    }
+    let days = i64::from(settings.close_after_days);
+    (days > 0 && now - article.published_at > days * 86_400)
+        .then(|| ApiError::Forbidden("Comments are closed on this article.".into()))
 }
 
 /// A local article URL to return to after a plain form post; anything else is replaced.
@@ -384,7 +439,11 @@ pub async fn edit(
         .await
         .map_err(|e| crate::server::state::internal("editing a comment", e))?;
     let path = article_path_of(state, owned.article_id).await?;
-    Ok(PostedComment { id: comment, location: format!("{}#comment-{comment}", safe_back(back, &path)) })
+    Ok(PostedComment {
+        id: comment,
+        location: format!("{}#comment-{comment}", safe_back(back, &path)),
+        held: false,
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -401,7 +460,7 @@ pub async fn delete(
     let path = article_path_of(state, owned.article_id).await?;
     // land on the parent (or the thread) since the comment itself may be gone
     let anchor = owned.parent_id.map(|p| format!("#comment-{p}")).unwrap_or_else(|| "#comments".into());
-    Ok(PostedComment { id: comment, location: format!("{}{anchor}", safe_back(back, &path)) })
+    Ok(PostedComment { id: comment, location: format!("{}{anchor}", safe_back(back, &path)), held: false })
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -1,11 +1,12 @@
 //! `#[server]` functions, one file per concept. Each answers `ApiError`: a clean message and
 //! the right status; the detail of an unexpected failure stays in the server log.
-pub mod admin;
 pub mod articles;
 pub mod comments;
 pub mod contact;
+pub mod desk;
 pub mod forms;
 pub mod notify;
+pub mod reports;
 
 pub use articles::{get_article, get_front_page, get_thread, ArticlePage, ThreadPage};
 pub use comments::{post_comment, PostComment, PostedComment};

@@ -101,6 +101,11 @@ pub fn CommentForm(
                 <label for=hp_id.clone()>"Leave this field empty"</label>
                 <input id=hp_id type="text" name="website" tabindex="-1" autocomplete="off"/>
             </div>
+            <p class="hint consent">
+                "By posting you agree that we keep your name, comment and email as our "
+                <a href="/privacy">"privacy page"</a>
+                " explains; comments may be held for review."
+            </p>
             <div class="form-actions">
                 <button type="submit" class="button primary">
                     {if parent.is_some() { "Post Reply" } else { "Post Comment" }}

@@ -107,7 +107,7 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
     let reply_form = {
         let author = author.clone();
         move || {
-            (ctx.reply_to.get() == Some(id)).then(|| {
+            (ctx.open && ctx.reply_to.get() == Some(id)).then(|| {
                 view! {
                     <div id="respond" class="reply-box">
                         <CommentForm parent=Some(id) replying_to=author.clone()/>
@@ -133,12 +133,17 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
         let sep = if base.contains('?') { '&' } else { '?' };
         format!("{base}{sep}edit={id}#{anchor}")
     };
+    let held = c.held;
+    let report_href = format!("{}?report={id}#{anchor}", ctx.path);
+    let report_form = (ctx.reporting == Some(id) && !c.mine && !held).then(|| view! { <ReportForm id/> });
     view! {
         <article
             class="comment"
             class:top-level=c.depth == 1
             class:highlight=highlight == Some(id)
             class:mine=c.mine
+            class:held=held
+            class:featured=c.featured
             id=anchor.clone()
             // a reply is a property of the comment it answers; a top-level comment stands as
             // an item of its own (the story's item ends with the story)
@@ -157,8 +162,17 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
                         {relative(c.created_at, now)}
                     </time>
                 </a>
-                {c.edited.then(|| view! { <span class="edited">"(edited)"</span> })}
+                {c.pinned.then(|| view! { <span class="badge pinned">"Pinned"</span> })}
+                {c.featured.then(|| view! { <span class="badge featured">"Editors’ pick"</span> })}
+                {(c.edited && !c.edited_by_staff).then(|| view! { <span class="edited">"(edited)"</span> })}
+                {c.edited_by_staff.then(|| view! { <span class="edited">"(edited by the editors)"</span> })}
             </header>
+            {held.then(|| view! {
+                <p class="held-note" role="note">
+                    <strong>"Awaiting moderation."</strong>
+                    " Only you can see this comment until an editor approves it."
+                </p>
+            })}
             {c.passage.clone().map(|p| feedback_quote(p, &ctx.path))}
             {body}
             {notice.map(|e| view! { <p class="form-alert visible comment-notice" role="alert">{e.to_string()}</p> })}
@@ -169,21 +183,62 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
                     <pre class="lost-edit">{text}</pre>
                 </div>
             })}
-            <footer class="comment-actions">
-                <Votes id score=c.score my_vote=c.my_vote mine=c.mine author=author.clone()/>
-                <a class="reply-link" href=reply_href rel="nofollow" aria-label=format!("Reply to {author}")>
-                    "Reply"
-                </a>
-                {editable.then(|| view! {
-                    <a class="edit-link" href=edit_href.clone() rel="nofollow">"Edit"</a>
-                    <DeleteButton id/>
-                })}
-            </footer>
+            {(!held).then(|| view! {
+                <footer class="comment-actions">
+                    <Votes id score=c.score my_vote=c.my_vote mine=c.mine author=author.clone()/>
+                    {ctx.open.then(|| view! {
+                        <a class="reply-link" href=reply_href.clone() rel="nofollow" aria-label=format!("Reply to {author}")>
+                            "Reply"
+                        </a>
+                    })}
+                    {editable.then(|| view! {
+                        <a class="edit-link" href=edit_href.clone() rel="nofollow">"Edit"</a>
+                        <DeleteButton id/>
+                    })}
+                    {(!c.mine).then(|| view! {
+                        <a class="report-link" href=report_href.clone() rel="nofollow" aria-label=format!("Report the comment by {author}")>
+                            "Report"
+                        </a>
+                    })}
+                </footer>
+            })}
+            {(ctx.reported == Some(id)).then(|| view! {
+                <p class="form-status" role="status">"Thank you: the editors will look at this comment."</p>
+            })}
+            {report_form}
             {reply_form}
             <div class="replies">{children}</div>
         </article>
     }
     .into_any()
+}
+
+/// "Report": why this comment should be looked at, sent to the editors. A plain form.
+#[component]
+fn ReportForm(id: i64) -> impl IntoView {
+    let ctx = expect_context::<ThreadCtx>();
+    let refusal = ctx.forms.report_echo(id);
+    let cancel = format!("{}#comment-{id}", ctx.back());
+    let field = format!("report-{id}");
+    view! {
+        <form method="post" action="/api/report_comment" class="report-form" data-done="Thanks: the editors will look at it.">
+            <input type="hidden" name="comment" value=id/>
+            <input type="hidden" name="back" value=ctx.back()/>
+            {refusal.map(|e| view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> })}
+            <fieldset>
+                <legend>"Why should the editors look at this comment?"</legend>
+                {crate::domain::desk::REPORT_REASONS.iter().enumerate().map(|(i, (value, label))| view! {
+                    <label><input type="radio" name="reason" value=*value required=true checked=i == 0 data-autofocus=(i == 0).then_some("")/> " " {*label}</label>
+                }).collect_view()}
+            </fieldset>
+            <label for=format!("{field}-note")>"Anything to add? (optional)"</label>
+            <input id=format!("{field}-note") name="note" maxlength="500"/>
+            <div class="form-actions">
+                <button type="submit" class="button primary">"Send the report"</button>
+                <a href=cancel rel="nofollow">"Cancel"</a>
+            </div>
+        </form>
+    }
 }
 
 /// Up and down votes: two tiny forms, so they work without JavaScript.

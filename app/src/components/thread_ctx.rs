@@ -15,11 +15,17 @@ pub struct ThreadCtx {
     pub query: Memo<ThreadQuery>,
     pub reply_to: Memo<Option<i64>>,
     pub editing: Memo<Option<i64>>,
+    /// The comment whose report form is open (`?report=ID`).
+    pub reporting: Option<i64>,
+    /// The comment this reader just reported (`?reported=ID`): thanked at the comment.
+    pub reported: Option<i64>,
     pub post: ServerAction<PostComment>,
     pub vote: ServerAction<VoteComment>,
     pub edit: ServerAction<EditComment>,
     pub delete: ServerAction<DeleteComment>,
     pub forms: FormState,
+    /// New comments and replies are taken (not closed by the editors or by age).
+    pub open: bool,
 }
 
 impl ThreadCtx {

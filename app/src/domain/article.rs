@@ -30,6 +30,9 @@ pub struct Article {
     pub published_at: i64,
     pub updated_at: i64,
     pub comment_count: i64,
+    /// Comments `open`, `closed` (no new ones) or `hidden` (no thread, no form).
+    #[serde(default)]
+    pub comments_mode: String,
 }
 
 impl Article {

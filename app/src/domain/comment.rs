@@ -57,6 +57,18 @@ pub struct CommentView {
     pub reply_count: i64,
     /// A feedback's passage ("Inline Feedbacks").
     pub passage: Option<super::PassageRef>,
+    /// Held for moderation: shown to its author only, marked "awaiting moderation".
+    #[serde(default)]
+    pub held: bool,
+    /// Pinned to the top of the thread by the editors.
+    #[serde(default)]
+    pub pinned: bool,
+    /// An editors' pick.
+    #[serde(default)]
+    pub featured: bool,
+    /// Its text was changed by the editors.
+    #[serde(default)]
+    pub edited_by_staff: bool,
 }
 
 impl CommentView {
@@ -136,6 +148,10 @@ mod tests {
             deleted: false,
             edited: false,
             reply_count: 0,
+            held: false,
+            pinned: false,
+            featured: false,
+            edited_by_staff: false,
         }
     }
 

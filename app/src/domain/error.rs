@@ -25,6 +25,9 @@ pub enum ApiError {
     TooSoon { retry_after: u64 },
     #[error("This exact comment was just posted here. Please write it in your own words.")]
     Duplicate,
+    /// The request clashes with what is there already (409).
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("The form could not be read. Please reload the page and try again.")]
@@ -65,7 +68,7 @@ impl ApiError {
             ApiError::NotFound(_) => 404,
             ApiError::Unauthorized(_) => 401,
             ApiError::RateLimited { .. } | ApiError::TooSoon { .. } => 429,
-            ApiError::Duplicate => 409,
+            ApiError::Duplicate | ApiError::Conflict(_) => 409,
             ApiError::Forbidden(_) => 403,
             ApiError::Network | ApiError::Internal => 500,
         }

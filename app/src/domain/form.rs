@@ -124,6 +124,27 @@ pub enum FormEcho {
         email: String,
         error: ApiError,
     },
+    /// A refused desk action: the message, and the form's fields to show again (never a
+    /// password).
+    Desk {
+        message: String,
+        fields: Vec<(String, String)>,
+    },
+    /// A refused report of a comment.
+    Report {
+        comment: i64,
+        error: ApiError,
+    },
+}
+
+impl FormEcho {
+    /// A desk form's field as it was sent.
+    pub fn desk_field(&self, name: &str) -> Option<String> {
+        match self {
+            FormEcho::Desk { fields, .. } => fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// Per-render form state: a fresh submission nonce, and the echo of a plain post.
@@ -177,6 +198,13 @@ impl FormState {
     pub fn notify_echo(&self) -> Option<(super::notify::NotifyForm, ApiError)> {
         match &self.echo {
             Some(FormEcho::Notify { form, error }) => Some((form.clone(), error.clone())),
+            _ => None,
+        }
+    }
+
+    pub fn report_echo(&self, id: i64) -> Option<ApiError> {
+        match &self.echo {
+            Some(FormEcho::Report { comment, error }) if *comment == id => Some(error.clone()),
             _ => None,
         }
     }

@@ -2,6 +2,8 @@
 pub mod article;
 pub mod comment;
 pub mod contact;
+pub mod desk;
+pub mod desk_views;
 pub mod error;
 pub mod form;
 pub mod notify;

@@ -149,22 +149,29 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
         </article>
     };
 
+    // hidden by the editors: no thread, no form
+    let hidden = a.comments_mode == "hidden";
+    let comments = (!hidden).then(|| {
+        view! {
+            <section id="comments" class="comments" aria-labelledby="comments-title">
+                <Suspense fallback=|| view! { <p class="loading">"Loading comments…"</p> }>
+                    {move || {
+                        let a = a.clone();
+                        let url = url.clone();
+                        Suspend::new(async move {
+                            let forms = form_state.await.unwrap_or_default();
+                            let notify = notify_state.await.unwrap_or_default();
+                            view! { <CommentSection article=a url forms notify query actions thread/> }
+                        })
+                    }}
+                </Suspense>
+            </section>
+        }
+    });
     view! {
         {meta}
         {story}
-        <section id="comments" class="comments" aria-labelledby="comments-title">
-            <Suspense fallback=|| view! { <p class="loading">"Loading comments…"</p> }>
-                {move || {
-                    let a = a.clone();
-                    let url = url.clone();
-                    Suspend::new(async move {
-                        let forms = form_state.await.unwrap_or_default();
-                        let notify = notify_state.await.unwrap_or_default();
-                        view! { <CommentSection article=a url forms notify query actions thread/> }
-                    })
-                }}
-            </Suspense>
-        </section>
+        {comments}
     }
 }
 
@@ -204,11 +211,14 @@ fn CommentSection(
         query,
         reply_to,
         editing,
+        reporting: query_map.read_untracked().get("report").and_then(|v| v.parse().ok()),
+        reported: query_map.read_untracked().get("reported").and_then(|v| v.parse().ok()),
         post: actions.post,
         vote: actions.vote,
         edit: actions.edit,
         delete: actions.delete,
         forms,
+        open: article.comments_mode != "closed",
     });
     let header = move || {
         Suspend::new(async move {
@@ -238,11 +248,32 @@ fn CommentSection(
         <Transition fallback=|| view! { <h2 id="comments-title" class="comments-title">"Comments"</h2> }>
             {header}
         </Transition>
-        <div id="comment-form" class="comment-form-box">
-            <NotifyBar slug=article.slug.clone() initial=notify echo=notify_echo/>
-            <CommentForm parent=None/>
-        </div>
+        {if article.comments_mode == "closed" {
+            let refusal = forms_refusal();
+            view! {
+                <div id="comment-form" class="comment-form-box closed">
+                    {refusal.map(|m| view! { <p class="form-alert visible" role="alert">{m}</p> })}
+                    <p class="comments-closed">"Comments are closed on this article."</p>
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <div id="comment-form" class="comment-form-box">
+                    <NotifyBar slug=article.slug.clone() initial=notify echo=notify_echo/>
+                    <CommentForm parent=None/>
+                </div>
+            }.into_any()
+        }}
         <Transition fallback=|| view! { <p class="loading">"Loading comments…"</p> }>{body}</Transition>
+    }
+}
+
+/// A comment refused because the thread closed meanwhile: said where the form was.
+fn forms_refusal() -> Option<String> {
+    let ctx = use_context::<ThreadCtx>()?;
+    match ctx.forms.echo {
+        Some(crate::domain::FormEcho::Comment { error: Some(e), .. }) => Some(e.to_string()),
+        _ => None,
     }
 }
 

@@ -1,13 +1,14 @@
-mod admin;
 mod article;
 mod contact;
+pub mod desk;
 mod home;
 mod not_found;
+mod privacy;
 mod subscriptions;
 
-pub use admin::AdminMessagesPage;
 pub use article::ArticlePage;
 pub use contact::ContactPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
+pub use privacy::PrivacyPage;
 pub use subscriptions::{MailLinkPage, SubscriptionsPage};

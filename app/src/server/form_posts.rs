@@ -40,6 +40,7 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
         p if p == SendContactMessage::PATH => contact(&state, &visitor, req).await,
         p if p == SetSubscription::PATH => notify(&state, &visitor, req).await,
         p if p == RequestManageLink::PATH => manage(&state, &visitor, req).await,
+        p if p == crate::api::reports::ReportComment::PATH => report(&state, &visitor, req).await,
         _ => return next.run(req).await,
     };
     if let Some(cookie) = visitor.set_cookie {
@@ -58,7 +59,7 @@ pub const NEXT_PAGE: &str = "byline-location";
 
 /// A redirect that `fetch` would follow blindly, losing the `#fragment` (which comment to show):
 /// for the swapper it becomes a `204` naming the page, and the swapper fetches that page.
-fn named_not_followed(mut res: Response) -> Response {
+pub(crate) fn named_not_followed(mut res: Response) -> Response {
     if !res.status().is_redirection() {
         return res;
     }
@@ -270,6 +271,42 @@ async fn manage(state: &AppState, visitor: &Requester, req: Request) -> Response
     }
 }
 
+async fn report(state: &AppState, visitor: &Requester, req: Request) -> Response {
+    #[derive(serde::Deserialize)]
+    struct Form {
+        comment: i64,
+        #[serde(default)]
+        reason: String,
+        #[serde(default)]
+        note: String,
+        #[serde(default)]
+        back: String,
+    }
+    let form: Form = match read_form(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    match crate::api::reports::report(state, visitor, form.comment, &form.reason, &form.note, &form.back)
+        .await
+    {
+        Ok(done) => Redirect::to(&done.location).into_response(),
+        Err(error) => {
+            let back = safe_back(&form.back, "/");
+            if back == "/" {
+                return simple_page(
+                    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST),
+                    "That did not work",
+                    &error.to_string(),
+                );
+            }
+            let sep = if back.contains('?') { '&' } else { '?' };
+            let uri = format!("{back}{sep}report={}", form.comment);
+            let (status, retry) = (error.status(), error.retry_after());
+            render_again(state, uri, FormEcho::Report { comment: form.comment, error }, status, retry).await
+        }
+    }
+}
+
 fn valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 200
@@ -284,6 +321,19 @@ async fn render_again(
     status: u16,
     retry_after: Option<u64>,
 ) -> Response {
+    render_page(state, uri, echo, status, retry_after, None).await
+}
+
+/// Renders the page at `uri` with the echo, under `status`; `cookie`: the request's Cookie
+/// header, for pages that depend on who asks (the desk).
+pub(crate) async fn render_page(
+    state: &AppState,
+    uri: String,
+    echo: FormEcho,
+    status: u16,
+    retry_after: Option<u64>,
+    cookie: Option<header::HeaderValue>,
+) -> Response {
     let options = state.leptos_options.clone();
     let state = state.clone();
     let render = leptos_axum::render_app_async_with_context(
@@ -293,7 +343,11 @@ async fn render_again(
         },
         move || crate::shell(options.clone()),
     );
-    let Ok(req) = Request::get(uri).header(header::ACCEPT, "text/html").body(Body::empty()) else {
+    let mut builder = Request::get(uri).header(header::ACCEPT, "text/html");
+    if let Some(cookie) = cookie {
+        builder = builder.header(header::COOKIE, cookie);
+    }
+    let Ok(req) = builder.body(Body::empty()) else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let mut res = render(req).await;

@@ -32,8 +32,12 @@ pub struct Limits {
     pub one_vote_per_address: bool,
     /// Contact Us messages per IP per hour.
     pub contact_per_ip: u32,
-    /// Failed editor sign-ins per IP per hour before further attempts are refused.
+    /// Failed staff sign-ins per IP per hour before further attempts are refused.
     pub login_failures_per_ip: u32,
+    /// Failed staff sign-ins per account per hour before further attempts are refused.
+    pub login_failures_per_account: u32,
+    /// Reports per IP per hour.
+    pub reports_per_ip: u32,
 }
 
 impl Default for Limits {
@@ -52,6 +56,8 @@ impl Default for Limits {
             one_vote_per_address: true,
             contact_per_ip: 5,
             login_failures_per_ip: 10,
+            login_failures_per_account: 5,
+            reports_per_ip: 20,
         }
     }
 }
@@ -65,6 +71,8 @@ pub enum Bucket {
     SubscribeEmail,
     ContactIp,
     LoginFailureIp,
+    LoginFailureAccount,
+    ReportIp,
 }
 
 #[derive(Default)]

@@ -35,9 +35,6 @@ pub struct LiveEvent {
 pub struct SiteConfig {
     /// Absolute base URL for canonical links, sitemaps and JSON-LD, without a trailing slash.
     pub base_url: String,
-    /// `BYLINE_ADMIN_PASSWORD`: editors sign in to /admin with user `editor` and this
-    /// password. Unset: the admin is closed.
-    pub admin_password: Option<String>,
     /// How many reverse proxies stand in front: the client address is that many
     /// `X-Forwarded-For` entries from the right. 0: the connection's address.
     pub trust_proxy: usize,

@@ -152,6 +152,33 @@
     if (close) close.click();
   });
 
+  // the desk's queue: j / k move between comments, a / s / t approve, spam or trash the one in
+  // focus (its own buttons, so the result is the same form post as a click)
+  document.addEventListener("keydown", (ev) => {
+    if (ev.ctrlKey || ev.metaKey || ev.altKey || !(ev.target instanceof Element)) return;
+    if (ev.target.closest("input:not([type=checkbox]), textarea, select, [contenteditable]")) return;
+    const queue = document.querySelector("form[data-shortcuts]");
+    if (!queue) return;
+    const entries = [...queue.querySelectorAll("[data-entry]")];
+    if (!entries.length) return;
+    const at = entries.indexOf(ev.target.closest("[data-entry]"));
+    const move = { j: 1, k: -1 }[ev.key];
+    if (move) {
+      const next = entries[Math.min(Math.max(at + move, 0), entries.length - 1)];
+      if (at < 0 && move < 0) return;
+      next.focus();
+      ev.preventDefault();
+      return;
+    }
+    const action = { a: "approve", s: "spam", t: "trash" }[ev.key];
+    if (!action || at < 0) return;
+    const button = entries[at].querySelector(`button[data-action="${action}"]`);
+    if (button) {
+      ev.preventDefault();
+      button.click();
+    }
+  });
+
   window.addEventListener("popstate", () => visit(location.href, {}));
   window.__bylineVisit = visit;
 })();

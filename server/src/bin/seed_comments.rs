@@ -92,6 +92,7 @@ async fn run(slug: &str, count: usize) -> Result<(), Box<dyn std::error::Error>>
             created_at: start + i as i64 * 60,
             passage: None,
             article_html: &article.body_html,
+            held_for: None,
         };
         match insert(&pool, &new).await.map_err(|e| format!("{e:?}"))? {
             app::server::store::comments::Inserted::New(id)

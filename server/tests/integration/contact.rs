@@ -48,35 +48,3 @@ async fn an_invalid_message_is_refused_field_by_field() {
     assert!(res.body.contains("value=\"Tip\""));
     assert!(stored(&app).await.is_empty());
 }
-
-#[tokio::test]
-async fn editors_read_messages_in_the_admin_and_nobody_else_does() {
-    let app = spawn_with(|c| c.admin_password = Some("s3cret".into())).await;
-    let k = key_for("contact", 60);
-    let form = message("Ada", "ada@example.com", "Tip <b>", "Look into the treaty.", &k);
-    assert_eq!(app.post_js("/api/contact", &form).await.status, 200);
-
-    let anonymous = app.get("/admin/messages").await;
-    assert_eq!(anonymous.status, 401);
-    assert!(anonymous.headers["www-authenticate"].to_str().unwrap().starts_with("Basic"));
-    assert!(!anonymous.body.contains("Look into the treaty."));
-
-    let wrong =
-        app.http.get(app.url("/admin/messages")).basic_auth("editor", Some("guess")).send().await.unwrap();
-    assert_eq!(wrong.status().as_u16(), 401);
-
-    let editor =
-        app.http.get(app.url("/admin/messages")).basic_auth("editor", Some("s3cret")).send().await.unwrap();
-    assert_eq!(editor.status().as_u16(), 200);
-    let html = editor.text().await.unwrap();
-    assert!(html.contains("Look into the treaty."));
-    assert!(html.contains("Tip &lt;b&gt;"));
-    assert!(html.contains("mailto:ada@example.com"));
-}
-
-#[tokio::test]
-async fn the_admin_is_closed_without_a_password() {
-    let app = spawn().await;
-    let res = app.http.get(app.url("/admin/messages")).basic_auth("editor", Some("")).send().await.unwrap();
-    assert_eq!(res.status().as_u16(), 401);
-}

@@ -118,7 +118,7 @@ async fn a_mail_refused_for_now_is_retried_and_delivered_once() {
 #[tokio::test]
 async fn a_mail_refused_for_good_is_given_up_at_once_recorded_and_shown_to_the_editors() {
     let sink = Sink::start().await;
-    let app = app_with(&sink, |c| c.admin_password = Some("desk-password".into())).await;
+    let app = app_with(&sink, |_| {}).await;
     follower(&app, &sink, "gone@example.com").await;
     sink.behave(Behaviour::Refuse);
     let id = app.comment_as(&app.other_reader(), "Writer", "Nobody reads this address.", None).await;
@@ -127,16 +127,8 @@ async fn a_mail_refused_for_good_is_given_up_at_once_recorded_and_shown_to_the_e
     assert_eq!((status.as_str(), attempts), ("dropped", 1), "given up after the first 5xx");
     assert!(error.as_deref().is_some_and(|e| e.contains("550")), "{error:?}");
     // the editors see it, with the reason
-    let page = app
-        .http
-        .get(app.url("/admin/messages"))
-        .basic_auth("editor", Some("desk-password"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let editor = crate::desk::staff(&app, "editor").await;
+    let page = editor.get("/desk/inbox").await.body;
     let table = page.split("Mail not delivered").nth(1).expect("the undelivered mail section");
     assert!(table.contains("gone@example.com") && table.contains("550"), "{table}");
     assert!(table.contains("after 1 attempt"), "{table}");

@@ -6,6 +6,7 @@ mod common;
 mod bundle;
 mod comments;
 mod contact;
+mod desk;
 mod feedback;
 mod hardening;
 mod mail_faults;

@@ -208,11 +208,11 @@ pub fn manage_link(base: &str, to: &str, token: &str) -> Outgoing {
 /// A Contact Us message, to the editors. The reader's words are the mail's content here: it
 /// goes only to the site's own address, never to one a reader typed.
 pub fn contact_message(base: &str, to: &str, m: &crate::server::store::contact::ContactMessage) -> Outgoing {
-    let inbox = format!("{base}/admin/messages#message-{}", m.id);
+    let inbox = format!("{base}/desk/inbox#message-{}", m.id);
     let subject = format!("Contact Us: {}", m.subject);
     let text = format!(
         "{name} <{email}> wrote through Contact Us:\n\nSubject: {subject}\n\n{message}\n\n--\n\
-         Reply to this mail to answer them. In the admin: {inbox}\n",
+         Reply to this mail to answer them. In the desk: {inbox}\n",
         name = m.name,
         email = m.email,
         subject = m.subject,
@@ -224,7 +224,7 @@ pub fn contact_message(base: &str, to: &str, m: &crate::server::store::contact::
             "<p><strong>{name}</strong> &lt;{email}&gt; wrote through Contact Us:</p>\
              <h1 style=\"font-size:20px\">{subject}</h1>\
              <blockquote style=\"border-left:3px solid #14213d;margin:1em 0;padding:.2em 1em;white-space:pre-wrap\">{message}</blockquote>\
-             <p style=\"font-size:13px;color:#666\">Reply to this mail to answer them. <a href=\"{inbox}\">Open the admin inbox</a></p>",
+             <p style=\"font-size:13px;color:#666\">Reply to this mail to answer them. <a href=\"{inbox}\">Open the desk's inbox</a></p>",
             name = esc(&m.name),
             email = esc(&m.email),
             subject = esc(&m.subject),
@@ -233,4 +233,66 @@ pub fn contact_message(base: &str, to: &str, m: &crate::server::store::contact::
         ),
     );
     Outgoing { to: to.to_string(), subject, text, html, unsubscribe: None, reply_to: Some(m.email.clone()) }
+}
+
+/// Moderators are told of held and reported comments: one alert, or an hour's digest.
+pub fn staff_alert(
+    base: &str,
+    to: &str,
+    lines: &[crate::server::store::desk::alerts::AlertLine],
+    digest: bool,
+) -> Outgoing {
+    let held = lines.iter().filter(|l| l.kind == "held").count();
+    let reported = lines.len() - held;
+    let subject = if digest {
+        format!("Moderation digest: {held} held, {reported} reported")
+    } else if held == 1 {
+        format!("Held for review: a comment on “{}”", lines[0].article_title)
+    } else {
+        format!("Reported: a comment on “{}”", lines[0].article_title)
+    };
+    let queue = format!("{base}/desk/queue");
+    let what = |l: &crate::server::store::desk::alerts::AlertLine| {
+        if l.kind == "held" {
+            "Held"
+        } else {
+            "Reported"
+        }
+    };
+    let text_lines: String = lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{} — {} on “{}”:\n{}\n{queue}#entry-{}\n\n",
+                what(l),
+                l.author_name,
+                l.article_title,
+                crate::domain::text::excerpt(&l.body, 300),
+                l.comment_id
+            )
+        })
+        .collect();
+    let text = format!("{text_lines}--\nThe queue: {queue}\nChoose how often you hear from the desk under Staff: {base}/desk/staff\n");
+    let items: String = lines
+        .iter()
+        .map(|l| {
+            format!(
+                "<li style=\"margin-bottom:1em\"><strong>{}</strong> — {} on “{}”<br>{}</li>",
+                what(l),
+                esc(&l.author_name),
+                esc(&l.article_title),
+                esc(&crate::domain::text::excerpt(&l.body, 300)),
+            )
+        })
+        .collect();
+    let html = html_page(
+        &subject,
+        &format!(
+            "<h1 style=\"font-size:20px\">{}</h1><ul>{items}</ul>{}\
+             <p style=\"font-size:13px;color:#666\">Choose how often you hear from the desk under Staff in the desk.</p>",
+            esc(&subject),
+            button(&queue, "Open the queue"),
+        ),
+    );
+    Outgoing { to: to.to_string(), subject, text, html, unsubscribe: None, reply_to: None }
 }

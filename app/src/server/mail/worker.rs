@@ -25,7 +25,9 @@ impl Mailer {
     pub async fn run(self, transport: Transport) {
         let owner = crate::server::tokens::random_token();
         tracing::info!(worker = %owner, smtp = self.config.smtp_url.is_some(), "mail worker started");
+        let mut purged: Option<std::time::Instant> = None;
         loop {
+            self.housekeeping(&mut purged).await;
             match self.round(&transport, &owner).await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
@@ -34,6 +36,33 @@ impl Mailer {
             tokio::select! {
                 _ = self.wake.notified() => {}
                 _ = tokio::time::sleep(self.config.poll) => {}
+            }
+        }
+    }
+
+    /// Queues the moderators' hourly digests that are due, and once an hour erases the
+    /// client-address hashes older than the settings keep them.
+    pub async fn housekeeping(&self, purged: &mut Option<std::time::Instant>) {
+        let now = self.clock.now();
+        match crate::server::store::desk::alerts::queue_digests(&self.pool, now).await {
+            Ok(n) if n > 0 => tracing::info!(digests = n, "moderation digests queued"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "queueing moderation digests"),
+        }
+        if purged.is_some_and(|at| at.elapsed() < Duration::from_secs(3600)) {
+            return;
+        }
+        *purged = Some(std::time::Instant::now());
+        let days = match crate::server::store::desk::settings::load(&self.pool).await {
+            Ok(s) => i64::from(s.address_days),
+            Err(e) => return tracing::error!(error = %e, "loading settings to purge addresses"),
+        };
+        if days > 0 {
+            match crate::server::store::desk::settings::purge_addresses(&self.pool, now - days * 86_400).await
+            {
+                Ok(n) if n > 0 => tracing::info!(rows = n, days, "client-address hashes erased"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "erasing old client-address hashes"),
             }
         }
     }
@@ -150,6 +179,24 @@ impl Mailer {
                 },
                 None => return store::mark_dropped(&self.pool, row.id, owner, "no message").await,
             },
+            ("staff" | "digest", _, _) => {
+                let digest = row.kind == "digest";
+                let lines = if digest {
+                    crate::server::store::desk::alerts::lines(
+                        &self.pool,
+                        None,
+                        row.since.unwrap_or(0),
+                        row.created_at,
+                    )
+                    .await?
+                } else {
+                    crate::server::store::desk::alerts::lines(&self.pool, row.alert_id, 0, 0).await?
+                };
+                if lines.is_empty() {
+                    return store::mark_dropped(&self.pool, row.id, owner, "the comments are gone").await;
+                }
+                staff_alert(base, &row.email, &lines, digest)
+            }
             _ => return store::mark_dropped(&self.pool, row.id, owner, "nothing to send").await,
         };
         let message = match build(&self.config.from, row.id, &outgoing) {

@@ -130,7 +130,7 @@ pub async fn front_page(
 pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreError> {
     let row = sqlx::query(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
-                a.published_at, a.updated_at, a.comment_count AS n
+                a.published_at, a.updated_at, a.comment_count AS n, a.comments_mode
          FROM articles a WHERE a.slug = ?",
     )
     .bind(slug)
@@ -147,7 +147,26 @@ pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreEr
         published_at: r.get("published_at"),
         updated_at: r.get("updated_at"),
         comment_count: r.get("n"),
+        comments_mode: r.get("comments_mode"),
     }))
+}
+
+/// Every article with its comment mode, newest first (the desk).
+pub async fn comment_modes(pool: &Pool) -> Result<Vec<crate::domain::desk_views::ArticleMode>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT slug, title, published_at, comments_mode FROM articles ORDER BY published_at DESC, id DESC LIMIT 1000",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| crate::domain::desk_views::ArticleMode {
+            slug: r.get("slug"),
+            title: r.get("title"),
+            published_at: r.get("published_at"),
+            mode: r.get("comments_mode"),
+        })
+        .collect())
 }
 
 /// (slug, last modified) for every article, for the sitemap. A new comment counts as a change.

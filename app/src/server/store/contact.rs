@@ -100,3 +100,80 @@ pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<ContactMessage>, Stor
     .await?;
     Ok(rows.iter().map(message).collect())
 }
+
+/// The Contact Us inbox in the desk: messages in one state, newest first.
+pub async fn in_state(
+    pool: &Pool,
+    state: &str,
+    limit: i64,
+) -> Result<Vec<crate::domain::desk_views::InboxRow>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, name, email, subject, message, created_at, state FROM contact_messages
+         WHERE state = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+    )
+    .bind(state)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| crate::domain::desk_views::InboxRow {
+            id: r.get("id"),
+            name: r.get("name"),
+            email: r.get("email"),
+            subject: r.get("subject"),
+            message: r.get("message"),
+            created_at: r.get("created_at"),
+            state: r.get("state"),
+        })
+        .collect())
+}
+
+pub async fn state_counts(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut out = Vec::new();
+    for s in ["unread", "read", "archived"] {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE state = ?")
+            .bind(s)
+            .fetch_one(pool)
+            .await?;
+        out.push((s.to_string(), n));
+    }
+    Ok(out)
+}
+
+/// Marks a message read, unread or archived; answers its state before, if it exists.
+pub async fn set_state(
+    pool: &Pool,
+    id: i64,
+    state: &str,
+    who: &super::desk::Actor,
+    now: i64,
+) -> Result<Option<String>, StoreError> {
+    let mut tx = super::begin(pool).await?;
+    let result = async {
+        let before: Option<String> = sqlx::query_scalar("SELECT state FROM contact_messages WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(b) = before.as_deref().filter(|b| *b != state) {
+            sqlx::query("UPDATE contact_messages SET state = ? WHERE id = ?")
+                .bind(state)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            super::desk::audit::record(
+                &mut tx,
+                who,
+                "message",
+                &format!("message #{id}"),
+                Some(b),
+                Some(state),
+                now,
+            )
+            .await?;
+        }
+        Ok::<_, StoreError>(before)
+    }
+    .await;
+    super::end(tx, result).await
+}

@@ -2,6 +2,7 @@
 pub mod articles;
 pub mod comments;
 pub mod contact;
+pub mod desk;
 pub mod notify;
 pub mod passages;
 

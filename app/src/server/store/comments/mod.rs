@@ -27,6 +27,9 @@ pub struct NewComment<'a> {
     pub passage: Option<&'a crate::domain::FeedbackTarget>,
     /// The article's HTML, to check a reader's quote against.
     pub article_html: &'a str,
+    /// Held for moderation, and why (`HoldReason::as_str`): stored as pending, not counted,
+    /// nobody notified until an editor approves it.
+    pub held_for: Option<&'a str>,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -117,8 +120,9 @@ async fn insert_in(
     };
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, body,
-                               body_html, created_at, submission_key, reader_id, ip_hash, passage_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               body_html, created_at, submission_key, reader_id, ip_hash, passage_id,
+                               status, held_for, approved_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(c.article_id)
     .bind(parent_id)
@@ -133,12 +137,20 @@ async fn insert_in(
     .bind(c.reader_id)
     .bind(c.ip_hash)
     .bind(passage_id)
+    .bind(if c.held_for.is_some() { "pending" } else { "approved" })
+    .bind(c.held_for)
+    .bind(c.held_for.is_none().then_some(c.created_at))
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query("UPDATE comments SET root_id = id WHERE id = ? AND root_id IS NULL")
         .bind(id)
         .execute(&mut **tx)
         .await?;
+    if c.held_for.is_some() {
+        // the moderators hear of it; its readers only once it is approved
+        super::desk::alerts::raise(tx, "held", id, c.created_at).await?;
+        return Ok(Inserted::New(id));
+    }
     sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?")
         .bind(c.article_id)
         .execute(&mut **tx)

@@ -25,6 +25,7 @@ pub struct Page {
 
 pub(super) const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.status, c.author_name, c.body, c.body_html,
      c.created_at, c.edited_at, c.score, c.reply_count, c.reader_id, c.passage_id,
+     c.pinned, c.featured, c.edited_by_staff,
      (SELECT p.quote FROM passages p WHERE p.id = c.passage_id) AS passage_quote,
      (SELECT p.start_at IS NULL FROM passages p WHERE p.id = c.passage_id) AS passage_changed,
      COALESCE((SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.reader_id = ?1), 0) AS my_vote";
@@ -65,6 +66,10 @@ pub(super) fn view(r: &SqliteRow, v: &Viewer) -> CommentView {
             ),
             changed: r.get::<Option<bool>, _>("passage_changed").unwrap_or(true),
         }),
+        held: status == "pending",
+        pinned: r.get::<i64, _>("pinned") != 0,
+        featured: r.get::<i64, _>("featured") != 0,
+        edited_by_staff: r.get::<i64, _>("edited_by_staff") != 0,
     }
 }
 
@@ -125,6 +130,27 @@ pub async fn page(
             let more = top_level(pool, article_id, q.sort, Some(from), None, reader, feedback).await?;
             next = (!more.is_empty()).then_some(from);
         }
+        // the first page: the reader's own held comments, then the pinned ones, then the rest
+        let mut rows = rows;
+        if q.after.is_none() && q.filter.is_none() {
+            let mut first = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM comments c
+                 WHERE c.article_id = ?2 AND c.parent_id IS NULL
+                   AND ((c.status = 'pending' AND ?1 <> '' AND c.reader_id = ?1)
+                        OR (c.status = 'approved' AND c.pinned = 1))
+                 ORDER BY c.status = 'approved', c.created_at DESC, c.id DESC LIMIT 50"
+            )))
+            .bind(reader)
+            .bind(article_id)
+            .fetch_all(pool)
+            .await?;
+            let ids: Vec<i64> = first.iter().map(|r| r.get("id")).collect();
+            rows.retain(|r| !ids.contains(&r.get::<i64, _>("id")));
+            first.append(&mut rows);
+            rows = first;
+        } else if q.filter.is_none() {
+            rows.retain(|r| r.get::<i64, _>("pinned") == 0);
+        }
         (rows, None)
     };
     let roots: Vec<CommentView> = root_rows.iter().map(|r| view(r, v)).collect();
@@ -132,7 +158,7 @@ pub async fn page(
     let reply_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM comments c
          WHERE c.root_id IN (SELECT value FROM json_each(?2)) AND c.id <> c.root_id
-           AND c.status IN ('approved', 'deleted')
+           AND (c.status IN ('approved', 'deleted') OR (c.status = 'pending' AND ?1 <> '' AND c.reader_id = ?1))
          ORDER BY c.created_at, c.id"
     )))
     .bind(reader)

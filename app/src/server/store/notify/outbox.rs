@@ -92,6 +92,11 @@ pub struct OutboxRow {
     /// For a confirmation: the browser that asked.
     pub reader_id: Option<String>,
     pub attempts: i64,
+    /// A staff alert: which one.
+    pub alert_id: Option<i64>,
+    /// A digest: the alerts after this time, up to `created_at`.
+    pub since: Option<i64>,
+    pub created_at: i64,
 }
 
 /// Takes up to `limit` due rows for `owner` until `lease_until` (ms). A row whose lease ran
@@ -110,7 +115,8 @@ pub async fn claim(
                       WHERE status = 'pending' AND next_attempt_at <= ?3
                         AND (lease_until IS NULL OR lease_until < ?3)
                       ORDER BY next_attempt_at, id LIMIT ?4)
-         RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts",
+         RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts,
+                   alert_id, since, created_at",
     )
     .bind(owner)
     .bind(now_ms + lease_ms)
@@ -131,6 +137,9 @@ pub async fn claim(
             contact_message_id: r.get("contact_message_id"),
             reader_id: r.get("reader_id"),
             attempts: r.get("attempts"),
+            alert_id: r.get("alert_id"),
+            since: r.get("since"),
+            created_at: r.get("created_at"),
         })
         .collect();
     rows.sort_by_key(|r| r.id);

@@ -1,0 +1,104 @@
+//! Staff alerts: a comment held or reported. Staff who chose "at once" get a mail per alert
+//! (queued in the same transaction); "hourly" get one digest an hour of what happened.
+use crate::server::store::{Pool, StoreError};
+use sqlx::SqliteConnection;
+
+pub async fn raise(
+    conn: &mut SqliteConnection,
+    kind: &str,
+    comment_id: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO staff_alerts (kind, comment_id, created_at) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(kind)
+    .bind(comment_id)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO outbox (kind, email, comment_id, alert_id, created_at, next_attempt_at)
+         SELECT 'staff', email, ?1, ?2, ?3, ?4 FROM staff WHERE alerts = 'immediate' AND disabled = 0
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(comment_id)
+    .bind(id)
+    .bind(now)
+    .bind(now * 1000)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Queues the hourly digests that are due: staff on "hourly" whose last digest is an hour old
+/// (or who never had one) and for whom alerts arrived since. Answers how many were queued.
+pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        let due: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT s.id, s.email, IFNULL(s.digest_sent_at, s.created_at) FROM staff s
+             WHERE s.alerts = 'hourly' AND s.disabled = 0
+               AND IFNULL(s.digest_sent_at, 0) <= ?1 - 3600
+               AND EXISTS (SELECT 1 FROM staff_alerts a WHERE a.created_at > IFNULL(s.digest_sent_at, s.created_at)
+                                                         AND a.created_at <= ?1)",
+        )
+        .bind(now)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id, email, since) in &due {
+            sqlx::query(
+                "INSERT INTO outbox (kind, email, since, created_at, next_attempt_at) VALUES ('digest', ?, ?, ?, ?)",
+            )
+            .bind(email)
+            .bind(since)
+            .bind(now)
+            .bind(now * 1000)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE staff SET digest_sent_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *tx).await?;
+        }
+        Ok::<_, StoreError>(due.len() as u64)
+    }
+    .await;
+    crate::server::store::end(tx, result).await
+}
+
+/// One alert as a mail tells it.
+#[derive(Debug, Clone)]
+pub struct AlertLine {
+    pub kind: String,
+    pub comment_id: i64,
+    pub author_name: String,
+    pub body: String,
+    pub article_title: String,
+}
+
+pub async fn lines(
+    pool: &Pool,
+    alert_id: Option<i64>,
+    since: i64,
+    until: i64,
+) -> Result<Vec<AlertLine>, StoreError> {
+    let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT x.kind, c.id, c.author_name, c.body, a.title FROM staff_alerts x
+         JOIN comments c ON c.id = x.comment_id JOIN articles a ON a.id = c.article_id
+         WHERE (?1 IS NOT NULL AND x.id = ?1) OR (?1 IS NULL AND x.created_at > ?2 AND x.created_at <= ?3)
+         ORDER BY x.id LIMIT 200",
+    )
+    .bind(alert_id)
+    .bind(since)
+    .bind(until)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, comment_id, author_name, body, article_title)| AlertLine {
+            kind,
+            comment_id,
+            author_name,
+            body,
+            article_title,
+        })
+        .collect())
+}

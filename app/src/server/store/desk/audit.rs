@@ -1,0 +1,63 @@
+//! The audit log: every staff action, who, what, when, before and after.
+use super::Actor;
+use crate::server::store::{Pool, StoreError};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+pub async fn record(
+    conn: &mut sqlx::SqliteConnection,
+    who: &Actor,
+    action: &str,
+    target: &str,
+    before: Option<&str>,
+    after: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (staff_id, staff_name, action, target, before, after, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(who.id)
+    .bind(&who.name)
+    .bind(action)
+    .bind(target)
+    .bind(before)
+    .bind(after)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub staff_name: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub created_at: i64,
+}
+
+pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, staff_name, action, target, before, after, created_at FROM audit_log
+         ORDER BY created_at DESC, id DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| AuditEntry {
+            id: r.get("id"),
+            staff_name: r.get("staff_name"),
+            action: r.get("action"),
+            target: r.get("target"),
+            before: r.get("before"),
+            after: r.get("after"),
+            created_at: r.get("created_at"),
+        })
+        .collect())
+}

@@ -1,0 +1,129 @@
+//! The desk's queue: comments by state, newest first, each with its context and its author's
+//! record.
+use crate::domain::desk::Queue;
+use crate::domain::desk_views::QueueEntry;
+use crate::server::store::{Pool, StoreError};
+use sqlx::Row;
+
+fn condition(q: Queue) -> &'static str {
+    match q {
+        Queue::Pending => "c.status = 'pending'",
+        Queue::Reported => {
+            "c.status IN ('approved', 'pending')
+             AND EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL)"
+        }
+        Queue::Approved => "c.status = 'approved'",
+        Queue::Spam => "c.status = 'spam'",
+        Queue::Trash => "c.status = 'deleted' AND c.trashed_at IS NOT NULL",
+    }
+}
+
+pub async fn counts(pool: &Pool) -> Result<Vec<(Queue, i64)>, StoreError> {
+    let mut out = Vec::new();
+    for q in Queue::ALL {
+        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM comments c WHERE {}",
+            condition(q)
+        )))
+        .fetch_one(pool)
+        .await?;
+        out.push((q, n));
+    }
+    Ok(out)
+}
+
+pub const PAGE: i64 = 50;
+
+/// One page of a queue: entries with an id below `before`, newest first.
+pub async fn entries(
+    pool: &Pool,
+    q: Queue,
+    before: Option<i64>,
+) -> Result<(Vec<QueueEntry>, Option<i64>), StoreError> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT c.id, c.status, c.author_name, c.author_email, c.ip_hash, c.reader_id, c.body, c.body_html,
+                c.created_at, c.held_for, c.pinned, c.featured, c.edited_by_staff,
+                a.slug, a.title,
+                p.author_name AS parent_author, p.body AS parent_body,
+                (SELECT COUNT(*) FROM comments o
+                  WHERE o.id <> c.id AND o.status = 'approved'
+                    AND ((c.author_email IS NOT NULL AND o.author_email = c.author_email COLLATE NOCASE)
+                         OR (c.author_email IS NULL AND o.reader_id = c.reader_id))) AS approved_before,
+                (SELECT COUNT(*) FROM comments o
+                  WHERE o.id <> c.id AND (o.status = 'spam' OR o.trashed_at IS NOT NULL)
+                    AND ((c.author_email IS NOT NULL AND o.author_email = c.author_email COLLATE NOCASE)
+                         OR (c.author_email IS NULL AND o.reader_id = c.reader_id))) AS rejected_before
+         FROM comments c JOIN articles a ON a.id = c.article_id
+         LEFT JOIN comments p ON p.id = c.parent_id
+         WHERE {} AND (?1 IS NULL OR c.id < ?1)
+         ORDER BY c.id DESC LIMIT ?2",
+        condition(q)
+    )))
+    .bind(before)
+    .bind(PAGE + 1)
+    .fetch_all(pool)
+    .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(PAGE as usize) {
+        let id: i64 = r.get("id");
+        let reports: Vec<(String, String)> = sqlx::query_as(
+            "SELECT reason, note FROM reports WHERE comment_id = ? AND resolved_at IS NULL ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let parent = r.get::<Option<String>, _>("parent_author").map(|a| {
+            (
+                a,
+                crate::domain::passage::words(
+                    &r.get::<Option<String>, _>("parent_body").unwrap_or_default(),
+                    30,
+                ),
+            )
+        });
+        entries.push(QueueEntry {
+            id,
+            status: r.get("status"),
+            article_slug: r.get("slug"),
+            article_title: r.get("title"),
+            parent,
+            author_name: r.get("author_name"),
+            author_email: r.get("author_email"),
+            ip_hash: r.get("ip_hash"),
+            reader_id: r.get("reader_id"),
+            body: r.get("body"),
+            body_html: r.get("body_html"),
+            created_at: r.get("created_at"),
+            held_for: r.get("held_for"),
+            pinned: r.get::<i64, _>("pinned") != 0,
+            featured: r.get::<i64, _>("featured") != 0,
+            edited_by_staff: r.get::<i64, _>("edited_by_staff") != 0,
+            approved_before: r.get("approved_before"),
+            rejected_before: r.get("rejected_before"),
+            reports,
+        });
+    }
+    let next = (rows.len() as i64 > PAGE).then(|| entries.last().map(|e| e.id)).flatten();
+    Ok((entries, next))
+}
+
+/// One comment as the queue shows it, whatever its state (the edit page).
+pub async fn entry(pool: &Pool, id: i64) -> Result<Option<QueueEntry>, StoreError> {
+    for q in [Queue::Pending, Queue::Approved, Queue::Spam, Queue::Trash] {
+        let (found, _) = entries(pool, q, Some(id + 1)).await?;
+        if let Some(e) = found.into_iter().find(|e| e.id == id) {
+            return Ok(Some(e));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether an email has an approved comment (first-time commenters are held).
+pub async fn has_approved(pool: &Pool, email: &str) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = ? COLLATE NOCASE AND author_email IS NOT NULL AND status = 'approved')",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await?)
+}

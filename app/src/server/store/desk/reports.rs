@@ -1,0 +1,83 @@
+//! Readers report comments: one report per reader per comment; enough reports hold it.
+use crate::server::store::{Pool, StoreError};
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reported {
+    /// Recorded; `held`: this report reached the threshold and the comment is held for review.
+    New { held: bool, first: bool },
+    /// This reader reported this comment before.
+    Again,
+    /// No approved comment with this id.
+    NoSuchComment,
+    /// Readers do not report their own comments.
+    Own,
+}
+
+/// A reader's report: who (cookie and address hash), about what, why.
+pub struct NewReport<'a> {
+    pub comment_id: i64,
+    pub reader_id: &'a str,
+    pub ip_hash: &'a str,
+    pub reason: &'a str,
+    pub note: &'a str,
+}
+
+pub async fn report(
+    pool: &Pool,
+    r: &NewReport<'_>,
+    threshold: u32,
+    now: i64,
+) -> Result<Reported, StoreError> {
+    let NewReport { comment_id, reader_id, ip_hash, reason, note } = *r;
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        let row: Option<(i64, Option<i64>, String, Option<String>)> =
+            sqlx::query_as("SELECT article_id, root_id, status, reader_id FROM comments WHERE id = ?")
+                .bind(comment_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((article_id, root_id, status, author)) = row.filter(|r| r.2 == "approved") else {
+            return Ok(Reported::NoSuchComment);
+        };
+        if author.as_deref() == Some(reader_id) {
+            return Ok(Reported::Own);
+        }
+        let done = sqlx::query(
+            "INSERT INTO reports (comment_id, reader_id, ip_hash, reason, note, created_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (comment_id, reader_id) DO NOTHING",
+        )
+        .bind(comment_id)
+        .bind(reader_id)
+        .bind(ip_hash)
+        .bind(reason)
+        .bind(note)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(Reported::Again);
+        }
+        // readers on one network (one person with many cookies) count once
+        let open: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT IFNULL(ip_hash, reader_id)) FROM reports WHERE comment_id = ? AND resolved_at IS NULL",
+        )
+                .bind(comment_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let held = threshold > 0 && open >= threshold as i64 && status == "approved";
+        if held {
+            sqlx::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = ?")
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+            super::moderate::count_visible(&mut tx, comment_id, article_id, root_id, -1).await?;
+        }
+        let first = open == 1;
+        if first || held {
+            super::alerts::raise(&mut tx, if held { "held" } else { "report" }, comment_id, now).await?;
+        }
+        Ok::<_, StoreError>(Reported::New { held, first })
+    }
+    .await;
+    crate::server::store::end(tx, result).await
+}

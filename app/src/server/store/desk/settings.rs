@@ -1,0 +1,43 @@
+//! The moderation settings, one JSON value in `settings`.
+use crate::domain::desk::ModerationSettings;
+use crate::server::store::{Pool, StoreError};
+
+const NAME: &str = "moderation";
+
+/// The settings; the defaults when none were saved (or what was saved cannot be read).
+pub async fn load(pool: &Pool) -> Result<ModerationSettings, StoreError> {
+    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE name = ?")
+        .bind(NAME)
+        .fetch_optional(pool)
+        .await?;
+    Ok(value
+        .and_then(|v| {
+            serde_json::from_str(&v)
+                .map_err(|e| tracing::error!(error = %e, "moderation settings unreadable; defaults used"))
+                .ok()
+        })
+        .unwrap_or_default())
+}
+
+pub async fn save(conn: &mut sqlx::SqliteConnection, s: &ModerationSettings) -> Result<(), StoreError> {
+    let value = serde_json::to_string(s).unwrap_or_default();
+    sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+        .bind(NAME)
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Erases client-address hashes older than `before` (comments, votes, contact messages).
+pub async fn purge_addresses(pool: &Pool, before: i64) -> Result<u64, StoreError> {
+    let mut n = 0;
+    for sql in [
+        "UPDATE comments SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < ?",
+        "UPDATE comment_votes SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < ?",
+        "UPDATE contact_messages SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < ?",
+    ] {
+        n += sqlx::query(sql).bind(before).execute(pool).await?.rows_affected();
+    }
+    Ok(n)
+}

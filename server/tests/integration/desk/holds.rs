@@ -1,0 +1,147 @@
+//! Holding comments for the editors: the settings' rules, what readers see of a held comment,
+//! and the mail and live event that wait for its approval.
+use super::*;
+use crate::common::smtp::Sink;
+use std::time::Duration;
+
+#[tokio::test]
+async fn a_held_comment_sends_no_mail_and_no_event_and_its_approval_sends_both_once() {
+    let sink = Sink::start().await;
+    let url = sink.url();
+    let app = spawn_with(move |c| c.mail.smtp_url = Some(url)).await;
+    let admin = staff(&app, "admin").await;
+    let _follower = crate::notify::subscribed(&app, &sink, "follower@example.com", "follow_ups").await;
+    settings(&admin, &[("hold", "all")]).await;
+    let mut stream = app.http.get(app.url(&format!("{ARTICLE}/events"))).send().await.unwrap();
+
+    let author = app.reader("holly");
+    let (status, id, held) = post(&author, "holly@example.com", "Held until the desk says so.", None).await;
+    assert_eq!((status, held), (200, true));
+    assert_eq!(status_of(&app, id).await, "pending");
+    app.outbox_settled().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(sink.to("follower@example.com", "New comment").is_empty(), "no mail before approval");
+    let early = tokio::time::timeout(Duration::from_millis(400), stream.chunk()).await;
+    let early = early.ok().and_then(|c| c.ok().flatten()).map(|b| String::from_utf8_lossy(&b).to_string());
+    assert!(!early.unwrap_or_default().contains(&format!("id: {id}")), "no live event before approval");
+
+    // only the author sees it, marked; the count does not include it
+    let own = author.get(ARTICLE).await.body;
+    assert!(own.contains("Held until the desk says so.") && own.contains("Awaiting moderation"), "{own}");
+    let other = app.other_reader().get(ARTICLE).await.body;
+    assert!(!other.contains("Held until the desk says so."));
+    let anonymous = app.http.get(app.url(ARTICLE)).send().await.unwrap().text().await.unwrap();
+    assert!(!anonymous.contains("Held until the desk says so."), "crawlers do not see it either");
+    let count: i64 =
+        sqlx::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(count, 0);
+    // nobody can reply to it or vote on it yet
+    let (status, _, _) = post(&app.other_reader(), "", "A reply to a held comment", Some(id)).await;
+    assert_eq!(status, 400);
+
+    // the desk shows it with its author's details, and approves it
+    let queue = admin.get("/desk/queue").await.body;
+    assert!(queue.contains("Held until the desk says so.") && queue.contains("holly@example.com"), "{queue}");
+    assert!(queue.contains("every comment is held"));
+    moderate(&admin, "approve", id).await;
+    let mut seen = String::new();
+    while !seen.contains(&format!("id: {id}")) {
+        let chunk =
+            tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.expect("the live event");
+        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
+    }
+    let mails = sink.wait_for("follower@example.com", "New comment", 1).await;
+    assert!(mails[0].text().contains("Held until the desk says so."));
+    // approving again (a double click, a second editor) changes nothing and sends nothing
+    moderate(&admin, "approve", id).await;
+    // held for reports and approved again: no second mail either
+    sqlx::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = ?")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    moderate(&admin, "approve", id).await;
+    app.outbox_settled().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(sink.to("follower@example.com", "New comment").len(), 1, "one mail, once");
+    assert!(app.other_reader().get(ARTICLE).await.body.contains("Held until the desk says so."));
+    let log = audit(&app).await;
+    assert!(log.iter().any(|(a, t, b, after)| a == "comment approve"
+        && t == &format!("comment #{id}")
+        && b.as_deref() == Some("held")
+        && after.as_deref() == Some("approved")));
+}
+
+#[tokio::test]
+async fn first_time_commenters_links_and_blocked_words_are_held() {
+    let app = spawn().await;
+    let admin = staff(&app, "admin").await;
+    settings(&admin, &[("hold", "first_time"), ("max_links", "1"), ("block_words", "cheap pills\nScam")])
+        .await;
+    let ada = app.reader("ada");
+    let (_, first, held) = post(&ada, "ada@example.com", "My first comment here.", None).await;
+    assert!(held, "a first-time commenter waits");
+    let (_, _, held) = post(&ada, "ada@example.com", "And a second while the first waits.", None).await;
+    assert!(held, "still no approved comment");
+    moderate(&admin, "approve", first).await;
+    let (_, _, held) = post(&ada, "ADA@example.com", "Now I am known to the desk.", None).await;
+    assert!(!held, "an approved email is not held again (any case)");
+    let (_, _, held) = post(&app.reader("anon"), "", "No email, so the desk cannot know me.", None).await;
+    assert!(held, "without an email a comment counts as first-time");
+    // the link and word rules hold even known commenters
+    let (_, id, held) = post(&ada, "ada@example.com", "See https://a.example and www.b.example", None).await;
+    assert!(held);
+    let why: String = sqlx::query_scalar("SELECT held_for FROM comments WHERE id = ?")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(why, "links");
+    let (_, _, held) = post(&ada, "ada@example.com", "One link is fine: https://a.example", None).await;
+    assert!(!held);
+    for (body, want) in [
+        ("Buy CHEAP   pills today", true),
+        ("Is this a scam?", true),
+        ("Scammers everywhere, but the word alone is not here", false),
+        ("Cheap, good pills", false),
+    ] {
+        let (_, _, held) = post(&ada, "ada@example.com", body, None).await;
+        assert_eq!(held, want, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn closed_hidden_and_old_articles_take_no_comments() {
+    let app = spawn().await;
+    let admin = staff(&app, "admin").await;
+    let id = app.comment_as(&app.other_reader(), "A", "Before closing.", None).await;
+    let res = admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "closed")]).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let (status, _, _) = post(&app.reader("r"), "", "After closing.", None).await;
+    assert_eq!(status, 403);
+    let page = app.get(ARTICLE).await.body;
+    assert!(page.contains("Before closing.") && page.contains("Comments are closed"), "{page}");
+    // JavaScript off: the refusal is the page with the message, status 403
+    let k = key();
+    let res = app.post_plain("/api/post_comment", &comment("R", "", "Plain after closing.", &k)).await;
+    assert_eq!(res.status, 403);
+    assert!(res.body.contains("Comments are closed on this article."));
+
+    admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "hidden")]).await;
+    let page = app.get(ARTICLE).await.body;
+    assert!(!page.contains("Before closing.") && !page.contains("Post Comment"), "no thread, no form");
+    assert_eq!(post(&app.reader("r"), "", "Hidden.", None).await.0, 404);
+
+    admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "open")]).await;
+    assert!(app.get(ARTICLE).await.body.contains("Before closing."));
+    // older than the setting allows: closed too (the seed article is dated in the past)
+    settings(&admin, &[("close_after_days", "1")]).await;
+    app.clock.advance(3 * 86_400);
+    assert_eq!(post(&app.reader("r"), "", "Too late.", None).await.0, 403);
+    assert!(app.get(ARTICLE).await.body.contains("Comments are closed"));
+    let _ = id;
+    let log = audit(&app).await;
+    assert!(log.iter().any(|(a, _, b, after)| a == "article comments"
+        && b.as_deref() == Some("open")
+        && after.as_deref() == Some("closed")));
+}
