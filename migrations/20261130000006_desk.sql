@@ -10,6 +10,8 @@ CREATE TABLE staff (
     -- mail about held comments and reports: at once, an hourly digest, or none
     alerts         TEXT    NOT NULL DEFAULT 'immediate' CHECK (alerts IN ('immediate', 'hourly', 'none')),
     digest_sent_at INTEGER,
+    -- the last alert a digest (or the switch to digests) covered
+    digest_alert_id INTEGER NOT NULL DEFAULT 0,
     disabled       INTEGER NOT NULL DEFAULT 0,
     created_at     INTEGER NOT NULL
 );
@@ -98,19 +100,33 @@ CREATE INDEX staff_alerts_created ON staff_alerts (created_at);
 ALTER TABLE contact_messages ADD COLUMN state TEXT NOT NULL DEFAULT 'unread'
     CHECK (state IN ('unread', 'read', 'archived'));
 
--- the outbox learns staff alerts ('staff': one alert, 'digest': the alerts of an hour)
+-- a reader asks, by email, for a copy of what we keep about the address, or for its erasure;
+-- the mailed link's token is stored hashed
+CREATE TABLE data_requests (
+    hash       TEXT    PRIMARY KEY,
+    email      TEXT    NOT NULL,
+    action     TEXT    NOT NULL CHECK (action IN ('export', 'erase')),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+);
+CREATE INDEX data_requests_email ON data_requests (email);
+
+-- the outbox learns staff alerts ('staff': one alert, 'digest': the alerts of an hour) and
+-- readers' data requests ('data': the link to export or erase, `purpose` says which)
 CREATE TABLE outbox_new (
     id                 INTEGER PRIMARY KEY,
     kind               TEXT    NOT NULL
-                       CHECK (kind IN ('confirm', 'notify', 'manage', 'contact', 'staff', 'digest')),
+                       CHECK (kind IN ('confirm', 'notify', 'manage', 'contact', 'staff', 'digest', 'data')),
     email              TEXT    NOT NULL,
     subscription_id    INTEGER REFERENCES subscriptions (id) ON DELETE SET NULL,
     comment_id         INTEGER REFERENCES comments (id) ON DELETE CASCADE,
     contact_message_id INTEGER REFERENCES contact_messages (id) ON DELETE CASCADE,
     reader_id          TEXT,
-    -- a staff alert: which one; a digest: the alerts after `since` up to `created_at`
+    -- a staff alert: which one; a digest: the alerts after id `since` up to id `alert_id`
     alert_id           INTEGER REFERENCES staff_alerts (id) ON DELETE CASCADE,
     since              INTEGER,
+    purpose            TEXT,
     status             TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'dropped')),
     created_at         INTEGER NOT NULL,
     attempts           INTEGER NOT NULL DEFAULT 0,

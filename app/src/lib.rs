@@ -137,6 +137,8 @@ pub fn App(options: LeptosOptions) -> impl IntoView {
                     <Route path=(StaticSegment("desk"), StaticSegment("audit")) view=pages::desk::DeskAuditPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("staff")) view=pages::desk::DeskStaffPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("privacy") view=pages::PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("privacy"), StaticSegment("data")) view=pages::DataLinkPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("readers")) view=pages::desk::DeskReadersPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

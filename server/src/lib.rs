@@ -165,6 +165,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/subscriptions/cancel", post(app::server::mail_links::cancel))
         .route("/subscriptions/unsubscribe", post(app::server::mail_links::unsubscribe))
         .route("/subscriptions/manage", post(app::server::mail_links::manage))
+        .route("/privacy/data", post(app::server::mail_links::reader_data))
+        .route("/desk/readers", post(desk::readers))
         .route("/desk/signin", post(desk::sign_in))
         .route("/desk/signout", post(desk::sign_out))
         .route("/desk/queue", post(desk::moderate))

@@ -175,3 +175,10 @@ pub async fn desk_whoami() -> Result<Option<StaffMe>, ApiError> {
     let headers = use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default();
     Ok(crate::server::staff::of_headers(&state, &headers).await?.map(|s| crate::server::staff::me(&s)))
 }
+
+/// A desk page with no data of its own (the readers' data form): who is signed in, editors up.
+#[server(prefix = "/desk/api", endpoint = "/me", input = GetUrl)]
+pub async fn desk_whoami_as_desk() -> Result<Desk<()>, ApiError> {
+    let (_, staff) = staff_for(crate::domain::desk::Role::Editor).await?;
+    Ok(Desk { me: crate::server::staff::me(&staff), data: () })
+}

@@ -6,6 +6,7 @@ pub mod contact;
 pub mod desk;
 pub mod forms;
 pub mod notify;
+pub mod privacy;
 pub mod reports;
 
 pub use articles::{get_article, get_front_page, get_thread, ArticlePage, ThreadPage};

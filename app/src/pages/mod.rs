@@ -10,5 +10,5 @@ pub use article::ArticlePage;
 pub use contact::ContactPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
-pub use privacy::PrivacyPage;
+pub use privacy::{DataLinkPage, PrivacyPage};
 pub use subscriptions::{MailLinkPage, SubscriptionsPage};

@@ -698,6 +698,66 @@ pub async fn update_staff(State(state): State<AppState>, Path(id): Path<i64>, re
     finish(&w.headers, "/desk/staff?done=saved")
 }
 
+/// Readers' data from the desk: a copy of an address's data (a JSON download), or its erasure
+/// (after the editor ticked that they mean it).
+pub async fn readers(State(state): State<AppState>, req: Request) -> Response {
+    let w = match read(&state, req, Role::Editor).await {
+        Ok(w) => w,
+        Err(res) => return res,
+    };
+    let uri = "/desk/readers";
+    let Ok(email) = crate::domain::text::Email::parse(field(&w.fields, "email")) else {
+        return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, "Enter the reader's email address.").await;
+    };
+    let now = state.clock.now();
+    let who = staff::actor(&w.staff);
+    match field(&w.fields, "action") {
+        "export" => match store::readers::export(&state.pool, email.as_str(), now).await {
+            Ok(data) => {
+                if let Ok(mut conn) = state.pool.acquire().await {
+                    let target =
+                        format!("reader {}", &crate::server::store::notify::token_hash(email.as_str())[..12]);
+                    let _ = store::audit::record(
+                        &mut conn,
+                        &who,
+                        "reader data exported",
+                        &target,
+                        None,
+                        None,
+                        now,
+                    )
+                    .await;
+                }
+                super::mail_links::json_download(&data)
+            }
+            Err(e) => failed("exporting a reader's data", e),
+        },
+        "erase" if field(&w.fields, "confirm") == "yes" => {
+            match store::readers::erase(&state.pool, email.as_str(), &who, now).await {
+                Ok(done) => finish(
+                    &w.headers,
+                    &format!(
+                        "/desk/readers?done=erased&n={}",
+                        done.comments_removed + done.comments_kept_as_deleted
+                    ),
+                ),
+                Err(e) => failed("erasing a reader's data", e),
+            }
+        }
+        "erase" => {
+            refuse(
+                &state,
+                &w,
+                uri,
+                StatusCode::BAD_REQUEST,
+                "Tick the box to confirm the erasure: it cannot be undone.",
+            )
+            .await
+        }
+        _ => refuse(&state, &w, uri, StatusCode::BAD_REQUEST, "Choose export or erase.").await,
+    }
+}
+
 /// The queue a `back` address names, for the front page's links.
 pub fn queue_path(q: Queue) -> String {
     format!("/desk/queue?queue={}", q.as_str())

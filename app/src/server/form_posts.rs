@@ -41,6 +41,7 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
         p if p == SetSubscription::PATH => notify(&state, &visitor, req).await,
         p if p == RequestManageLink::PATH => manage(&state, &visitor, req).await,
         p if p == crate::api::reports::ReportComment::PATH => report(&state, &visitor, req).await,
+        p if p == crate::api::privacy::RequestReaderData::PATH => reader_data(&state, &visitor, req).await,
         _ => return next.run(req).await,
     };
     if let Some(cookie) = visitor.set_cookie {
@@ -303,6 +304,28 @@ async fn report(state: &AppState, visitor: &Requester, req: Request) -> Response
             let uri = format!("{back}{sep}report={}", form.comment);
             let (status, retry) = (error.status(), error.retry_after());
             render_again(state, uri, FormEcho::Report { comment: form.comment, error }, status, retry).await
+        }
+    }
+}
+
+async fn reader_data(state: &AppState, visitor: &Requester, req: Request) -> Response {
+    #[derive(serde::Deserialize)]
+    struct Form {
+        #[serde(default)]
+        email: String,
+        #[serde(default)]
+        action: String,
+    }
+    let form: Form = match read_form(req).await {
+        Ok(f) => f,
+        Err(res) => return res,
+    };
+    match crate::api::privacy::request(state, visitor, &form.email, &form.action).await {
+        Ok(_) => Redirect::to("/privacy?sent=1#your-data").into_response(),
+        Err(error) => {
+            let (status, retry) = (error.status(), error.retry_after());
+            let echo = FormEcho::Manage { email: form.email, error };
+            render_again(state, "/privacy".into(), echo, status, retry).await
         }
     }
 }

@@ -112,3 +112,45 @@ pub async fn manage(
         Err(e) => failed(e),
     }
 }
+
+/// The reader-data link's button: a download of the address's data (export), or its erasure.
+pub async fn reader_data(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
+    use crate::server::store::desk::readers::{self, Link};
+    let now = state.clock.now();
+    let link = match readers::link(&state.pool, &q.token, now).await {
+        Ok(l) => l,
+        Err(e) => return failed(e),
+    };
+    let Link::Valid { email, action } = link else {
+        return back("/privacy/data", &q.token, "");
+    };
+    if action == "export" {
+        return match readers::export(&state.pool, &email, now).await {
+            Ok(data) => json_download(&data),
+            Err(e) => failed(e),
+        };
+    }
+    let who = crate::server::store::desk::Actor { id: 0, name: "Reader (by mail link)".into() };
+    if let Err(e) = readers::erase(&state.pool, &email, &who, now).await {
+        return failed(e);
+    }
+    if let Err(e) = readers::mark_used(&state.pool, &q.token, now).await {
+        return failed(e);
+    }
+    tracing::info!("a reader erased their data");
+    back("/privacy/data", &q.token, "&erased=1")
+}
+
+/// A JSON file to save (never shown as a page, never cached).
+pub fn json_download(data: &serde_json::Value) -> Response {
+    let body = serde_json::to_string_pretty(data).unwrap_or_default();
+    (
+        [
+            (http::header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (http::header::CONTENT_DISPOSITION, "attachment; filename=\"byline-my-data.json\""),
+            (http::header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}

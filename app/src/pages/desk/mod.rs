@@ -8,7 +8,7 @@ mod settings;
 pub use front::DeskFrontPage;
 pub use people::{DeskAuditPage, DeskBansPage, DeskStaffPage};
 pub use queue::{DeskCommentPage, DeskQueuePage};
-pub use settings::{DeskArticlesPage, DeskInboxPage, DeskSettingsPage, SignInPage};
+pub use settings::{DeskArticlesPage, DeskInboxPage, DeskReadersPage, DeskSettingsPage, SignInPage};
 
 use crate::domain::desk::Role;
 use crate::domain::desk_views::{Desk, StaffMe};
@@ -18,12 +18,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 /// The sections of the desk, with the role each needs.
-const SECTIONS: [(&str, &str, Role); 8] = [
+const SECTIONS: [(&str, &str, Role); 9] = [
     ("front", "Overview", Role::Moderator),
     ("queue", "Comments", Role::Moderator),
     ("bans", "Bans", Role::Moderator),
     ("articles", "Articles", Role::Editor),
     ("inbox", "Inbox", Role::Editor),
+    ("readers", "Readers' data", Role::Editor),
     ("settings", "Settings", Role::Admin),
     ("audit", "Audit log", Role::Moderator),
     ("staff", "Staff", Role::Moderator),
@@ -144,6 +145,10 @@ fn Notice() -> impl IntoView {
             "lifted" => "The ban was lifted.".into(),
             "saved" => "Saved.".into(),
             "added" => "The account was added.".into(),
+            "erased" => format!(
+                "Erased: {} comments removed or kept as “deleted”; subscriptions, votes and messages gone.",
+                n.unwrap_or(0)
+            ),
             _ => "Done.".into(),
         }
     });

@@ -1,6 +1,6 @@
 //! The moderation settings, the articles' comment modes, the Contact Us inbox, and signing in.
 use super::{desk_page, echoed};
-use crate::api::desk::{desk_articles, desk_inbox, desk_settings, desk_whoami};
+use crate::api::desk::{desk_articles, desk_inbox, desk_settings, desk_whoami, desk_whoami_as_desk};
 use crate::domain::desk::{comments_mode_label, HoldMode, ModerationSettings};
 use crate::domain::desk_views::{ArticleMode, InboxPage, InboxRow};
 use crate::domain::text::escape_html;
@@ -234,4 +234,30 @@ pub fn SignInPage() -> impl IntoView {
             <p class="hint">"Accounts are made by an admin. The first admin is made on the server: "<code>"server admin create --help"</code>"."</p>
         </section>
     }
+}
+
+/// Readers' data: export or erase what is kept about an email address, for a reader who asked
+/// the newsroom directly.
+#[component]
+pub fn DeskReadersPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| desk_whoami_as_desk());
+    desk_page("Readers' data", "readers", data, |_: (), _| {
+        view! {
+            <p class="hint">
+                "Readers can do this themselves from the " <a href="/privacy#your-data">"privacy page"</a>
+                " (confirmed by mail). Here you do it for a reader who wrote to the newsroom; both are in the audit log."
+            </p>
+            <form method="post" action="/desk/readers" class="desk-form">
+                <label for="reader-email">"The reader's email"</label>
+                <input id="reader-email" name="email" type="email" required value=echoed("email", String::new())/>
+                <button type="submit" name="action" value="export" class="button">"Download their data (JSON)"</button>
+                <fieldset>
+                    <legend>"Erase"</legend>
+                    <label><input type="checkbox" name="confirm" value="yes"/> " I mean it: erase this address's comments, subscriptions, votes and messages"</label>
+                    <button type="submit" name="action" value="erase" class="button">"Erase their data"</button>
+                </fieldset>
+            </form>
+        }
+        .into_any()
+    })
 }

@@ -296,3 +296,43 @@ pub fn staff_alert(
     );
     Outgoing { to: to.to_string(), subject, text, html, unsubscribe: None, reply_to: None }
 }
+
+/// The link a reader asked for to export or erase what we keep about their address.
+pub fn data_link(base: &str, to: &str, action: &str, token: &str) -> Outgoing {
+    let link = format!("{base}/privacy/data?token={token}");
+    let (subject, what, label) = if action == "erase" {
+        (
+            "Erase your data from Byline",
+            "Someone (we hope you) asked us to erase what we keep about this address: your comments \
+             (those with replies stay as “deleted” without your name or text), subscriptions and votes.",
+            "Review and erase",
+        )
+    } else {
+        (
+            "Your data at Byline",
+            "Someone (we hope you) asked for a copy of what we keep about this address.",
+            "Download my data",
+        )
+    };
+    let text = format!(
+        "{what}\n\nOpen this link within a day to go on (nothing happens until you press the button there):\n{link}\n\n\
+         If you did not ask, ignore this mail: nothing will change.\n"
+    );
+    let html = html_page(
+        subject,
+        &format!(
+            "<p>{}</p>{}<p style=\"font-size:13px;color:#666\">The link works for a day; nothing happens until you \
+             press the button on the page. If you did not ask, ignore this mail: nothing will change.</p>",
+            esc(what),
+            button(&link, label)
+        ),
+    );
+    Outgoing {
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text,
+        html,
+        unsubscribe: None,
+        reply_to: None,
+    }
+}

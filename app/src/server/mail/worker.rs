@@ -179,19 +179,17 @@ impl Mailer {
                 },
                 None => return store::mark_dropped(&self.pool, row.id, owner, "no message").await,
             },
+            ("data", _, _) => {
+                let action = row.purpose.as_deref().unwrap_or("export");
+                let token =
+                    crate::server::store::desk::readers::new_link(&self.pool, &row.email, action, now)
+                        .await?;
+                data_link(base, &row.email, action, &token)
+            }
             ("staff" | "digest", _, _) => {
                 let digest = row.kind == "digest";
-                let lines = if digest {
-                    crate::server::store::desk::alerts::lines(
-                        &self.pool,
-                        None,
-                        row.since.unwrap_or(0),
-                        row.created_at,
-                    )
-                    .await?
-                } else {
-                    crate::server::store::desk::alerts::lines(&self.pool, row.alert_id, 0, 0).await?
-                };
+                let (since, to) = (row.since.unwrap_or(0), row.alert_id.unwrap_or(0));
+                let lines = crate::server::store::desk::alerts::lines(&self.pool, digest, since, to).await?;
                 if lines.is_empty() {
                     return store::mark_dropped(&self.pool, row.id, owner, "the comments are gone").await;
                 }

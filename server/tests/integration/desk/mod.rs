@@ -3,9 +3,11 @@
 use crate::common::*;
 
 mod actions;
+mod alerts;
 mod bans_reports;
 mod holds;
 mod inbox;
+mod readers;
 mod signin;
 
 pub(super) const PASSWORD: &str = "correct horse battery staple";
@@ -14,9 +16,16 @@ pub(super) const PASSWORD: &str = "correct horse battery staple";
 pub(super) async fn account(app: &TestApp, email: &str, role: &str) -> i64 {
     let hash = app::server::staff::hash_password(PASSWORD).unwrap();
     let role = app::domain::desk::Role::parse(role).unwrap();
-    app::server::store::desk::staff::create(&app.pool, email, &format!("{role:?} {email}"), role, &hash, 0)
-        .await
-        .unwrap()
+    app::server::store::desk::staff::create(
+        &app.pool,
+        email,
+        &format!("{role:?} {email}"),
+        role,
+        &hash,
+        app.clock.now(),
+    )
+    .await
+    .unwrap()
 }
 
 /// A browser signed in to the desk as a new account with `role`.

@@ -31,32 +31,40 @@ pub async fn raise(
     Ok(id)
 }
 
-/// Queues the hourly digests that are due: staff on "hourly" whose last digest is an hour old
-/// (or who never had one) and for whom alerts arrived since. Answers how many were queued.
+/// Queues the hourly digests that are due: staff on "hourly" whose last digest (or switch to
+/// digests) is an hour old, and for whom alerts arrived since. Answers how many were queued.
 pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
+        let last: i64 =
+            sqlx::query_scalar("SELECT IFNULL(MAX(id), 0) FROM staff_alerts").fetch_one(&mut *tx).await?;
         let due: Vec<(i64, String, i64)> = sqlx::query_as(
-            "SELECT s.id, s.email, IFNULL(s.digest_sent_at, s.created_at) FROM staff s
-             WHERE s.alerts = 'hourly' AND s.disabled = 0
-               AND IFNULL(s.digest_sent_at, 0) <= ?1 - 3600
-               AND EXISTS (SELECT 1 FROM staff_alerts a WHERE a.created_at > IFNULL(s.digest_sent_at, s.created_at)
-                                                         AND a.created_at <= ?1)",
+            "SELECT id, email, digest_alert_id FROM staff
+             WHERE alerts = 'hourly' AND disabled = 0 AND IFNULL(digest_sent_at, created_at) <= ?1 - 3600
+               AND digest_alert_id < ?2",
         )
         .bind(now)
+        .bind(last)
         .fetch_all(&mut *tx)
         .await?;
         for (id, email, since) in &due {
             sqlx::query(
-                "INSERT INTO outbox (kind, email, since, created_at, next_attempt_at) VALUES ('digest', ?, ?, ?, ?)",
+                "INSERT INTO outbox (kind, email, since, alert_id, created_at, next_attempt_at)
+                 VALUES ('digest', ?, ?, ?, ?, ?)",
             )
             .bind(email)
             .bind(since)
+            .bind(last)
             .bind(now)
             .bind(now * 1000)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE staff SET digest_sent_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE staff SET digest_sent_at = ?, digest_alert_id = ? WHERE id = ?")
+                .bind(now)
+                .bind(last)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         Ok::<_, StoreError>(due.len() as u64)
     }
@@ -74,21 +82,17 @@ pub struct AlertLine {
     pub article_title: String,
 }
 
-pub async fn lines(
-    pool: &Pool,
-    alert_id: Option<i64>,
-    since: i64,
-    until: i64,
-) -> Result<Vec<AlertLine>, StoreError> {
+/// One alert (`digest` false: alert `to`), or a digest's (the alerts after id `since` through `to`).
+pub async fn lines(pool: &Pool, digest: bool, since: i64, to: i64) -> Result<Vec<AlertLine>, StoreError> {
     let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
         "SELECT x.kind, c.id, c.author_name, c.body, a.title FROM staff_alerts x
          JOIN comments c ON c.id = x.comment_id JOIN articles a ON a.id = c.article_id
-         WHERE (?1 IS NOT NULL AND x.id = ?1) OR (?1 IS NULL AND x.created_at > ?2 AND x.created_at <= ?3)
+         WHERE (?1 AND x.id > ?2 AND x.id <= ?3) OR (NOT ?1 AND x.id = ?3)
          ORDER BY x.id LIMIT 200",
     )
-    .bind(alert_id)
+    .bind(digest)
     .bind(since)
-    .bind(until)
+    .bind(to)
     .fetch_all(pool)
     .await?;
     Ok(rows

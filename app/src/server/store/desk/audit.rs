@@ -17,7 +17,8 @@ pub async fn record(
         "INSERT INTO audit_log (staff_id, staff_name, action, target, before, after, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(who.id)
+    // 0: not a staff member (a reader acting through a mailed link)
+    .bind((who.id > 0).then_some(who.id))
     .bind(&who.name)
     .bind(action)
     .bind(target)

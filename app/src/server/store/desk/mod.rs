@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bans;
 pub mod moderate;
 pub mod queue;
+pub mod readers;
 pub mod reports;
 pub mod settings;
 pub mod staff;

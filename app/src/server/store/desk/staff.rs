@@ -46,7 +46,8 @@ pub async fn create(
     now: i64,
 ) -> Result<i64, CreateError> {
     let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO staff (email, name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)
+        "INSERT INTO staff (email, name, role, password_hash, created_at, digest_alert_id)
+         VALUES (?, ?, ?, ?, ?, (SELECT IFNULL(MAX(id), 0) FROM staff_alerts))
          ON CONFLICT (email) DO NOTHING RETURNING id",
     )
     .bind(email.to_lowercase())
@@ -117,6 +118,15 @@ pub async fn update(
 ) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
+        // a switch to the hourly digest starts its hour now
+        sqlx::query(
+            "UPDATE staff SET digest_sent_at = ? WHERE id = ? AND alerts <> 'hourly' AND ? = 'hourly'",
+        )
+        .bind(crate::server::store::now())
+        .bind(id)
+        .bind(alerts)
+        .execute(&mut *tx)
+        .await?;
         let done = sqlx::query("UPDATE staff SET role = ?, alerts = ?, disabled = ? WHERE id = ?")
             .bind(role.as_str())
             .bind(alerts)

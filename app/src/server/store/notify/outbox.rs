@@ -97,6 +97,8 @@ pub struct OutboxRow {
     /// A digest: the alerts after this time, up to `created_at`.
     pub since: Option<i64>,
     pub created_at: i64,
+    /// A reader-data mail: `export` or `erase`.
+    pub purpose: Option<String>,
 }
 
 /// Takes up to `limit` due rows for `owner` until `lease_until` (ms). A row whose lease ran
@@ -116,7 +118,7 @@ pub async fn claim(
                         AND (lease_until IS NULL OR lease_until < ?3)
                       ORDER BY next_attempt_at, id LIMIT ?4)
          RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts,
-                   alert_id, since, created_at",
+                   alert_id, since, created_at, purpose",
     )
     .bind(owner)
     .bind(now_ms + lease_ms)
@@ -140,6 +142,7 @@ pub async fn claim(
             alert_id: r.get("alert_id"),
             since: r.get("since"),
             created_at: r.get("created_at"),
+            purpose: r.get("purpose"),
         })
         .collect();
     rows.sort_by_key(|r| r.id);
