@@ -174,6 +174,21 @@ proptest! {
         let _ = app::server::article_files::parse_article("x.md", &s, 0);
         let _ = app::server::article_files::parse_article("x.md", &format!("---\ntitle: T\nslug: t\nsection: S\nstandfirst: s\n---\n{s}"), 0);
     }
+
+    /// The desk's hold rules read any comment: blocked words (whole words, any case, any
+    /// script) and links. A word set apart by spaces in any text is found, in any case.
+    #[test]
+    fn hold_rules_read_any_text(s in hostile(), t in hostile(), w in hostile(), word in "[a-zA-Zà-öø-ÿ]{1,12}") {
+        use app::domain::desk::{contains_word, count_links, hold_reason, ModerationSettings};
+        let _ = contains_word(&s, &w);
+        let _ = count_links(&s);
+        let text = format!("{} {} {}", s, word.to_uppercase(), t);
+        prop_assert!(contains_word(&text, &word.to_lowercase()), "{:?} in {:?}", word, text);
+        let settings = ModerationSettings { block_words: vec![w.clone()], max_links: 0, ..Default::default() };
+        let _ = hold_reason(&settings, &s, Some(&w), false);
+        let with_link = format!("{} https://x.example", s);
+        prop_assert!(count_links(&with_link) >= 1);
+    }
 }
 
 #[test]
