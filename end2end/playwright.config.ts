@@ -15,6 +15,9 @@ const port = process.env.E2E_PORT ?? "3100";
 const baseURL = `http://127.0.0.1:${port}`;
 // scripts/test builds the release server; CARGO_TARGET_DIR may move it out of the clone.
 const server = process.env.BYLINE_SERVER_BIN ?? "./target/release/server";
+// the desk's first admin (tests/desk.spec.ts signs in with it)
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { E2E_ADMIN } = require("./desk-admin");
 
 export default defineConfig({
   testDir: "./tests",
@@ -43,15 +46,18 @@ export default defineConfig({
   ],
   // A fresh database every run, seeded from content/ on start.
   webServer: {
-    // each test's own article (owned-articles.js), then the server
-    command: `rm -rf target/e2e && mkdir -p target/e2e && node end2end/owned-articles.js target/e2e/articles && exec ${server}`,
+    // each test's own article (owned-articles.js), the desk's first admin (made on the command
+    // line, as on a real site: there is no default account), then the server
+    command:
+      `rm -rf target/e2e && mkdir -p target/e2e && node end2end/owned-articles.js target/e2e/articles && ` +
+      `echo '${E2E_ADMIN.password}' | ${server} admin create --email ${E2E_ADMIN.email} --name 'Desk Admin' && ` +
+      `exec ${server}`,
     cwd: "..",
     env: {
       DATABASE_URL: "sqlite:target/e2e/byline.db",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "target/site",
       RUST_LOG: "warn",
-      BYLINE_ADMIN_PASSWORD: "e2e-editor",
       // the seed, and one unlisted article per test and project
       CONTENT_DIR: "content:target/e2e/articles",
       // seconds added to the server's clock (helpers.ts advanceServerClock)

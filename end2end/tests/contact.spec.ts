@@ -1,5 +1,6 @@
 import { test, expect } from "@playwright/test";
 import { open, unique, jsOn, markDocument, expectSameDocument } from "./helpers";
+import { E2E_ADMIN } from "../desk-admin";
 
 test("a reader sends a message through Contact Us and an editor reads it", async ({ page, browser }, info) => {
   await open(page, "/contact", info);
@@ -19,21 +20,22 @@ test("a reader sends a message through Contact Us and an editor reads it", async
     await expect(page).toHaveURL(/\/contact\?sent=1$/);
   }
 
-  // the admin asks for the editor's password
-  // (a browser would show its sign-in prompt; ask without one)
-  const denied = await page.request.get("/admin/messages");
-  expect(denied.status()).toBe(401);
-  expect(denied.headers()["www-authenticate"]).toContain("Basic");
-  const editor = await browser.newContext({
-    httpCredentials: { username: "editor", password: "e2e-editor" },
-    javaScriptEnabled: jsOn(info),
-  });
-  const admin = await editor.newPage();
-  await admin.goto("/admin/messages");
-  const row = admin.locator("tr", { hasText: sender });
-  await expect(row).toContainText("A correction");
-  await expect(row).toContainText("The dateline should read Beijing.");
-  await expect(row.getByRole("link", { name: "reader@example.com" })).toHaveAttribute("href", "mailto:reader@example.com");
+  // the editors read it in the desk's inbox, once signed in
+  const denied = await page.request.get("/desk/inbox", { maxRedirects: 0, headers: { Accept: "text/html" } });
+  expect(denied.status()).toBe(302);
+  const editor = await browser.newContext({ javaScriptEnabled: jsOn(info) });
+  const desk = await editor.newPage();
+  await desk.goto("/desk/inbox");
+  await desk.getByLabel("Email").fill(E2E_ADMIN.email);
+  await desk.getByLabel("Password").fill(E2E_ADMIN.password);
+  await desk.getByRole("button", { name: "Sign in" }).click();
+  await expect(desk).toHaveURL(/\/desk\/inbox$/);
+  const entry = desk.locator(".desk-entry", { hasText: sender });
+  await expect(entry).toContainText("A correction");
+  await expect(entry).toContainText("The dateline should read Beijing.");
+  await expect(entry.getByRole("link", { name: "reader@example.com" })).toHaveAttribute("href", "mailto:reader@example.com");
+  await entry.getByRole("button", { name: "Archive" }).click();
+  await expect(desk.locator(".desk-entry", { hasText: sender })).toHaveCount(0);
   await editor.close();
 });
 
