@@ -2,9 +2,9 @@
 //! For each: a foreign Origin, `Origin: null` and `Sec-Fetch-Site: cross-site` are refused
 //! with 403 and change nothing; the same request twenty times stays one write; another
 //! reader's (or a forged) identity cannot act on someone's comment; oversize fields and hostile
-//! Unicode are refused or stored and shown escaped — never a 500. (The editors' admin has no
-//! write yet; its sign-in throttle is in hardening.rs. The one-click unsubscribe and cancel
-//! links take any origin by design, RFC 8058: their secret token is the authority.)
+//! Unicode are refused or stored and shown escaped — never a 500. (The desk's writes, which
+//! need a staff session and role, are walked in `desk/signin.rs`. The one-click unsubscribe and
+//! cancel links take any origin by design, RFC 8058: their secret token is the authority.)
 use crate::common::smtp::Sink;
 use crate::common::*;
 use sqlx::Connection;
@@ -161,6 +161,21 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
                 text: &[],
             },
             Surface { path: confirm.clone(), form: vec![], text: &[] },
+            Surface {
+                path: "/api/report_comment".into(),
+                form: form(&[
+                    ("comment", &theirs),
+                    ("reason", "spam"),
+                    ("note", "A table report."),
+                    ("back", ARTICLE),
+                ]),
+                text: &["note"],
+            },
+            Surface {
+                path: "/api/request_reader_data".into(),
+                form: form(&[("email", "a@example.com"), ("action", "export")]),
+                text: &["email"],
+            },
         ]
     };
 
@@ -186,7 +201,7 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
     for cookie in [stranger.as_str(), forged.as_str()] {
         for s in surfaces(&key(), &key())
             .into_iter()
-            .filter(|s| s.path.contains("_comment") && !s.path.contains("post"))
+            .filter(|s| s.path.contains("_comment") && !s.path.contains("post") && !s.path.contains("report"))
         {
             let res = post(&app, cookie, &s.path, &s.form, &[("origin", &app.base)]).await;
             assert_eq!(res.status, 403, "{} as {cookie}: {}", s.path, res.body);
@@ -217,6 +232,7 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
     assert_eq!(count("SELECT COUNT(*) FROM comments WHERE body = 'Table feedback.'").await, 1);
     assert_eq!(count("SELECT COUNT(*) FROM contact_messages WHERE message = 'Table message.'").await, 1);
     assert_eq!(count("SELECT COUNT(*) FROM subscriptions WHERE email = 'b@example.com'").await, 1);
+    assert_eq!(count("SELECT COUNT(*) FROM reports").await, 1, "one report per reader");
     let votes = count("SELECT COUNT(*) FROM comment_votes").await;
     assert!(votes <= 1, "twenty votes are one vote (or none: twenty toggles), not {votes}");
     app.outbox_settled().await;

@@ -276,3 +276,92 @@ async fn the_shared_password_admin_is_gone() {
         app.http.get(app.url("/admin/messages")).basic_auth("editor", Some("anything")).send().await.unwrap();
     assert_eq!(res.status().as_u16(), 404);
 }
+
+/// Every desk write, as a table: signed out it changes nothing; another site, or no Origin at
+/// all, is refused; a role below the surface's is refused; nothing is committed by any of them.
+#[tokio::test]
+async fn every_desk_write_checks_session_origin_and_role() {
+    let app = spawn().await;
+    let moderator = staff(&app, "moderator").await;
+    let editor = staff(&app, "editor").await;
+    let id = app.comment_as(&app.other_reader(), "A", "A comment for the table.", None).await.to_string();
+    let staff_id = account(&app, "third@news.example", "moderator").await;
+    let one = format!("trash:{id}");
+    let other_staff = format!("/desk/staff/{staff_id}");
+    // (path, form, the lowest role allowed)
+    let surfaces: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+        ("/desk/queue", vec![("one", &one)], "moderator"),
+        (&format!("/desk/comments/{id}").leak()[..], vec![("body", "Edited by the table.")], "moderator"),
+        ("/desk/bans", vec![("kind", "email"), ("value", "x@example.com"), ("reason", "Table")], "moderator"),
+        ("/desk/bans/1/lift", vec![], "moderator"),
+        ("/desk/articles", vec![("slug", SLUG), ("mode", "closed")], "editor"),
+        ("/desk/inbox", vec![("id", "1"), ("state", "read")], "editor"),
+        (
+            "/desk/readers",
+            vec![("email", "x@example.com"), ("action", "erase"), ("confirm", "yes")],
+            "editor",
+        ),
+        ("/desk/settings", vec![("hold", "all")], "admin"),
+        (
+            "/desk/staff",
+            vec![("email", "n@news.example"), ("name", "N"), ("role", "admin"), ("password", PASSWORD)],
+            "admin",
+        ),
+        (&other_staff.leak()[..], vec![("role", "admin")], "admin"),
+    ];
+    let audit_rows = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(&app.pool).await.unwrap()
+    };
+    let before = audit_rows().await;
+    for (path, form, lowest) in &surfaces {
+        let send = |cookie: String, origin: Option<&'static str>| {
+            let mut req = app
+                .http
+                .post(app.url(path))
+                .header("accept", "text/html")
+                .header("cookie", cookie)
+                .form(form);
+            if let Some(o) = origin {
+                req = req.header("origin", if o == "ours" { app.base.clone() } else { o.to_string() });
+            }
+            req.send()
+        };
+        let anon = send(String::new(), Some("ours")).await.unwrap();
+        assert_eq!(anon.status().as_u16(), 303, "{path} signed out");
+        assert_eq!(anon.headers()["location"], "/desk/signin", "{path}");
+        for origin in [None, Some("https://evil.example"), Some("null")] {
+            let res = send(editor.cookie.clone(), origin).await.unwrap();
+            assert_eq!(res.status().as_u16(), 403, "{path} with origin {origin:?}");
+        }
+        let below: Vec<&Session> = match *lowest {
+            "editor" => vec![&moderator],
+            "admin" => vec![&moderator, &editor],
+            _ => vec![],
+        };
+        for s in below {
+            let res = send(s.cookie.clone(), Some("ours")).await.unwrap();
+            assert_eq!(res.status().as_u16(), 403, "{path} for a lower role");
+        }
+    }
+    assert_eq!(audit_rows().await, before, "nothing was done");
+    assert_eq!(status_of(&app, id.parse().unwrap()).await, "approved");
+    let mode: String = sqlx::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
+        .bind(SLUG)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "open");
+    // and one's own account cannot be promoted by its owner
+    let editor_id: i64 =
+        sqlx::query_scalar("SELECT id FROM staff WHERE role = 'editor'").fetch_one(&app.pool).await.unwrap();
+    let res = editor
+        .post_plain(&format!("/desk/staff/{editor_id}"), &[("role", "admin"), ("alerts", "hourly")])
+        .await;
+    assert_eq!(res.status, 303, "their own alerts may change");
+    let (role, alerts): (String, String) = sqlx::query_as("SELECT role, alerts FROM staff WHERE id = ?")
+        .bind(editor_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((role.as_str(), alerts.as_str()), ("editor", "hourly"));
+}
