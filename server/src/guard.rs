@@ -104,8 +104,10 @@ fn plain(status: StatusCode, message: &'static str) -> Response {
 /// `Cache-Control: private, no-cache` on pages (each carries its reader's form keys) and
 /// `no-store` on server functions.
 pub async fn security_headers(State(site): State<Arc<Site>>, req: Request, next: Next) -> Response {
-    // server functions answer one reader (form keys, their subscriptions): never kept by a cache
-    let api = req.uri().path().starts_with("/api/");
+    // server functions answer one reader (form keys, their subscriptions), and the desk shows
+    // readers' emails and messages: never kept by a cache, the browser's included
+    let path = req.uri().path();
+    let api = path.starts_with("/api/") || path == "/desk" || path.starts_with("/desk/");
     let mut res = next.run(req).await;
     if api {
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

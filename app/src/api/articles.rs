@@ -138,6 +138,10 @@ pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView
     else {
         return Ok(Vec::new());
     };
+    // comments hidden by the editors: the feedback on passages with them
+    if article.comments_mode == "hidden" {
+        return Ok(Vec::new());
+    }
     crate::server::store::passages::for_article(&state.pool, article.id)
         .await
         .map_err(|e| internal("loading passages", e))

@@ -233,7 +233,7 @@ pub async fn submit(
     }
     let has_approved = match input.email.as_deref() {
         Some(email) if settings.hold == crate::domain::desk::HoldMode::FirstTime => {
-            crate::server::store::desk::queue::has_approved(&state.pool, email)
+            crate::server::store::desk::queue::has_approved(&state.pool, email, &visitor.reader_id, &ip_hash)
                 .await
                 .map_err(|e| internal("looking up an author's approved comments", e))?
         }
@@ -435,9 +435,20 @@ pub async fn edit(
     let text = crate::domain::text::required_text(body, "comment", crate::domain::comment::BODY_MAX)
         .map_err(|m| ApiError::field("body", m))?;
     let html = crate::server::text_to_html::comment_html(&text);
-    crate::server::store::comments::update_body(&state.pool, comment, &text, &html, state.clock.now())
+    let now = state.clock.now();
+    crate::server::store::comments::update_body(&state.pool, comment, &text, &html, now)
         .await
         .map_err(|e| crate::server::state::internal("editing a comment", e))?;
+    // the hold rules read the new text as they read a new comment's (links, words, "hold all")
+    let settings = crate::server::store::desk::settings::load(&state.pool)
+        .await
+        .map_err(|e| crate::server::state::internal("loading the moderation settings", e))?;
+    if let Some(reason) = crate::domain::desk::hold_reason(&settings, &text, Some(""), true) {
+        crate::server::store::desk::moderate::hold(&state.pool, comment, reason.as_str(), now)
+            .await
+            .map_err(|e| crate::server::state::internal("holding an edited comment", e))?;
+        state.mailer.wake.notify_one();
+    }
     let path = article_path_of(state, owned.article_id).await?;
     Ok(PostedComment {
         id: comment,

@@ -40,16 +40,13 @@ pub async fn request(
         .hit(Bucket::SubscribeEmail, email.as_str(), limits.subscribe_per_email, hour)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let now = state.clock.now();
-    let known = crate::server::store::desk::readers::holds_data(&state.pool, email.as_str())
+    // queued whatever the address: the worker looks it up and sends nothing to an address
+    // we hold nothing about, so the answer takes the same time either way
+    let queued = crate::server::store::desk::readers::request(&state.pool, email.as_str(), action, now)
         .await
-        .map_err(|e| internal("looking up an address's data", e))?;
-    if known {
-        let queued = crate::server::store::desk::readers::request(&state.pool, email.as_str(), action, now)
-            .await
-            .map_err(|e| internal("queueing a data request", e))?;
-        if queued {
-            state.mailer.wake.notify_one();
-        }
+        .map_err(|e| internal("queueing a data request", e))?;
+    if queued {
+        state.mailer.wake.notify_one();
     }
     Ok(REQUESTED.to_string())
 }

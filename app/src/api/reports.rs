@@ -51,11 +51,18 @@ pub async fn report(
             std::time::Duration::from_secs(3600),
         )
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    let now = state.clock.now();
+    let ip_hash = visitor.ip_hash(state);
+    let banned =
+        crate::server::store::desk::bans::is_banned(&state.pool, None, &ip_hash, &visitor.reader_id, now)
+            .await
+            .map_err(|e| internal("checking bans", e))?;
+    if banned {
+        return Err(ApiError::Forbidden("This report could not be sent.".into()));
+    }
     let settings = crate::server::store::desk::settings::load(&state.pool)
         .await
         .map_err(|e| internal("loading the moderation settings", e))?;
-    let now = state.clock.now();
-    let ip_hash = visitor.ip_hash(state);
     let new = crate::server::store::desk::reports::NewReport {
         comment_id: comment,
         reader_id: &visitor.reader_id,

@@ -95,7 +95,7 @@ pub fn DataLinkPage() -> impl IntoView {
                             }.into_any(),
                             "export" => view! {
                                 <p>"Download everything we keep about your address, as a JSON file."</p>
-                                <form method="post" action=action><button type="submit" class="button primary">"Download my data"</button></form>
+                                <form method="post" action=action data-plain=""><button type="submit" class="button primary">"Download my data"</button></form>
                             }.into_any(),
                             "erase" => view! {
                                 <p>

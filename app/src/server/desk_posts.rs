@@ -644,6 +644,28 @@ pub async fn update_staff(State(state): State<AppState>, Path(id): Path<i64>, re
         if let Err(m) = staff::check_new_password(&password) {
             return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, format!("Password: {m}")).await;
         }
+        // a session alone (an unlocked screen, a stolen cookie) cannot take the account over
+        let current = field(&w.fields, "current_password").to_string();
+        let hash = match store::staff::for_sign_in(&state.pool, &w.staff.email).await {
+            Ok(Some((_, h))) => h,
+            Ok(None) => {
+                return refuse(&state, &w, uri, StatusCode::NOT_FOUND, "That account does not exist.").await
+            }
+            Err(e) => return failed("loading a staff account", e),
+        };
+        let matches = tokio::task::spawn_blocking(move || staff::verify_password(&current, &hash))
+            .await
+            .unwrap_or(false);
+        if !matches {
+            return refuse(
+                &state,
+                &w,
+                uri,
+                StatusCode::FORBIDDEN,
+                "Your current password is not right; nothing was changed.",
+            )
+            .await;
+        }
     }
     let now = state.clock.now();
     if let Err(e) = store::staff::update(&state.pool, id, role, &alerts, disabled).await {

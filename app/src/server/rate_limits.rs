@@ -32,9 +32,10 @@ pub struct Limits {
     pub one_vote_per_address: bool,
     /// Contact Us messages per IP per hour.
     pub contact_per_ip: u32,
-    /// Failed staff sign-ins per IP per hour before further attempts are refused.
+    /// Staff sign-in attempts per client address per hour (a success does not count).
     pub login_failures_per_ip: u32,
-    /// Failed staff sign-ins per account per hour before further attempts are refused.
+    /// Staff sign-in attempts per account from one client address per hour (a success does not
+    /// count); ten times this from anywhere closes the account's sign-in for the hour.
     pub login_failures_per_account: u32,
     /// Reports per IP per hour.
     pub reports_per_ip: u32,
@@ -72,6 +73,7 @@ pub enum Bucket {
     ContactIp,
     LoginFailureIp,
     LoginFailureAccount,
+    LoginFailureAccountWide,
     ReportIp,
 }
 
@@ -102,15 +104,11 @@ impl RateLimiter {
 }
 
 impl RateLimiter {
-    /// Whether `key` is over `max` per `window` already, without counting a hit.
-    pub fn check(&self, bucket: Bucket, key: &str, max: u32, window: Duration) -> Result<(), u64> {
-        let now = Instant::now();
-        let map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        match map.get(&(bucket, key.to_string())) {
-            Some((start, n)) if now.duration_since(*start) < window && *n >= max => {
-                Err(window.saturating_sub(now.duration_since(*start)).as_secs().max(1))
-            }
-            _ => Ok(()),
+    /// Takes back one hit of `key` (an attempt that turned out fine, or was not tried).
+    pub fn forgive(&self, bucket: Bucket, key: &str) {
+        let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = map.get_mut(&(bucket, key.to_string())) {
+            entry.1 = entry.1.saturating_sub(1);
         }
     }
 }

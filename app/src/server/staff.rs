@@ -58,19 +58,46 @@ pub enum SignIn {
     Refused(ApiError),
 }
 
-/// Checks an email and password; on success opens a session and answers its cookie. Failures
-/// are counted per client address and per account: past either limit every attempt is refused
-/// (429) for the rest of the hour, the right password included.
+/// At most this many password checks run at once (argon2id takes ~19 MiB and tens of
+/// milliseconds each): a burst of sign-ins waits its turn instead of exhausting memory.
+const CONCURRENT_CHECKS: usize = 4;
+
+/// An account refuses sign-ins for the hour after this many times its per-network limit of
+/// failures, from anywhere (guessing spread over many networks).
+const ACCOUNT_WIDE_FACTOR: u32 = 10;
+
+/// Checks an email and password; on success opens a session and answers its cookie.
+///
+/// Every attempt is counted before the password is checked (a burst of parallel guesses is
+/// counted, not let through), per client address, per account from that address, and per
+/// account from anywhere (ten times the per-address figure); a successful sign-in takes its
+/// own attempt back. Past a limit every attempt is refused (429) for the rest of the hour, the
+/// right password included. Someone else's failures from another network do not lock an
+/// editor out, short of the account-wide backstop.
 pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) -> Result<SignIn, ApiError> {
     use crate::server::rate_limits::Bucket;
     let hour = std::time::Duration::from_secs(3600);
     let email = email.trim().to_lowercase();
-    let (per_ip, per_account) = (state.limits.login_failures_per_ip, state.limits.login_failures_per_account);
-    for (bucket, key, max) in
-        [(Bucket::LoginFailureIp, ip, per_ip), (Bucket::LoginFailureAccount, email.as_str(), per_account)]
-    {
-        if let Err(retry_after) = state.rate.check(bucket, key, max, hour) {
-            tracing::warn!(%ip, "staff sign-in refused: too many failures");
+    if email.len() > 254 || password.len() > 1024 {
+        return Ok(SignIn::Refused(ApiError::Unauthorized(
+            "That email and password do not match an active account.".into(),
+        )));
+    }
+    let per_ip = state.limits.login_failures_per_ip;
+    let per_account = state.limits.login_failures_per_account;
+    let account_here = format!("{email} {ip}");
+    let counters = [
+        (Bucket::LoginFailureIp, ip.to_string(), per_ip),
+        (Bucket::LoginFailureAccount, account_here, per_account),
+        (Bucket::LoginFailureAccountWide, email.clone(), per_account.saturating_mul(ACCOUNT_WIDE_FACTOR)),
+    ];
+    for (n, (bucket, key, max)) in counters.iter().enumerate() {
+        if let Err(retry_after) = state.rate.hit(*bucket, key, *max, hour) {
+            // the counters already taken for this attempt are given back: it was not tried
+            for (b, k, _) in &counters[..n] {
+                state.rate.forgive(*b, k);
+            }
+            tracing::warn!(%ip, "staff sign-in refused: too many attempts");
             return Ok(SignIn::Refused(ApiError::RateLimited { retry_after }));
         }
     }
@@ -79,11 +106,18 @@ pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) ->
         .map_err(|e| crate::server::state::internal("loading a staff account", e))?;
     let password = password.to_string();
     let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| decoy_hash().to_string());
-    // argon2 takes tens of milliseconds of CPU: off the async workers
-    let matches =
-        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_CHECKS);
+    let matches = {
+        let _permit =
+            CHECKS.acquire().await.map_err(|e| crate::server::state::internal("password checks", e))?;
+        // argon2 takes tens of milliseconds of CPU: off the async workers
+        tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
+    };
     match found {
         Some((staff, _)) if matches && !staff.disabled => {
+            for (b, k, _) in &counters {
+                state.rate.forgive(*b, k);
+            }
             let token = crate::server::tokens::random_token();
             let now = state.clock.now();
             store::new_session(
@@ -99,8 +133,6 @@ pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) ->
             Ok(SignIn::Ok { cookie: cookie(&token, SESSION_SECONDS, state.site.secure_cookies()), staff })
         }
         _ => {
-            let _ = state.rate.hit(Bucket::LoginFailureIp, ip, per_ip, hour);
-            let _ = state.rate.hit(Bucket::LoginFailureAccount, &email, per_account, hour);
             tracing::warn!(%ip, "staff sign-in failed");
             Ok(SignIn::Refused(ApiError::Unauthorized(
                 "That email and password do not match an active account.".into(),

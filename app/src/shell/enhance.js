@@ -109,7 +109,8 @@
     if (ev.defaultPrevented || !(form instanceof HTMLFormElement)) return;
     // attributes, not properties: an input named "action" or "method" shadows those
     const action = new URL(form.getAttribute("action") || location.href, location.href);
-    if (action.origin !== location.origin) return;
+    // a form whose answer is a file to save (data-plain) is left to the browser
+    if (action.origin !== location.origin || form.hasAttribute("data-plain")) return;
     ev.preventDefault();
     const data = new FormData(form, ev.submitter);
     const params = new URLSearchParams();

@@ -26,7 +26,7 @@ const SECTIONS: [(&str, &str, Role); 9] = [
     ("inbox", "Inbox", Role::Editor),
     ("readers", "Readers' data", Role::Editor),
     ("settings", "Settings", Role::Admin),
-    ("audit", "Audit log", Role::Moderator),
+    ("audit", "Audit log", Role::Editor),
     ("staff", "Staff", Role::Moderator),
 ];
 

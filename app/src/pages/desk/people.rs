@@ -190,6 +190,8 @@ fn Account(r: StaffRow, me: StaffMe) -> impl IntoView {
                     <select id=f("alerts") name="alerts">
                         {ALERTS.into_iter().map(|(v, l)| view! { <option value=v selected=r.alerts == v>{l}</option> }).collect_view()}
                     </select>
+                    <label for=f("current")>"Current password (to set a new one)"</label>
+                    <input id=f("current") name="current_password" type="password" autocomplete="current-password"/>
                     <label for=f("password")>"New password (leave empty to keep yours)"</label>
                     <input id=f("password") name="password" type="password" autocomplete="new-password" minlength="12"/>
                 })}

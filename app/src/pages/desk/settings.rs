@@ -247,7 +247,7 @@ pub fn DeskReadersPage() -> impl IntoView {
                 "Readers can do this themselves from the " <a href="/privacy#your-data">"privacy page"</a>
                 " (confirmed by mail). Here you do it for a reader who wrote to the newsroom; both are in the audit log."
             </p>
-            <form method="post" action="/desk/readers" class="desk-form">
+            <form method="post" action="/desk/readers" class="desk-form" data-plain="">
                 <label for="reader-email">"The reader's email"</label>
                 <input id="reader-email" name="email" type="email" required value=echoed("email", String::new())/>
                 <button type="submit" name="action" value="export" class="button">"Download their data (JSON)"</button>

@@ -124,9 +124,9 @@ impl Mailer {
     ) -> Result<(), crate::server::store::StoreError> {
         let now = self.clock.now();
         let base = &self.base_url;
-        // the editors' own inbox (Contact Us) is not capped: readers' mail is
+        // the editors' own mail (Contact Us, moderation alerts) is not capped: readers' mail is
         let sent_today = match row.kind.as_str() {
-            "contact" => 0,
+            "contact" | "staff" | "digest" => 0,
             _ => store::sent_to_since(&self.pool, &row.email, now - 24 * 3600).await?,
         };
         if sent_today >= i64::from(self.per_address_per_day) {
@@ -180,6 +180,15 @@ impl Mailer {
                 None => return store::mark_dropped(&self.pool, row.id, owner, "no message").await,
             },
             ("data", _, _) => {
+                if !crate::server::store::desk::readers::holds_data(&self.pool, &row.email).await? {
+                    return store::mark_dropped(
+                        &self.pool,
+                        row.id,
+                        owner,
+                        "nothing stored about this address",
+                    )
+                    .await;
+                }
                 let action = row.purpose.as_deref().unwrap_or("export");
                 let token =
                     crate::server::store::desk::readers::new_link(&self.pool, &row.email, action, now)

@@ -127,6 +127,7 @@ async fn editors_edit_pin_and_feature_and_readers_see_it_marked() {
     let edit = log.iter().find(|(a, _, _, _)| a == "comment edited").expect("the edit is logged");
     assert_eq!(edit.2.as_deref(), Some("An early comment."));
     assert_eq!(edit.3.as_deref(), Some("An early comment, with a <b>fix</b>."));
-    let shown = m.get("/desk/audit").await.body;
+    assert_eq!(m.get("/desk/audit").await.status, 403, "the log names staff: editors and up");
+    let shown = staff(&app, "editor").await.get("/desk/audit").await.body;
     assert!(shown.contains("comment edited") && shown.contains("An early comment."), "{shown}");
 }

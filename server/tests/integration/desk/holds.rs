@@ -130,6 +130,8 @@ async fn closed_hidden_and_old_articles_take_no_comments() {
     admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "hidden")]).await;
     let page = app.get(ARTICLE).await.body;
     assert!(!page.contains("Before closing.") && !page.contains("Post Comment"), "no thread, no form");
+    let passages = app.http.get(app.url(&format!("/api/passages?slug={SLUG}"))).send().await.unwrap();
+    assert_eq!(passages.text().await.unwrap(), "[]", "no inline feedback either");
     assert_eq!(post(&app.reader("r"), "", "Hidden.", None).await.0, 404);
 
     admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "open")]).await;
@@ -144,4 +146,67 @@ async fn closed_hidden_and_old_articles_take_no_comments() {
     assert!(log.iter().any(|(a, _, b, after)| a == "article comments"
         && b.as_deref() == Some("open")
         && after.as_deref() == Some("closed")));
+}
+
+#[tokio::test]
+async fn an_edit_is_held_by_the_rules_a_new_comment_would_be() {
+    let app = spawn().await;
+    let admin = staff(&app, "admin").await;
+    settings(&admin, &[("max_links", "1"), ("block_words", "casino")]).await;
+    let me = app.me();
+    let (_, id, held) = post(&me, "me@example.com", "An innocent first version.", None).await;
+    assert!(!held);
+    let res = me
+        .post_js(
+            "/api/edit_comment",
+            &[("comment", &id.to_string()), ("body", "Visit my casino now!"), ("back", ARTICLE)],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(status_of(&app, id).await, "pending", "the new text waits for the editors");
+    assert!(!app.other_reader().get(ARTICLE).await.body.contains("casino"));
+    assert!(me.get(ARTICLE).await.body.contains("Awaiting moderation"));
+    let count: i64 =
+        sqlx::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn a_known_commenters_email_typed_elsewhere_is_still_first_time() {
+    let app = spawn_with(|c| c.trust_proxy = 1).await;
+    let admin = staff(&app, "admin").await;
+    settings(&admin, &[("hold", "first_time")]).await;
+    let send = |ip: &'static str, cookie: String, body: &'static str| {
+        let k = key();
+        let form = [
+            ("article", SLUG),
+            ("name", "Ada"),
+            ("email", "ada@example.com"),
+            ("body", body),
+            ("key", k.as_str()),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()));
+        app.http
+            .post(app.url("/api/post_comment"))
+            .header("origin", &app.base)
+            .header("accept", "application/json")
+            .header("cookie", cookie)
+            .header("x-forwarded-for", ip)
+            .form(&form)
+            .send()
+    };
+    let ada = reader_named("ada");
+    let first: serde_json::Value =
+        send("198.51.100.1", ada.clone(), "Ada's first.").await.unwrap().json().await.unwrap();
+    moderate(&admin, "approve", first["id"].as_i64().unwrap()).await;
+    let again: serde_json::Value =
+        send("198.51.100.1", ada, "Ada again, known.").await.unwrap().json().await.unwrap();
+    assert_eq!(again["held"], false);
+    let impostor: serde_json::Value = send("203.0.113.66", reader_named("impostor"), "Pretending to be Ada.")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(impostor["held"], true, "the email alone does not pass the hold");
 }

@@ -110,7 +110,7 @@ pub async fn entries(
 /// One comment as the queue shows it, whatever its state (the edit page).
 pub async fn entry(pool: &Pool, id: i64) -> Result<Option<QueueEntry>, StoreError> {
     for q in [Queue::Pending, Queue::Approved, Queue::Spam, Queue::Trash] {
-        let (found, _) = entries(pool, q, Some(id + 1)).await?;
+        let (found, _) = entries(pool, q, Some(id.saturating_add(1))).await?;
         if let Some(e) = found.into_iter().find(|e| e.id == id) {
             return Ok(Some(e));
         }
@@ -118,12 +118,21 @@ pub async fn entry(pool: &Pool, id: i64) -> Result<Option<QueueEntry>, StoreErro
     Ok(None)
 }
 
-/// Whether an email has an approved comment (first-time commenters are held).
-pub async fn has_approved(pool: &Pool, email: &str) -> Result<bool, StoreError> {
+/// Whether an email has an approved comment written from this browser or network (first-time
+/// commenters are held; typing a known commenter's email is not enough to pass).
+pub async fn has_approved(
+    pool: &Pool,
+    email: &str,
+    reader_id: &str,
+    ip_hash: &str,
+) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = ? COLLATE NOCASE AND author_email IS NOT NULL AND status = 'approved')",
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = ? COLLATE NOCASE AND status = 'approved'
+                        AND (reader_id = ? OR ip_hash = ?))",
     )
     .bind(email)
+    .bind(reader_id)
+    .bind(ip_hash)
     .fetch_one(pool)
     .await?)
 }

@@ -64,7 +64,15 @@ pub async fn report(
                 .bind(comment_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let held = threshold > 0 && open >= threshold as i64 && status == "approved";
+        // once the editors kept it after reports, more reports alert them but hold nothing:
+        // otherwise a few networks could hide a comment again after every review
+        let reviewed: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM reports WHERE comment_id = ? AND resolved_at IS NOT NULL)",
+        )
+        .bind(comment_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let held = threshold > 0 && open >= threshold as i64 && status == "approved" && !reviewed;
         if held {
             sqlx::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = ?")
                 .bind(comment_id)
