@@ -291,6 +291,11 @@ fn FeedbackForm(
                 <label for=format!("feedback-{tag}-website")>"Leave this field empty"</label>
                 <input id=format!("feedback-{tag}-website") type="text" name="website" tabindex="-1" autocomplete="off"/>
             </div>
+            <p class="hint consent">
+                "By sending you agree that we keep your name, feedback and email as our "
+                <a href="/privacy">"privacy page"</a>
+                " explains."
+            </p>
             <div class="form-actions">
                 <button type="submit" class="button primary">"Send feedback"</button>
             </div>

@@ -143,7 +143,14 @@ async fn the_comment_form_links_the_privacy_page_the_desk_sets() {
     let app = spawn().await;
     let admin = staff(&app, "admin").await;
     let page = app.get(ARTICLE).await.body;
-    assert!(page.contains("href=\"/privacy\""), "the consent line links the privacy page");
+    let form = page.split("id=\"comment-form\"").nth(1).unwrap();
+    assert!(
+        form.contains("By posting you agree") && form.contains("href=\"/privacy\""),
+        "the comment form's consent line"
+    );
+    let pid: i64 = sqlx::query_scalar("SELECT id FROM passages LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    let panel = app.get(&format!("{ARTICLE}?feedback={pid}")).await.body;
+    assert!(panel.contains("By sending you agree"), "and the feedback panel's");
     settings(&admin, &[("privacy_text", "We keep **little**. <script>x()</script>")]).await;
     let privacy = app.get("/privacy").await.body;
     assert!(privacy.contains("<strong>little</strong>"), "{privacy}");
