@@ -102,6 +102,10 @@ async fn editors_edit_pin_and_feature_and_readers_see_it_marked() {
     for i in 0..3 {
         app.comment_as(&app.other_reader(), "Later", &format!("Later comment {i}."), None).await;
     }
+    let form = m.get(&format!("/desk/comments/{first}")).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains(">An early comment.</textarea>"), "{}", form.body);
+    assert_eq!(m.get("/desk/comments/999999").await.status, 404);
     let res = m
         .post_plain(&format!("/desk/comments/{first}"), &[("body", "An early comment, with a <b>fix</b>.")])
         .await;

@@ -1,7 +1,7 @@
 //! The audit log: every staff action, who, what, when, before and after.
 use super::Actor;
+use crate::domain::desk_views::AuditRow;
 use crate::server::store::{Pool, StoreError};
-use serde::{Deserialize, Serialize};
 use sqlx::Row;
 
 pub async fn record(
@@ -30,18 +30,8 @@ pub async fn record(
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub staff_name: String,
-    pub action: String,
-    pub target: String,
-    pub before: Option<String>,
-    pub after: Option<String>,
-    pub created_at: i64,
-}
-
-pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
+/// The latest entries, newest first, as the desk shows them.
+pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, staff_name, action, target, before, after, created_at FROM audit_log
          ORDER BY created_at DESC, id DESC LIMIT ?",
@@ -51,8 +41,7 @@ pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<AuditEntry>, StoreErr
     .await?;
     Ok(rows
         .iter()
-        .map(|r| AuditEntry {
-            id: r.get("id"),
+        .map(|r| AuditRow {
             staff_name: r.get("staff_name"),
             action: r.get("action"),
             target: r.get("target"),
