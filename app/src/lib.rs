@@ -40,16 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The page's scripts: the islands' loader (wasm, on idle) and the page swapper
-/// (`shell/enhance.js`), each with the render's nonce, which the Content-Security-Policy names.
+/// (`shell/enhance.js`). The Content-Security-Policy names them by hash (`server::tidy`).
 fn page_scripts(options: LeptosOptions) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(res)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    {
-        if let Ok(v) = http::HeaderValue::from_str(&server::csp::for_page(&nonce)) {
-            res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
-        }
-    }
     // islands: what is outside an island is never hydrated, so its resources are not sent
     // to the browser (leptos' own HydrationScripts does the same when `islands` is set)
     if let Some(sc) = Owner::current_shared_context() {
@@ -58,12 +50,11 @@ fn page_scripts(options: LeptosOptions) -> impl IntoView {
     let js = asset(&options, "frontend.js");
     let wasm = asset(&options, "frontend_bg.wasm");
     let loader = format!("{}({js:?},{wasm:?});", include_str!("shell/loader.js"));
-    let nonce = leptos::nonce::use_nonce();
     view! {
         <link rel="modulepreload" href=js/>
         <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
-        <script type="module" nonce=nonce.clone() inner_html=loader></script>
-        <script nonce=nonce inner_html=include_str!("shell/enhance.js")></script>
+        <script type="module" inner_html=loader></script>
+        <script inner_html=include_str!("shell/enhance.js")></script>
     }
 }
 

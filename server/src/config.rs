@@ -27,6 +27,11 @@ pub struct Config {
     /// Live update streams (`BYLINE_SSE_PER_IP`, `BYLINE_SSE_TOTAL`).
     pub sse_per_ip: usize,
     pub sse_total: usize,
+    /// Article views kept rendered for readers without a cookie: at most this many bytes
+    /// (`BYLINE_PAGE_CACHE_MB`, 64), each for this many seconds before it is rendered again
+    /// (`BYLINE_PAGE_CACHE_SECONDS`, 60; 0 turns the cache off).
+    pub page_cache_bytes: usize,
+    pub page_cache_seconds: u64,
     /// Abuse limits and the edit window (`BYLINE_*` variables, see the README).
     pub limits: app::server::rate_limits::Limits,
     /// Mail: `SMTP_URL`, `MAIL_DIR`, `MAIL_FROM`, and the worker's timing (see the README).
@@ -76,6 +81,8 @@ impl Config {
             contact_to,
             sse_per_ip: num("BYLINE_SSE_PER_IP", 8)?,
             sse_total: num("BYLINE_SSE_TOTAL", 2000)?,
+            page_cache_bytes: num::<usize>("BYLINE_PAGE_CACHE_MB", 64)?.saturating_mul(1024 * 1024),
+            page_cache_seconds: num("BYLINE_PAGE_CACHE_SECONDS", 60)?,
             clock: match std::env::var_os("BYLINE_CLOCK_FILE") {
                 Some(path) => {
                     tracing::warn!(file = ?path, "BYLINE_CLOCK_FILE is set: the clock moves by the seconds in that file (for tests only)");
@@ -103,6 +110,8 @@ impl Config {
             contact_to: None,
             sse_per_ip: 8,
             sse_total: 2000,
+            page_cache_bytes: 64 * 1024 * 1024,
+            page_cache_seconds: 60,
             clock: app::server::clock::Clock::system(),
             limits: app::server::rate_limits::Limits::default(),
             mail: app::server::mail::MailConfig::with_defaults(&format!("http://{addr}")),

@@ -3,7 +3,7 @@
 pub mod config;
 pub mod guard;
 mod seo;
-pub mod tidy;
+pub use app::server::tidy;
 
 use app::server::state::{AppState, SiteConfig};
 use app::{shell, App};
@@ -77,6 +77,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         live,
         mailer,
         streams: Arc::new(app::server::live_streams::Streams::new(config.sse_per_ip, config.sse_total)),
+        pages: Arc::new(app::server::page_cache::PageCache::new(
+            config.page_cache_bytes,
+            std::time::Duration::from_secs(config.page_cache_seconds),
+        )),
         clock: config.clock.clone(),
     })
 }
@@ -200,13 +204,16 @@ pub fn router(state: AppState, config: &Config) -> Router {
         ))
         .layer(middleware::from_fn(guard::refusal_status))
         .layer(middleware::from_fn_with_state(state.clone(), app::server::form_posts::plain_form_posts))
+        // article views for readers without a cookie, inside the defences below
+        .layer(middleware::from_fn_with_state(state.clone(), app::server::cached_views::serve))
         .with_state(state);
     harden(app, config)
 }
 
 /// The defences around every route: a panic becomes a logged 500 for its request, only this
 /// site's host and origin are answered and written to, bodies are bounded, redirects stay on
-/// the site, and every answer carries the security headers.
+/// the site, and every answer carries the security headers. Article views for readers
+/// without a cookie are answered from the page cache inside these.
 pub fn harden(routes: Router, config: &Config) -> Router {
     let site = Arc::new(guard::Site::new(&config.base_url, config.loopback_aliases));
     routes

@@ -43,8 +43,12 @@ pub async fn post_comment(
         ..Default::default()
     };
     let state = crate::server::state::app_state()?;
-    let visitor =
-        crate::server::requester::Requester::current(&state).for_form(&state, &form.key, &form.article);
+    let visitor = crate::server::requester::Requester::current(&state).for_form(
+        &state,
+        &form.key,
+        &form.article,
+        &form.body,
+    );
     crate::server::answer::answer(&visitor, submit(&state, &visitor, &form)).await
 }
 
@@ -85,8 +89,12 @@ pub async fn post_feedback(
         return Err(ApiError::field("body", "Choose a passage of the article to comment on."));
     }
     let state = crate::server::state::app_state()?;
-    let visitor =
-        crate::server::requester::Requester::current(&state).for_form(&state, &form.key, &form.article);
+    let visitor = crate::server::requester::Requester::current(&state).for_form(
+        &state,
+        &form.key,
+        &form.article,
+        &form.body,
+    );
     crate::server::answer::answer(&visitor, submit(&state, &visitor, &form)).await
 }
 
@@ -261,6 +269,7 @@ pub async fn submit(
     let id = match insert(&state.pool, &new).await {
         Ok(Inserted::New(id)) => {
             tracing::info!(comment = id, article = %article.slug, held = held.is_some(), "comment posted");
+            state.pages.invalidate(&article.slug);
             // a held comment is news only once an editor approves it
             if held.is_none() {
                 let _ = state
@@ -391,6 +400,7 @@ pub async fn vote(
                 crate::server::store::comments::VoteError::Store(e) => internal("storing a vote", e),
             })?;
     let path = article_path_of(state, owned.article_id).await?;
+    state.pages.invalidate(path.trim_start_matches("/articles/"));
     Ok(VoteOutcome {
         score: result.score,
         my_vote: result.my_vote,
@@ -450,6 +460,7 @@ pub async fn edit(
         state.mailer.wake.notify_one();
     }
     let path = article_path_of(state, owned.article_id).await?;
+    state.pages.invalidate(path.trim_start_matches("/articles/"));
     Ok(PostedComment {
         id: comment,
         location: format!("{}#comment-{comment}", safe_back(back, &path)),
@@ -469,6 +480,7 @@ pub async fn delete(
         .await
         .map_err(|e| crate::server::state::internal("deleting a comment", e))?;
     let path = article_path_of(state, owned.article_id).await?;
+    state.pages.invalidate(path.trim_start_matches("/articles/"));
     // land on the parent (or the thread) since the comment itself may be gone
     let anchor = owned.parent_id.map(|p| format!("#comment-{p}")).unwrap_or_else(|| "#comments".into());
     Ok(PostedComment { id: comment, location: format!("{}{anchor}", safe_back(back, &path)), held: false })

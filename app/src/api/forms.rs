@@ -8,8 +8,14 @@ use leptos::server_fn::codec::GetUrl;
 #[server(prefix = "/api", endpoint = "/form_state", input = GetUrl)]
 pub async fn get_form_state(scope: String) -> Result<FormState, ApiError> {
     let state = crate::server::state::app_state()?;
+    // a page the cache keeps and shares gets a placeholder, replaced in each answer
+    let shared = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<crate::server::page_cache::SharedRender>().cloned());
     Ok(FormState {
-        nonce: form_nonce(&state.secret, state.clock.now(), &scope),
+        nonce: match shared {
+            Some(s) => s.placeholder.to_string(),
+            None => form_nonce(&state.secret, state.clock.now(), &scope),
+        },
         echo: use_context::<crate::domain::FormEcho>(),
     })
 }
@@ -66,12 +72,21 @@ fn signed_time<'k>(
     (sig.len() == 32 && full.starts_with(sig)).then_some(ts)
 }
 
-/// The reader a first-time writer becomes: derived from the form's nonce, so the repeats of one
-/// submission (a double click without a cookie yet) are the same reader and one comment.
+/// The reader a first-time writer becomes: derived from the form's nonce, the writer's
+/// network and what they wrote, so the repeats of one submission (a double click without a
+/// cookie yet) are the same reader and one comment, while two writers who were handed the same
+/// page (a CDN in front keeps one copy, key included) stay two readers.
 #[cfg(feature = "ssr")]
-pub fn reader_for_form(secret: &crate::server::reader_cookie::Secret, key: &str) -> Option<String> {
+pub fn reader_for_form(
+    secret: &crate::server::reader_cookie::Secret,
+    key: &str,
+    ip: std::net::IpAddr,
+    text: &str,
+) -> Option<String> {
+    use sha2::Digest;
     let nonce = key.rsplit_once('-').map(|(n, _)| n)?;
-    Some(secret.sign(&format!("reader-of-form:{nonce}"))[..32].to_string())
+    let text = crate::server::tokens::hex(&sha2::Sha256::digest(text.trim().as_bytes()));
+    Some(secret.sign(&format!("reader-of-form:{nonce}:{ip}:{text}"))[..32].to_string())
 }
 
 #[cfg(all(test, feature = "ssr"))]
@@ -112,10 +127,15 @@ mod tests {
     fn the_repeats_of_one_form_are_one_first_time_reader() {
         let secret = crate::server::reader_cookie::Secret::new(b"k".to_vec());
         let nonce = form_nonce(&secret, 1000, "a");
-        let a = reader_for_form(&secret, &format!("{nonce}-0")).unwrap();
-        assert_eq!(reader_for_form(&secret, &format!("{nonce}-0")), Some(a.clone()));
+        let ip: std::net::IpAddr = [203, 0, 113, 7].into();
+        let key = format!("{nonce}-0");
+        let a = reader_for_form(&secret, &key, ip, "Hello").unwrap();
+        assert_eq!(reader_for_form(&secret, &key, ip, "Hello"), Some(a.clone()));
         assert_eq!(a.len(), 32);
         let other = form_nonce(&secret, 1000, "a");
-        assert_ne!(reader_for_form(&secret, &format!("{other}-0")), Some(a));
+        assert_ne!(reader_for_form(&secret, &format!("{other}-0"), ip, "Hello"), Some(a.clone()));
+        // the same page handed to two people (a shared cache): another network or another text
+        assert_ne!(reader_for_form(&secret, &key, [198, 51, 100, 1].into(), "Hello"), Some(a.clone()));
+        assert_ne!(reader_for_form(&secret, &key, ip, "Something else"), Some(a));
     }
 }

@@ -76,6 +76,9 @@ pub async fn report(
     match done {
         Reported::New { held, .. } => {
             tracing::info!(comment, held, "comment reported");
+            if held {
+                state.pages.invalidate_all();
+            }
             state.mailer.wake.notify_one();
         }
         Reported::Again => {

@@ -32,9 +32,13 @@ pub fn CommentForm(
     let slug = ctx.slug.clone();
     let cancel_href = format!("{}#comment-{}", ctx.path, parent.unwrap_or_default());
     let hp_id = format!("{prefix}-website");
+    // the key names its form: a cached page carries it at the end of the body (`page_cache`)
+    let form_id = format!("{prefix}-post");
+    let key_form = form_id.clone();
     view! {
         <ActionForm
             action=action
+            attr:id=form_id
             attr:class="comment-form"
             attr:novalidate=true
             // with JavaScript, said in the status line once the thread shows the comment
@@ -49,7 +53,7 @@ pub fn CommentForm(
             <FormAlert errors/>
             <input type="hidden" name="article" value=slug/>
             {parent.map(|p| view! { <input type="hidden" name="parent" value=p/> })}
-            <input type="hidden" name="key" value=key/>
+            <input type="hidden" name="key" form=key_form value=key/>
             <TextArea
                 id=format!("{prefix}-body")
                 name="body"

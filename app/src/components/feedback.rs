@@ -105,7 +105,9 @@ pub fn ArticleBody(article: Article, passages: Vec<PassageView>, forms: FormStat
                     })
                     .collect_view()}
             </div>
-            <PassageSelector slug=article.slug.clone() nonce/>
+            // the selector's form takes its key from here (a cached page moves it to the end)
+            <input type="hidden" id="form-nonce" value=nonce/>
+            <PassageSelector slug=article.slug.clone()/>
         </div>
     }
 }
@@ -176,7 +178,7 @@ fn PassagePanel(passage: PassageView, forms: FormState, path: String, slug: Stri
 /// it, and the panel opens after the paragraph the selection ends in. The only code the
 /// article body needs in the browser.
 #[island]
-pub fn PassageSelector(slug: String, nonce: String) -> impl IntoView {
+pub fn PassageSelector(slug: String) -> impl IntoView {
     // the button's position and the selection it would comment on
     let selection = RwSignal::new(None::<(f64, f64, Draft)>);
     let draft = RwSignal::new(None::<Draft>);
@@ -231,11 +233,26 @@ pub fn PassageSelector(slug: String, nonce: String) -> impl IntoView {
                     <button type="button" class="panel-close" aria-label="Close" on:click=move |_| draft.set(None)>"×"</button>
                     <p class="panel-question">"Comment on this passage"</p>
                     <blockquote class="panel-quote">"“"{quote}"”"</blockquote>
-                    <FeedbackForm tag="new".to_string() slug=slug.clone() passage=None draft=Some(d.selector) nonce=nonce.clone() echo=None posted=None/>
+                    <FeedbackForm tag="new".to_string() slug=slug.clone() passage=None draft=Some(d.selector) nonce=page_nonce() echo=None posted=None/>
                 </aside>
             }
         })}
     }
+}
+
+/// The page's form nonce (`#form-nonce`: in the article, or at the end of a cached page).
+fn page_nonce() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        document()
+            .get_element_by_id("form-nonce")
+            .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .map(|i| i.value())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
 }
 
 /// The mini-form: a plain POST (in place with JavaScript, through `enhance.js`).
@@ -260,8 +277,11 @@ fn FeedbackForm(
     let errors = RwSignal::new(initial_error);
     let key = format!("{nonce}-f{tag}");
     let body_id = format!("feedback-{tag}-body");
+    // the key names its form: a cached page carries it at the end of the body (`page_cache`)
+    let form_id = format!("feedback-{tag}-post");
+    let key_form = form_id.clone();
     view! {
-        <form method="post" action=PostFeedback::url() class="feedback-form" novalidate>
+        <form id=form_id method="post" action=PostFeedback::url() class="feedback-form" novalidate>
             <p class="form-success" role="status" class:visible=posted.is_some()>
                 {posted.map(|c| view! {
                     "Thank you — your feedback was posted. "
@@ -277,7 +297,7 @@ fn FeedbackForm(
                 <input type="hidden" name="suffix" value=s.suffix/>
                 <input type="hidden" name="position" value=s.position/>
             })}
-            <input type="hidden" name="key" value=key/>
+            <input type="hidden" name="key" form=key_form value=key/>
             <TextArea id=body_id name="body" label="Your feedback" value=body errors required=true rows=3 placeholder="What do you think?" autofocus=true/>
             <div class="field-row">
                 <TextField id=format!("feedback-{tag}-name") name="name" label="Name" value=name errors required=true autocomplete="name" maxlength=80/>

@@ -237,6 +237,9 @@ pub async fn moderate(State(state): State<AppState>, req: Request) -> Response {
         }
     }
     state.mailer.wake.notify_one();
+    if changed > 0 {
+        state.pages.invalidate_all();
+    }
     let sep = if back.contains('?') { '&' } else { '?' };
     finish(&w.headers, &format!("{back}{sep}done={}&n={changed}", action.as_str()))
 }
@@ -266,7 +269,10 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, req: Reque
     )
     .await
     {
-        Ok(true) => finish(&w.headers, &format!("{uri}?done=edited")),
+        Ok(true) => {
+            state.pages.invalidate_all();
+            finish(&w.headers, &format!("{uri}?done=edited"))
+        }
         Ok(false) => {
             refuse(&state, &w, "/desk/queue", StatusCode::NOT_FOUND, "That comment no longer exists.").await
         }
@@ -464,7 +470,11 @@ pub async fn settings(State(state): State<AppState>, req: Request) -> Response {
     }
     .await;
     match saved {
-        Ok(()) => finish(&w.headers, "/desk/settings?done=saved"),
+        Ok(()) => {
+            // "close after N days" and the hold rules show on every article
+            state.pages.invalidate_all();
+            finish(&w.headers, "/desk/settings?done=saved")
+        }
         Err(e) => failed("saving settings", e),
     }
 }
@@ -495,7 +505,10 @@ pub async fn article_mode(State(state): State<AppState>, req: Request) -> Respon
     )
     .await
     {
-        Ok(true) => finish(&w.headers, "/desk/articles?done=saved"),
+        Ok(true) => {
+            state.pages.invalidate(slug);
+            finish(&w.headers, "/desk/articles?done=saved")
+        }
         Ok(false) => {
             refuse(&state, &w, "/desk/articles", StatusCode::NOT_FOUND, "That article does not exist.").await
         }
@@ -756,13 +769,16 @@ pub async fn readers(State(state): State<AppState>, req: Request) -> Response {
         },
         "erase" if field(&w.fields, "confirm") == "yes" => {
             match store::readers::erase(&state.pool, email.as_str(), &who, now).await {
-                Ok(done) => finish(
-                    &w.headers,
-                    &format!(
-                        "/desk/readers?done=erased&n={}",
-                        done.comments_removed + done.comments_kept_as_deleted
-                    ),
-                ),
+                Ok(done) => {
+                    state.pages.invalidate_all();
+                    finish(
+                        &w.headers,
+                        &format!(
+                            "/desk/readers?done=erased&n={}",
+                            done.comments_removed + done.comments_kept_as_deleted
+                        ),
+                    )
+                }
                 Err(e) => failed("erasing a reader's data", e),
             }
         }

@@ -99,7 +99,7 @@ async fn comment(state: &AppState, visitor: &mut Requester, req: Request) -> Res
         Ok(f) => f,
         Err(res) => return res,
     };
-    *visitor = visitor.clone().for_form(state, &form.key, &form.article);
+    *visitor = visitor.clone().for_form(state, &form.key, &form.article, &form.body);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
@@ -136,7 +136,7 @@ async fn feedback(state: &AppState, visitor: &mut Requester, req: Request) -> Re
         Ok(f) => f,
         Err(res) => return res,
     };
-    *visitor = visitor.clone().for_form(state, &form.key, &form.article);
+    *visitor = visitor.clone().for_form(state, &form.key, &form.article, &form.body);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }

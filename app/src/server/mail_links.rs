@@ -134,6 +134,7 @@ pub async fn reader_data(State(state): State<AppState>, Query(q): Query<TokenQue
     if let Err(e) = readers::erase(&state.pool, &email, &who, now).await {
         return failed(e);
     }
+    state.pages.invalidate_all();
     if let Err(e) = readers::mark_used(&state.pool, &q.token, now).await {
         return failed(e);
     }

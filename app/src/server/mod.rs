@@ -14,9 +14,12 @@
 //! | `article_files` | `content/*.md` read into articles; `text_to_html`: Markdown to clean HTML |
 //! | `assets`, `csp` | the bundle's hashed file names; the Content-Security-Policy |
 //! | `clock`, `tokens` | the injectable clock; random tokens and hex |
+//! | `tidy` | every page made valid HTML once, with its scripts' hashes for the CSP |
+//! | `page_cache`, `cached_views` | rendered article views kept compressed for readers without a cookie; the middleware that answers with them |
 pub mod answer;
 pub mod article_files;
 pub mod assets;
+pub mod cached_views;
 pub mod clock;
 pub mod csp;
 pub mod desk_posts;
@@ -25,6 +28,7 @@ pub mod live_events;
 pub mod live_streams;
 pub mod mail;
 pub mod mail_links;
+pub mod page_cache;
 pub mod rate_limits;
 pub mod reader_cookie;
 pub mod requester;
@@ -32,4 +36,5 @@ pub mod staff;
 pub mod state;
 pub mod store;
 pub mod text_to_html;
+pub mod tidy;
 pub mod tokens;

@@ -26,13 +26,15 @@ impl Requester {
         }
     }
 
-    /// A first-time writer posting form `key` becomes the reader derived from the form, so
-    /// that the repeats of one submission (a double click before any cookie) are one reader.
-    pub fn for_form(mut self, state: &AppState, key: &str, scope: &str) -> Requester {
+    /// A first-time writer posting form `key` with `text` becomes the reader derived from the
+    /// form, their network and the text, so that the repeats of one submission (a double click
+    /// before any cookie) are one reader — and two people who got the same page from a shared
+    /// cache in front of the site (the same key) are not.
+    pub fn for_form(mut self, state: &AppState, key: &str, scope: &str, text: &str) -> Requester {
         // only a key this server made for this form (its signature holds) names a reader
         let genuine = crate::api::forms::is_genuine(&state.secret, key, scope);
         if self.set_cookie.is_some() && genuine {
-            if let Some(id) = crate::api::forms::reader_for_form(&state.secret, key) {
+            if let Some(id) = crate::api::forms::reader_for_form(&state.secret, key, self.ip, text) {
                 self.set_cookie = Some(crate::server::reader_cookie::cookie_for(
                     &state.secret,
                     &id,

@@ -20,6 +20,8 @@ pub struct AppState {
     pub mailer: crate::server::mail::Mailer,
     /// Open live-update streams, counted per client address and in total.
     pub streams: Arc<crate::server::live_streams::Streams>,
+    /// Article views kept rendered for readers without a cookie; dropped when they change.
+    pub pages: Arc<crate::server::page_cache::PageCache>,
     /// The wall clock, or a test's.
     pub clock: crate::server::clock::Clock,
 }

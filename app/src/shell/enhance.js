@@ -27,6 +27,11 @@
     }
     const fresh = document.importNode(main, true);
     old.replaceWith(fresh);
+    // a cached page carries the reader's form keys after <main>: take the new page's
+    const parts = doc.getElementById("reader-parts");
+    const had = document.getElementById("reader-parts");
+    if (had) had.remove();
+    if (parts) document.body.appendChild(document.importNode(parts, true));
     if (window.__bylineHydrate) window.__bylineHydrate(fresh);
     return true;
   }

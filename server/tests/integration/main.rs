@@ -11,6 +11,7 @@ mod feedback;
 mod hardening;
 mod mail_faults;
 mod notify;
+mod page_cache;
 mod pages;
 mod parallel;
 mod readme_claims;

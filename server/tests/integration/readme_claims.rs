@@ -45,7 +45,7 @@ async fn without_byline_secret_a_random_key_is_kept_in_the_database_and_survives
     assert!(first_key.len() >= 32, "a random key: {first_key}");
     // a reader posts through the page's own form (its key is signed with that secret)
     let page = app.http.get(app.url(ARTICLE)).send().await.unwrap().text().await.unwrap();
-    let form_key = page.split("name=\"key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let form_key = form_key_in(&page);
     let posted = app
         .http
         .post(app.url("/api/post_comment"))

@@ -133,6 +133,14 @@ pub fn key() -> String {
     key_aged(60)
 }
 
+/// The first form key (`<input name="key" … value="…">`) in a page, where its tag may be.
+pub fn form_key_in(page: &str) -> String {
+    let at = page.find("name=\"key\"").expect("a form key in the page");
+    let start = page[..at].rfind('<').unwrap();
+    let tag = &page[start..start + page[start..].find('>').unwrap()];
+    tag.split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+}
+
 /// Polls `condition` every 20 ms until it holds; panics naming `what` after 20 s.
 pub async fn wait_until<F, Fut>(what: &str, mut condition: F)
 where

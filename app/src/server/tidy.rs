@@ -3,7 +3,10 @@
 //!   `</html>`; they move inside `<body>`, where HTML allows a script;
 //! - tachys marks an empty spot with `<!>`, which the HTML parser reads as an empty comment
 //!   but reports as a parse error ("bogus comment"); it becomes `<!---->`, the same node.
-//!   Only in markup: never inside a tag, an attribute, a script, a style or a textarea.
+//!   Only in markup: never inside a tag, an attribute, a script, a style or a textarea;
+//! - the page's inline scripts are hashed for its Content-Security-Policy (`'sha256-…'`), so a
+//!   page names exactly the scripts it carries and the same bytes can be served to everyone
+//!   (a per-render nonce would make every answer different, and a shared one worthless).
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -13,6 +16,10 @@ use axum::response::Response;
 /// most a hundred comments).
 const LIMIT: usize = 16 * 1024 * 1024;
 
+/// Marks an answer whose page was tidied already (the page cache tidies what it keeps).
+#[derive(Debug, Clone, Copy)]
+pub struct Tidied;
+
 pub async fn tidy_pages(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     let html = res
@@ -20,7 +27,10 @@ pub async fn tidy_pages(req: Request, next: Next) -> Response {
         .get(http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if !html || res.headers().contains_key(http::header::CONTENT_ENCODING) {
+    if !html
+        || res.headers().contains_key(http::header::CONTENT_ENCODING)
+        || res.extensions().get::<Tidied>().is_some()
+    {
         return res;
     }
     let (mut parts, body) = res.into_parts();
@@ -34,7 +44,13 @@ pub async fn tidy_pages(req: Request, next: Next) -> Response {
         }
     };
     let out = match std::str::from_utf8(&bytes) {
-        Ok(text) => tidy(text).into_bytes(),
+        Ok(text) => {
+            let page = tidy(text);
+            if let Some(csp) = page_csp(&page) {
+                parts.headers.insert(http::header::CONTENT_SECURITY_POLICY, csp);
+            }
+            page.into_bytes()
+        }
         Err(_) => bytes.to_vec(),
     };
     parts.headers.remove(http::header::CONTENT_LENGTH);
@@ -54,6 +70,72 @@ pub fn tidy(page: &str) -> String {
     match doc.rfind("</body>") {
         Some(i) => format!("{}{tail}{}", &doc[..i], &doc[i..]),
         None => format!("{doc}{tail}"),
+    }
+}
+
+/// The Content-Security-Policy for a tidied page: its inline scripts by hash. `None` for a page
+/// without inline scripts (it gets the policy that allows none).
+pub fn page_csp(page: &str) -> Option<http::HeaderValue> {
+    use base64::Engine;
+    use sha2::Digest;
+    let hashes: Vec<String> = inline_scripts(page)
+        .into_iter()
+        .map(|s| {
+            format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s)))
+        })
+        .collect();
+    if hashes.is_empty() {
+        return None;
+    }
+    http::HeaderValue::from_str(&crate::server::csp::for_hashes(&hashes)).ok()
+}
+
+/// The text of each inline script the browser would run (not `src` ones, not JSON data blocks).
+pub fn inline_scripts(doc: &str) -> Vec<&str> {
+    let b = doc.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let rest = &doc[i..];
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(b.len(), |e| i + e + 3);
+        } else if let Some(end) = raw_text_end(rest) {
+            let open = tag_end(rest);
+            let is_script = rest.get(1..7).is_some_and(|n| n.eq_ignore_ascii_case("script"));
+            if is_script && open <= end {
+                let tag = &rest[..open];
+                let close = rest[..end].rfind('<').filter(|&c| c >= open).unwrap_or(end);
+                if runs(tag) {
+                    out.push(&rest[open..close]);
+                }
+            }
+            i += end;
+        } else {
+            i += tag_end(rest);
+        }
+    }
+    out
+}
+
+/// Whether a `<script …>` tag is an inline script a browser runs.
+fn runs(tag: &str) -> bool {
+    let lower = tag.to_ascii_lowercase();
+    let attr = |name: &str| -> Option<String> {
+        let at = lower.find(&format!(" {name}="))?;
+        let v = &lower[at + name.len() + 2..];
+        let v = v.trim_start_matches(['"', '\'']);
+        Some(v.split(['"', '\'', ' ', '>']).next().unwrap_or_default().to_string())
+    };
+    if lower.contains(" src=") {
+        return false;
+    }
+    match attr("type") {
+        None => true,
+        Some(t) => matches!(t.as_str(), "" | "module" | "text/javascript" | "application/javascript"),
     }
 }
 
@@ -155,6 +237,20 @@ mod tests {
             // nothing is lost: only markers grow into comments, only the tail moves
             proptest::prop_assert!(out.len() >= page.len());
         }
+    }
+
+    #[test]
+    fn the_policy_names_each_inline_script_by_hash_and_nothing_else() {
+        let page = "<html><head><script type=\"module\">a()</script><script src=\"/x.js\"></script>\
+            <script type=\"application/ld+json\">{}</script></head><body><p>&lt;script&gt;b()</p>\
+            <textarea><script>c()</script></textarea><script>d()</script></body></html>";
+        assert_eq!(super::inline_scripts(page), vec!["a()", "d()"]);
+        let csp = super::page_csp(page).unwrap();
+        let csp = csp.to_str().unwrap();
+        // sha256("a()") and sha256("d()"), base64
+        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
+        assert!(!csp.contains("nonce") && !csp.contains("unsafe-inline'; s"), "{csp}");
+        assert!(super::page_csp("<html><body><p>no scripts</p></body></html>").is_none());
     }
 
     #[test]

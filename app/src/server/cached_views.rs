@@ -1,0 +1,203 @@
+//! The page cache's middleware (see `page_cache`): which requests it answers, and a miss
+//! rendered once, as nobody, then kept.
+use crate::server::page_cache::{Answer, Entry, PageCache, SharedRender, View};
+use crate::server::state::AppState;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use http::{header, Method, StatusCode};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Query parameters that show one reader's outcome (their edit form, their report, "posted"):
+/// such views are rendered for that request only.
+const PERSONAL: [&str; 5] = ["edit", "report", "reported", "posted", "notify"];
+
+/// The view a request may be answered with from the cache, if it may: a GET or HEAD of an
+/// article page, without a valid reader cookie or a staff cookie, not asking for a personal view.
+pub fn cacheable(req: &Request, state: &AppState) -> Option<View> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return None;
+    }
+    let slug = req.uri().path().strip_prefix("/articles/")?;
+    if slug.is_empty() || slug.contains('/') || slug.len() > 200 {
+        return None;
+    }
+    let headers = req.headers();
+    let cookies = || {
+        headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+    };
+    if cookies().any(|(k, _)| k == crate::server::staff::COOKIE) {
+        return None;
+    }
+    if crate::server::reader_cookie::from_headers(headers, &state.secret).is_some() {
+        return None;
+    }
+    let qs = req.uri().query().unwrap_or_default();
+    let pairs: Vec<(&str, &str)> = qs.split('&').filter_map(|kv| kv.split_once('=')).collect();
+    if pairs.iter().any(|(k, _)| PERSONAL.contains(k)) {
+        return None;
+    }
+    let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
+    let mut query = crate::domain::thread::ThreadQuery::from_params(get).to_query();
+    let mut add = |k: &str, v: Option<String>| {
+        if let Some(v) = v {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&format!("{k}={v}"));
+        }
+    };
+    add("more", get("more").and_then(|v| crate::domain::thread::Cursor::parse(&v)).map(|c| c.encode()));
+    add("replytocom", get("replytocom").and_then(|v| v.parse::<i64>().ok()).map(|n| n.to_string()));
+    add("feedback", get("feedback").and_then(|v| v.parse::<i64>().ok()).map(|n| n.to_string()));
+    Some(View { slug: slug.to_string(), query })
+}
+
+/// The middleware: answers cacheable views from the cache, renders and keeps them on a miss.
+pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(view) = cacheable(&req, &state).filter(|_| !state.pages.ttl.is_zero()) else {
+        return next.run(req).await;
+    };
+    let answer = Answer::of(&req);
+    let pages = &state.pages;
+    if let Some(entry) = pages.get(&view) {
+        let age = state.clock.now() - entry.rendered_at;
+        let fresh = (0..pages.ttl.as_secs() as i64).contains(&age);
+        // stale: one request renders it again, the others are answered with what is kept
+        if fresh || entry.refreshing.swap(true, Ordering::AcqRel) {
+            return answer.from(pages, &nonce(&state, &view), &entry, if fresh { "hit" } else { "stale" });
+        }
+        let began = pages.generation(&view.slug);
+        return match render(&state, &view, req, next).await {
+            Rendered::Kept(new) => {
+                pages.put(&view, began, new.clone());
+                answer.from(pages, &nonce(&state, &view), &new, "miss")
+            }
+            Rendered::Not(res) => {
+                entry.refreshing.store(false, Ordering::Release);
+                res
+            }
+        };
+    }
+    // a miss: the first request renders, the ones meanwhile wait for it
+    let waiting = {
+        let mut rendering = pages.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        match rendering.get(&view.key()) {
+            Some(rx) => Err(rx.clone()),
+            None => {
+                let (tx, rx) = tokio::sync::watch::channel(false);
+                rendering.insert(view.key(), rx);
+                Ok(tx)
+            }
+        }
+    };
+    match waiting {
+        Ok(tx) => {
+            let _done = Rendering { pages, key: view.key(), tx };
+            let began = pages.generation(&view.slug);
+            match render(&state, &view, req, next).await {
+                Rendered::Kept(entry) => {
+                    pages.put(&view, began, entry.clone());
+                    answer.from(pages, &nonce(&state, &view), &entry, "miss")
+                }
+                Rendered::Not(res) => res,
+            }
+        }
+        Err(mut rx) => {
+            // the renderer ends (kept or not) or goes away (its request was dropped): look again
+            let _ = rx.wait_for(|done| *done).await;
+            match pages.get(&view) {
+                Some(entry) => answer.from(pages, &nonce(&state, &view), &entry, "hit"),
+                None => next.run(req).await,
+            }
+        }
+    }
+}
+
+/// Ends a render in progress however it ends: the waiters are let go.
+struct Rendering<'a> {
+    pages: &'a PageCache,
+    key: String,
+    tx: tokio::sync::watch::Sender<bool>,
+}
+
+impl Drop for Rendering<'_> {
+    fn drop(&mut self) {
+        self.pages.rendering.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.key);
+        let _ = self.tx.send(true);
+    }
+}
+
+enum Rendered {
+    Kept(Arc<Entry>),
+    /// Not a page to keep (not found, an error, a cookie set): answered as it is.
+    Not(Response),
+}
+
+/// Renders the view as nobody: the request without cookies, at the view's canonical address.
+async fn render(state: &AppState, view: &View, mut req: Request, next: Next) -> Rendered {
+    let uri = view.uri().parse().unwrap_or_else(|_| req.uri().clone());
+    *req.uri_mut() = uri;
+    *req.method_mut() = Method::GET;
+    for h in [header::COOKIE, header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE, header::ACCEPT_ENCODING] {
+        req.headers_mut().remove(h);
+    }
+    req.extensions_mut().insert(SharedRender { placeholder: state.pages.placeholder.clone() });
+    let res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if res.status() != StatusCode::OK || !html || res.headers().contains_key(header::SET_COOKIE) {
+        return Rendered::Not(res);
+    }
+    let (parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "a page could not be read to keep it");
+            let mut res = Response::new(Body::from("The page could not be sent. Please try again."));
+            *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            return Rendered::Not(res);
+        }
+    };
+    let placeholder = state.pages.placeholder.clone();
+    let now = state.clock.now();
+    let built = tokio::task::spawn_blocking(move || {
+        let page = crate::server::tidy::tidy(&String::from_utf8_lossy(&bytes));
+        let entry = crate::server::page_cache::build(&page, &placeholder, now);
+        (page, entry)
+    })
+    .await;
+    match built {
+        Ok((_, Some(entry))) => Rendered::Kept(Arc::new(entry)),
+        Ok((page, None)) => {
+            // not splittable as expected (a key outside an input?): a page for this request only
+            tracing::warn!(slug = %view.slug, "a view could not be kept: answered for this request only");
+            let nonce = crate::api::forms::form_nonce(&state.secret, now, &view.slug);
+            let mut res =
+                Response::from_parts(parts, Body::from(page.replace(&*state.pages.placeholder, &nonce)));
+            res.headers_mut().remove(header::CONTENT_LENGTH);
+            Rendered::Not(res)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "keeping a page failed");
+            let mut res = Response::new(Body::from("The page could not be sent. Please try again."));
+            *res.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+            Rendered::Not(res)
+        }
+    }
+}
+
+/// A fresh form nonce for an answer about `view`'s article.
+fn nonce(state: &AppState, view: &View) -> String {
+    crate::api::forms::form_nonce(&state.secret, state.clock.now(), &view.slug)
+}
