@@ -34,7 +34,7 @@ test("500 hydrated loads of the article under load: no page error, no panic", as
   });
 
   await page.goto(ARTICLE);
-  const nonce = (await page.locator("#comment-form input[name=key]").inputValue()).replace(/-\d+$/, "");
+  const nonce = (await page.locator("input[name=key][form=comment-post]").inputValue()).replace(/-\d+$/, "");
   const passage = await page.locator(".passage-icon").first().getAttribute("data-passage");
   // a comment of its own, for the permalink shape
   const posted = await page.request.post("/api/post_comment", {

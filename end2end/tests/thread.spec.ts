@@ -92,7 +92,7 @@ test("load more comments pages through the thread", async ({ page }, info) => {
   const path = ownArticle(info);
   await open(page, path, info);
   // 21 top-level comments through the comment API, with this page's submission key
-  const nonce = (await page.locator("#comment-form input[name=key]").inputValue()).replace(/-\d+$/, "");
+  const nonce = (await page.locator("input[name=key][form=comment-post]").inputValue()).replace(/-\d+$/, "");
   for (let i = 0; i < 21; i++) {
     const res = await page.request.post("/api/post_comment", {
       headers: { accept: "application/json", origin: new URL(page.url()).origin },

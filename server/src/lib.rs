@@ -187,7 +187,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
             routes,
             {
                 let state = state.clone();
-                move || provide_context(state.clone())
+                move || {
+                    provide_context(state.clone());
+                    provide_context(app::server::article_memo::ArticleMemo::default());
+                }
             },
             {
                 let options = state.leptos_options.clone();
@@ -224,6 +227,10 @@ pub fn harden(routes: Router, config: &Config) -> Router {
         .layer(middleware::from_fn(guard::too_large_page))
         .layer(middleware::from_fn_with_state(site, guard::security_headers))
         .layer(middleware::from_fn(tidy::tidy_pages))
-        .layer(CompressionLayer::new())
+        // answers made per request (a reader's own page, the desk, JSON): gzip at its fastest
+        // level, a few per cent larger; brotli per request costs more CPU and its window
+        // megabytes per answer. The pages everyone gets are compressed well, once, in both
+        // (`page_cache`); the bundle is precompressed.
+        .layer(CompressionLayer::new().no_br().quality(tower_http::CompressionLevel::Fastest))
         .layer(TraceLayer::new_for_http())
 }

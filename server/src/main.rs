@@ -1,4 +1,10 @@
 use clap::{Parser, Subcommand};
+
+// mimalloc (opt-in): more pages per second than glibc's malloc, but more memory kept with a full
+// page cache (BENCHMARKS.md, issue 13)
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use server::config::Config;
 use std::future::IntoFuture;
 use tracing_subscriber::EnvFilter;

@@ -60,7 +60,7 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
     use crate::server::answer::set_status_for;
     use crate::server::state::{app_state, internal};
     let state = app_state()?;
-    let article = crate::server::store::articles::by_slug(&state.pool, &slug)
+    let article = crate::server::article_memo::article_by_slug(&state, &slug)
         .await
         .map_err(|e| internal("loading an article", e))?;
     match article {
@@ -93,7 +93,7 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
     let state = app_state()?;
     let q = ThreadQuery::from_query_string(&query);
     let until = until.as_deref().and_then(Cursor::parse);
-    let Some(article) = crate::server::store::articles::by_slug(&state.pool, &slug)
+    let Some(article) = crate::server::article_memo::article_by_slug(&state, &slug)
         .await
         .map_err(|e| internal("loading an article for its thread", e))?
     else {
@@ -132,7 +132,7 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
 pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView>, ApiError> {
     use crate::server::state::{app_state, internal};
     let state = app_state()?;
-    let Some(article) = crate::server::store::articles::by_slug(&state.pool, &slug)
+    let Some(article) = crate::server::article_memo::article_by_slug(&state, &slug)
         .await
         .map_err(|e| internal("loading an article for its passages", e))?
     else {

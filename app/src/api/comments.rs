@@ -186,7 +186,7 @@ pub async fn submit(
         .await
         .map_err(|e| internal("looking up a submission key", e))?
     {
-        return Ok(PostedComment { id, location: location(id), held: false });
+        return repeat(state, visitor, id, location(id), now).await;
     }
     let min = limits.min_form_seconds;
     if age < min {
@@ -220,7 +220,7 @@ pub async fn submit(
             .await
             .map_err(|e| internal("looking up a submission key", e))?
         {
-            return Ok(PostedComment { id, location: location(id), held: false });
+            return repeat(state, visitor, id, location(id), now).await;
         }
         return Err(ApiError::Duplicate);
     }
@@ -308,6 +308,31 @@ pub async fn submit(
         }
     }
     Ok(PostedComment { id, location: location(id), held: held.is_some() })
+}
+
+/// The answer to a repeated submission: the comment it made. From a request without a reader
+/// cookie (whose answer would carry the comment's reader cookie) only within a minute of the
+/// comment — a double click or a re-sent POST; later, someone who obtained the same key (a
+/// shared cache handed one page to many) and replays the published text is refused, not made
+/// that reader.
+#[cfg(feature = "ssr")]
+async fn repeat(
+    state: &crate::server::state::AppState,
+    visitor: &crate::server::requester::Requester,
+    id: i64,
+    location: String,
+    now: i64,
+) -> Result<PostedComment, ApiError> {
+    if visitor.set_cookie.is_some() {
+        let made = crate::server::store::comments::owner(&state.pool, id)
+            .await
+            .map_err(|e| crate::server::state::internal("loading a repeated comment", e))?
+            .map_or(0, |o| o.created_at);
+        if now - made > 60 {
+            return Err(ApiError::Duplicate);
+        }
+    }
+    Ok(PostedComment { id, location, held: false })
 }
 
 /// Why no comment can be posted on this article now, if so: its comments are hidden or
@@ -399,8 +424,8 @@ pub async fn vote(
                 ),
                 crate::server::store::comments::VoteError::Store(e) => internal("storing a vote", e),
             })?;
+    state.pages.invalidate_article(&state.pool, owned.article_id).await;
     let path = article_path_of(state, owned.article_id).await?;
-    state.pages.invalidate(path.trim_start_matches("/articles/"));
     Ok(VoteOutcome {
         score: result.score,
         my_vote: result.my_vote,
@@ -449,6 +474,7 @@ pub async fn edit(
     crate::server::store::comments::update_body(&state.pool, comment, &text, &html, now)
         .await
         .map_err(|e| crate::server::state::internal("editing a comment", e))?;
+    state.pages.invalidate_article(&state.pool, owned.article_id).await;
     // the hold rules read the new text as they read a new comment's (links, words, "hold all")
     let settings = crate::server::store::desk::settings::load(&state.pool)
         .await
@@ -460,7 +486,6 @@ pub async fn edit(
         state.mailer.wake.notify_one();
     }
     let path = article_path_of(state, owned.article_id).await?;
-    state.pages.invalidate(path.trim_start_matches("/articles/"));
     Ok(PostedComment {
         id: comment,
         location: format!("{}#comment-{comment}", safe_back(back, &path)),
@@ -479,8 +504,8 @@ pub async fn delete(
     crate::server::store::comments::mark_deleted(&state.pool, comment)
         .await
         .map_err(|e| crate::server::state::internal("deleting a comment", e))?;
+    state.pages.invalidate_article(&state.pool, owned.article_id).await;
     let path = article_path_of(state, owned.article_id).await?;
-    state.pages.invalidate(path.trim_start_matches("/articles/"));
     // land on the parent (or the thread) since the comment itself may be gone
     let anchor = owned.parent_id.map(|p| format!("#comment-{p}")).unwrap_or_else(|| "#comments".into());
     Ok(PostedComment { id: comment, location: format!("{}{anchor}", safe_back(back, &path)), held: false })

@@ -13,7 +13,7 @@ pub async fn get_notify_state(slug: String) -> Result<NotifyState, ApiError> {
     let Some(reader) = crate::server::requester::known_reader(&state) else {
         return Ok(NotifyState::default());
     };
-    let Some(article) = crate::server::store::articles::by_slug(&state.pool, &slug)
+    let Some(article) = crate::server::article_memo::article_by_slug(&state, &slug)
         .await
         .map_err(|e| internal("loading an article for its notify bar", e))?
     else {

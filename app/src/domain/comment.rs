@@ -40,6 +40,10 @@ pub struct CommentView {
     pub author_name: String,
     /// Sanitised HTML, rendered when the comment was written; empty for a deleted comment.
     pub body_html: String,
+    /// The same as plain text, made when it was written (for JSON-LD); `None` for comments
+    /// written before it was kept. Server-side only.
+    #[serde(skip)]
+    pub text: Option<String>,
     pub created_at: i64,
     pub score: i64,
     /// This reader's vote: -1, 0 or 1.
@@ -139,6 +143,7 @@ mod tests {
             depth: 1,
             author_name: format!("a{id}"),
             body_html: String::new(),
+            text: None,
             created_at: id,
             score: 0,
             my_vote: 0,

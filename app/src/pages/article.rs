@@ -330,7 +330,7 @@ fn json_ld(a: &Article, url: &str, thread: &ThreadPage) -> String {
                     "url": format!("{url}?comment={}#comment-{}", c.id, c.id),
                     "author": { "@type": "Person", "name": c.author_name },
                     "dateCreated": iso8601(c.created_at),
-                    "text": html_to_text(&c.body_html),
+                    "text": c.text.clone().unwrap_or_else(|| html_to_text(&c.body_html)),
                     "upvoteCount": c.score.max(0),
                     "parentItem": c.parent_id.map(|p| json!({ "@id": format!("{url}#comment-{p}") })),
                 }));

@@ -10,7 +10,9 @@ pub async fn answer<T>(
     work: impl std::future::Future<Output = Result<T, crate::domain::ApiError>>,
 ) -> Result<T, crate::domain::ApiError> {
     let result = work.await;
-    requester.remember();
+    if result.is_ok() || !requester.from_form {
+        requester.remember();
+    }
     refused(result)
 }
 

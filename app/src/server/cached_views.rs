@@ -21,7 +21,9 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<View> {
         return None;
     }
     let slug = req.uri().path().strip_prefix("/articles/")?;
-    if slug.is_empty() || slug.contains('/') || slug.len() > 200 {
+    // only a slug as the site writes them: `/articles/fo%6F` (the same article, decoded by the
+    // router) would be a view of its own that no change to `foo` drops
+    if !crate::server::form_posts::valid_slug(slug) {
         return None;
     }
     let headers = req.headers();
@@ -45,7 +47,9 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<View> {
         return None;
     }
     let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
-    let mut query = crate::domain::thread::ThreadQuery::from_params(get).to_query();
+    let thread = crate::domain::thread::ThreadQuery::from_params(get);
+    let bounded = thread.after.is_none() && thread.focus.is_none();
+    let mut query = thread.to_query();
     let mut add = |k: &str, v: Option<String>| {
         if let Some(v) = v {
             if !query.is_empty() {
@@ -57,7 +61,8 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<View> {
     add("more", get("more").and_then(|v| crate::domain::thread::Cursor::parse(&v)).map(|c| c.encode()));
     add("replytocom", get("replytocom").and_then(|v| v.parse::<i64>().ok()).map(|n| n.to_string()));
     add("feedback", get("feedback").and_then(|v| v.parse::<i64>().ok()).map(|n| n.to_string()));
-    Some(View { slug: slug.to_string(), query })
+    let bounded = bounded && !["more", "replytocom", "feedback"].iter().any(|k| get(k).is_some());
+    Some(View { slug: slug.to_string(), query, bounded })
 }
 
 /// The middleware: answers cacheable views from the cache, renders and keeps them on a miss.
@@ -74,17 +79,19 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         if fresh || entry.refreshing.swap(true, Ordering::AcqRel) {
             return answer.from(pages, &nonce(&state, &view), &entry, if fresh { "hit" } else { "stale" });
         }
+        // however this ends (the request dropped, the new page not kept), the next one may try
+        let _again = Refreshing(&entry.refreshing);
         let began = pages.generation(&view.slug);
         return match render(&state, &view, req, next).await {
             Rendered::Kept(new) => {
                 pages.put(&view, began, new.clone());
                 answer.from(pages, &nonce(&state, &view), &new, "miss")
             }
-            Rendered::Not(res) => {
-                entry.refreshing.store(false, Ordering::Release);
-                res
-            }
+            Rendered::Not(res) => res,
         };
+    }
+    if !pages.admits(&view) {
+        return next.run(req).await;
     }
     // a miss: the first request renders, the ones meanwhile wait for it
     let waiting = {
@@ -121,6 +128,15 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     }
 }
 
+/// Lets the next request render a stale view again, however this one's render ends.
+struct Refreshing<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for Refreshing<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::Release);
+    }
+}
+
 /// Ends a render in progress however it ends: the waiters are let go.
 struct Rendering<'a> {
     pages: &'a PageCache,
@@ -146,9 +162,13 @@ async fn render(state: &AppState, view: &View, mut req: Request, next: Next) -> 
     let uri = view.uri().parse().unwrap_or_else(|_| req.uri().clone());
     *req.uri_mut() = uri;
     *req.method_mut() = Method::GET;
-    for h in [header::COOKIE, header::IF_NONE_MATCH, header::IF_MODIFIED_SINCE, header::ACCEPT_ENCODING] {
-        req.headers_mut().remove(h);
+    // nothing of the asker's reaches a page that everyone will get: only the host it asked
+    let host = req.headers().get(header::HOST).cloned();
+    req.headers_mut().clear();
+    if let Some(host) = host {
+        req.headers_mut().insert(header::HOST, host);
     }
+    req.headers_mut().insert(header::ACCEPT, http::HeaderValue::from_static("text/html"));
     req.extensions_mut().insert(SharedRender { placeholder: state.pages.placeholder.clone() });
     let res = next.run(req).await;
     let html = res
@@ -171,7 +191,10 @@ async fn render(state: &AppState, view: &View, mut req: Request, next: Next) -> 
     };
     let placeholder = state.pages.placeholder.clone();
     let now = state.clock.now();
+    // the permit goes with the work: a dropped request does not free a place while it runs
+    let permit = state.pages.compressing.clone().acquire_owned().await;
     let built = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
         let page = crate::server::tidy::tidy(&String::from_utf8_lossy(&bytes));
         let entry = crate::server::page_cache::build(&page, &placeholder, now);
         (page, entry)

@@ -233,7 +233,10 @@ pub async fn moderate(State(state): State<AppState>, req: Request) -> Response {
                     changed += 1;
                 }
             }
-            Err(e) => return failed("moderating a comment", e),
+            Err(e) => {
+                state.pages.invalidate_all();
+                return failed("moderating a comment", e);
+            }
         }
     }
     state.mailer.wake.notify_one();

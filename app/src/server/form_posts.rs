@@ -44,7 +44,8 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
         p if p == crate::api::privacy::RequestReaderData::PATH => reader_data(&state, &visitor, req).await,
         _ => return next.run(req).await,
     };
-    if let Some(cookie) = visitor.set_cookie {
+    // a first-time writer's (form-derived) reader only with a post that went through
+    if let Some(cookie) = visitor.set_cookie.filter(|_| !visitor.from_form || res.status().is_redirection()) {
         res.headers_mut().append(header::SET_COOKIE, cookie);
     }
     if fetched {
@@ -330,7 +331,7 @@ async fn reader_data(state: &AppState, visitor: &Requester, req: Request) -> Res
     }
 }
 
-fn valid_slug(s: &str) -> bool {
+pub fn valid_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 200
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -363,6 +364,7 @@ pub(crate) async fn render_page(
         move || {
             provide_context(state.clone());
             provide_context(echo.clone());
+            provide_context(crate::server::article_memo::ArticleMemo::default());
         },
         move || crate::shell(options.clone()),
     );

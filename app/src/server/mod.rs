@@ -13,11 +13,13 @@
 //! | `rate_limits` | per-address and per-email counters |
 //! | `article_files` | `content/*.md` read into articles; `text_to_html`: Markdown to clean HTML |
 //! | `assets`, `csp` | the bundle's hashed file names; the Content-Security-Policy |
+//! | `article_memo` | the article a request's resources share (one lookup per request) |
 //! | `clock`, `tokens` | the injectable clock; random tokens and hex |
 //! | `tidy` | every page made valid HTML once, with its scripts' hashes for the CSP |
 //! | `page_cache`, `cached_views` | rendered article views kept compressed for readers without a cookie; the middleware that answers with them |
 pub mod answer;
 pub mod article_files;
+pub mod article_memo;
 pub mod assets;
 pub mod cached_views;
 pub mod clock;

@@ -46,6 +46,11 @@ pub struct PageCache {
     budget: usize,
     pub(crate) ttl: Duration,
     tick: AtomicU64,
+    /// Views of the unbounded kind asked for once (kept from their second request, so a
+    /// stream of made-up permalinks renders as before instead of pushing real pages out).
+    seen: Mutex<std::collections::HashSet<String>>,
+    /// Views compressed at once: as many as there are cores (each encoder holds its window).
+    pub(crate) compressing: Arc<tokio::sync::Semaphore>,
 }
 
 #[derive(Default)]
@@ -92,6 +97,9 @@ pub struct View {
     pub slug: String,
     /// `sort=…&filter=…` in a fixed order, only what the page reads.
     pub query: String,
+    /// Only sort and filter (a dozen views per article); otherwise a page, a permalink, a
+    /// reply or a passage, of which a URL can name any number.
+    pub bounded: bool,
 }
 
 impl View {
@@ -118,6 +126,10 @@ impl PageCache {
             budget: budget_bytes,
             ttl,
             tick: AtomicU64::new(0),
+            seen: Mutex::new(std::collections::HashSet::new()),
+            compressing: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            )),
         }
     }
 
@@ -151,6 +163,23 @@ impl PageCache {
                 self.invalidate_all();
             }
         }
+    }
+
+    /// Whether `view` may be kept now: always for sort and filter views, for the others from
+    /// their second request.
+    pub(crate) fn admits(&self, view: &View) -> bool {
+        if view.bounded {
+            return true;
+        }
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.remove(&view.key()) {
+            return true;
+        }
+        if seen.len() >= 10_000 {
+            seen.clear();
+        }
+        seen.insert(view.key());
+        false
     }
 
     /// How many views are kept and their bytes.
@@ -254,7 +283,7 @@ pub(crate) fn build(page: &str, placeholder: &str, now: i64) -> Option<Entry> {
         csp,
         gzip: gzip_prefix(head.as_bytes()).into(),
         brotli: brotli_prefix(head.as_bytes()).into(),
-        identity: Bytes::from(head),
+        identity: Bytes::from(head.into_bytes().into_boxed_slice()),
         crc,
         tail,
         rendered_at: now,
@@ -273,7 +302,9 @@ pub fn gzip_prefix(data: &[u8]) -> Vec<u8> {
     // writing to a Vec cannot fail; flush() ends with a sync flush (byte-aligned, not final)
     let _ = enc.write_all(data);
     let _ = enc.flush();
-    std::mem::take(enc.get_mut())
+    let mut out = std::mem::take(enc.get_mut());
+    out.shrink_to_fit();
+    out
 }
 
 /// The end of a gzip member after `gzip_prefix`: `tail` as final stored blocks, then the
@@ -300,10 +331,15 @@ pub fn gzip_tail(tail: &[u8], crc: &crc32fast::Hasher, total_len: usize, out: &m
 /// A brotli stream of `data`, flushed to a byte boundary, not final.
 pub fn brotli_prefix(data: &[u8]) -> Vec<u8> {
     use std::io::Write;
-    let mut enc = brotli::CompressorWriter::new(Vec::with_capacity(data.len() / 5), 4096, 5, 22);
+    // a window as large as the page, at most 1 MiB: the encoder's memory follows the window
+    // (22 bits took ~8 MB per page being compressed)
+    let lgwin = (data.len().max(1024).next_power_of_two().trailing_zeros()).clamp(16, 20);
+    let mut enc = brotli::CompressorWriter::new(Vec::with_capacity(data.len() / 4), 4096, 5, lgwin);
     let _ = enc.write_all(data);
     let _ = enc.flush();
-    std::mem::take(enc.get_mut())
+    let mut out = std::mem::take(enc.get_mut());
+    out.shrink_to_fit();
+    out
 }
 
 /// The end of a brotli stream after `brotli_prefix`: `tail` as uncompressed meta-blocks, then
@@ -420,11 +456,13 @@ impl Answer {
     }
 }
 
-/// Shared caches (a CDN, Varnish) may keep the page as long as we do, and serve it a while
-/// longer while they ask again; browsers ask every time (a 304 when nothing changed).
+/// Shared caches (a CDN, Varnish) may keep the page as long as we do, and serve it as long
+/// again while they ask for a new one; browsers ask every time (a 304 when nothing changed;
+/// `enhance.js` fetches with `cache: "no-cache"`, since a browser applies
+/// `stale-while-revalidate` to its own fetches too).
 fn cache_control(ttl: Duration) -> HeaderValue {
     let s = ttl.as_secs().max(1);
-    HeaderValue::from_str(&format!("public, max-age=0, s-maxage={s}, stale-while-revalidate={}", s * 10))
+    HeaderValue::from_str(&format!("public, max-age=0, s-maxage={s}, stale-while-revalidate={s}"))
         .unwrap_or(HeaderValue::from_static("public, max-age=0"))
 }
 
@@ -512,7 +550,7 @@ mod tests {
         let entry = |n: usize| {
             Arc::new(build(&format!("<html><body>{}</body></html>", "x".repeat(n)), "ph", 0).unwrap())
         };
-        let view = |s: &str| View { slug: s.into(), query: String::new() };
+        let view = |s: &str| View { slug: s.into(), query: String::new(), bounded: true };
         for s in ["a", "b", "c", "d"] {
             cache.put(&view(s), cache.generation(s), entry(110_000));
         }

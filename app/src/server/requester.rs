@@ -9,6 +9,10 @@ pub struct Requester {
     pub ip: IpAddr,
     /// Set when this request made the reader a new cookie: send it with the answer.
     pub set_cookie: Option<http::HeaderValue>,
+    /// The reader was derived from a form's key (a first-time writer): their cookie goes only
+    /// with an answer that succeeded — a refusal must not hand out a derived reader (a replay
+    /// of someone's published text with a key a shared cache gave both would be theirs).
+    pub from_form: bool,
 }
 
 impl Requester {
@@ -17,11 +21,11 @@ impl Requester {
     pub fn of(headers: &http::HeaderMap, extensions: &http::Extensions, state: &AppState) -> Requester {
         let ip = client_ip(headers, extensions, state.site.trust_proxy);
         match crate::server::reader_cookie::from_headers(headers, &state.secret) {
-            Some(reader_id) => Requester { reader_id, ip, set_cookie: None },
+            Some(reader_id) => Requester { reader_id, ip, set_cookie: None, from_form: false },
             None => {
                 let (reader_id, cookie) =
                     crate::server::reader_cookie::issue(&state.secret, state.site.secure_cookies());
-                Requester { reader_id, ip, set_cookie: Some(cookie) }
+                Requester { reader_id, ip, set_cookie: Some(cookie), from_form: false }
             }
         }
     }
@@ -41,6 +45,7 @@ impl Requester {
                     state.site.secure_cookies(),
                 ));
                 self.reader_id = id;
+                self.from_form = true;
             }
         }
         self

@@ -97,7 +97,7 @@ pub fn inline_scripts(doc: &str) -> Vec<&str> {
     let mut i = 0;
     while i < b.len() {
         if b[i] != b'<' {
-            i += 1;
+            i = doc[i..].find('<').map_or(b.len(), |n| i + n);
             continue;
         }
         let rest = &doc[i..];
@@ -146,7 +146,8 @@ fn empty_comments(doc: &str) -> String {
     let mut copied = 0;
     while i < b.len() {
         if b[i] != b'<' {
-            i += 1;
+            // to the next tag in one step
+            i = doc[i..].find('<').map_or(b.len(), |n| i + n);
             continue;
         }
         let rest = &doc[i..];
@@ -194,12 +195,13 @@ fn raw_text_end(rest: &str) -> Option<usize> {
 
 /// Past the `>` that ends the tag starting here, skipping quoted attribute values.
 fn tag_end(rest: &str) -> usize {
+    // the bytes looked for are ASCII: never inside a multi-byte character
     let mut quote = None;
-    for (i, c) in rest.char_indices().skip(1) {
+    for (i, &c) in rest.as_bytes().iter().enumerate().skip(1) {
         match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
+            (None, b'"' | b'\'') => quote = Some(c),
             (Some(q), c) if c == q => quote = None,
-            (None, '>') => return i + 1,
+            (None, b'>') => return i + 1,
             _ => {}
         }
     }

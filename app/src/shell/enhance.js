@@ -61,6 +61,9 @@
         body: opts.body,
         headers: { Accept: "text/html", "Byline-Fetch": "1" },
         credentials: "same-origin",
+        // always ask the server (a 304 if nothing changed): a kept page allows shared caches
+        // `stale-while-revalidate`, and the browser's own would otherwise show the old page
+        cache: "no-cache",
       });
     } catch (e) {
       if (!opts.body) location.assign(target.href);
@@ -129,7 +132,8 @@
     for (const b of form.querySelectorAll("button")) b.disabled = true;
     // said in the form's status line once the thread shows the result
     const done = form.dataset.done;
-    const box = form.closest("[id]");
+    // the box around the form (the form has an id of its own: its keys name it)
+    const box = form.parentElement && form.parentElement.closest("[id]");
     // the reader's name and email stay filled in for the next comment, as before the post
     const kept = [...form.querySelectorAll('input[autocomplete="name"], input[autocomplete="email"]')].map((i) => [i.name, i.value]);
     const after = () => {

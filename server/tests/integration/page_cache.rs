@@ -309,3 +309,43 @@ async fn the_kept_pages_stay_within_their_budget() {
     assert_eq!(cache(&nobody(&app).get(last).await), "hit", "the latest is kept");
     assert_eq!(cache(&nobody(&app).get(&views[0]).await), "miss", "the oldest went to make room");
 }
+
+#[tokio::test]
+async fn made_up_views_are_not_kept_and_cannot_outlive_a_change() {
+    let app = spawn().await;
+    let (id, _) = post_as(&app.me(), "A permalinked comment.", &key()).await;
+    // a permalink is kept from its second request: a stream of made-up ones renders as before
+    let permalink = format!("{ARTICLE}?comment={id}");
+    assert_eq!(cache(&nobody(&app).get(&permalink).await), "none");
+    assert_eq!(cache(&nobody(&app).get(&permalink).await), "miss");
+    assert_eq!(cache(&nobody(&app).get(&permalink).await), "hit");
+    for n in 0..5 {
+        assert_eq!(cache(&nobody(&app).get(&format!("{ARTICLE}?comment={}", 1_000_000 + n)).await), "none");
+    }
+    // the same article under an encoded name is not a view of its own (no change would drop it)
+    let encoded = ARTICLE.replacen("china", "chin%61", 1);
+    let page = nobody(&app).get(&encoded).await;
+    assert_eq!(cache(&page), "none");
+}
+
+#[tokio::test]
+async fn a_replayed_submission_from_someone_without_a_cookie_is_not_made_its_author() {
+    // a shared cache handed one page (one key) to many: someone on the same network replays
+    // the published text with that key later; they must not get the author's cookie
+    let app = spawn().await;
+    let key = form_key_in(&nobody(&app).get(ARTICLE).await.body);
+    let (id, cookie) = post_as(&nobody(&app), "My own words, published.", &key).await;
+    assert!(cookie.is_some());
+    // a double click within the minute: the same comment (and the same reader)
+    let again = nobody(&app)
+        .post_js("/api/post_comment", &comment("Ada", "", "My own words, published.", &key))
+        .await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.json()["id"].as_i64(), Some(id));
+    app.clock.advance(120);
+    let replay = nobody(&app)
+        .post_js("/api/post_comment", &comment("Ada", "", "My own words, published.", &key))
+        .await;
+    assert_eq!(replay.status, 409, "{}", replay.body);
+    assert!(!replay.headers.contains_key("set-cookie"), "no one else becomes that reader");
+}

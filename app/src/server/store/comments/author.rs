@@ -38,9 +38,10 @@ pub async fn update_body(
     body_html: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE comments SET body = ?, body_html = ?, edited_at = ? WHERE id = ?")
+    sqlx::query("UPDATE comments SET body = ?, body_html = ?, body_text = ?, edited_at = ? WHERE id = ?")
         .bind(body)
         .bind(body_html)
+        .bind(crate::domain::text::html_to_text(body_html))
         .bind(now)
         .bind(id)
         .execute(pool)
@@ -64,10 +65,12 @@ pub(super) async fn mark_deleted_in(tx: &mut sqlx::SqliteConnection, id: i64) ->
     let Some(row) = row.filter(|r| r.get::<String, _>("status") == "approved") else {
         return Ok(());
     };
-    sqlx::query("UPDATE comments SET status = 'deleted', body = '', body_html = '' WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE comments SET status = 'deleted', body = '', body_html = '', body_text = '' WHERE id = ?",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query("UPDATE articles SET comment_count = comment_count - 1 WHERE id = ?")
         .bind(row.get::<i64, _>("article_id"))
         .execute(&mut *tx)

@@ -121,8 +121,8 @@ async fn insert_in(
     let id = sqlx::query_scalar::<_, i64>(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, body,
                                body_html, created_at, submission_key, reader_id, ip_hash, passage_id,
-                               status, held_for, approved_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                               status, held_for, approved_at, body_text)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(c.article_id)
     .bind(parent_id)
@@ -140,6 +140,7 @@ async fn insert_in(
     .bind(if c.held_for.is_some() { "pending" } else { "approved" })
     .bind(c.held_for)
     .bind(c.held_for.is_none().then_some(c.created_at))
+    .bind(crate::domain::text::html_to_text(c.body_html))
     .fetch_one(&mut **tx)
     .await?;
     sqlx::query("UPDATE comments SET root_id = id WHERE id = ? AND root_id IS NULL")

@@ -23,7 +23,7 @@ pub struct Page {
     pub highlight: Option<i64>,
 }
 
-pub(super) const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.status, c.author_name, c.body, c.body_html,
+pub(super) const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.status, c.author_name, c.body, c.body_html, c.body_text,
      c.created_at, c.edited_at, c.score, c.reply_count, c.reader_id, c.passage_id,
      c.pinned, c.featured, c.edited_by_staff,
      (SELECT p.quote FROM passages p WHERE p.id = c.passage_id) AS passage_quote,
@@ -49,6 +49,7 @@ pub(super) fn view(r: &SqliteRow, v: &Viewer) -> CommentView {
         depth: r.get("depth"),
         author_name: if deleted { String::new() } else { r.get("author_name") },
         body_html: if deleted { String::new() } else { r.get("body_html") },
+        text: if deleted { None } else { r.get("body_text") },
         created_at,
         score: r.get("score"),
         my_vote: r.get::<i64, _>("my_vote") as i8,

@@ -227,10 +227,11 @@ pub async fn edit_text(
             return Ok(true);
         }
         sqlx::query(
-            "UPDATE comments SET body = ?, body_html = ?, edited_by_staff = 1, edited_at = ? WHERE id = ?",
+            "UPDATE comments SET body = ?, body_html = ?, body_text = ?, edited_by_staff = 1, edited_at = ? WHERE id = ?",
         )
         .bind(body)
         .bind(body_html)
+        .bind(crate::domain::text::html_to_text(body_html))
         .bind(now)
         .bind(id)
         .execute(&mut *tx)

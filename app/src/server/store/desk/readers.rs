@@ -261,7 +261,7 @@ async fn erase_in(
         if has_replies {
             sqlx::query(
                 "UPDATE comments SET status = 'deleted', trashed_at = NULL, author_name = '', author_email = NULL,
-                        body = '', body_html = '', ip_hash = NULL, reader_id = NULL, pinned = 0, featured = 0
+                        body = '', body_html = '', body_text = '', ip_hash = NULL, reader_id = NULL, pinned = 0, featured = 0
                  WHERE id = ?",
             )
             .bind(id)
