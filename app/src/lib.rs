@@ -30,6 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 {page_scripts(options.clone())}
+                <link rel="alternate" type="application/rss+xml" title="Byline — latest news (RSS)" href="/feed"/>
+                <link rel="alternate" type="application/atom+xml" title="Byline — latest news (Atom)" href="/feed/atom"/>
                 <MetaTags/>
             </head>
             <body>

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod guard;
 mod seo;
+pub mod transfer;
 pub use app::server::tidy;
 
 use app::server::state::{AppState, SiteConfig};
@@ -155,6 +156,7 @@ async fn bundle_cache(req: axum::extract::Request, next: middleware::Next) -> ax
 /// The whole application as an axum router, for the site `config` describes.
 pub fn router(state: AppState, config: &Config) -> Router {
     use app::server::desk_posts as desk;
+    use app::server::feeds;
     let routes = route_list();
     let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
     let static_files = Router::new()
@@ -164,6 +166,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/sitemap.xml", get(seo::sitemap))
         .route("/robots.txt", get(seo::robots))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/feed", get(feeds::site_rss))
+        .route("/feed/", get(feeds::site_rss))
+        .route("/feed/atom", get(feeds::site_atom))
+        .route("/feed/atom/", get(feeds::site_atom))
+        .route("/section/{name}/feed", get(feeds::section_rss))
+        .route("/section/{name}/feed/atom", get(feeds::section_atom))
+        .route("/articles/{slug}/feed", get(feeds::comments_rss))
+        .route("/articles/{slug}/feed/atom", get(feeds::comments_atom))
         .route("/articles/{slug}/events", get(app::server::live_events::article_events))
         .route("/subscriptions/confirm", post(app::server::mail_links::confirm))
         .route("/subscriptions/cancel", post(app::server::mail_links::cancel))
@@ -206,6 +216,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
             shell,
         ))
         .layer(middleware::from_fn(guard::refusal_status))
+        // WordPress permalinks, `/?p=ID` and `?replytocom=` of imported posts: 301 to the article
+        .layer(middleware::from_fn_with_state(state.clone(), app::server::legacy_links::redirect_old_links))
         .layer(middleware::from_fn_with_state(state.clone(), app::server::form_posts::plain_form_posts))
         // article views for readers without a cookie, inside the defences below
         .layer(middleware::from_fn_with_state(state.clone(), app::server::cached_views::serve))

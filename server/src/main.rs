@@ -21,11 +21,56 @@ struct Cli {
 enum Command {
     /// Serve the site (the default). Settings come from the environment (see the README).
     Serve,
+    /// Bring articles and comments in from WordPress (+ wpDiscuz) or Disqus. Safe to run again:
+    /// what an earlier run imported is found and left as it is.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
+    /// Write the site out in another system's format, to standard output.
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
     /// Manage staff accounts for the moderation desk (/desk).
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportSource {
+    /// A WordPress export (Tools → Export → All content): published posts become articles, their
+    /// comments keep threads, votes, Inline Feedback and moderation state; old links redirect.
+    Wordpress {
+        /// The WXR file WordPress wrote.
+        file: std::path::PathBuf,
+        /// Read everything and print the report without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import trackbacks and pingbacks too (skipped by default).
+        #[arg(long)]
+        keep_pingbacks: bool,
+        /// wpDiscuz's wc_feedback_forms table as CSV (columns id, unique_id, …): matches feedback
+        /// to its passage exactly; without it they are matched in order.
+        #[arg(long, value_name = "CSV")]
+        feedback_forms: Option<std::path::PathBuf>,
+    },
+    /// A Disqus export (Admin → Moderation → Export): threads are matched to articles by URL.
+    Disqus {
+        /// The XML file Disqus mailed.
+        file: std::path::PathBuf,
+        /// Read everything and print the report without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportFormat {
+    /// WordPress WXR 1.2 with wpDiscuz meta (votes, feedback, closed), e.g. `server export wordpress > site.xml`.
+    Wordpress,
 }
 
 #[derive(Subcommand)]
@@ -60,10 +105,17 @@ async fn main() -> std::process::ExitCode {
             EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn")),
         )
+        // standard output is for what a command produces (`server export wordpress > site.xml`)
+        .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
         None | Some(Command::Serve) => run().await,
         Some(Command::Admin { command }) => admin(command).await,
+        Some(Command::Import { source }) => import(source).await,
+        Some(Command::Export { format: ExportFormat::Wordpress }) => match Config::from_env() {
+            Ok(config) => server::transfer::export_wordpress(&config).await,
+            Err(e) => Err(e.into()),
+        },
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -110,6 +162,18 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     pool.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn import(source: ImportSource) -> Result<(), Box<dyn std::error::Error>> {
+    use server::transfer::Source;
+    let config = Config::from_env()?;
+    let (source, file, dry_run) = match source {
+        ImportSource::Wordpress { file, dry_run, keep_pingbacks, feedback_forms } => {
+            (Source::WordPress { keep_pingbacks, feedback_forms }, file, dry_run)
+        }
+        ImportSource::Disqus { file, dry_run } => (Source::Disqus, file, dry_run),
+    };
+    server::transfer::import(&config, source, &file, dry_run).await
 }
 
 /// `server admin …`: staff accounts, on the database the environment names.

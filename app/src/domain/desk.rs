@@ -140,6 +140,7 @@ impl HoldReason {
             "links" => "too many links",
             "words" => "a blocked word",
             "reports" => "reported by readers",
+            "imported" => "awaiting moderation on the old site (imported)",
             _ => "held",
         }
     }

@@ -100,6 +100,8 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
         <Title text=a.title.clone()/>
         <Meta name="description" content=a.standfirst.clone()/>
         <Link rel="canonical" href=url.clone()/>
+        <Link rel="alternate" type_="application/rss+xml" title=format!("Comments on “{}” (RSS)", a.title) href=format!("{}/feed", a.path())/>
+        <Link rel="alternate" type_="application/atom+xml" title=format!("Comments on “{}” (Atom)", a.title) href=format!("{}/feed/atom", a.path())/>
         <Meta property="og:type" content="article"/>
         <Meta property="og:site_name" content=SITE_NAME/>
         <Meta property="og:title" content=a.title.clone()/>

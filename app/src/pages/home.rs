@@ -26,7 +26,15 @@ pub fn HomePage() -> impl IntoView {
                         }.into_any(),
                         Ok(list) => {
                             let heading = if in_section { list[0].section.clone() } else { "Latest news".to_string() };
+                            let section_feed = in_section.then(|| {
+                                let path = format!("/section/{}/feed", list[0].section.to_lowercase());
+                                view! {
+                                    <leptos_meta::Link rel="alternate" type_="application/rss+xml" title=format!("{heading} (RSS)") href=path.clone()/>
+                                    <leptos_meta::Link rel="alternate" type_="application/atom+xml" title=format!("{heading} (Atom)") href=format!("{path}/atom")/>
+                                }
+                            });
                             view! {
+                                {section_feed}
                                 <Title text=if in_section { heading.clone() } else { String::new() }/>
                                 <h1 class="section-title" class:visually-hidden=!in_section>{heading}</h1>
                                 <ol class="article-list">

@@ -185,3 +185,80 @@ pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
 pub async fn slug_of(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
     Ok(sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?").bind(id).fetch_optional(pool).await?)
 }
+
+/// An article as a feed lists it.
+pub struct FeedArticle {
+    pub slug: String,
+    pub title: String,
+    pub standfirst: String,
+    pub section: String,
+    pub tags: Vec<String>,
+    pub body_html: String,
+    pub published_at: i64,
+    pub updated_at: i64,
+}
+
+/// The latest listed articles (of one section when given, case-insensitive), newest first.
+pub async fn for_feed(
+    pool: &Pool,
+    section: Option<&str>,
+    limit: i64,
+) -> Result<Vec<FeedArticle>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT slug, title, standfirst, section, tags, body_html, published_at, updated_at
+         FROM articles WHERE listed = 1 AND comments_mode <> 'hidden' AND (?1 IS NULL OR lower(section) = lower(?1))
+         ORDER BY published_at DESC, id DESC LIMIT ?2",
+    )
+    .bind(section)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| FeedArticle {
+            slug: r.get("slug"),
+            title: r.get("title"),
+            standfirst: r.get("standfirst"),
+            section: r.get("section"),
+            tags: serde_json::from_str(r.get::<&str, _>("tags")).unwrap_or_default(),
+            body_html: r.get("body_html"),
+            published_at: r.get("published_at"),
+            updated_at: r.get("updated_at"),
+        })
+        .collect())
+}
+
+/// A comment as the article's comment feed lists it.
+pub struct FeedComment {
+    pub id: i64,
+    pub author_name: String,
+    pub body_html: String,
+    pub created_at: i64,
+    pub edited_at: Option<i64>,
+}
+
+/// The latest approved comments of an article, newest first.
+pub async fn comments_for_feed(
+    pool: &Pool,
+    article_id: i64,
+    limit: i64,
+) -> Result<Vec<FeedComment>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, author_name, body_html, created_at, edited_at FROM comments
+         WHERE article_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT ?",
+    )
+    .bind(article_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| FeedComment {
+            id: r.get("id"),
+            author_name: r.get("author_name"),
+            body_html: r.get("body_html"),
+            created_at: r.get("created_at"),
+            edited_at: r.get("edited_at"),
+        })
+        .collect())
+}

@@ -3,6 +3,7 @@ pub mod articles;
 pub mod comments;
 pub mod contact;
 pub mod desk;
+pub mod imports;
 pub mod notify;
 pub mod passages;
 
@@ -78,4 +79,10 @@ pub async fn signing_key(pool: &Pool) -> Result<String, StoreError> {
         .execute(pool)
         .await?;
     Ok(sqlx::query_scalar("SELECT value FROM settings WHERE name = 'signing_key'").fetch_one(pool).await?)
+}
+
+/// A consistent copy of the whole database at `path` (`VACUUM INTO`), for a dry run.
+pub async fn copy_to(pool: &Pool, path: &std::path::Path) -> Result<(), StoreError> {
+    sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(pool).await?;
+    Ok(())
 }

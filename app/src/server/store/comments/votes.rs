@@ -97,9 +97,10 @@ pub(super) async fn toggle_vote_in(
     };
     let score: i64 = sqlx::query_scalar(
         "UPDATE comments SET
-            upvotes = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = 1),
-            downvotes = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = -1),
-            score = (SELECT COALESCE(SUM(value), 0) FROM comment_votes WHERE comment_id = ?1)
+            upvotes = imported_up + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = 1),
+            downvotes = imported_down + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = -1),
+            score = imported_up - imported_down
+                    + (SELECT COALESCE(SUM(value), 0) FROM comment_votes WHERE comment_id = ?1)
          WHERE id = ?1 RETURNING score",
     )
     .bind(comment_id)

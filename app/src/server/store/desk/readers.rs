@@ -234,9 +234,10 @@ async fn erase_in(
     for id in &voted {
         sqlx::query(
             "UPDATE comments SET
-                upvotes = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = 1),
-                downvotes = (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = -1),
-                score = (SELECT COALESCE(SUM(value), 0) FROM comment_votes WHERE comment_id = ?1)
+                upvotes = imported_up + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = 1),
+                downvotes = imported_down + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = -1),
+                score = imported_up - imported_down
+                        + (SELECT COALESCE(SUM(value), 0) FROM comment_votes WHERE comment_id = ?1)
              WHERE id = ?1",
         )
         .bind(id)

@@ -1,0 +1,360 @@
+//! What an import writes (WordPress, Disqus) and what old addresses lead to. The importer
+//! decides; this file only holds the SQL.
+use super::{Pool, StoreError};
+use sqlx::{Row, SqliteConnection};
+
+/// A comment from another system, as it is stored.
+pub struct ImportedComment<'a> {
+    /// The old id, kept when it is free here (so `#comment-N` keeps working).
+    pub id: Option<i64>,
+    pub article_id: i64,
+    pub parent: Option<&'a Placed>,
+    pub status: &'a str,
+    pub author_name: &'a str,
+    pub author_email: Option<&'a str>,
+    pub author_url: Option<&'a str>,
+    pub body: &'a str,
+    pub body_html: &'a str,
+    pub body_text: &'a str,
+    pub created_at: i64,
+    /// `import:<source>:<old id>`: unique, so a second run finds the row.
+    pub key: &'a str,
+    pub ip_hash: Option<&'a str>,
+    pub up: i64,
+    pub down: i64,
+}
+
+/// Where a stored comment sits in its thread.
+#[derive(Debug, Clone, Copy)]
+pub struct Placed {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: i64,
+    pub depth: i64,
+}
+
+pub async fn mapped(
+    tx: &mut SqliteConnection,
+    source: &str,
+    kind: &str,
+    old: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT new_id FROM import_map WHERE source = ? AND kind = ? AND old_id = ?")
+        .bind(source)
+        .bind(kind)
+        .bind(old)
+        .fetch_optional(tx)
+        .await
+}
+
+pub async fn map(
+    tx: &mut SqliteConnection,
+    source: &str,
+    kind: &str,
+    old: &str,
+    new: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO import_map (source, kind, old_id, new_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    )
+    .bind(source)
+    .bind(kind)
+    .bind(old)
+    .bind(new)
+    .execute(tx)
+    .await?;
+    Ok(())
+}
+
+/// An old address (the path of a permalink) from any import.
+pub async fn by_old_link(tx: &mut SqliteConnection, path: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'link' AND old_id = ? LIMIT 1")
+        .bind(path)
+        .fetch_optional(tx)
+        .await
+}
+
+pub async fn article_by_slug(tx: &mut SqliteConnection, slug: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug).fetch_optional(tx).await
+}
+
+pub async fn close_comments(tx: &mut SqliteConnection, article_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("UPDATE articles SET comments_mode = 'closed' WHERE id = ? AND comments_mode = 'open'")
+        .bind(article_id)
+        .execute(tx)
+        .await?
+        .rows_affected()
+        > 0)
+}
+
+pub async fn comment_by_key(tx: &mut SqliteConnection, key: &str) -> Result<Option<Placed>, sqlx::Error> {
+    Ok(sqlx::query("SELECT id, parent_id, root_id, depth FROM comments WHERE submission_key = ?")
+        .bind(key)
+        .fetch_optional(tx)
+        .await?
+        .map(|r| Placed {
+            id: r.get("id"),
+            parent_id: r.get("parent_id"),
+            root_id: r.get::<Option<i64>, _>("root_id").unwrap_or_else(|| r.get("id")),
+            depth: r.get("depth"),
+        }))
+}
+
+pub async fn id_is_free(tx: &mut SqliteConnection, id: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT id FROM comments WHERE id = ?")
+        .bind(id)
+        .fetch_optional(tx)
+        .await?
+        .is_none())
+}
+
+/// Stores one comment under its parent (within the depth limit), without notifying anyone:
+/// it was news on the old site, years ago perhaps.
+pub async fn insert_comment(
+    tx: &mut SqliteConnection,
+    c: &ImportedComment<'_>,
+) -> Result<Placed, sqlx::Error> {
+    let (parent_id, root, depth) = match c.parent {
+        None => (None, None, 1),
+        Some(p) => {
+            let (under_parent, depth) = crate::domain::comment::reply_placement(p.depth);
+            (if under_parent { Some(p.id) } else { p.parent_id }, Some(p.root_id), depth)
+        }
+    };
+    let approved = c.status == "approved";
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO comments (id, article_id, parent_id, root_id, depth, status, author_name, author_email,
+                               author_url, body, body_html, body_text, created_at, submission_key, ip_hash,
+                               upvotes, downvotes, score, imported_up, imported_down, held_for, approved_at,
+                               trashed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?16 - ?17, ?16, ?17,
+                 ?18, ?19, ?20)
+         RETURNING id",
+    )
+    .bind(c.id)
+    .bind(c.article_id)
+    .bind(parent_id)
+    .bind(root)
+    .bind(depth)
+    .bind(c.status)
+    .bind(c.author_name)
+    .bind(c.author_email)
+    .bind(c.author_url)
+    .bind(c.body)
+    .bind(c.body_html)
+    .bind(c.body_text)
+    .bind(c.created_at)
+    .bind(c.key)
+    .bind(c.ip_hash)
+    .bind(c.up)
+    .bind(c.down)
+    .bind((c.status == "pending").then_some("imported"))
+    .bind(approved.then_some(c.created_at))
+    .bind(None::<i64>)
+    .fetch_one(&mut *tx)
+    .await?;
+    let root_id = root.unwrap_or(id);
+    if root.is_none() {
+        sqlx::query("UPDATE comments SET root_id = id WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    }
+    Ok(Placed { id, parent_id, root_id, depth })
+}
+
+/// The article's passages marked by its editor: (id, key).
+pub async fn editor_passages(
+    tx: &mut SqliteConnection,
+    article_id: i64,
+) -> Result<Vec<(i64, Option<String>)>, sqlx::Error> {
+    Ok(sqlx::query("SELECT id, key FROM passages WHERE article_id = ? AND origin = 'editor' ORDER BY id")
+        .bind(article_id)
+        .fetch_all(tx)
+        .await?
+        .iter()
+        .map(|r| (r.get("id"), r.get("key")))
+        .collect())
+}
+
+/// Makes a top-level comment feedback on a passage.
+pub async fn set_passage(
+    tx: &mut SqliteConnection,
+    comment_id: i64,
+    passage_id: i64,
+) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query(
+        "UPDATE comments SET passage_id = ? WHERE id = ? AND parent_id IS NULL AND passage_id IS NULL",
+    )
+    .bind(passage_id)
+    .bind(comment_id)
+    .execute(tx)
+    .await?
+    .rows_affected()
+        > 0)
+}
+
+/// The article's and its threads' counters, counted again after an import.
+pub async fn recount(tx: &mut SqliteConnection, article_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE comments SET reply_count = (
+             SELECT COUNT(*) FROM comments r
+             WHERE r.root_id = comments.id AND r.id <> comments.id AND r.status = 'approved')
+         WHERE article_id = ? AND parent_id IS NULL",
+    )
+    .bind(article_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE articles SET comment_count = (
+             SELECT COUNT(*) FROM comments c WHERE c.article_id = articles.id AND c.status = 'approved')
+         WHERE id = ?",
+    )
+    .bind(article_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Where an old address goes: the article's slug, for a path some import recorded.
+pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT a.slug FROM import_map m JOIN articles a ON a.id = m.new_id
+         WHERE m.kind = 'link' AND m.old_id = ? LIMIT 1",
+    )
+    .bind(path)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// `/?p=ID`: the article an imported WordPress post became, with the source it came from.
+pub async fn slug_for_old_post(pool: &Pool, post_id: &str) -> Result<Option<(String, String)>, StoreError> {
+    Ok(sqlx::query(
+        "SELECT a.slug, m.source FROM import_map m JOIN articles a ON a.id = m.new_id
+         WHERE m.kind = 'post' AND m.old_id = ? ORDER BY m.source LIMIT 1",
+    )
+    .bind(post_id)
+    .fetch_optional(pool)
+    .await?
+    .map(|r| (r.get("slug"), r.get("source"))))
+}
+
+/// The comment an old comment id became, on that article (`?replytocom=N`).
+pub async fn comment_for_old_id(
+    pool: &Pool,
+    article_slug: &str,
+    old_id: i64,
+) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT c.id FROM comments c JOIN articles a ON a.id = c.article_id
+         JOIN import_map m ON m.new_id = a.id AND m.kind = 'post'
+         WHERE a.slug = ?1 AND c.submission_key = 'import:' || m.source || ':' || ?2 LIMIT 1",
+    )
+    .bind(article_slug)
+    .bind(old_id.to_string())
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// An article as a WordPress export writes it.
+pub struct ExportArticle {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub standfirst: String,
+    pub section: String,
+    pub tags: Vec<String>,
+    pub body_html: String,
+    pub published_at: i64,
+    pub comments_mode: String,
+}
+
+pub struct ExportComment {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub status: String,
+    pub trashed: bool,
+    pub author_name: String,
+    pub author_email: Option<String>,
+    pub author_url: Option<String>,
+    pub body_html: String,
+    pub created_at: i64,
+    pub up: i64,
+    pub down: i64,
+    pub passage_id: Option<i64>,
+}
+
+/// An editor's passage: (id, key, question, start, end) in the article's plain text.
+pub struct ExportPassage {
+    pub id: i64,
+    pub key: Option<String>,
+    pub question: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreError> {
+    Ok(sqlx::query(
+        "SELECT id, slug, title, standfirst, section, tags, body_html, published_at, comments_mode
+         FROM articles ORDER BY published_at, id",
+    )
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| ExportArticle {
+        id: r.get("id"),
+        slug: r.get("slug"),
+        title: r.get("title"),
+        standfirst: r.get("standfirst"),
+        section: r.get("section"),
+        tags: serde_json::from_str(r.get::<&str, _>("tags")).unwrap_or_default(),
+        body_html: r.get("body_html"),
+        published_at: r.get("published_at"),
+        comments_mode: r.get("comments_mode"),
+    })
+    .collect())
+}
+
+pub async fn export_comments(pool: &Pool, article_id: i64) -> Result<Vec<ExportComment>, StoreError> {
+    Ok(sqlx::query(
+        "SELECT id, parent_id, status, trashed_at, author_name, author_email, author_url, body_html,
+                created_at, upvotes, downvotes, passage_id
+         FROM comments WHERE article_id = ? ORDER BY id",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| ExportComment {
+        id: r.get("id"),
+        parent_id: r.get("parent_id"),
+        status: r.get("status"),
+        trashed: r.get::<Option<i64>, _>("trashed_at").is_some(),
+        author_name: r.get("author_name"),
+        author_email: r.get("author_email"),
+        author_url: r.get("author_url"),
+        body_html: r.get("body_html"),
+        created_at: r.get("created_at"),
+        up: r.get("upvotes"),
+        down: r.get("downvotes"),
+        passage_id: r.get("passage_id"),
+    })
+    .collect())
+}
+
+pub async fn export_passages(pool: &Pool, article_id: i64) -> Result<Vec<ExportPassage>, StoreError> {
+    Ok(sqlx::query(
+        "SELECT id, key, question, start_at, end_at FROM passages
+         WHERE article_id = ? AND origin = 'editor' AND marked = 1 AND start_at IS NOT NULL
+         ORDER BY start_at",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?
+    .iter()
+    .map(|r| ExportPassage {
+        id: r.get("id"),
+        key: r.get("key"),
+        question: r.get::<Option<String>, _>("question").unwrap_or_default(),
+        start: r.get::<i64, _>("start_at").max(0) as usize,
+        end: r.get::<i64, _>("end_at").max(0) as usize,
+    })
+    .collect())
+}

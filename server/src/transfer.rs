@@ -1,0 +1,137 @@
+//! `server import …` and `server export …`: moving a site in from WordPress or Disqus, and out
+//! to WordPress. The work is in `app::server::content`; this is the command line around it:
+//! the database the environment names, a progress bar on a terminal (log lines otherwise), the
+//! report, and `--dry-run` (the import runs against a copy of the database, thrown away).
+use crate::config::Config;
+use app::server::content::import::{self, Options, Report, Site};
+use std::io::{BufReader, IsTerminal};
+use std::path::{Path, PathBuf};
+
+pub enum Source {
+    WordPress { keep_pingbacks: bool, feedback_forms: Option<PathBuf> },
+    Disqus,
+}
+
+type BoxError = Box<dyn std::error::Error>;
+
+pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool) -> Result<(), BoxError> {
+    let opened = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
+    let input = BufReader::with_capacity(256 * 1024, opened);
+    let pool = app::server::store::connect(&config.database_url).await?;
+    app::server::store::migrate(&pool).await?;
+    let secret = match &config.secret {
+        Some(s) => s.clone(),
+        None => app::server::store::signing_key(&pool).await?,
+    };
+    // a dry run imports into a copy, so the report is exactly what the real run would say
+    let copy =
+        dry_run.then(|| std::env::temp_dir().join(format!("byline-dry-run-{}.db", std::process::id())));
+    let (pool, original) = match &copy {
+        Some(path) => {
+            let _ = std::fs::remove_file(path);
+            app::server::store::copy_to(&pool, path).await?;
+            let copy_pool = app::server::store::connect(&format!("sqlite:{}", path.display())).await?;
+            (copy_pool, Some(pool))
+        }
+        None => (pool, None),
+    };
+    let secret = app::server::reader_cookie::Secret::new(secret.into_bytes());
+    let site = Site::new(&pool, &secret, config.clock.now()).await?;
+    let mut bar = Progress::new(size, file);
+    let started = std::time::Instant::now();
+    let result = match source {
+        Source::WordPress { keep_pingbacks, feedback_forms } => {
+            let feedback_forms = match feedback_forms {
+                Some(path) => {
+                    let f = std::fs::File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+                    Some(import::read_feedback_forms(f)?)
+                }
+                None => None,
+            };
+            let opts = Options { keep_pingbacks, feedback_forms };
+            import::wordpress(&site, input, &opts, &mut |at| bar.at(at)).await
+        }
+        Source::Disqus => import::disqus(&site, input, &mut |at| bar.at(at)).await,
+    };
+    bar.done();
+    pool.close().await;
+    if let Some(p) = original {
+        p.close().await;
+    }
+    if let Some(path) = &copy {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    let report: Report = result?;
+    let took = started.elapsed();
+    println!(
+        "{}",
+        if dry_run { "Dry run: nothing was written. The import would do this:" } else { "Imported." }
+    );
+    print!("{}", report.render());
+    println!("Took {:.1} s.", took.as_secs_f64());
+    if !dry_run && (report.comments > 0 || report.articles_new + report.articles_updated > 0) {
+        println!("A running server shows the imported comments within its page-cache time (BYLINE_PAGE_CACHE_SECONDS, 60 s by default).");
+    }
+    Ok(())
+}
+
+pub async fn export_wordpress(config: &Config) -> Result<(), BoxError> {
+    let pool = app::server::store::connect(&config.database_url).await?;
+    app::server::store::migrate(&pool).await?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let done = app::server::content::export::wordpress(&pool, &config.base_url, "Byline", &mut out).await?;
+    drop(out);
+    eprintln!("Exported {} articles and {} comments (WordPress WXR 1.2).", done.articles, done.comments);
+    pool.close().await;
+    Ok(())
+}
+
+/// A bar on a terminal; otherwise a log line at each tenth of the file.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    size: u64,
+    next_line: u64,
+}
+
+impl Progress {
+    fn new(size: u64, file: &Path) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(size);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            bar.set_message(file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+            bar
+        });
+        if bar.is_none() {
+            tracing::info!(file = %file.display(), bytes = size, "import started");
+        }
+        Progress { bar, size, next_line: size / 10 }
+    }
+
+    fn at(&mut self, bytes: u64) {
+        match &self.bar {
+            Some(bar) => bar.set_position(bytes),
+            None => {
+                if self.size > 0 && bytes >= self.next_line && bytes < self.size {
+                    tracing::info!("import: {}% of the file read", bytes * 100 / self.size);
+                    self.next_line = bytes + self.size / 10;
+                }
+            }
+        }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

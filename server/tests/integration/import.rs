@@ -1,0 +1,541 @@
+//! `server import wordpress|disqus` and `server export wordpress`, run as the real command
+//! against the test server's SQLite file; the server then shows what was imported and answers
+//! the old addresses. The shared fixture is a real WordPress 7.0.4 + wpDiscuz 7.6.54 export;
+//! its counts below were checked against the file by hand (and with a script) once:
+//!   7 items: 3 published posts (hello-world, article-n200, article-post), 2 pages (one a
+//!   draft), 1 wp_navigation, 1 wpdiscuz_form.
+//!   199 comments: 1 on hello-world; 198 on article-n200 = 190 approved + 7 held (`0`) + 1
+//!   trackback. Ids 1–203 with 9, 62, 115, 168 absent (spam/trash, not exported): comments 26
+//!   (→9), 126 and 183 (→115) reply to absent comments.
+//!   66 comments carry wpDiscuz votes, 1,843 votes in all (likes + dislikes); comment 41 has
+//!   the most (39 likes, 1 dislike = 38). 7 comments carry `wpdiscuz_feedback_form_id` 1, and the
+//!   post has one `[wpdiscuz-feedback id="a1b2c3d4e5" …]` shortcode. `wpdiscuz_closed` is 0.
+use crate::common::*;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Runs `server …` on the test server's database. Off the test's runtime thread: the server in
+/// this process must go on answering (and finishing its own writes) while the command runs.
+pub async fn cli(app: &TestApp, args: &[&str]) -> Output {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let (db, base) = (app.db_url.clone(), app.base.clone());
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(args)
+            .env("DATABASE_URL", db)
+            .env("BYLINE_SECRET", "test-secret")
+            .env("SITE_URL", base)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run the server binary")
+    })
+    .await
+    .expect("the command's thread")
+}
+
+pub async fn import_ok(app: &TestApp, args: &[&str]) -> String {
+    let out = cli(app, args).await;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{args:?} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    stdout
+}
+
+fn wp_fixture() -> String {
+    fixture("wordpress-wpdiscuz-export.xml").display().to_string()
+}
+
+async fn scalar(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&app.pool).await.unwrap()
+}
+
+/// A fingerprint of everything an import writes: equal before and after a second run.
+async fn fingerprint(app: &TestApp) -> String {
+    let rows: String = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(id, article_id, parent_id, status, author_name, upvotes, downvotes,
+                                            passage_id, body_html))
+         FROM (SELECT * FROM comments ORDER BY id)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let articles: Vec<(i64, String, String, i64, String)> =
+        sqlx::query_as("SELECT id, slug, body_html, comment_count, comments_mode FROM articles ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let passages: Vec<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT id, quote, question FROM passages ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    format!("{rows:?}{articles:?}{passages:?}")
+}
+
+#[tokio::test]
+async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
+    let app = spawn().await;
+    let report = import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    assert!(report.contains("Articles: 3 new, 0 updated, 0 unchanged"), "{report}");
+    assert!(
+        report.contains("Comments: 198 imported (7 held for moderation, 0 spam), 0 already here"),
+        "{report}"
+    );
+    assert!(report.contains("Votes: 1843 · Passages: 1 · Feedback: 7"), "{report}");
+    assert!(report.contains("1 × trackback (pass --keep-pingbacks to keep them)"), "{report}");
+    assert!(report.contains("2 × page (not a post)"), "{report}");
+    assert!(report.contains("comment 26 replied to comment 9, which is not in the file"), "{report}");
+    assert!(report.contains("matched to the shortcodes of their post in order"), "{report}");
+
+    let n200 = scalar(&app, "SELECT id FROM articles WHERE slug = 'article-n200'").await;
+    assert_eq!(scalar(&app, &format!("SELECT COUNT(*) FROM comments WHERE article_id = {n200}")).await, 197);
+    assert_eq!(scalar(&app, &format!("SELECT comment_count FROM articles WHERE id = {n200}")).await, 190);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM comments WHERE status = 'pending' AND held_for = 'imported'")
+            .await,
+        7
+    );
+    // votes as wpDiscuz counted them: comment 2 had 27 likes and 6 dislikes
+    let (up, down, score): (i64, i64, i64) =
+        sqlx::query_as("SELECT upvotes, downvotes, score FROM comments WHERE id = 2")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((up, down, score), (27, 6, 21));
+    assert_eq!(scalar(&app, "SELECT SUM(upvotes + downvotes) FROM comments").await, 1843);
+    // threads: the parent from the file; a reply to an absent comment is top-level, and its own
+    // replies still hang below it
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE id = 26 AND parent_id IS NULL").await, 1);
+    assert_eq!(scalar(&app, "SELECT parent_id FROM comments WHERE id = 106").await, 26);
+    assert_eq!(scalar(&app, "SELECT parent_id FROM comments WHERE id = 132").await, 126);
+    // dates from comment_date_gmt: 2026-01-15 10:00:00 UTC
+    assert_eq!(scalar(&app, "SELECT created_at FROM comments WHERE id = 2").await, 1_768_471_200);
+    // addresses: these comments are older than the 90 days the site keeps address hashes
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE ip_hash IS NOT NULL").await, 0);
+    // Inline Feedback: the shortcode's passage and question, the 7 comments on it
+    let (quote, question): (String, String) =
+        sqlx::query_as("SELECT quote, question FROM passages WHERE article_id = ? AND origin = 'editor'")
+            .bind(n200)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(quote.starts_with("The ratified extradition treaty, however, provides"), "{quote}");
+    assert_eq!(question, "Do these grounds for refusal protect refugees enough?");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE passage_id IS NOT NULL").await, 7);
+
+    let page = app.get("/articles/article-n200").await;
+    assert_eq!(page.status, 200);
+    // the shortcode is gone from the text, the passage is marked with its 7 feedbacks
+    assert!(!page.body.contains("wpdiscuz-feedback"), "the shortcode shows");
+    assert!(page.body.contains("data-count=\"7\""), "the passage's feedback count");
+    // HTML, CJK and emoji kept; the link is nofollow ugc; the held comments are not shown
+    assert!(page.body.contains("<strong>乌鲁木齐</strong>"));
+    assert!(page.body.contains("rel=\"nofollow ugc noopener\""));
+    let held: Vec<(String,)> = sqlx::query_as("SELECT body_text FROM comments WHERE status = 'pending'")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    for (text,) in &held {
+        let start: String = text.chars().take(40).collect();
+        assert!(!page.body.contains(&start), "a held comment is public: {start}");
+    }
+    // WordPress closed nothing here; section and tags came over
+    let (section, tags, mode): (String, String, String) =
+        sqlx::query_as("SELECT section, tags, comments_mode FROM articles WHERE id = ?")
+            .bind(n200)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((section.as_str(), mode.as_str()), ("World", "open"));
+    assert_eq!(tags, r#"["China","Extradition","Turkey","Uighurs"]"#);
+}
+
+/// wpDiscuz's "Most voted": by votes, the newer first among equals.
+#[tokio::test]
+async fn most_voted_shows_the_order_wpdiscuz_showed() {
+    let app = spawn().await;
+    import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    // the expected order, from the file: top-level approved comments by (likes − dislikes, date)
+    let xml = std::fs::read_to_string(wp_fixture()).unwrap();
+    let mut expected: Vec<(i64, String, i64)> = Vec::new();
+    for c in xml.split("<wp:comment>").skip(1) {
+        let field = |name: &str| {
+            let open = format!("<wp:{name}>");
+            let rest = &c[c.find(&open).map(|i| i + open.len()).unwrap_or(0)..];
+            let v = &rest[..rest.find("</wp:").unwrap_or(0)];
+            v.trim_start_matches("<![CDATA[").trim_end_matches("]]>").to_string()
+        };
+        if field("comment_parent") != "0"
+            || field("comment_approved") != "1"
+            || field("comment_type") != "comment"
+        {
+            continue;
+        }
+        let votes = c
+            .split("<wp:meta_key><![CDATA[wpdiscuz_votes]]></wp:meta_key>")
+            .nth(1)
+            .and_then(|r| r.split("<wp:meta_value><![CDATA[").nth(1))
+            .and_then(|r| r.split("]]>").next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        expected.push((field("comment_id").parse().unwrap(), field("comment_date_gmt"), votes));
+    }
+    expected.retain(|(id, _, _)| *id != 1); // hello-world's
+    expected.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)));
+    let page = app.get("/articles/article-n200?sort=votes").await;
+    let top_level: Vec<i64> = sqlx::query_scalar("SELECT id FROM comments WHERE parent_id IS NULL")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    let shown: Vec<i64> = page
+        .body
+        .split("<article id=\"comment-")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .filter(|id| top_level.contains(id))
+        .collect();
+    let top: Vec<i64> = expected.iter().take(5).map(|e| e.0).collect();
+    assert_eq!(top[0], 41, "comment 41 has the most votes (38)");
+    assert_eq!(shown.iter().take(5).copied().collect::<Vec<_>>(), top, "page: {shown:?}");
+}
+
+#[tokio::test]
+async fn a_second_run_changes_nothing_and_an_interrupted_one_completes() {
+    let app = spawn().await;
+    // a run cut off part-way: the file ends in the middle of the comments
+    let whole = std::fs::read(wp_fixture()).unwrap();
+    let cut = app.dir.path().join("cut.xml");
+    std::fs::write(&cut, &whole[..whole.len() * 6 / 10]).unwrap();
+    let out = cli(&app, &["import", "wordpress", &cut.display().to_string()]).await;
+    assert!(!out.status.success(), "a truncated file is an error");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("malformed") || stderr.contains("XML"), "{stderr}");
+    let partial = scalar(&app, "SELECT COUNT(*) FROM comments").await;
+    assert!(partial > 0 && partial < 198, "some batches were written: {partial}");
+
+    // the whole file: completes, nothing twice
+    let report = import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    assert!(report.contains(&format!("Comments: {} imported", 198 - partial)), "{report}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments").await, 198);
+    let before = fingerprint(&app).await;
+
+    let again = import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    assert!(again.contains("Articles: 0 new, 0 updated, 3 unchanged"), "{again}");
+    assert!(
+        again.contains("Comments: 0 imported (0 held for moderation, 0 spam), 198 already here"),
+        "{again}"
+    );
+    assert_eq!(fingerprint(&app).await, before, "the second run changed something");
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_and_writes_nothing() {
+    let app = spawn().await;
+    let before = fingerprint(&app).await;
+    let report = import_ok(&app, &["import", "wordpress", "--dry-run", &wp_fixture()]).await;
+    assert!(report.starts_with("Dry run: nothing was written"), "{report}");
+    assert!(report.contains("Comments: 198 imported"), "{report}");
+    assert_eq!(fingerprint(&app).await, before);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM import_map").await, 0);
+    let help = import_ok(&app, &["import", "wordpress", "--help"]).await;
+    assert!(
+        help.contains("--dry-run") && help.contains("--keep-pingbacks") && help.contains("--feedback-forms"),
+        "{help}"
+    );
+}
+
+#[tokio::test]
+async fn old_wordpress_addresses_answer_301_to_the_article_and_comment() {
+    let app = spawn().await;
+    import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    for (old, new) in [
+        ("/2026/01/15/article-n200/", "/articles/article-n200"),
+        ("/2026/01/15/article-n200", "/articles/article-n200"),
+        ("/?p=5", "/articles/article-n200"),
+        ("/2026/11/29/hello-world/", "/articles/hello-world"),
+        ("/2026/01/15/article-n200/?replytocom=41", "/articles/article-n200?comment=41#comment-41"),
+        ("/?p=5&replytocom=41", "/articles/article-n200?comment=41#comment-41"),
+        ("/2026/01/15/article-n200/feed/", "/articles/article-n200/feed"),
+    ] {
+        let r = app.get(old).await;
+        assert_eq!(r.status, 301, "{old}");
+        assert_eq!(r.location.as_deref(), Some(new), "{old}");
+    }
+    // the comment of `#comment-41` kept its id: the fragment lands on it
+    let page = app.get("/articles/article-n200?comment=41").await;
+    assert!(page.body.contains("id=\"comment-41\""));
+    // addresses that were never imported stay 404; the front page stays the front page
+    assert_eq!(app.get("/2026/01/15/never-was/").await.status, 404);
+    assert_eq!(app.get("/?p=999").await.status, 200);
+    // an unknown replytocom goes to the article
+    let r = app.get("/2026/01/15/article-n200/?replytocom=9").await;
+    assert_eq!(r.location.as_deref(), Some("/articles/article-n200"));
+}
+
+#[tokio::test]
+async fn a_readers_vote_adds_to_the_imported_votes() {
+    let app = spawn().await;
+    import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    let r = app
+        .post_js("/api/vote", &[("comment", "2"), ("direction", "up"), ("back", "/articles/article-n200")])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["score"].as_i64(), Some(22), "27 − 6 + 1");
+    let r = app
+        .post_js("/api/vote", &[("comment", "2"), ("direction", "up"), ("back", "/articles/article-n200")])
+        .await;
+    assert_eq!(r.json()["score"].as_i64(), Some(21), "taking it back leaves wpDiscuz's votes");
+}
+
+fn wxr(items: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Edge</title><link>https://edge.example</link><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://edge.example</wp:base_site_url>
+{items}
+</channel></rss>"#
+    )
+}
+
+fn post(id: i64, slug: &str, status: &str, meta: &str, comments: &str) -> String {
+    format!(
+        r#"<item><title>Post {id}</title><link>https://edge.example/{slug}/</link>
+<content:encoded><![CDATA[<p>Body of post {id}.</p>]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>{id}</wp:post_id><wp:post_date_gmt>2025-05-01 08:00:00</wp:post_date_gmt><wp:comment_status>open</wp:comment_status>
+<wp:post_name>{slug}</wp:post_name><wp:status>{status}</wp:status><wp:post_type>post</wp:post_type>
+<category domain="category" nicename="edge"><![CDATA[Edge]]></category>{meta}{comments}</item>"#
+    )
+}
+
+fn wp_comment(id: i64, parent: i64, kind: &str, content: &str) -> String {
+    format!(
+        r#"<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author><![CDATA[Author {id}]]></wp:comment_author>
+<wp:comment_author_email>a{id}@example.com</wp:comment_author_email><wp:comment_author_url>https://a{id}.example</wp:comment_author_url>
+<wp:comment_author_IP>198.51.100.{}</wp:comment_author_IP><wp:comment_date_gmt>2025-05-01 09:{:02}:00</wp:comment_date_gmt>
+<wp:comment_content><![CDATA[{content}]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved>
+<wp:comment_type>{kind}</wp:comment_type><wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"#,
+        id % 250,
+        id % 60
+    )
+}
+
+#[tokio::test]
+async fn edge_cases_orphans_duplicates_drafts_pingbacks_broken_utf8_and_huge_comments() {
+    let app = spawn().await;
+    let huge = "x".repeat(10 * 1024 * 1024);
+    let items = [
+        // replies before their parent, a reply to an absent comment, the same id twice
+        post(
+            10,
+            "edge-one",
+            "publish",
+            "<wp:postmeta><wp:meta_key>wpdiscuz_closed</wp:meta_key><wp:meta_value>1</wp:meta_value></wp:postmeta>",
+            &[
+                wp_comment(3002, 3001, "comment", "reply before its parent"),
+                wp_comment(3001, 0, "comment", "the parent"),
+                wp_comment(3003, 2999, "comment", "reply to a comment that is not here"),
+                wp_comment(3001, 0, "comment", "the same id again"),
+                wp_comment(3004, 0, "pingback", "a pingback"),
+                wp_comment(3005, 0, "comment", &huge),
+                wp_comment(3006, 0, "comment", "broken: \u{FFFF}BROKEN"),
+            ]
+            .concat(),
+        ),
+        // comments on a draft: reported, not imported
+        post(11, "edge-draft", "draft", "", &wp_comment(3010, 0, "comment", "on a draft")),
+        // a recent comment: its address is kept, as our salted hash only
+        post(12, "edge-recent", "publish", "", &wp_comment(3020, 0, "comment", "recent").replace(
+            "2025-05-01 09:20:00",
+            &time::OffsetDateTime::now_utc().format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]")).unwrap(),
+        )),
+    ]
+    .concat();
+    let file = app.dir.path().join("edge.xml");
+    // a byte that is not UTF-8 in a comment
+    let bytes = wxr(&items).replace('\u{FFFF}', "\u{1}").into_bytes();
+    let bytes: Vec<u8> = bytes.into_iter().map(|b| if b == 1 { 0xFF } else { b }).collect();
+    std::fs::write(&file, bytes).unwrap();
+    let report =
+        import_ok(&app, &["import", "wordpress", "--keep-pingbacks", &file.display().to_string()]).await;
+    assert!(report.contains("Articles: 2 new"), "{report}");
+    let hash: Option<String> = sqlx::query_scalar("SELECT ip_hash FROM comments WHERE id = 3020")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let hash = hash.expect("a recent comment keeps its address hash");
+    assert!(hash.len() == 32 && !hash.contains("198.51.100"), "{hash}");
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM comments WHERE id <> 3020 AND ip_hash IS NOT NULL").await,
+        0
+    );
+    assert!(report.contains("post not published (draft)"), "{report}");
+    assert!(report.contains("comment on a post that was not imported"), "{report}");
+    assert!(report.contains("comment longer than WordPress allows (64 KB)"), "{report}");
+    assert!(report.contains("comment 3003 replied to comment 2999, which is not in the file"), "{report}");
+    assert!(report.contains("1 already here"), "the duplicate id: {report}");
+    assert!(report.contains("bytes were not UTF-8"), "{report}");
+    assert!(report.contains("Comments closed on 1 articles"), "{report}");
+    assert_eq!(scalar(&app, "SELECT parent_id FROM comments WHERE id = 3002").await, 3001);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE id = 3003 AND parent_id IS NULL").await, 1);
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE id = 3004").await, 1, "--keep-pingbacks");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE id = 3005").await, 0);
+    let broken: String =
+        sqlx::query_scalar("SELECT body FROM comments WHERE id = 3006").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(broken, "broken: \u{FFFD}BROKEN");
+    let (mode,): (String,) = sqlx::query_as("SELECT comments_mode FROM articles WHERE slug = 'edge-one'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "closed", "wpdiscuz_closed");
+    let url: String = sqlx::query_scalar("SELECT author_url FROM comments WHERE id = 3001")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(url, "https://a3001.example");
+}
+
+#[tokio::test]
+async fn entity_expansion_is_refused_and_nothing_is_written() {
+    let app = spawn().await;
+    let before = fingerprint(&app).await;
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<rss version="2.0" xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&lol3;</title></item></channel></rss>"#;
+    let file = app.dir.path().join("lolz.xml");
+    std::fs::write(&file, laughs).unwrap();
+    let out = cli(&app, &["import", "wordpress", &file.display().to_string()]).await;
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("declares entities"), "{stderr}");
+    // and an undeclared entity is refused too, not expanded or skipped silently
+    let file2 = app.dir.path().join("entity.xml");
+    std::fs::write(&file2, wxr("<item><title>&lol;</title></item>")).unwrap();
+    let out = cli(&app, &["import", "wordpress", &file2.display().to_string()]).await;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown entity &lol;"));
+    assert!(!out.status.success());
+    // not a WordPress export at all
+    let out = cli(&app, &["import", "wordpress", &fixture("disqus-export.xml").display().to_string()]).await;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a WordPress export"));
+    assert_eq!(fingerprint(&app).await, before);
+}
+
+#[tokio::test]
+async fn the_feedback_forms_table_matches_feedback_exactly() {
+    let app = spawn().await;
+    let csv = app.dir.path().join("forms.csv");
+    // wpDiscuz's table: form 1 is the shortcode a1b2c3d4e5
+    std::fs::write(&csv, "id,post_id,unique_id,question,opened\n1,5,a1b2c3d4e5,\"Do these grounds…\",0\n")
+        .unwrap();
+    let report = import_ok(
+        &app,
+        &["import", "wordpress", "--feedback-forms", &csv.display().to_string(), &wp_fixture()],
+    )
+    .await;
+    assert!(report.contains("Feedback: 7"), "{report}");
+    assert!(!report.contains("in order"), "{report}");
+}
+
+#[tokio::test]
+async fn disqus_threads_are_matched_by_url_and_their_comments_imported() {
+    let app = spawn().await;
+    import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    let report =
+        import_ok(&app, &["import", "disqus", &fixture("disqus-export.xml").display().to_string()]).await;
+    assert!(report.contains("Comments: 6 imported (0 held for moderation, 1 spam)"), "{report}");
+    assert!(report.contains("2 × comment on a page no article matches (https://news.example.org/an-old-page-that-was-never-moved/)"), "{report}");
+    assert!(report.contains("comment 50006 replied to 49999, which is not in the file"), "{report}");
+    assert!(report.contains("Comments closed on 1 articles"), "{report}");
+    // the thread of the imported WordPress post (by its old address)
+    let gulnar: (i64, String) = sqlx::query_as(
+        "SELECT c.id, c.body_html FROM comments c JOIN articles a ON a.id = c.article_id
+         WHERE a.slug = 'article-n200' AND c.author_name = 'Gulnar'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(!gulnar.1.contains("script") && gulnar.1.contains("中文 😀"), "{}", gulnar.1);
+    let mehmet_parent: i64 =
+        sqlx::query_scalar("SELECT parent_id FROM comments WHERE author_name = 'Mehmet'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(mehmet_parent, gulnar.0, "a reply before its parent finds it");
+    // the seed article (already here, by its URL): closed, the deleted comment keeps its place
+    let mode: String = sqlx::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
+        .bind(SLUG)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(mode, "closed");
+    let page = app.get(ARTICLE).await;
+    assert!(page.body.contains("Replying to a comment that was later deleted."));
+    assert!(!page.body.contains("I take this back."));
+    let again =
+        import_ok(&app, &["import", "disqus", &fixture("disqus-export.xml").display().to_string()]).await;
+    assert!(
+        again.contains("Comments: 0 imported (0 held for moderation, 0 spam), 6 already here"),
+        "{again}"
+    );
+}
+
+#[tokio::test]
+async fn an_export_imported_into_an_empty_site_gives_the_same_threads_votes_and_feedback() {
+    let first = spawn().await;
+    import_ok(&first, &["import", "wordpress", &wp_fixture()]).await;
+    let out = cli(&first, &["export", "wordpress"]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let xml = String::from_utf8(out.stdout).unwrap();
+    assert!(xml.contains("<wp:wxr_version>1.2</wp:wxr_version>"));
+    assert!(xml.contains("[wpdiscuz-feedback id=\"a1b2c3d4e5\""), "the passage goes back as its shortcode");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Exported"));
+
+    let second = spawn().await;
+    let file = second.dir.path().join("site.xml");
+    std::fs::write(&file, &xml).unwrap();
+    import_ok(&second, &["import", "wordpress", &file.display().to_string()]).await;
+    async fn site(
+        app: &TestApp,
+    ) -> (Vec<(String, String, String, String, String)>, String, Vec<(String, Option<String>, i64)>) {
+        let articles = sqlx::query_as(
+            "SELECT slug, title, section, tags, comments_mode FROM articles
+             WHERE slug IN ('article-n200', 'article-post', 'hello-world') ORDER BY slug",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        // each comment by what a reader sees: who, when, what, its parent's, status, votes, passage
+        let comments: String = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(slug, created_at, author_name, body_text, parent_at, status, upvotes,
+                                                downvotes, quote))
+             FROM (SELECT a.slug, c.created_at, c.author_name, c.body_text, p.created_at AS parent_at, c.status,
+                          c.upvotes, c.downvotes, ps.quote
+                   FROM comments c JOIN articles a ON a.id = c.article_id
+                   LEFT JOIN comments p ON p.id = c.parent_id LEFT JOIN passages ps ON ps.id = c.passage_id
+                   WHERE a.slug IN ('article-n200', 'article-post', 'hello-world')
+                   ORDER BY a.slug, c.created_at, c.author_name)",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        let passages = sqlx::query_as(
+            "SELECT p.quote, p.question, (SELECT COUNT(*) FROM comments c WHERE c.passage_id = p.id)
+             FROM passages p JOIN articles a ON a.id = p.article_id
+             WHERE a.slug IN ('article-n200', 'article-post', 'hello-world') ORDER BY p.quote",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        (articles, comments, passages)
+    }
+    let (a1, c1, p1) = site(&first).await;
+    let (a2, c2, p2) = site(&second).await;
+    assert_eq!(a1, a2);
+    assert_eq!(p1, p2);
+    assert_eq!(p1.len(), 1);
+    assert_eq!(c1, c2);
+    assert!(c1.len() > 10_000, "the comparison covers the comments");
+}
