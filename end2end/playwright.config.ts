@@ -51,6 +51,8 @@ export default defineConfig({
     command:
       `rm -rf target/e2e && mkdir -p target/e2e && node end2end/owned-articles.js target/e2e/articles && ` +
       `echo '${E2E_ADMIN.password}' | ${server} admin create --email ${E2E_ADMIN.email} --name 'Desk Admin' && ` +
+      // a real WordPress + wpDiscuz export, imported as a site moving to Byline would (imported.spec.ts)
+      `${server} import wordpress server/tests/fixtures/wordpress-wpdiscuz-export.xml > target/e2e/import-report.txt && ` +
       `exec ${server}`,
     cwd: "..",
     env: {

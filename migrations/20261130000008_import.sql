@@ -18,3 +18,11 @@ ALTER TABLE comments ADD COLUMN imported_up INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE comments ADD COLUMN imported_down INTEGER NOT NULL DEFAULT 0;
 -- The author's website, as the old site had it (WordPress `comment_author_url`).
 ALTER TABLE comments ADD COLUMN author_url TEXT;
+-- the redirects and `?replytocom=` look articles up by what they became
+CREATE INDEX import_map_new ON import_map (new_id, kind);
+
+-- Imported comments erased at their author's request: a later run of the same import must
+-- not bring them back.
+CREATE TABLE import_forgotten (
+    key TEXT PRIMARY KEY   -- the erased comment's submission key, `import:<source>:<old id>`
+);

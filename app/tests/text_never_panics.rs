@@ -73,6 +73,30 @@ const PIECES: &[&str] = &[
     "word",
     "The treaty",
     ".",
+    // imports: wpDiscuz shortcodes, PHP-serialized votes, percent-encoded slugs, XML
+    "[wpdiscuz-feedback id=\"a1\" question=\"Q?\" opened=\"0\"]",
+    "[wpdiscuz-feedback",
+    "[/wpdiscuz-feedback]",
+    "question='",
+    "id=",
+    "]",
+    "%",
+    "%e4%b8%ad",
+    "%C3",
+    "a:2:{s:4:\"like\";i:",
+    "s:7:\"dislike\";i:-",
+    "99999999999999999999",
+    ";}",
+    "]]>",
+    "<![CDATA[",
+    "<wp:comment>",
+    "</wp:comment>",
+    "<item>",
+    "</item>",
+    "<!DOCTYPE x [<!ENTITY a \"b\">]>",
+    "https://",
+    "?",
+    "/",
 ];
 
 fn hostile() -> impl Strategy<Value = String> {
@@ -89,6 +113,50 @@ fn hostile() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    #[test]
+    fn imported_text_converts_anything(s in hostile(), id in any::<i64>()) {
+        use app::server::content::text as t;
+        let (html, passages) = t::article_body(&s);
+        prop_assert!(!html.contains("<script"));
+        for p in passages {
+            prop_assert!(!p.question.is_empty());
+        }
+        let c = t::comment_body(&s);
+        prop_assert!(!c.contains("<script") && !c.contains("onclick="));
+        let slug = t::slug(&s, &s, id);
+        prop_assert!(!slug.is_empty() && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}", slug);
+        if let Some((up, down)) = t::php_votes(&s) {
+            prop_assert!(up >= 0 && down >= 0);
+        }
+        let _ = t::path_of(&s);
+        let _ = t::wp_date(&s);
+        let _ = t::rfc3339(&s);
+        let _ = t::autop(&s);
+        let _ = t::take_feedback_shortcodes(&s);
+    }
+
+    #[test]
+    fn the_export_readers_take_any_bytes(s in hostile(), bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        use app::server::content::{disqus::DisqusReader, wxr::WxrReader};
+        let wrapped = format!("<rss xmlns:wp=\"w\"><channel><item><wp:post_id>1</wp:post_id><wp:comment>{s}</wp:comment>{s}</item></channel></rss>");
+        for input in [wrapped.as_bytes(), s.as_bytes(), &bytes[..]] {
+            let mut w = WxrReader::new(input);
+            for _ in 0..10_000 { match w.next_item() { Ok(Some(_)) => {}, _ => break } }
+            let mut d = DisqusReader::new(input);
+            for _ in 0..10_000 { match d.next_item() { Ok(Some(_)) => {}, _ => break } }
+        }
+    }
+
+    #[test]
+    fn passages_go_back_into_any_article_as_shortcodes(s in hostile(), q in hostile(), at in 0usize..300, len in 0usize..100) {
+        use app::server::content::export::body_with_shortcodes;
+        use app::server::store::imports::ExportPassage;
+        let html = app::server::text_to_html::article_html(&s);
+        let p = ExportPassage { id: 1, key: Some("k".into()), question: q, start: at, end: at + len };
+        let out = body_with_shortcodes(&html, &[p]);
+        prop_assert!(!out.contains("<mark"));
+    }
+
     #[test]
     fn comment_markdown_renders_anything(s in hostile()) {
         let html = app::server::text_to_html::comment_html(&s);

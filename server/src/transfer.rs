@@ -24,12 +24,13 @@ pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool)
         Some(s) => s.clone(),
         None => app::server::store::signing_key(&pool).await?,
     };
-    // a dry run imports into a copy, so the report is exactly what the real run would say
-    let copy =
-        dry_run.then(|| std::env::temp_dir().join(format!("byline-dry-run-{}.db", std::process::id())));
+    // a dry run imports into a copy, so the report is exactly what the real run would say; the
+    // copy (signing key, readers' emails…) lives in a private folder, removed on every path
+    let copy_dir =
+        if dry_run { Some(tempfile::Builder::new().prefix("byline-dry-run-").tempdir()?) } else { None };
+    let copy = copy_dir.as_ref().map(|d| d.path().join("copy.db"));
     let (pool, original) = match &copy {
         Some(path) => {
-            let _ = std::fs::remove_file(path);
             app::server::store::copy_to(&pool, path).await?;
             let copy_pool = app::server::store::connect(&format!("sqlite:{}", path.display())).await?;
             (copy_pool, Some(pool))
@@ -59,11 +60,7 @@ pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool)
     if let Some(p) = original {
         p.close().await;
     }
-    if let Some(path) = &copy {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    }
+    drop(copy_dir);
     let report: Report = result?;
     let took = started.elapsed();
     println!(

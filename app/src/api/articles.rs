@@ -26,6 +26,9 @@ pub struct ThreadPage {
     pub last: Option<Cursor>,
     /// The comment a filter or a permalink points at.
     pub highlight: Option<i64>,
+    /// The newest comment id when this page was made (of any article: ids only grow). The live
+    /// stream starts after it, whatever this page shows (oldest first, a filter, most voted).
+    pub newest: i64,
 }
 
 impl ThreadPage {
@@ -109,6 +112,10 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
         now,
         edit_window: state.limits.edit_window_seconds,
     };
+    // read before the page: a comment arriving in between is announced, never lost
+    let newest = crate::server::store::comments::newest_id(&state.pool)
+        .await
+        .map_err(|e| internal("loading a thread", e))?;
     let page = crate::server::store::comments::page(&state.pool, article.id, &q, until, &viewer)
         .await
         .map_err(|e| internal("loading a thread", e))?;
@@ -124,6 +131,7 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
         query: q,
         next: page.next,
         highlight: page.highlight,
+        newest,
     })
 }
 

@@ -91,6 +91,18 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Escapes text for HTML element content and attribute values.
+/// Only the characters XML 1.0 allows (no C0 controls but tab and newlines, no U+FFFE/FFFF):
+/// a feed or an export with one of the others is refused whole by strict readers.
+pub fn xml_chars(s: &str) -> std::borrow::Cow<'_, str> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
+    if s.chars().all(allowed) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.chars().filter(|c| allowed(*c)).collect())
+    }
+}
+
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {

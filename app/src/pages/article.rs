@@ -282,7 +282,7 @@ fn forms_refusal() -> Option<String> {
 #[component]
 fn ThreadView(page: ThreadPage, article: Article, url: String) -> impl IntoView {
     let ctx = expect_context::<ThreadCtx>();
-    let newest = page.ids().into_iter().max().unwrap_or(0);
+    let newest = page.newest.max(page.ids().into_iter().max().unwrap_or(0));
     let ld = json_ld(&article, &url, &page);
     let now = page.now;
     let highlight = page.highlight;

@@ -2,7 +2,11 @@
 //! and Atom 1.0 (WordPress has `/feed/` and `/slug/feed/`; feed readers and aggregators still
 //! poll them). Conditional GET: an unchanged feed answers 304 to `If-None-Match` or
 //! `If-Modified-Since`, so a reader polling every few minutes costs a few bytes.
-use crate::domain::text::escape_html as esc;
+/// Escaped, and only characters XML allows (one stray control character makes a strict feed
+/// reader refuse the whole feed).
+fn esc(s: &str) -> String {
+    crate::domain::text::escape_html(&crate::domain::text::xml_chars(s))
+}
 use crate::server::state::AppState;
 use crate::server::store::articles::{self, FeedArticle, FeedComment};
 use axum::extract::{Path, State};

@@ -70,7 +70,8 @@ pub async fn redirect_old_links(State(state): State<AppState>, req: Request, nex
             }
         };
     }
-    if OURS.iter().any(|p| path.starts_with(p)) || path.len() > 2_000 {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    if OURS.contains(&first) || path.len() > 2_000 {
         return next.run(req).await;
     }
     // `/2026/01/15/slug/feed/` → that article's comment feed

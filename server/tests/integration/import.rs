@@ -88,7 +88,7 @@ async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
     assert!(report.contains("1 × trackback (pass --keep-pingbacks to keep them)"), "{report}");
     assert!(report.contains("2 × page (not a post)"), "{report}");
     assert!(report.contains("comment 26 replied to comment 9, which is not in the file"), "{report}");
-    assert!(report.contains("matched to the shortcodes of their post in order"), "{report}");
+    assert!(report.contains("matched to the shortcodes of their post by their order"), "{report}");
 
     let n200 = scalar(&app, "SELECT id FROM articles WHERE slug = 'article-n200'").await;
     assert_eq!(scalar(&app, &format!("SELECT COUNT(*) FROM comments WHERE article_id = {n200}")).await, 197);
@@ -232,6 +232,44 @@ async fn a_second_run_changes_nothing_and_an_interrupted_one_completes() {
 }
 
 #[tokio::test]
+async fn a_comment_erased_at_its_authors_request_does_not_come_back_with_the_import() {
+    let app = spawn().await;
+    import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    let before =
+        scalar(&app, "SELECT COUNT(*) FROM comments WHERE author_email = 'li-wei@example.com'").await;
+    assert!(before > 0);
+    let actor = app::server::store::desk::Actor { id: 0, name: "Editor".into() };
+    app::server::store::desk::readers::erase(&app.pool, "li-wei@example.com", &actor, 2_000_000_000)
+        .await
+        .unwrap();
+    let left = scalar(&app, "SELECT COUNT(*) FROM comments").await;
+    let again = import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    assert!(again.contains("erased here at their author's request"), "{again}");
+    assert!(again.contains("Comments: 0 imported"), "{again}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments").await, left);
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM comments WHERE author_email = 'li-wei@example.com'").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_file_cut_between_two_elements_is_refused_not_half_imported_as_done() {
+    let app = spawn().await;
+    let whole = std::fs::read_to_string(wp_fixture()).unwrap();
+    let at = whole.find("</wp:comment>").unwrap() + "</wp:comment>".len();
+    let cut = app.dir.path().join("cut.xml");
+    std::fs::write(&cut, &whole[..at]).unwrap();
+    let out = cli(&app, &["import", "wordpress", &cut.display().to_string()]).await;
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the file ends inside <item>"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
 async fn a_dry_run_reports_and_writes_nothing() {
     let app = spawn().await;
     let before = fingerprint(&app).await;
@@ -346,6 +384,22 @@ async fn edge_cases_orphans_duplicates_drafts_pingbacks_broken_utf8_and_huge_com
         ),
         // comments on a draft: reported, not imported
         post(11, "edge-draft", "draft", "", &wp_comment(3010, 0, "comment", "on a draft")),
+        // a reply naming a comment of another post; absurd vote counts; an old address whose
+        // first segment starts like one of ours (/feedback…)
+        post(13, "feedback-on-the-budget", "publish", "", &[
+            wp_comment(3030, 3001, "comment", "a reply to a comment of another post"),
+            wp_comment(3031, 0, "comment", "too many votes").replace(
+                "</wp:comment_parent>",
+                "</wp:comment_parent><wp:commentmeta><wp:meta_key>wpdiscuz_votes</wp:meta_key><wp:meta_value>9223372036854775807</wp:meta_value></wp:commentmeta>",
+            ),
+            wp_comment(3032, 0, "comment", "too many dislikes").replace(
+                "</wp:comment_parent>",
+                r#"</wp:comment_parent><wp:commentmeta><wp:meta_key>wpdiscuz_votes_seperate</wp:meta_key><wp:meta_value>a:2:{s:4:"like";i:5;s:7:"dislike";i:-9223372036854775808;}</wp:meta_value></wp:commentmeta>"#,
+            ),
+        ].concat()),
+        // slugs taken: the seed article's, and the one a collision would fall back to
+        post(20, &format!("{SLUG}-7"), "publish", "", ""),
+        post(7, SLUG, "publish", "", ""),
         // a recent comment: its address is kept, as our salted hash only
         post(12, "edge-recent", "publish", "", &wp_comment(3020, 0, "comment", "recent").replace(
             "2025-05-01 09:20:00",
@@ -360,7 +414,31 @@ async fn edge_cases_orphans_duplicates_drafts_pingbacks_broken_utf8_and_huge_com
     std::fs::write(&file, bytes).unwrap();
     let report =
         import_ok(&app, &["import", "wordpress", "--keep-pingbacks", &file.display().to_string()]).await;
-    assert!(report.contains("Articles: 2 new"), "{report}");
+    assert!(report.contains("Articles: 5 new"), "{report}");
+    // nothing overwrote the seed article; the collisions got slugs of their own
+    let seed = app.get(ARTICLE).await;
+    assert!(
+        seed.body.contains("China ratifies extradition treaty") && !seed.body.contains("Body of post 7.")
+    );
+    assert!(app.get(&format!("{ARTICLE}-7")).await.body.contains("Body of post 20."));
+    assert!(app.get(&format!("{ARTICLE}-7-2")).await.body.contains("Body of post 7."));
+    // a reply to another post's comment starts its own thread
+    assert!(report.contains("comment 3030 replied to comment 3001 of another post"), "{report}");
+    assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE id = 3030 AND parent_id IS NULL").await, 1);
+    // votes are clamped, and the thread still shows (and takes a vote)
+    assert_eq!(scalar(&app, "SELECT score FROM comments WHERE id = 3031").await, 1_000_000_000);
+    assert_eq!(scalar(&app, "SELECT score FROM comments WHERE id = 3032").await, 5 - 1_000_000_000);
+    assert_eq!(app.get("/articles/feedback-on-the-budget").await.status, 200);
+    let r = app
+        .post_js(
+            "/api/vote",
+            &[("comment", "3031"), ("direction", "up"), ("back", "/articles/feedback-on-the-budget")],
+        )
+        .await;
+    assert_eq!(r.json()["score"].as_i64(), Some(1_000_000_001));
+    // an old address starting like one of ours still redirects
+    let r = app.get("/feedback-on-the-budget/").await;
+    assert_eq!((r.status, r.location.as_deref()), (301, Some("/articles/feedback-on-the-budget")));
     let hash: Option<String> = sqlx::query_scalar("SELECT ip_hash FROM comments WHERE id = 3020")
         .fetch_one(&app.pool)
         .await
@@ -436,7 +514,7 @@ async fn the_feedback_forms_table_matches_feedback_exactly() {
     )
     .await;
     assert!(report.contains("Feedback: 7"), "{report}");
-    assert!(!report.contains("in order"), "{report}");
+    assert!(!report.contains("by their order"), "{report}");
 }
 
 #[tokio::test]

@@ -342,3 +342,26 @@ async fn live_updates_stream_new_comments_and_resume_after_a_reconnect() {
     assert_eq!(text.matches(&format!("id: {missed}\n")).count(), 1, "{text}");
     assert!(!text.contains(&format!("id: {posted}\n")), "{text}");
 }
+
+/// The live bubble counts comments that arrived after the page was made. A page that does not
+/// show the newest comment (oldest first, a filter, most voted) must still start the stream
+/// after it, or a stale "N new comments" appears on a quiet thread.
+#[tokio::test]
+async fn the_live_stream_starts_after_the_newest_comment_whatever_the_page_shows() {
+    let app = spawn().await;
+    let mut last = 0;
+    for i in 0..25 {
+        last = app.comment_as(&app.me(), "Ada", &format!("Comment number {i} on the thread"), None).await;
+    }
+    for view in ["", "?sort=oldest", "?sort=votes", "?filter=feedback"] {
+        let page = app.other_reader().get(&format!("{ARTICLE}{view}")).await;
+        let props = page.body.split("data-component=\"LiveBubble").nth(1).expect("the live bubble");
+        let newest: i64 = props
+            .split("&quot;newest&quot;:")
+            .nth(1)
+            .and_then(|s| s.split(|c: char| !c.is_ascii_digit()).next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{view}: no newest in {}", &props[..200.min(props.len())]));
+        assert_eq!(newest, last, "{view}");
+    }
+}

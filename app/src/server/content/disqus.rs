@@ -7,6 +7,8 @@ use std::io::BufRead;
 #[derive(Debug, Default, Clone)]
 pub struct DsqThread {
     pub dsq_id: String,
+    /// The site's own identifier for the page (WordPress: `123 https://site/?p=123`).
+    pub ident: String,
     pub link: String,
     pub title: String,
     pub created_at: String,
@@ -155,6 +157,7 @@ impl<R: BufRead> DisqusReader<R> {
                             if let Some(t) = &mut self.thread {
                                 match field {
                                     "link" => t.link = text.trim().to_string(),
+                                    "id" => t.ident = text.trim().to_string(),
                                     "title" => t.title = text.trim().to_string(),
                                     "createdAt" => t.created_at = text.trim().to_string(),
                                     "isClosed" => t.closed = yes(&text),

@@ -21,11 +21,11 @@ pub struct Exported {
 }
 
 fn cdata(s: &str) -> String {
-    format!("<![CDATA[{}]]>", s.replace("]]>", "]]]]><![CDATA[>"))
+    format!("<![CDATA[{}]]>", crate::domain::text::xml_chars(s).replace("]]>", "]]]]><![CDATA[>"))
 }
 
 fn esc(s: &str) -> String {
-    crate::domain::text::escape_html(s)
+    crate::domain::text::escape_html(&crate::domain::text::xml_chars(s))
 }
 
 fn wp_date(ts: i64) -> String {
@@ -68,7 +68,8 @@ pub fn body_with_shortcodes(body_html: &str, passages: &[ExportPassage]) -> Stri
         let open = format!(
             "[wpdiscuz-feedback id=\"{}\" question=\"{}\" opened=\"0\"]",
             key.replace('"', ""),
-            esc(&p.question).replace('"', "&quot;")
+            // a `]` would end the shortcode
+            esc(&p.question).replace('"', "&quot;").replace('[', "&#91;").replace(']', "&#93;")
         );
         html = html.replacen(
             &format!("<mark class=\"passage\" id=\"passage-{0}\" data-passage=\"{0}\">", p.id),
@@ -155,6 +156,7 @@ fn item(
         cdata(&date)
     )?;
     let open = if a.comments_mode == "open" { "open" } else { "closed" };
+    // hidden comments are Byline's: WordPress has no such state (closed there; read back here)
     writeln!(
         out,
         "\t\t<wp:comment_status>{}</wp:comment_status>\n\t\t<wp:ping_status>{}</wp:ping_status>",
@@ -162,8 +164,7 @@ fn item(
         cdata("closed")
     )?;
     writeln!(out, "\t\t<wp:post_name>{}</wp:post_name>", cdata(&a.slug))?;
-    let status = if a.comments_mode == "hidden" { "private" } else { "publish" };
-    writeln!(out, "\t\t<wp:status>{}</wp:status>\n\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>", cdata(status))?;
+    writeln!(out, "\t\t<wp:status>{}</wp:status>\n\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>", cdata("publish"))?;
     writeln!(out, "\t\t<wp:post_type>{}</wp:post_type>\n\t\t<wp:post_password>{}</wp:post_password>\n\t\t<wp:is_sticky>0</wp:is_sticky>", cdata("post"), cdata(""))?;
     writeln!(
         out,
@@ -182,7 +183,8 @@ fn item(
     let meta = |out: &mut dyn Write, tag: &str, k: &str, v: &str| {
         writeln!(out, "\t\t<wp:{tag}>\n\t\t\t<wp:meta_key>{}</wp:meta_key>\n\t\t\t<wp:meta_value>{}</wp:meta_value>\n\t\t</wp:{tag}>", cdata(k), cdata(v))
     };
-    meta(out, "postmeta", "wpdiscuz_closed", if a.comments_mode == "closed" { "1" } else { "0" })?;
+    meta(out, "postmeta", "wpdiscuz_closed", if a.comments_mode == "open" { "0" } else { "1" })?;
+    meta(out, "postmeta", "_byline_comments_mode", &a.comments_mode)?;
     // a feedback names its passage by its place among the post's shortcodes (1, 2, …): read back
     // in order, it finds the same passage
     let rank = |passage: i64| passages.iter().position(|p| p.id == passage).map(|i| i + 1);

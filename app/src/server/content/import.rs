@@ -15,11 +15,16 @@ use crate::server::store::Pool;
 use sqlx::SqliteConnection;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::BufRead;
+use std::time::{Duration, Instant};
 
 /// WordPress keeps a comment in a TEXT column (64 KB): anything longer is not from WordPress.
 pub const COMMENT_MAX_BYTES: usize = 65_535;
-/// Comments written per transaction.
+/// Comments written per transaction…
 const BATCH: usize = 2_000;
+/// …and the longest a transaction stays open: a running site's own writers wait meanwhile.
+const HOLD: Duration = Duration::from_millis(200);
+/// Shortcodes read per post (a post is an article, not a list of passages).
+pub const PASSAGES_MAX: usize = 100;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -88,6 +93,8 @@ pub struct Report {
     pub replaced_bytes: u64,
     /// Comments deleted on the old site whose place was kept for their replies (no text).
     pub deleted_kept: u64,
+    /// Imported once, then erased here at their author's request: not brought back.
+    pub erased: u64,
 }
 
 impl Report {
@@ -126,6 +133,12 @@ impl Report {
             s.push_str(&format!(
                 "Note: {} bytes were not UTF-8 and were replaced by \u{FFFD}\n",
                 self.replaced_bytes
+            ));
+        }
+        if self.erased > 0 {
+            s.push_str(&format!(
+                "Note: {} comments were erased here at their author's request after an earlier import: not brought back\n",
+                self.erased
             ));
         }
         if self.deleted_kept > 0 {
@@ -171,21 +184,23 @@ impl<'a> Site<'a> {
     }
 }
 
-/// A transaction that is committed every `BATCH` writes.
+/// A transaction committed every `BATCH` writes or `HOLD`, whichever comes first.
 struct Writer<'a> {
     pool: &'a Pool,
     tx: Option<sqlx::Transaction<'static, sqlx::Sqlite>>,
+    opened: Option<Instant>,
     writes: usize,
 }
 
 impl<'a> Writer<'a> {
     fn new(pool: &'a Pool) -> Self {
-        Writer { pool, tx: None, writes: 0 }
+        Writer { pool, tx: None, opened: None, writes: 0 }
     }
 
     async fn conn(&mut self) -> Result<&mut SqliteConnection, sqlx::Error> {
         if self.tx.is_none() {
             self.tx = Some(crate::server::store::begin(self.pool).await?);
+            self.opened = Some(Instant::now());
         }
         Ok(&mut **self.tx.as_mut().expect("opened above"))
     }
@@ -198,8 +213,17 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
+    /// Called between items: ends a transaction that has been open for long enough.
+    async fn tick(&mut self) -> Result<(), sqlx::Error> {
+        if self.opened.is_some_and(|at| at.elapsed() >= HOLD) {
+            self.commit().await?;
+        }
+        Ok(())
+    }
+
     async fn commit(&mut self) -> Result<(), sqlx::Error> {
         self.writes = 0;
+        self.opened = None;
         if let Some(tx) = self.tx.take() {
             tx.commit().await?;
         }
@@ -208,16 +232,62 @@ impl<'a> Writer<'a> {
 
     /// Ends the open transaction on an error path (a dropped one would keep the write lock).
     async fn rollback(&mut self) {
+        self.opened = None;
         if let Some(tx) = self.tx.take() {
             let _ = tx.rollback().await;
         }
     }
 }
 
-/// A comment waiting for its parent (which comes later in the file, or never).
+/// Replies waiting for their parent (which comes later in the file, or never), by the parent's
+/// old id. A parent that arrives releases its replies at once.
 struct Waiting<C> {
-    parent: String,
-    comment: C,
+    by_parent: HashMap<String, Vec<C>>,
+}
+
+impl<C> Waiting<C> {
+    fn new() -> Self {
+        Waiting { by_parent: HashMap::new() }
+    }
+
+    fn wait(&mut self, parent: String, c: C) {
+        self.by_parent.entry(parent).or_default().push(c);
+    }
+
+    fn release(&mut self, parent: &str) -> Vec<C> {
+        self.by_parent.remove(parent).unwrap_or_default()
+    }
+
+    /// The replies whose parent is nowhere (not itself waiting): they start their own threads.
+    /// In a loop of replies (a → b → a) nothing qualifies, and one of them starts it.
+    fn lost(&mut self, ids: impl Fn(&C) -> String) -> Vec<(String, C)> {
+        let waiting: BTreeSet<String> = self.by_parent.values().flatten().map(&ids).collect();
+        let mut parents: Vec<String> =
+            self.by_parent.keys().filter(|p| !waiting.contains(*p)).cloned().collect();
+        if parents.is_empty() {
+            parents.extend(self.by_parent.keys().min().cloned());
+        }
+        parents.sort();
+        let mut out = Vec::new();
+        for p in parents {
+            let mut list = self.release(&p);
+            if waiting.contains(&p) {
+                // a loop: only one of them starts it
+                let first = list.remove(0);
+                if !list.is_empty() {
+                    self.by_parent.insert(p.clone(), list);
+                }
+                out.push((p, first));
+            } else {
+                out.extend(list.into_iter().map(|c| (p.clone(), c)));
+            }
+        }
+        out
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_parent.is_empty()
+    }
 }
 
 /// Imports a WordPress export. `progress` hears the bytes read so far.
@@ -249,7 +319,16 @@ struct Current {
     shortcodes: Vec<String>,
     /// `wpdiscuz_feedback_form_id` → the top-level comments that named it.
     forms: BTreeMap<i64, Vec<i64>>,
-    waiting: Vec<Waiting<WpComment>>,
+    waiting: Waiting<WpComment>,
+}
+
+/// `https://www.Example.org/blog/` → `example.org/blog`: the same site over http or https,
+/// with or without `www.`, is one source.
+fn source_name(url: &str) -> String {
+    let u = url.trim().to_lowercase();
+    let u = u.split_once("://").map(|(_, r)| r.to_string()).unwrap_or(u);
+    let u = u.strip_prefix("www.").map(str::to_string).unwrap_or(u);
+    u.trim_end_matches('/').to_string()
 }
 
 async fn wordpress_in<R: BufRead>(
@@ -263,11 +342,12 @@ async fn wordpress_in<R: BufRead>(
     let mut report = Report::default();
     let mut source = String::from("wordpress:");
     let mut current: Option<Current> = None;
-    let mut order_note = false;
+    let mut guessed = false;
     while let Some(item) = reader.next_item()? {
         progress(reader.position());
+        w.tick().await?;
         match item {
-            WxrItem::Site(url) => source = format!("wordpress:{}", url.trim_end_matches('/')),
+            WxrItem::Site(url) => source = format!("wordpress:{}", source_name(&url)),
             WxrItem::Post(post) => {
                 w.commit().await?;
                 current = Some(post_in(site, w, &source, &post, &mut report).await?);
@@ -282,14 +362,14 @@ async fn wordpress_in<R: BufRead>(
             }
             WxrItem::PostEnd => {
                 if let Some(cur) = current.take() {
-                    order_note |= post_end(site, w, &source, cur, opts, &mut report).await?;
+                    guessed |= post_end(site, w, &source, cur, opts, &mut report).await?;
                 }
             }
         }
     }
-    if order_note {
+    if guessed {
         report.notes.push(
-            "wpDiscuz's feedback forms were matched to the shortcodes of their post in order (the \
+            "wpDiscuz's feedback forms were matched to the shortcodes of their post by their order (the \
              export does not carry the wc_feedback_forms table; pass it with --feedback-forms to be exact)"
                 .into(),
         );
@@ -311,7 +391,7 @@ async fn post_in(
         skip_why: why,
         shortcodes: vec![],
         forms: BTreeMap::new(),
-        waiting: vec![],
+        waiting: Waiting::new(),
     };
     if post.post_type != "post" {
         let why = format!(
@@ -326,41 +406,57 @@ async fn post_in(
         report.skip(why.clone());
         return Ok(skipped(why));
     }
+    if post.id <= 0 {
+        report.skip("post without an id");
+        return Ok(skipped("post without an id".into()));
+    }
     if post.content_cut {
         report.skip("post larger than 16 MB");
         return Ok(skipped("post larger than 16 MB".into()));
     }
-    let (body_html, feedback) = text::article_body(&post.content);
+    let (body_html, mut feedback) = text::article_body(&post.content);
+    if feedback.len() > PASSAGES_MAX {
+        report.notes.push(format!(
+            "post {} marks {} passages: the first {PASSAGES_MAX} were kept",
+            post.id,
+            feedback.len()
+        ));
+        feedback.truncate(PASSAGES_MAX);
+    }
     let shortcodes: Vec<String> = feedback.iter().filter_map(|f| f.id.clone()).collect();
-    let terms =
-        |domain: &str| post.terms.iter().filter(|t| t.0 == domain).map(|t| t.2.clone()).collect::<Vec<_>>();
+    let terms = |domain: &str| {
+        post.terms
+            .iter()
+            .filter(|t| t.0 == domain)
+            .map(|t| one_line(&t.2, 80))
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+    };
     let published_at =
         text::wp_date(&post.date_gmt).or_else(|| text::wp_date(&post.date)).unwrap_or(site.now);
-    let standfirst = crate::domain::text::html_to_text(&post.excerpt).trim().to_string();
-    let mut slug = text::slug(&post.slug, &post.title, post.id);
+    let standfirst = one_line(&post.excerpt, 600);
     let conn = w.conn().await?;
     let mapped = store::mapped(conn, source, "post", &post.id.to_string()).await?;
-    if let Some(id) = mapped {
-        // imported before: keep the slug it got then
-        if let Some(s) = crate::server::store::articles::slug_of(site.pool, id).await? {
-            slug = s;
+    let slug = match mapped {
+        // imported before: the article it became (never another one)
+        Some(id) => match crate::server::store::articles::slug_of(site.pool, id).await? {
+            Some(s) => s,
+            None => free_slug(conn, &text::slug(&post.slug, &post.title, post.id), post.id).await?,
+        },
+        None => {
+            let wanted = text::slug(&post.slug, &post.title, post.id);
+            let slug = free_slug(conn, &wanted, post.id).await?;
+            if slug != wanted {
+                report.notes.push(format!("post {} became /articles/{slug}: {wanted} was taken", post.id));
+            }
+            slug
         }
-    } else if store::article_by_slug(conn, &slug).await?.is_some() {
-        // another article has this slug: this one gets its own
-        slug = format!("{slug}-{}", post.id);
-        report.notes.push(format!("post {} took the slug {slug}: its own was in use", post.id));
-    }
+    };
     w.commit().await?;
+    let title = one_line(&post.title, 300);
     let article = NewArticle {
         slug: slug.clone(),
-        title: {
-            let t = crate::domain::text::html_to_text(&post.title).trim().to_string();
-            if t.is_empty() {
-                format!("Post {}", post.id)
-            } else {
-                t
-            }
-        },
+        title: if title.is_empty() { format!("Post {}", post.id) } else { title },
         standfirst,
         section: terms("category").into_iter().next().unwrap_or_else(|| "News".into()),
         tags: terms("post_tag"),
@@ -382,12 +478,23 @@ async fn post_in(
     if let Some(path) = text::path_of(&post.link).filter(|p| p != "/") {
         store::map(conn, source, "link", &path, id).await?;
     }
-    if outcome == Imported::New {
+    if mapped.is_none() {
         report.passages += store::editor_passages(conn, id).await?.len() as u64;
-        let closed =
-            post.meta("wpdiscuz_closed").is_some_and(|v| v.trim() == "1") || post.comment_status == "closed";
-        if closed && store::close_comments(conn, id).await? {
-            report.closed += 1;
+        // what the old site had: comments closed (wpDiscuz or WordPress), or hidden (a Byline export)
+        let mode = match post.meta("_byline_comments_mode") {
+            Some("hidden") => Some("hidden"),
+            Some("closed") => Some("closed"),
+            _ if post.meta("wpdiscuz_closed").is_some_and(|v| v.trim() == "1")
+                || post.comment_status == "closed" =>
+            {
+                Some("closed")
+            }
+            _ => None,
+        };
+        if let Some(mode) = mode {
+            if store::set_mode(conn, id, mode).await? {
+                report.closed += 1;
+            }
         }
     }
     w.commit().await?;
@@ -396,8 +503,36 @@ async fn post_in(
         skip_why: String::new(),
         shortcodes,
         forms: BTreeMap::new(),
-        waiting: vec![],
+        waiting: Waiting::new(),
     })
+}
+
+/// `wanted`, or `wanted-ID`, `wanted-ID-2`… : the first slug no article has.
+async fn free_slug(conn: &mut SqliteConnection, wanted: &str, id: i64) -> Result<String, sqlx::Error> {
+    if store::article_by_slug(conn, wanted).await?.is_none() {
+        return Ok(wanted.to_string());
+    }
+    let mut n = 1;
+    loop {
+        let slug = if n == 1 { format!("{wanted}-{id}") } else { format!("{wanted}-{id}-{n}") };
+        if store::article_by_slug(conn, &slug).await?.is_none() {
+            return Ok(slug);
+        }
+        n += 1;
+    }
+}
+
+/// A name, title or term as text: entities decoded, tags and control characters dropped,
+/// whitespace collapsed, at most `max` characters.
+fn one_line(s: &str, max: usize) -> String {
+    let text = crate::domain::passage::plain_text(s);
+    text.chars().filter(|c| !c.is_control()).take(max).collect::<String>().trim().to_string()
+}
+
+fn email_of(s: &str) -> Option<String> {
+    let e = s.trim();
+    (e.len() <= 254 && e.contains('@') && !e.chars().any(|c| c.is_control() || c.is_whitespace()))
+        .then(|| e.to_string())
 }
 
 fn status_of(approved: &str) -> Option<&'static str> {
@@ -409,30 +544,59 @@ fn status_of(approved: &str) -> Option<&'static str> {
     }
 }
 
+/// Found from an earlier run, or erased here since: either way, not written again.
+async fn seen(conn: &mut SqliteConnection, key: &str, report: &mut Report) -> Result<bool, sqlx::Error> {
+    if store::comment_by_key(conn, key).await?.is_some() {
+        report.comments_present += 1;
+        return Ok(true);
+    }
+    if store::forgotten(conn, key).await? {
+        report.erased += 1;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 async fn comment_in(
     site: &Site<'_>,
     w: &mut Writer<'_>,
     source: &str,
     cur: &mut Current,
-    c: WpComment,
+    mut c: WpComment,
     opts: &Options,
     report: &mut Report,
 ) -> Result<(), ImportError> {
+    if c.id <= 0 {
+        report.skip("comment without an id");
+        return Ok(());
+    }
     let conn = w.conn().await?;
-    if store::comment_by_key(conn, &format!("import:{source}:{}", c.id)).await?.is_some() {
-        report.comments_present += 1;
+    if seen(conn, &format!("import:{source}:{}", c.id), report).await? {
         return Ok(());
     }
     if c.parent != 0 {
         let parent_key = format!("import:{source}:{}", c.parent);
         if store::comment_by_key(conn, &parent_key).await?.is_none() {
-            cur.waiting.push(Waiting { parent: c.parent.to_string(), comment: c });
+            // kept in memory until its parent comes: not its text when that will be refused anyway
+            if c.content.len() > COMMENT_MAX_BYTES {
+                c.content.clear();
+                c.content_cut = true;
+            }
+            cur.waiting.wait(c.parent.to_string(), c);
             return Ok(());
         }
     }
-    store_wp_comment(site, w, source, cur, &c, opts, report, false).await
+    let mut queue = vec![(c, false)];
+    while let Some((c, lost)) = queue.pop() {
+        if store_wp_comment(site, w, source, cur, &c, opts, report, lost).await? {
+            queue.extend(cur.waiting.release(&c.id.to_string()).into_iter().map(|r| (r, false)));
+        }
+    }
+    Ok(())
 }
 
+/// Stores one comment; `lost`: its parent is not in the file (it starts its own thread).
+/// Returns whether it was stored (its waiting replies may follow).
 #[allow(clippy::too_many_arguments)]
 async fn store_wp_comment(
     site: &Site<'_>,
@@ -442,34 +606,47 @@ async fn store_wp_comment(
     c: &WpComment,
     opts: &Options,
     report: &mut Report,
-    orphan: bool,
-) -> Result<(), ImportError> {
-    let Some(article_id) = cur.article else { return Ok(()) };
+    lost: bool,
+) -> Result<bool, ImportError> {
+    let Some(article_id) = cur.article else { return Ok(false) };
     let pingback = matches!(c.comment_type.as_str(), "trackback" | "pingback");
     if pingback && !opts.keep_pingbacks {
         report.skip(format!("{} (pass --keep-pingbacks to keep them)", c.comment_type));
-        return Ok(());
+        return Ok(false);
     }
     if !pingback && !matches!(c.comment_type.as_str(), "" | "comment") {
-        report.skip(format!("comment of type {}", c.comment_type));
-        return Ok(());
+        report.skip(format!("comment of type {}", one_line(&c.comment_type, 40)));
+        return Ok(false);
     }
     let Some(status) = status_of(&c.approved) else {
-        report.skip(format!("comment in the trash or unknown state ({})", c.approved));
-        return Ok(());
+        report.skip(format!("comment in the trash or an unknown state ({})", one_line(&c.approved, 20)));
+        return Ok(false);
     };
     if c.content_cut || c.content.len() > COMMENT_MAX_BYTES {
         report.skip("comment longer than WordPress allows (64 KB)");
-        return Ok(());
+        return Ok(false);
     }
     let Some(created_at) = text::wp_date(&c.date_gmt).or_else(|| text::wp_date(&c.date)) else {
         report.skip("comment without a date");
-        return Ok(());
+        return Ok(false);
     };
     let key = format!("import:{source}:{}", c.id);
     let conn = w.conn().await?;
-    let parent = if c.parent != 0 && !orphan {
-        store::comment_by_key(conn, &format!("import:{source}:{}", c.parent)).await?
+    if seen(conn, &key, report).await? {
+        return Ok(false);
+    }
+    let parent = if c.parent != 0 && !lost {
+        match store::comment_by_key(conn, &format!("import:{source}:{}", c.parent)).await? {
+            // a reply names a comment of another post: it starts its own thread here
+            Some(p) if p.article_id != article_id => {
+                report.notes.push(format!(
+                    "comment {} replied to comment {} of another post: shown as a top-level comment",
+                    c.id, c.parent
+                ));
+                None
+            }
+            other => other,
+        }
     } else {
         None
     };
@@ -479,14 +656,16 @@ async fn store_wp_comment(
         Some(v) => v,
         None => {
             let total: i64 = c.meta("wpdiscuz_votes").and_then(|v| v.trim().parse().ok()).unwrap_or(0);
+            let total = total.clamp(-text::VOTES_MAX, text::VOTES_MAX);
             (total.max(0), (-total).max(0))
         }
     };
-    let name = crate::domain::text::html_to_text(&c.author);
-    let name = name.trim();
-    let keep_id = c.id > 0 && store::id_is_free(conn, c.id).await?;
-    let email = c.email.trim();
+    let name = one_line(&c.author, 80);
+    let keep_id = store::id_is_free(conn, c.id).await?;
+    let email = email_of(&c.email);
     let url = c.url.trim();
+    let url =
+        (url.len() <= 2_000 && (url.starts_with("http://") || url.starts_with("https://"))).then_some(url);
     let ip_hash = site.ip_hash(&c.ip, created_at);
     let placed = store::insert_comment(
         conn,
@@ -495,9 +674,9 @@ async fn store_wp_comment(
             article_id,
             parent: parent.as_ref(),
             status,
-            author_name: if name.is_empty() { "Anonymous" } else { name },
-            author_email: (!email.is_empty()).then_some(email),
-            author_url: (url.starts_with("http://") || url.starts_with("https://")).then_some(url),
+            author_name: if name.is_empty() { "Anonymous" } else { &name },
+            author_email: email.as_deref(),
+            author_url: url,
             body: &c.content,
             body_html: &body_html,
             body_text: &body_text,
@@ -511,11 +690,17 @@ async fn store_wp_comment(
     .await?;
     report.comments += 1;
     report.kept_ids += keep_id as u64;
-    report.votes += (up + down) as u64;
+    report.votes = report.votes.saturating_add((up + down) as u64);
     match status {
         "pending" => report.held += 1,
         "spam" => report.spam += 1,
         _ => {}
+    }
+    if lost {
+        report.notes.push(format!(
+            "comment {} replied to comment {}, which is not in the file: shown as a top-level comment",
+            c.id, c.parent
+        ));
     }
     if let Some(form) = c.meta("wpdiscuz_feedback_form_id").and_then(|v| v.trim().parse::<i64>().ok()) {
         if placed.parent_id.is_none() && form > 0 {
@@ -523,11 +708,11 @@ async fn store_wp_comment(
         }
     }
     w.wrote().await?;
-    Ok(())
+    Ok(true)
 }
 
-/// The end of a post: replies whose parent came later, feedback matched to passages, counters.
-/// Returns whether forms were matched by order.
+/// The end of a post: replies whose parent never came, feedback matched to passages, counters.
+/// Returns whether forms were matched by a guess (order) rather than the CSV.
 async fn post_end(
     site: &Site<'_>,
     w: &mut Writer<'_>,
@@ -537,83 +722,80 @@ async fn post_end(
     report: &mut Report,
 ) -> Result<bool, ImportError> {
     let Some(article_id) = cur.article else { return Ok(false) };
-    // replies that came before their parent: placed as their parents arrive; a reply whose
-    // parent is nowhere in the file is shown at the top level (as WordPress shows it), and then
-    // its own replies find it
-    let mut waiting = std::mem::take(&mut cur.waiting);
-    while !waiting.is_empty() {
-        let before = waiting.len();
-        let mut still = Vec::new();
-        for wc in waiting {
-            let conn = w.conn().await?;
-            if store::comment_by_key(conn, &format!("import:{source}:{}", wc.parent)).await?.is_some() {
-                store_wp_comment(site, w, source, &mut cur, &wc.comment, opts, report, false).await?;
-            } else {
-                still.push(wc);
+    while !cur.waiting.is_empty() {
+        let lost = cur.waiting.lost(|c| c.id.to_string());
+        let mut queue: Vec<(WpComment, bool)> = lost.into_iter().map(|(_, c)| (c, true)).collect();
+        while let Some((c, lost)) = queue.pop() {
+            if store_wp_comment(site, w, source, &mut cur, &c, opts, report, lost).await? {
+                queue.extend(cur.waiting.release(&c.id.to_string()).into_iter().map(|r| (r, false)));
             }
         }
-        waiting = still;
-        if waiting.len() < before {
-            continue;
-        }
-        let ids: BTreeSet<String> = waiting.iter().map(|wc| wc.comment.id.to_string()).collect();
-        let (lost, rest): (Vec<_>, Vec<_>) = waiting.into_iter().partition(|wc| !ids.contains(&wc.parent));
-        // a loop of replies (a → b → a) has no lost parent: its first one starts it
-        let (lost, rest) = if lost.is_empty() {
-            let mut rest = rest;
-            (vec![rest.remove(0)], rest)
-        } else {
-            (lost, rest)
-        };
-        for wc in lost {
-            report.notes.push(format!(
-                "comment {} replied to comment {}, which is not in the file: shown as a top-level comment",
-                wc.comment.id, wc.parent
-            ));
-            store_wp_comment(site, w, source, &mut cur, &wc.comment, opts, report, true).await?;
-        }
-        waiting = rest;
     }
-    let mut by_order = false;
+    let guessed = match_feedback(w, article_id, &cur, opts, report).await?;
     let conn = w.conn().await?;
-    if !cur.forms.is_empty() {
-        let passages = store::editor_passages(conn, article_id).await?;
-        let by_key: HashMap<&str, i64> =
-            passages.iter().filter_map(|(id, k)| k.as_deref().map(|k| (k, *id))).collect();
-        let in_order: Vec<i64> =
-            cur.shortcodes.iter().filter_map(|k| by_key.get(k.as_str()).copied()).collect();
-        let form_ids: BTreeSet<i64> = cur.forms.keys().copied().collect();
-        for (nth, form) in form_ids.iter().enumerate() {
-            let passage = match &opts.feedback_forms {
-                Some(table) => table.get(form).and_then(|u| by_key.get(u.as_str()).copied()),
-                None => {
-                    by_order = true;
-                    in_order.get(nth).copied()
-                }
-            };
-            let comments = &cur.forms[form];
-            match passage {
-                Some(p) => {
-                    for c in comments {
-                        if store::set_passage(conn, *c, p).await? {
-                            report.feedback += 1;
-                        }
-                    }
-                }
-                None => report.notes.push(format!(
-                    "{} comments were feedback on wpDiscuz form {form}, which matches no passage of the post: kept as comments",
-                    comments.len()
-                )),
-            }
-        }
-    }
     store::recount(conn, article_id).await?;
     w.commit().await?;
-    Ok(by_order)
+    Ok(guessed)
 }
 
-/// Imports a Disqus export: threads are matched to articles by their URL (an imported post's
-/// old address, or the slug at the end of the path); comments of unmatched threads are reported.
+/// Which passage each `wpdiscuz_feedback_form_id` means. With wpDiscuz's table (CSV): exactly.
+/// Without it: form ids no larger than the number of shortcodes are read as their place (1, 2,
+/// …; what Byline's own export writes); otherwise, when there are as many forms with feedback
+/// as shortcodes, by order. Anything else is not guessed: the comments stay comments.
+async fn match_feedback(
+    w: &mut Writer<'_>,
+    article_id: i64,
+    cur: &Current,
+    opts: &Options,
+    report: &mut Report,
+) -> Result<bool, ImportError> {
+    if cur.forms.is_empty() {
+        return Ok(false);
+    }
+    let conn = w.conn().await?;
+    let passages = store::editor_passages(conn, article_id).await?;
+    let by_key: HashMap<&str, i64> =
+        passages.iter().filter_map(|(id, k)| k.as_deref().map(|k| (k, *id))).collect();
+    let in_order: Vec<i64> = cur.shortcodes.iter().filter_map(|k| by_key.get(k.as_str()).copied()).collect();
+    let forms: Vec<i64> = cur.forms.keys().copied().collect();
+    let as_places = forms.iter().all(|f| (*f as usize) <= in_order.len());
+    let by_order = forms.len() == in_order.len();
+    let mut guessed = false;
+    for (nth, form) in forms.iter().enumerate() {
+        let passage = match &opts.feedback_forms {
+            Some(table) => table.get(form).and_then(|u| by_key.get(u.as_str()).copied()),
+            None if as_places => {
+                guessed = true;
+                in_order.get(*form as usize - 1).copied()
+            }
+            None if by_order => {
+                guessed = true;
+                in_order.get(nth).copied()
+            }
+            None => None,
+        };
+        let comments = &cur.forms[form];
+        match passage {
+            Some(p) => {
+                for c in comments {
+                    if store::set_passage(conn, *c, p).await? {
+                        report.feedback += 1;
+                    }
+                }
+            }
+            None => report.notes.push(format!(
+                "{} comments were feedback on wpDiscuz form {form}, which could not be matched to a passage \
+                 of their post (pass --feedback-forms): kept as comments",
+                comments.len()
+            )),
+        }
+    }
+    Ok(guessed)
+}
+
+/// Imports a Disqus export. Threads are matched to articles by what they name: an imported
+/// post's old address (with or without its final slash) or its WordPress id (`<id>123 …`), or a
+/// Byline address (`/articles/slug`). Comments of unmatched threads are reported.
 pub async fn disqus<R: BufRead>(
     site: &Site<'_>,
     input: R,
@@ -633,6 +815,28 @@ pub async fn disqus<R: BufRead>(
     }
 }
 
+async fn thread_article(
+    conn: &mut SqliteConnection,
+    t: &super::disqus::DsqThread,
+) -> Result<Option<i64>, sqlx::Error> {
+    if let Some(path) = text::path_of(&t.link) {
+        if let Some(id) = store::by_old_link(conn, &path).await? {
+            return Ok(Some(id));
+        }
+        if let Some(slug) = path.trim_end_matches('/').strip_prefix("/articles/").filter(|s| !s.contains('/'))
+        {
+            if let Some(id) = store::article_by_slug(conn, slug).await? {
+                return Ok(Some(id));
+            }
+        }
+    }
+    // WordPress's Disqus plugin names a thread `123 https://site/?p=123`
+    if let Some(post) = t.ident.split_whitespace().next().filter(|p| p.chars().all(|c| c.is_ascii_digit())) {
+        return store::by_old_post(conn, post).await;
+    }
+    Ok(None)
+}
+
 async fn disqus_in<R: BufRead>(
     site: &Site<'_>,
     w: &mut Writer<'_>,
@@ -642,47 +846,40 @@ async fn disqus_in<R: BufRead>(
     let mut reader = DisqusReader::new(input);
     let mut report = Report::default();
     let mut source = String::from("disqus:");
-    // thread id → article (None: not matched, with its URL)
+    // thread id → article (Err: not matched, with its URL)
     let mut threads: HashMap<String, Result<i64, String>> = HashMap::new();
     let mut touched: BTreeSet<i64> = BTreeSet::new();
     let mut unmatched: BTreeMap<String, u64> = BTreeMap::new();
-    let mut waiting: Vec<Waiting<DsqPost>> = Vec::new();
+    let mut waiting: Waiting<DsqPost> = Waiting::new();
     while let Some(item) = reader.next_item()? {
         progress(reader.position());
+        w.tick().await?;
         match item {
             DsqItem::Forum(f) => {
                 if source == "disqus:" {
-                    source = format!("disqus:{f}");
+                    source = format!("disqus:{}", one_line(&f, 100));
                 }
             }
             DsqItem::Thread(t) => {
                 let conn = w.conn().await?;
-                let article = match text::path_of(&t.link) {
-                    Some(path) => match store::by_old_link(conn, &path).await? {
-                        Some(id) => Some(id),
-                        None => {
-                            let slug =
-                                path.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
-                            if slug.is_empty() {
-                                None
-                            } else {
-                                store::article_by_slug(conn, &slug).await?
-                            }
-                        }
-                    },
-                    None => None,
-                };
+                let article = thread_article(conn, &t).await?;
                 if let Some(id) = article {
+                    let first_time = store::mapped(conn, &source, "thread", &t.dsq_id).await?.is_none();
                     store::map(conn, &source, "thread", &t.dsq_id, id).await?;
-                    if t.closed && store::close_comments(conn, id).await? {
+                    // closed on Disqus: closed here, once (a newsroom may open it again)
+                    if first_time && t.closed && store::close_comments(conn, id).await? {
                         report.closed += 1;
                     }
                 }
                 threads.insert(t.dsq_id.clone(), article.ok_or(t.link.clone()));
             }
-            DsqItem::Post(p) => {
-                let article = match threads.get(&p.thread) {
-                    Some(Ok(id)) => *id,
+            DsqItem::Post(mut p) => {
+                if p.dsq_id.is_empty() {
+                    report.skip("comment without an id");
+                    continue;
+                }
+                match threads.get(&p.thread) {
+                    Some(Ok(_)) => {}
                     Some(Err(link)) => {
                         *unmatched.entry(link.clone()).or_default() += 1;
                         continue;
@@ -691,98 +888,91 @@ async fn disqus_in<R: BufRead>(
                         report.skip("comment on a thread the file does not have");
                         continue;
                     }
-                };
+                }
                 let conn = w.conn().await?;
-                if store::comment_by_key(conn, &format!("import:{source}:{}", p.dsq_id)).await?.is_some() {
-                    report.comments_present += 1;
+                if seen(conn, &format!("import:{source}:{}", p.dsq_id), &mut report).await? {
                     continue;
                 }
                 if let Some(parent) = &p.parent {
                     if store::comment_by_key(conn, &format!("import:{source}:{parent}")).await?.is_none() {
-                        waiting.push(Waiting { parent: parent.clone(), comment: *p });
+                        if p.message.len() > COMMENT_MAX_BYTES {
+                            p.message.clear();
+                            p.message_cut = true;
+                        }
+                        waiting.wait(parent.clone(), *p);
                         continue;
                     }
                 }
-                store_disqus_post(site, w, &source, article, &p, &mut report, false).await?;
-                touched.insert(article);
+                let mut queue = vec![(*p, false)];
+                while let Some((p, lost)) = queue.pop() {
+                    if store_disqus_post(site, w, &source, &threads, &p, &mut report, lost, &mut touched)
+                        .await?
+                    {
+                        queue.extend(waiting.release(&p.dsq_id).into_iter().map(|r| (r, false)));
+                    }
+                }
             }
         }
     }
     while !waiting.is_empty() {
-        let before = waiting.len();
-        let mut still = Vec::new();
-        for wp in waiting {
-            let conn = w.conn().await?;
-            if store::comment_by_key(conn, &format!("import:{source}:{}", wp.parent)).await?.is_some() {
-                if let Some(Ok(article)) = threads.get(&wp.comment.thread) {
-                    store_disqus_post(site, w, &source, *article, &wp.comment, &mut report, false).await?;
-                    touched.insert(*article);
-                }
-            } else {
-                still.push(wp);
+        let lost = waiting.lost(|p| p.dsq_id.clone());
+        let mut queue: Vec<(DsqPost, bool)> = lost.into_iter().map(|(_, p)| (p, true)).collect();
+        while let Some((p, lost)) = queue.pop() {
+            if store_disqus_post(site, w, &source, &threads, &p, &mut report, lost, &mut touched).await? {
+                queue.extend(waiting.release(&p.dsq_id).into_iter().map(|r| (r, false)));
             }
         }
-        waiting = still;
-        if waiting.len() < before {
-            continue;
-        }
-        let ids: BTreeSet<String> = waiting.iter().map(|wp| wp.comment.dsq_id.clone()).collect();
-        let (lost, rest): (Vec<_>, Vec<_>) = waiting.into_iter().partition(|wp| !ids.contains(&wp.parent));
-        let (lost, rest) = if lost.is_empty() {
-            let mut rest = rest;
-            (vec![rest.remove(0)], rest)
-        } else {
-            (lost, rest)
-        };
-        for wp in lost {
-            if let Some(Ok(article)) = threads.get(&wp.comment.thread) {
-                report.notes.push(format!(
-                    "comment {} replied to {}, which is not in the file: shown as a top-level comment",
-                    wp.comment.dsq_id, wp.parent
-                ));
-                store_disqus_post(site, w, &source, *article, &wp.comment, &mut report, true).await?;
-                touched.insert(*article);
-            }
-        }
-        waiting = rest;
     }
     for (link, n) in unmatched {
-        report.skip(format!("comment on a page no article matches ({link})"));
-        if n > 1 {
-            *report
-                .skipped
-                .get_mut(&format!("comment on a page no article matches ({link})"))
-                .expect("just added") += n - 1;
-        }
+        *report.skipped.entry(format!("comment on a page no article matches ({link})")).or_default() += n;
     }
     for id in touched {
         let conn = w.conn().await?;
         store::recount(conn, id).await?;
+        w.tick().await?;
     }
     report.replaced_bytes = reader.replaced();
     Ok(report)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn store_disqus_post(
     site: &Site<'_>,
     w: &mut Writer<'_>,
     source: &str,
-    article_id: i64,
+    threads: &HashMap<String, Result<i64, String>>,
     p: &DsqPost,
     report: &mut Report,
-    orphan: bool,
-) -> Result<(), ImportError> {
+    lost: bool,
+    touched: &mut BTreeSet<i64>,
+) -> Result<bool, ImportError> {
+    let Some(Ok(article_id)) = threads.get(&p.thread).cloned() else { return Ok(false) };
     if p.message_cut || p.message.len() > COMMENT_MAX_BYTES {
         report.skip("comment longer than 64 KB");
-        return Ok(());
+        return Ok(false);
     }
     let Some(created_at) = text::rfc3339(&p.created_at) else {
         report.skip("comment without a date");
-        return Ok(());
+        return Ok(false);
     };
+    let key = format!("import:{source}:{}", p.dsq_id);
     let conn = w.conn().await?;
-    let parent: Option<Placed> = match (&p.parent, orphan) {
-        (Some(parent), false) => store::comment_by_key(conn, &format!("import:{source}:{parent}")).await?,
+    if seen(conn, &key, report).await? {
+        return Ok(false);
+    }
+    let parent: Option<Placed> = match (&p.parent, lost) {
+        (Some(parent), false) => {
+            match store::comment_by_key(conn, &format!("import:{source}:{parent}")).await? {
+                Some(pl) if pl.article_id != article_id => {
+                    report.notes.push(format!(
+                        "comment {} replied to {parent} on another page: shown as a top-level comment",
+                        p.dsq_id
+                    ));
+                    None
+                }
+                other => other,
+            }
+        }
         _ => None,
     };
     // a deleted comment keeps its place (its replies hang below it) but none of its text
@@ -793,8 +983,9 @@ async fn store_disqus_post(
         (if p.spam { "spam" } else { "approved" }, p.message.clone(), html)
     };
     let body_text = crate::domain::text::html_to_text(&body_html);
-    let name = if p.author_name.trim().is_empty() { p.author_username.trim() } else { p.author_name.trim() };
-    let email = p.author_email.trim();
+    let name =
+        one_line(if p.author_name.trim().is_empty() { &p.author_username } else { &p.author_name }, 80);
+    let email = email_of(&p.author_email).filter(|_| !p.deleted);
     let ip_hash = site.ip_hash(&p.ip, created_at);
     store::insert_comment(
         conn,
@@ -808,15 +999,15 @@ async fn store_disqus_post(
             } else if name.is_empty() {
                 "Anonymous"
             } else {
-                name
+                &name
             },
-            author_email: (!email.is_empty() && !p.deleted).then_some(email),
+            author_email: email.as_deref(),
             author_url: None,
             body: &body,
             body_html: &body_html,
             body_text: &body_text,
             created_at,
-            key: &format!("import:{source}:{}", p.dsq_id),
+            key: &key,
             ip_hash: ip_hash.as_deref(),
             up: 0,
             down: 0,
@@ -824,11 +1015,19 @@ async fn store_disqus_post(
     )
     .await?;
     report.comments += 1;
+    touched.insert(article_id);
     match status {
         "spam" => report.spam += 1,
         "deleted" => report.deleted_kept += 1,
         _ => {}
     }
+    if lost {
+        report.notes.push(format!(
+            "comment {} replied to {}, which is not in the file: shown as a top-level comment",
+            p.dsq_id,
+            p.parent.as_deref().unwrap_or("")
+        ));
+    }
     w.wrote().await?;
-    Ok(())
+    Ok(true)
 }

@@ -164,6 +164,8 @@ pub fn take_feedback_shortcodes(content: &str) -> (String, Vec<Shortcode>) {
     let mut out = String::with_capacity(content.len());
     let mut found = Vec::new();
     let mut rest = content;
+    // once a search for the closing tag has failed, every later one would too: linear time
+    let mut closes = true;
     while let Some(start) = rest.find(OPEN) {
         out.push_str(&rest[..start]);
         let after = &rest[start + OPEN.len()..];
@@ -174,9 +176,12 @@ pub fn take_feedback_shortcodes(content: &str) -> (String, Vec<Shortcode>) {
         };
         let attrs = &after[..end_tag];
         let body = &after[end_tag + 1..];
-        let (inner, tail) = match body.find(CLOSE) {
+        let (inner, tail) = match if closes { body.find(CLOSE) } else { None } {
             Some(i) => (&body[..i], &body[i + CLOSE.len()..]),
-            None => ("", body),
+            None => {
+                closes = false;
+                ("", body)
+            }
         };
         out.push_str(inner);
         found.push(Shortcode {
@@ -212,6 +217,9 @@ fn attr(attrs: &str, name: &str) -> Option<String> {
     }
 }
 
+/// The most votes a comment can carry over (a file claiming more is clamped).
+pub const VOTES_MAX: i64 = 1_000_000_000;
+
 /// wpDiscuz's `wpdiscuz_votes_seperate`, a PHP-serialized `a:2:{s:4:"like";i:27;s:7:"dislike";i:6;}`
 /// → (likes, dislikes). Dislikes are counted positive (older versions stored them negative).
 pub fn php_votes(s: &str) -> Option<(i64, i64)> {
@@ -222,8 +230,9 @@ pub fn php_votes(s: &str) -> Option<(i64, i64)> {
     };
     let like = number("like");
     let dislike = number("dislike");
-    (like.is_some() || dislike.is_some())
-        .then(|| (like.unwrap_or(0).clamp(0, 1_000_000_000), dislike.unwrap_or(0).abs().min(1_000_000_000)))
+    (like.is_some() || dislike.is_some()).then(|| {
+        (like.unwrap_or(0).clamp(0, VOTES_MAX), dislike.unwrap_or(0).saturating_abs().min(VOTES_MAX))
+    })
 }
 
 #[cfg(test)]

@@ -88,6 +88,10 @@ pub enum WxrError {
     NotWxr,
 }
 
+fn kept_meta(key: &str) -> bool {
+    key.starts_with("wpdiscuz_") || key == "_byline_comments_mode"
+}
+
 fn int(s: &str) -> i64 {
     s.trim().parse().unwrap_or(0)
 }
@@ -197,12 +201,13 @@ impl<R: BufRead> WxrReader<R> {
             ("channel", "link") if self.site.is_none() => self.site = Some(text.trim().to_string()),
             ("wp:postmeta" | "wp:commentmeta", "wp:meta_key") => self.meta_key = text,
             ("wp:postmeta" | "wp:commentmeta", "wp:meta_value") => self.meta_value = text,
-            ("item", "wp:postmeta") => {
+            // only the meta the import reads (page builders keep megabytes in post meta)
+            ("item", "wp:postmeta") if kept_meta(&self.meta_key) => {
                 if let Some(p) = &mut self.post {
                     p.meta.push((std::mem::take(&mut self.meta_key), std::mem::take(&mut self.meta_value)));
                 }
             }
-            ("wp:comment", "wp:commentmeta") => {
+            ("wp:comment", "wp:commentmeta") if kept_meta(&self.meta_key) => {
                 if let Some(c) = &mut self.comment {
                     c.meta.push((std::mem::take(&mut self.meta_key), std::mem::take(&mut self.meta_value)));
                 }

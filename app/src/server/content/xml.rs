@@ -8,6 +8,11 @@ use std::io::BufRead;
 
 /// The most text kept of one element: a post body larger than this is cut and reported.
 pub const FIELD_MAX: usize = 16 * 1024 * 1024;
+/// The most bytes read without a single element or text node ending: past this the file is
+/// refused (quick-xml would otherwise buffer a gigabyte of text with no `<`).
+pub const NODE_MAX: u64 = 64 * 1024 * 1024;
+/// How deep elements may nest (an export nests five or six levels).
+pub const DEPTH_MAX: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
 pub enum XmlError {
@@ -17,8 +22,44 @@ pub enum XmlError {
     UnknownEntity(String),
     #[error("the XML is malformed near byte {position}: {message}")]
     Malformed { position: u64, message: String },
+    #[error("the file ends inside <{0}>: it was cut short (import the whole file)")]
+    Truncated(String),
+    #[error("elements nest deeper than {DEPTH_MAX} levels: not an export")]
+    TooDeep,
+    #[error("more than {} MB without a tag: not an export", NODE_MAX / 1024 / 1024)]
+    NodeTooLarge,
     #[error("reading the file: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// A reader that refuses to hand out more than `NODE_MAX` bytes between two `reset`s.
+pub struct Bounded<R> {
+    inner: R,
+    since_reset: u64,
+}
+
+impl<R: BufRead> std::io::Read for Bounded<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Bounded<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.since_reset > NODE_MAX {
+            return Err(std::io::Error::other(XmlError::NodeTooLarge.to_string()));
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.since_reset += amt as u64;
+        self.inner.consume(amt)
+    }
 }
 
 pub enum Node {
@@ -30,7 +71,9 @@ pub enum Node {
 }
 
 pub struct XmlIn<R: BufRead> {
-    reader: quick_xml::Reader<R>,
+    reader: quick_xml::Reader<Bounded<R>>,
+    /// The open elements: a file that ends inside one was cut short.
+    open: Vec<String>,
     buf: Vec<u8>,
     /// Replacement characters put in for bytes that were not UTF-8.
     pub replaced: u64,
@@ -40,9 +83,15 @@ pub struct XmlIn<R: BufRead> {
 
 impl<R: BufRead> XmlIn<R> {
     pub fn new(input: R) -> Self {
-        let mut reader = quick_xml::Reader::from_reader(input);
+        let mut reader = quick_xml::Reader::from_reader(Bounded { inner: input, since_reset: 0 });
         reader.config_mut().check_end_names = true;
-        XmlIn { reader, buf: Vec::with_capacity(64 * 1024), replaced: 0, pending_close: None }
+        XmlIn {
+            reader,
+            open: Vec::new(),
+            buf: Vec::with_capacity(64 * 1024),
+            replaced: 0,
+            pending_close: None,
+        }
     }
 
     pub fn position(&self) -> u64 {
@@ -51,26 +100,42 @@ impl<R: BufRead> XmlIn<R> {
 
     pub fn next_node(&mut self) -> Result<Node, XmlError> {
         if let Some(name) = self.pending_close.take() {
+            self.open.pop();
             return Ok(Node::Close(name));
         }
         loop {
             self.buf.clear();
+            if self.buf.capacity() > 1024 * 1024 {
+                // a huge node passed: give its memory back
+                self.buf = Vec::with_capacity(64 * 1024);
+            }
+            self.reader.get_mut().since_reset = 0;
             let position = self.reader.buffer_position();
             let event = self.reader.read_event_into(&mut self.buf).map_err(|e| match e {
+                quick_xml::Error::Io(io) if io.to_string().contains("without a tag") => {
+                    XmlError::NodeTooLarge
+                }
                 quick_xml::Error::Io(io) => XmlError::Io(std::io::Error::new(io.kind(), io.to_string())),
                 other => XmlError::Malformed { position, message: other.to_string() },
             })?;
             let node = match event {
                 Event::Start(e) => {
                     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
-                    Node::Open(name, attributes(&e))
+                    let attrs = attributes(&e);
+                    self.enter(&name)?;
+                    Node::Open(name, attrs)
                 }
                 Event::Empty(e) => {
                     let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+                    let attrs = attributes(&e);
+                    self.enter(&name)?;
                     self.pending_close = Some(name.clone());
-                    Node::Open(name, attributes(&e))
+                    Node::Open(name, attrs)
                 }
-                Event::End(e) => Node::Close(String::from_utf8_lossy(e.name().as_ref()).into_owned()),
+                Event::End(e) => {
+                    self.open.pop();
+                    Node::Close(String::from_utf8_lossy(e.name().as_ref()).into_owned())
+                }
                 Event::Text(t) => {
                     let raw = t.into_inner();
                     let s = lossy(&raw, &mut self.replaced);
@@ -102,11 +167,24 @@ impl<R: BufRead> XmlIn<R> {
                     }
                     continue;
                 }
-                Event::Eof => Node::End,
+                Event::Eof => match self.open.last() {
+                    Some(name) => return Err(XmlError::Truncated(name.chars().take(60).collect())),
+                    None => Node::End,
+                },
                 Event::Decl(_) | Event::PI(_) | Event::Comment(_) => continue,
             };
             return Ok(node);
         }
+    }
+}
+
+impl<R: BufRead> XmlIn<R> {
+    fn enter(&mut self, name: &str) -> Result<(), XmlError> {
+        if self.open.len() >= DEPTH_MAX {
+            return Err(XmlError::TooDeep);
+        }
+        self.open.push(name.chars().take(60).collect());
+        Ok(())
     }
 }
 

@@ -206,7 +206,7 @@ pub async fn for_feed(
 ) -> Result<Vec<FeedArticle>, StoreError> {
     let rows = sqlx::query(
         "SELECT slug, title, standfirst, section, tags, body_html, published_at, updated_at
-         FROM articles WHERE listed = 1 AND comments_mode <> 'hidden' AND (?1 IS NULL OR lower(section) = lower(?1))
+         FROM articles WHERE listed = 1 AND (?1 IS NULL OR lower(section) = lower(?1))
          ORDER BY published_at DESC, id DESC LIMIT ?2",
     )
     .bind(section)
@@ -244,8 +244,11 @@ pub async fn comments_for_feed(
     limit: i64,
 ) -> Result<Vec<FeedComment>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, author_name, body_html, created_at, edited_at FROM comments
-         WHERE article_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT ?",
+        "SELECT c.id, c.author_name, c.body_html, c.created_at, c.edited_at FROM comments c
+         WHERE c.article_id = ? AND c.status = 'approved'
+           -- a reply shows only where its thread does (not under a held or spam comment)
+           AND (c.root_id = c.id OR (SELECT r.status FROM comments r WHERE r.id = c.root_id) IN ('approved', 'deleted'))
+         ORDER BY c.created_at DESC, c.id DESC LIMIT ?",
     )
     .bind(article_id)
     .bind(limit)

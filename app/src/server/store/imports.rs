@@ -28,6 +28,7 @@ pub struct ImportedComment<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Placed {
     pub id: i64,
+    pub article_id: i64,
     pub parent_id: Option<i64>,
     pub root_id: i64,
     pub depth: i64,
@@ -68,10 +69,35 @@ pub async fn map(
 
 /// An old address (the path of a permalink) from any import.
 pub async fn by_old_link(tx: &mut SqliteConnection, path: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'link' AND old_id = ? LIMIT 1")
+    let other = match path.strip_suffix('/') {
+        Some(bare) => bare.to_string(),
+        None => format!("{path}/"),
+    };
+    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'link' AND old_id IN (?, ?) LIMIT 1")
         .bind(path)
+        .bind(other)
         .fetch_optional(tx)
         .await
+}
+
+/// An old WordPress post id (from any WordPress import): what a Disqus thread's `<id>` names.
+pub async fn by_old_post(tx: &mut SqliteConnection, post_id: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'post' AND old_id = ? LIMIT 1")
+        .bind(post_id)
+        .fetch_optional(tx)
+        .await
+}
+
+/// Sets the comment mode of an article just imported (`closed`, `hidden`).
+pub async fn set_mode(tx: &mut SqliteConnection, article_id: i64, mode: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query("UPDATE articles SET comments_mode = ? WHERE id = ? AND comments_mode <> ?")
+        .bind(mode)
+        .bind(article_id)
+        .bind(mode)
+        .execute(tx)
+        .await?
+        .rows_affected()
+        > 0)
 }
 
 pub async fn article_by_slug(tx: &mut SqliteConnection, slug: &str) -> Result<Option<i64>, sqlx::Error> {
@@ -88,12 +114,13 @@ pub async fn close_comments(tx: &mut SqliteConnection, article_id: i64) -> Resul
 }
 
 pub async fn comment_by_key(tx: &mut SqliteConnection, key: &str) -> Result<Option<Placed>, sqlx::Error> {
-    Ok(sqlx::query("SELECT id, parent_id, root_id, depth FROM comments WHERE submission_key = ?")
+    Ok(sqlx::query("SELECT id, article_id, parent_id, root_id, depth FROM comments WHERE submission_key = ?")
         .bind(key)
         .fetch_optional(tx)
         .await?
         .map(|r| Placed {
             id: r.get("id"),
+            article_id: r.get("article_id"),
             parent_id: r.get("parent_id"),
             root_id: r.get::<Option<i64>, _>("root_id").unwrap_or_else(|| r.get("id")),
             depth: r.get("depth"),
@@ -157,7 +184,16 @@ pub async fn insert_comment(
     if root.is_none() {
         sqlx::query("UPDATE comments SET root_id = id WHERE id = ?").bind(id).execute(&mut *tx).await?;
     }
-    Ok(Placed { id, parent_id, root_id, depth })
+    Ok(Placed { id, article_id: c.article_id, parent_id, root_id, depth })
+}
+
+/// Was the comment with this key imported once and erased at its author's request?
+pub async fn forgotten(tx: &mut SqliteConnection, key: &str) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM import_forgotten WHERE key = ?")
+        .bind(key)
+        .fetch_optional(tx)
+        .await?
+        .is_some())
 }
 
 /// The article's passages marked by its editor: (id, key).

@@ -168,6 +168,14 @@ async fn insert_in(
     Ok(Inserted::New(id))
 }
 
+/// The newest comment id of the whole site (the table's last row: no scan).
+pub async fn newest_id(pool: &Pool) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM comments")
+        .fetch_one(pool)
+        .await?
+        .unwrap_or(0))
+}
+
 /// The passage a feedback is about.
 pub async fn passage_of(pool: &Pool, comment_id: i64) -> Result<Option<i64>, StoreError> {
     Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT passage_id FROM comments WHERE id = ?")

@@ -270,6 +270,15 @@ async fn erase_in(
             .await?;
             out.comments_kept_as_deleted += 1;
         } else {
+            // an imported comment: remembered as erased, so running the import again does not
+            // bring it back
+            sqlx::query(
+                "INSERT OR IGNORE INTO import_forgotten (key)
+                 SELECT submission_key FROM comments WHERE id = ? AND submission_key LIKE 'import:%'",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("DELETE FROM comments WHERE id = ?").bind(id).execute(&mut *tx).await?;
             out.comments_removed += 1;
         }
