@@ -320,6 +320,8 @@ struct Current {
     /// `wpdiscuz_feedback_form_id` → the top-level comments that named it.
     forms: BTreeMap<i64, Vec<i64>>,
     waiting: Waiting<WpComment>,
+    /// This post's comments stored so far, by old id: their replies find them without a query.
+    known: HashMap<String, Placed>,
 }
 
 /// `https://www.Example.org/blog/` → `example.org/blog`: the same site over http or https,
@@ -392,6 +394,7 @@ async fn post_in(
         shortcodes: vec![],
         forms: BTreeMap::new(),
         waiting: Waiting::new(),
+        known: HashMap::new(),
     };
     if post.post_type != "post" {
         let why = format!(
@@ -504,6 +507,7 @@ async fn post_in(
         shortcodes,
         forms: BTreeMap::new(),
         waiting: Waiting::new(),
+        known: HashMap::new(),
     })
 }
 
@@ -544,17 +548,39 @@ fn status_of(approved: &str) -> Option<&'static str> {
     }
 }
 
-/// Found from an earlier run, or erased here since: either way, not written again.
-async fn seen(conn: &mut SqliteConnection, key: &str, report: &mut Report) -> Result<bool, sqlx::Error> {
-    if store::comment_by_key(conn, key).await?.is_some() {
-        report.comments_present += 1;
-        return Ok(true);
-    }
+/// Why an insert wrote nothing: found from an earlier run, or erased here since.
+async fn not_written(conn: &mut SqliteConnection, key: &str, report: &mut Report) -> Result<(), sqlx::Error> {
     if store::forgotten(conn, key).await? {
         report.erased += 1;
-        return Ok(true);
+    } else {
+        report.comments_present += 1;
     }
-    Ok(false)
+    Ok(())
+}
+
+/// A stored comment by its key: from this run's memory, else the database (an earlier run).
+async fn placed(
+    conn: &mut SqliteConnection,
+    known: &mut HashMap<String, Placed>,
+    source: &str,
+    old: &str,
+) -> Result<Option<Placed>, sqlx::Error> {
+    if let Some(p) = known.get(old) {
+        return Ok(Some(*p));
+    }
+    let found = store::comment_by_key(conn, &format!("import:{source}:{old}")).await?;
+    if let Some(p) = found {
+        remember(known, old, p);
+    }
+    Ok(found)
+}
+
+/// Memory for `placed`, bounded: past a million entries it starts again (the database answers).
+fn remember(known: &mut HashMap<String, Placed>, old: &str, p: Placed) {
+    if known.len() >= 1_000_000 {
+        known.clear();
+    }
+    known.insert(old.to_string(), p);
 }
 
 async fn comment_in(
@@ -571,12 +597,8 @@ async fn comment_in(
         return Ok(());
     }
     let conn = w.conn().await?;
-    if seen(conn, &format!("import:{source}:{}", c.id), report).await? {
-        return Ok(());
-    }
     if c.parent != 0 {
-        let parent_key = format!("import:{source}:{}", c.parent);
-        if store::comment_by_key(conn, &parent_key).await?.is_none() {
+        if placed(conn, &mut cur.known, source, &c.parent.to_string()).await?.is_none() {
             // kept in memory until its parent comes: not its text when that will be refused anyway
             if c.content.len() > COMMENT_MAX_BYTES {
                 c.content.clear();
@@ -632,11 +654,8 @@ async fn store_wp_comment(
     };
     let key = format!("import:{source}:{}", c.id);
     let conn = w.conn().await?;
-    if seen(conn, &key, report).await? {
-        return Ok(false);
-    }
     let parent = if c.parent != 0 && !lost {
-        match store::comment_by_key(conn, &format!("import:{source}:{}", c.parent)).await? {
+        match placed(conn, &mut cur.known, source, &c.parent.to_string()).await? {
             // a reply names a comment of another post: it starts its own thread here
             Some(p) if p.article_id != article_id => {
                 report.notes.push(format!(
@@ -661,16 +680,15 @@ async fn store_wp_comment(
         }
     };
     let name = one_line(&c.author, 80);
-    let keep_id = store::id_is_free(conn, c.id).await?;
     let email = email_of(&c.email);
     let url = c.url.trim();
     let url =
         (url.len() <= 2_000 && (url.starts_with("http://") || url.starts_with("https://"))).then_some(url);
     let ip_hash = site.ip_hash(&c.ip, created_at);
-    let placed = store::insert_comment(
+    let Some(stored) = store::insert_comment(
         conn,
         &ImportedComment {
-            id: keep_id.then_some(c.id),
+            id: Some(c.id),
             article_id,
             parent: parent.as_ref(),
             status,
@@ -687,9 +705,14 @@ async fn store_wp_comment(
             down,
         },
     )
-    .await?;
+    .await?
+    else {
+        not_written(conn, &key, report).await?;
+        return Ok(false);
+    };
+    remember(&mut cur.known, &c.id.to_string(), stored);
     report.comments += 1;
-    report.kept_ids += keep_id as u64;
+    report.kept_ids += (stored.id == c.id) as u64;
     report.votes = report.votes.saturating_add((up + down) as u64);
     match status {
         "pending" => report.held += 1,
@@ -703,8 +726,8 @@ async fn store_wp_comment(
         ));
     }
     if let Some(form) = c.meta("wpdiscuz_feedback_form_id").and_then(|v| v.trim().parse::<i64>().ok()) {
-        if placed.parent_id.is_none() && form > 0 {
-            cur.forms.entry(form).or_default().push(placed.id);
+        if stored.parent_id.is_none() && form > 0 {
+            cur.forms.entry(form).or_default().push(stored.id);
         }
     }
     w.wrote().await?;
@@ -851,6 +874,7 @@ async fn disqus_in<R: BufRead>(
     let mut touched: BTreeSet<i64> = BTreeSet::new();
     let mut unmatched: BTreeMap<String, u64> = BTreeMap::new();
     let mut waiting: Waiting<DsqPost> = Waiting::new();
+    let mut known: HashMap<String, Placed> = HashMap::new();
     while let Some(item) = reader.next_item()? {
         progress(reader.position());
         w.tick().await?;
@@ -890,11 +914,8 @@ async fn disqus_in<R: BufRead>(
                     }
                 }
                 let conn = w.conn().await?;
-                if seen(conn, &format!("import:{source}:{}", p.dsq_id), &mut report).await? {
-                    continue;
-                }
                 if let Some(parent) = &p.parent {
-                    if store::comment_by_key(conn, &format!("import:{source}:{parent}")).await?.is_none() {
+                    if placed(conn, &mut known, &source, parent).await?.is_none() {
                         if p.message.len() > COMMENT_MAX_BYTES {
                             p.message.clear();
                             p.message_cut = true;
@@ -905,8 +926,18 @@ async fn disqus_in<R: BufRead>(
                 }
                 let mut queue = vec![(*p, false)];
                 while let Some((p, lost)) = queue.pop() {
-                    if store_disqus_post(site, w, &source, &threads, &p, &mut report, lost, &mut touched)
-                        .await?
+                    if store_disqus_post(
+                        site,
+                        w,
+                        &source,
+                        &threads,
+                        &p,
+                        &mut report,
+                        lost,
+                        &mut touched,
+                        &mut known,
+                    )
+                    .await?
                     {
                         queue.extend(waiting.release(&p.dsq_id).into_iter().map(|r| (r, false)));
                     }
@@ -918,7 +949,9 @@ async fn disqus_in<R: BufRead>(
         let lost = waiting.lost(|p| p.dsq_id.clone());
         let mut queue: Vec<(DsqPost, bool)> = lost.into_iter().map(|(_, p)| (p, true)).collect();
         while let Some((p, lost)) = queue.pop() {
-            if store_disqus_post(site, w, &source, &threads, &p, &mut report, lost, &mut touched).await? {
+            if store_disqus_post(site, w, &source, &threads, &p, &mut report, lost, &mut touched, &mut known)
+                .await?
+            {
                 queue.extend(waiting.release(&p.dsq_id).into_iter().map(|r| (r, false)));
             }
         }
@@ -945,6 +978,7 @@ async fn store_disqus_post(
     report: &mut Report,
     lost: bool,
     touched: &mut BTreeSet<i64>,
+    known: &mut HashMap<String, Placed>,
 ) -> Result<bool, ImportError> {
     let Some(Ok(article_id)) = threads.get(&p.thread).cloned() else { return Ok(false) };
     if p.message_cut || p.message.len() > COMMENT_MAX_BYTES {
@@ -957,22 +991,17 @@ async fn store_disqus_post(
     };
     let key = format!("import:{source}:{}", p.dsq_id);
     let conn = w.conn().await?;
-    if seen(conn, &key, report).await? {
-        return Ok(false);
-    }
     let parent: Option<Placed> = match (&p.parent, lost) {
-        (Some(parent), false) => {
-            match store::comment_by_key(conn, &format!("import:{source}:{parent}")).await? {
-                Some(pl) if pl.article_id != article_id => {
-                    report.notes.push(format!(
-                        "comment {} replied to {parent} on another page: shown as a top-level comment",
-                        p.dsq_id
-                    ));
-                    None
-                }
-                other => other,
+        (Some(parent), false) => match placed(conn, known, source, parent).await? {
+            Some(pl) if pl.article_id != article_id => {
+                report.notes.push(format!(
+                    "comment {} replied to {parent} on another page: shown as a top-level comment",
+                    p.dsq_id
+                ));
+                None
             }
-        }
+            other => other,
+        },
         _ => None,
     };
     // a deleted comment keeps its place (its replies hang below it) but none of its text
@@ -987,7 +1016,7 @@ async fn store_disqus_post(
         one_line(if p.author_name.trim().is_empty() { &p.author_username } else { &p.author_name }, 80);
     let email = email_of(&p.author_email).filter(|_| !p.deleted);
     let ip_hash = site.ip_hash(&p.ip, created_at);
-    store::insert_comment(
+    let Some(stored) = store::insert_comment(
         conn,
         &ImportedComment {
             id: None,
@@ -1013,7 +1042,12 @@ async fn store_disqus_post(
             down: 0,
         },
     )
-    .await?;
+    .await?
+    else {
+        not_written(conn, &key, report).await?;
+        return Ok(false);
+    };
+    remember(known, &p.dsq_id, stored);
     report.comments += 1;
     touched.insert(article_id);
     match status {
