@@ -597,16 +597,14 @@ async fn comment_in(
         return Ok(());
     }
     let conn = w.conn().await?;
-    if c.parent != 0 {
-        if placed(conn, &mut cur.known, source, &c.parent.to_string()).await?.is_none() {
-            // kept in memory until its parent comes: not its text when that will be refused anyway
-            if c.content.len() > COMMENT_MAX_BYTES {
-                c.content.clear();
-                c.content_cut = true;
-            }
-            cur.waiting.wait(c.parent.to_string(), c);
-            return Ok(());
+    if c.parent != 0 && placed(conn, &mut cur.known, source, &c.parent.to_string()).await?.is_none() {
+        // kept in memory until its parent comes: not its text when that will be refused anyway
+        if c.content.len() > COMMENT_MAX_BYTES {
+            c.content.clear();
+            c.content_cut = true;
         }
+        cur.waiting.wait(c.parent.to_string(), c);
+        return Ok(());
     }
     let mut queue = vec![(c, false)];
     while let Some((c, lost)) = queue.pop() {
