@@ -38,9 +38,16 @@ pub fn comment_html(text: &str) -> String {
     });
     let mut out = String::new();
     html::push_html(&mut out, events);
+    clean_comment(&out, &[])
+}
+
+/// The tags a comment may keep (plus `extra`), links `nofollow ugc noopener` to http(s) and
+/// mail only: every comment's HTML passes here, ours and imported ones.
+pub fn clean_comment(html: &str, extra: &[&'static str]) -> String {
     let tags: HashSet<&str> =
         ["p", "br", "em", "strong", "del", "a", "code", "pre", "blockquote", "ul", "ol", "li"]
             .into_iter()
+            .chain(extra.iter().copied())
             .collect();
     ammonia::Builder::default()
         .tags(tags)
@@ -49,7 +56,7 @@ pub fn comment_html(text: &str) -> String {
         .add_tag_attributes("ol", ["start"])
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .link_rel(Some("nofollow ugc noopener"))
-        .clean(&out)
+        .clean(html)
         .to_string()
 }
 

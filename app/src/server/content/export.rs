@@ -1,6 +1,7 @@
 //! `server export wordpress`: the whole site as a WordPress export (WXR 1.2) that WordPress's
 //! importer reads, with wpDiscuz's meta (votes, feedback, closed threads) — so a site can leave.
 use crate::domain::passage::{highlight, Mark};
+use crate::server::feeds::rfc822;
 use crate::server::store::imports::{self as store, ExportArticle, ExportComment, ExportPassage};
 use crate::server::store::Pool;
 use std::io::Write;
@@ -35,13 +36,6 @@ fn wp_date(ts: i64) -> String {
             t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]")).ok()
         })
         .unwrap_or_else(|| "0000-00-00 00:00:00".into())
-}
-
-fn rfc822(ts: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc2822).ok())
-        .unwrap_or_default()
 }
 
 fn nicename(s: &str) -> String {

@@ -230,7 +230,21 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Ends the open transaction on an error path (a dropped one would keep the write lock).
+    /// Ends the import's last transaction: committed after success, rolled back after an error
+    /// (a dropped one would keep the write lock).
+    async fn finish(mut self, result: Result<Report, ImportError>) -> Result<Report, ImportError> {
+        match result {
+            Ok(r) => {
+                self.commit().await?;
+                Ok(r)
+            }
+            Err(e) => {
+                self.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
     async fn rollback(&mut self) {
         self.opened = None;
         if let Some(tx) = self.tx.take() {
@@ -299,16 +313,7 @@ pub async fn wordpress<R: BufRead>(
 ) -> Result<Report, ImportError> {
     let mut w = Writer::new(site.pool);
     let result = wordpress_in(site, &mut w, input, opts, progress).await;
-    match result {
-        Ok(r) => {
-            w.commit().await?;
-            Ok(r)
-        }
-        Err(e) => {
-            w.rollback().await;
-            Err(e)
-        }
-    }
+    w.finish(result).await
 }
 
 /// The post whose comments are being read.
@@ -824,16 +829,7 @@ pub async fn disqus<R: BufRead>(
 ) -> Result<Report, ImportError> {
     let mut w = Writer::new(site.pool);
     let result = disqus_in(site, &mut w, input, progress).await;
-    match result {
-        Ok(r) => {
-            w.commit().await?;
-            Ok(r)
-        }
-        Err(e) => {
-            w.rollback().await;
-            Err(e)
-        }
-    }
+    w.finish(result).await
 }
 
 async fn thread_article(

@@ -1,7 +1,6 @@
 //! Turning another system's text into ours: WordPress dates, paragraphs (`wpautop`), the
 //! wpDiscuz feedback shortcode, serialized vote counts, and sanitising with our own rules.
 use crate::domain::passage::FeedbackPassage;
-use std::collections::HashSet;
 
 /// `2026-01-15 09:30:00` (UTC for `_gmt` fields) → unix seconds. WordPress writes
 /// `0000-00-00 00:00:00` for "never".
@@ -134,18 +133,7 @@ pub fn article_body(content: &str) -> (String, Vec<FeedbackPassage>) {
 /// An imported comment's HTML: the tags our comments allow (plus `b`, `i`), links
 /// `nofollow ugc`, everything else dropped.
 pub fn comment_body(content: &str) -> String {
-    let tags: HashSet<&str> =
-        ["p", "br", "em", "strong", "b", "i", "del", "a", "code", "pre", "blockquote", "ul", "ol", "li"]
-            .into_iter()
-            .collect();
-    ammonia::Builder::default()
-        .tags(tags)
-        .tag_attributes(Default::default())
-        .add_tag_attributes("a", ["href", "title"])
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .link_rel(Some("nofollow ugc noopener"))
-        .clean(&autop(content))
-        .to_string()
+    crate::server::text_to_html::clean_comment(&autop(content), &["b", "i"])
 }
 
 pub struct Shortcode {
