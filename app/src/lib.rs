@@ -51,13 +51,30 @@ fn page_scripts(options: LeptosOptions) -> impl IntoView {
     }
     let js = asset(&options, "frontend.js");
     let wasm = asset(&options, "frontend_bg.wasm");
-    let loader = format!("{}({js:?},{wasm:?});", include_str!("shell/loader.js"));
+    let [loader, enhance, ..] = inline_scripts(&options);
     view! {
         <link rel="modulepreload" href=js/>
         <link rel="preload" href=wasm r#as="fetch" r#type="application/wasm" crossorigin=""/>
         <script type="module" inner_html=loader></script>
-        <script inner_html=include_str!("shell/enhance.js")></script>
+        <script inner_html=enhance></script>
     }
+}
+
+/// The text of every inline script a page carries, the same on every page: the islands'
+/// loader (naming the bundle's files) and the page swapper, which `page_scripts` writes, and the
+/// two leptos writes after the document for hydration's shared data (always empty here: islands
+/// carry their own props), which the wasm reads as globals. The server hashes them once for its
+/// Content-Security-Policy (`server::csp::Scripts`): any other inline script is refused.
+pub fn inline_scripts(options: &LeptosOptions) -> [String; 4] {
+    let js = asset(options, "frontend.js");
+    let wasm = asset(options, "frontend_bg.wasm");
+    [
+        format!("{}({js:?},{wasm:?});", include_str!("shell/loader.js")),
+        include_str!("shell/enhance.js").to_string(),
+        "__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];__PENDING_RESOURCES=[];__RESOURCE_RESOLVERS=[];"
+            .to_string(),
+        "__INCOMPLETE_CHUNKS=[];".to_string(),
+    ]
 }
 
 /// The URL of a file of the browser bundle: its content-hashed name when the build wrote one

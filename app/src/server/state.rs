@@ -24,6 +24,8 @@ pub struct AppState {
     pub pages: Arc<crate::server::page_cache::PageCache>,
     /// The wall clock, or a test's.
     pub clock: crate::server::clock::Clock,
+    /// The inline scripts Byline writes, hashed once: every page's Content-Security-Policy.
+    pub scripts: Arc<crate::server::csp::Scripts>,
 }
 
 /// A comment became visible on an article.

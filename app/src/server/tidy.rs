@@ -4,9 +4,10 @@
 //! - tachys marks an empty spot with `<!>`, which the HTML parser reads as an empty comment
 //!   but reports as a parse error ("bogus comment"); it becomes `<!---->`, the same node.
 //!   Only in markup: never inside a tag, an attribute, a script, a style or a textarea;
-//! - the page's inline scripts are hashed for its Content-Security-Policy (`'sha256-…'`), so a
-//!   page names exactly the scripts it carries and the same bytes can be served to everyone
-//!   (a per-render nonce would make every answer different, and a shared one worthless).
+//! - the page gets its Content-Security-Policy: the inline scripts Byline writes, by hash
+//!   (`csp::Scripts`, hashed once at start-up), so the same bytes can be served to everyone (a
+//!   per-render nonce would make every answer different, and a shared one worthless) and any
+//!   other inline script is refused by the browser.
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -20,7 +21,11 @@ const LIMIT: usize = 16 * 1024 * 1024;
 #[derive(Debug, Clone, Copy)]
 pub struct Tidied;
 
-pub async fn tidy_pages(req: Request, next: Next) -> Response {
+pub async fn tidy_pages(
+    axum::extract::State(scripts): axum::extract::State<std::sync::Arc<crate::server::csp::Scripts>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let res = next.run(req).await;
     let html = res
         .headers()
@@ -46,7 +51,7 @@ pub async fn tidy_pages(req: Request, next: Next) -> Response {
     let out = match std::str::from_utf8(&bytes) {
         Ok(text) => {
             let page = tidy(text);
-            if let Some(csp) = page_csp(&page) {
+            if let Some(csp) = scripts.policy_for(&inline_scripts(&page)) {
                 parts.headers.insert(http::header::CONTENT_SECURITY_POLICY, csp);
             }
             page.into_bytes()
@@ -71,23 +76,6 @@ pub fn tidy(page: &str) -> String {
         Some(i) => format!("{}{tail}{}", &doc[..i], &doc[i..]),
         None => format!("{doc}{tail}"),
     }
-}
-
-/// The Content-Security-Policy for a tidied page: its inline scripts by hash. `None` for a page
-/// without inline scripts (it gets the policy that allows none).
-pub fn page_csp(page: &str) -> Option<http::HeaderValue> {
-    use base64::Engine;
-    use sha2::Digest;
-    let hashes: Vec<String> = inline_scripts(page)
-        .into_iter()
-        .map(|s| {
-            format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(s)))
-        })
-        .collect();
-    if hashes.is_empty() {
-        return None;
-    }
-    http::HeaderValue::from_str(&crate::server::csp::for_hashes(&hashes)).ok()
 }
 
 /// The text of each inline script the browser would run (not `src` ones, not JSON data blocks).
@@ -242,17 +230,11 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_names_each_inline_script_by_hash_and_nothing_else() {
+    fn the_scripts_a_browser_would_run_are_found_and_nothing_else() {
         let page = "<html><head><script type=\"module\">a()</script><script src=\"/x.js\"></script>\
             <script type=\"application/ld+json\">{}</script></head><body><p>&lt;script&gt;b()</p>\
             <textarea><script>c()</script></textarea><script>d()</script></body></html>";
         assert_eq!(super::inline_scripts(page), vec!["a()", "d()"]);
-        let csp = super::page_csp(page).unwrap();
-        let csp = csp.to_str().unwrap();
-        // sha256("a()") and sha256("d()"), base64
-        assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
-        assert!(!csp.contains("nonce") && !csp.contains("unsafe-inline'; s"), "{csp}");
-        assert!(super::page_csp("<html><body><p>no scripts</p></body></html>").is_none());
     }
 
     #[test]
