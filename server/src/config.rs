@@ -39,6 +39,10 @@ pub struct Config {
     /// The wall clock; `BYLINE_CLOCK_FILE` (end-to-end tests only) adds the seconds written in
     /// that file, so a test can close an edit window without waiting for it.
     pub clock: app::server::clock::Clock,
+    /// Connection limits: `BYLINE_HEADER_TIMEOUT_SECONDS` (10) for a request's headers (and an
+    /// idle keep-alive connection), `BYLINE_CONNECTIONS_PER_ADDRESS` (256, 0 for none; none by
+    /// default behind `TRUST_PROXY`, where every connection is the proxy's).
+    pub connections: crate::serve::Connections,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -48,8 +52,68 @@ pub struct ConfigError {
     problem: String,
 }
 
+/// Every environment variable the server reads (the README's table lists each): one read by
+/// `Config`, or by the binary itself (`RUST_LOG`, `NO_COLOR`).
+pub const VARIABLES: &[&str] = &[
+    "DATABASE_URL",
+    "LEPTOS_SITE_ADDR",
+    "SITE_URL",
+    "CONTENT_DIR",
+    "LEPTOS_SITE_ROOT",
+    "BYLINE_SECRET",
+    "TRUST_PROXY",
+    "CONTACT_TO",
+    "BYLINE_EDIT_WINDOW_SECONDS",
+    "BYLINE_COMMENTS_PER_IP_PER_MINUTE",
+    "BYLINE_COMMENTS_PER_EMAIL_PER_HOUR",
+    "BYLINE_VOTES_PER_IP_PER_MINUTE",
+    "BYLINE_MIN_FORM_SECONDS",
+    "BYLINE_DUPLICATE_WINDOW_SECONDS",
+    "SMTP_URL",
+    "MAIL_DIR",
+    "MAIL_FROM",
+    "BYLINE_MAIL_WORKER",
+    "BYLINE_MAIL_POLL_MS",
+    "BYLINE_MAIL_LEASE_MS",
+    "BYLINE_MAIL_RETRY_MS",
+    "BYLINE_SMTP_TIMEOUT_MS",
+    "BYLINE_SUBSCRIBE_PER_IP_PER_HOUR",
+    "BYLINE_SUBSCRIBE_PER_EMAIL_PER_HOUR",
+    "BYLINE_MAIL_PER_ADDRESS_PER_DAY",
+    "BYLINE_FORM_KEY_SECONDS",
+    "BYLINE_ONE_VOTE_PER_ADDRESS",
+    "BYLINE_CONTACT_PER_IP_PER_HOUR",
+    "BYLINE_LOGIN_FAILURES_PER_IP_PER_HOUR",
+    "BYLINE_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR",
+    "BYLINE_REPORTS_PER_IP_PER_HOUR",
+    "BYLINE_SSE_PER_IP",
+    "BYLINE_SSE_TOTAL",
+    "BYLINE_PAGE_CACHE_MB",
+    "BYLINE_PAGE_CACHE_SECONDS",
+    "BYLINE_HEADER_TIMEOUT_SECONDS",
+    "BYLINE_CONNECTIONS_PER_ADDRESS",
+    "BYLINE_CLOCK_FILE",
+    "RUST_LOG",
+    "NO_COLOR",
+];
+
+/// `BYLINE_…` variables that are not settings of the server (the scripts' own).
+const NOT_SETTINGS: &[&str] = &["BYLINE_SERVER_BIN"];
+
+/// `BYLINE_…` variables set in `vars` that the server does not read: a misspelt setting would
+/// otherwise be ignored without a word.
+pub fn unknown_settings(vars: impl Iterator<Item = String>) -> Vec<String> {
+    vars.filter(|k| {
+        k.starts_with("BYLINE_") && !VARIABLES.contains(&k.as_str()) && !NOT_SETTINGS.contains(&k.as_str())
+    })
+    .collect()
+}
+
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
+        for name in unknown_settings(std::env::vars().map(|(k, _)| k)) {
+            tracing::warn!(variable = %name, "not a setting Byline reads (misspelt?): see the README's table");
+        }
         let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
         let addr: SocketAddr = var("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
             .parse()
@@ -63,20 +127,29 @@ impl Config {
                 return Err(ConfigError { name: "CONTACT_TO", problem: format!("not a mail address: {to}") });
             }
         }
+        let trust_proxy = match std::env::var("TRUST_PROXY").as_deref() {
+            Err(_) | Ok("" | "0" | "false") => 0,
+            Ok("true") => 1,
+            Ok(n) => n.parse().map_err(|_| ConfigError {
+                name: "TRUST_PROXY",
+                problem: format!("the number of proxies in front (1 = one proxy), not {n}"),
+            })?,
+        };
+        let default_per_address = if trust_proxy > 0 { 0 } else { 256 };
+        let connections = crate::serve::Connections {
+            header_timeout: std::time::Duration::from_secs(
+                num("BYLINE_HEADER_TIMEOUT_SECONDS", 10u64)?.max(1),
+            ),
+            per_address: Some(num("BYLINE_CONNECTIONS_PER_ADDRESS", default_per_address)?).filter(|n| *n > 0),
+        };
         Ok(Config {
+            connections,
             database_url: var("DATABASE_URL", "sqlite:data/byline.db"),
             addr,
             site_root: var("LEPTOS_SITE_ROOT", "target/site"),
             content_dirs: std::env::split_paths(&var("CONTENT_DIR", "content")).collect(),
             secret: std::env::var("BYLINE_SECRET").ok().filter(|s| !s.is_empty()),
-            trust_proxy: match std::env::var("TRUST_PROXY").as_deref() {
-                Err(_) | Ok("" | "0" | "false") => 0,
-                Ok("true") => 1,
-                Ok(n) => n.parse().map_err(|_| ConfigError {
-                    name: "TRUST_PROXY",
-                    problem: format!("the number of proxies in front (1 = one proxy), not {n}"),
-                })?,
-            },
+            trust_proxy,
             loopback_aliases,
             contact_to,
             sse_per_ip: num("BYLINE_SSE_PER_IP", 8)?,
@@ -115,6 +188,7 @@ impl Config {
             clock: app::server::clock::Clock::system(),
             limits: app::server::rate_limits::Limits::default(),
             mail: app::server::mail::MailConfig::with_defaults(&format!("http://{addr}")),
+            connections: crate::serve::Connections::default(),
         }
     }
 
@@ -183,4 +257,113 @@ fn mail_from_env(base_url: &str) -> Result<app::server::mail::MailConfig, Config
         smtp_timeout: ms("BYLINE_SMTP_TIMEOUT_MS", d.smtp_timeout)?,
         retry_base: ms("BYLINE_MAIL_RETRY_MS", d.retry_base)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The variables the README's settings table names (each row's first column; `A` / `B`
+    /// rows name several).
+    fn documented() -> BTreeSet<String> {
+        let readme = include_str!("../../README.md");
+        let table =
+            readme.split("| variable | default | meaning |").nth(1).expect("the README's settings table");
+        table
+            .lines()
+            .skip(2)
+            .take_while(|l| l.starts_with('|'))
+            .flat_map(|l| {
+                l.split('|').nth(1).unwrap_or_default().split('/').map(str::to_string).collect::<Vec<_>>()
+            })
+            .filter_map(|c| c.trim().strip_prefix('`').and_then(|c| c.strip_suffix('`')).map(String::from))
+            .collect()
+    }
+
+    /// Each variable, set to a value that is not its default, changes what its setting says;
+    /// the README documents exactly the variables read. A name misspelt on either side (the
+    /// code, the README) fails here.
+    #[test]
+    fn every_setting_is_read_from_its_documented_variable() {
+        type Get = fn(&Config) -> String;
+        let cases: &[(&str, &str, Get)] = &[
+            ("DATABASE_URL", "sqlite:/tmp/elsewhere.db", |c| c.database_url.clone()),
+            ("LEPTOS_SITE_ADDR", "127.0.0.1:4321", |c| c.addr.to_string()),
+            ("SITE_URL", "https://news.example", |c| c.base_url.clone()),
+            ("CONTENT_DIR", "a:b", |c| format!("{:?}", c.content_dirs)),
+            ("LEPTOS_SITE_ROOT", "/srv/site", |c| c.site_root.clone()),
+            ("BYLINE_SECRET", "a site secret", |c| format!("{:?}", c.secret)),
+            ("TRUST_PROXY", "2", |c| c.trust_proxy.to_string()),
+            ("CONTACT_TO", "desk@news.example", |c| format!("{:?}", c.contact_to)),
+            ("BYLINE_EDIT_WINDOW_SECONDS", "123", |c| c.limits.edit_window_seconds.to_string()),
+            ("BYLINE_COMMENTS_PER_IP_PER_MINUTE", "7", |c| c.limits.comments_per_ip.to_string()),
+            ("BYLINE_COMMENTS_PER_EMAIL_PER_HOUR", "31", |c| c.limits.comments_per_email.to_string()),
+            ("BYLINE_VOTES_PER_IP_PER_MINUTE", "61", |c| c.limits.votes_per_ip.to_string()),
+            ("BYLINE_MIN_FORM_SECONDS", "4", |c| c.limits.min_form_seconds.to_string()),
+            ("BYLINE_DUPLICATE_WINDOW_SECONDS", "601", |c| c.limits.duplicate_window_seconds.to_string()),
+            ("SMTP_URL", "smtp://mail.example:25", |c| format!("{:?}", c.mail.smtp_url)),
+            ("MAIL_DIR", "/tmp/elsewhere-mail", |c| c.mail.dir.display().to_string()),
+            ("MAIL_FROM", "Desk <desk@news.example>", |c| c.mail.from.clone()),
+            ("BYLINE_MAIL_WORKER", "0", |c| c.mail.worker.to_string()),
+            ("BYLINE_MAIL_POLL_MS", "1234", |c| c.mail.poll.as_millis().to_string()),
+            ("BYLINE_MAIL_LEASE_MS", "2345", |c| c.mail.lease.as_millis().to_string()),
+            ("BYLINE_MAIL_RETRY_MS", "3456", |c| c.mail.retry_base.as_millis().to_string()),
+            ("BYLINE_SMTP_TIMEOUT_MS", "4567", |c| c.mail.smtp_timeout.as_millis().to_string()),
+            ("BYLINE_SUBSCRIBE_PER_IP_PER_HOUR", "21", |c| c.limits.subscribe_per_ip.to_string()),
+            ("BYLINE_SUBSCRIBE_PER_EMAIL_PER_HOUR", "7", |c| c.limits.subscribe_per_email.to_string()),
+            ("BYLINE_MAIL_PER_ADDRESS_PER_DAY", "51", |c| c.limits.mail_per_address_per_day.to_string()),
+            ("BYLINE_FORM_KEY_SECONDS", "86401", |c| c.limits.form_key_seconds.to_string()),
+            ("BYLINE_ONE_VOTE_PER_ADDRESS", "0", |c| c.limits.one_vote_per_address.to_string()),
+            ("BYLINE_CONTACT_PER_IP_PER_HOUR", "6", |c| c.limits.contact_per_ip.to_string()),
+            ("BYLINE_LOGIN_FAILURES_PER_IP_PER_HOUR", "11", |c| c.limits.login_failures_per_ip.to_string()),
+            ("BYLINE_LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR", "6", |c| {
+                c.limits.login_failures_per_account.to_string()
+            }),
+            ("BYLINE_REPORTS_PER_IP_PER_HOUR", "21", |c| c.limits.reports_per_ip.to_string()),
+            ("BYLINE_SSE_PER_IP", "9", |c| c.sse_per_ip.to_string()),
+            ("BYLINE_SSE_TOTAL", "2001", |c| c.sse_total.to_string()),
+            ("BYLINE_PAGE_CACHE_MB", "65", |c| c.page_cache_bytes.to_string()),
+            ("BYLINE_PAGE_CACHE_SECONDS", "61", |c| c.page_cache_seconds.to_string()),
+            ("BYLINE_HEADER_TIMEOUT_SECONDS", "11", |c| c.connections.header_timeout.as_secs().to_string()),
+            ("BYLINE_CONNECTIONS_PER_ADDRESS", "100", |c| format!("{:?}", c.connections.per_address)),
+            ("BYLINE_CLOCK_FILE", "/tmp/elsewhere-clock", |c| format!("{:?}", c.clock)),
+        ];
+        let clear = || {
+            for v in VARIABLES {
+                std::env::remove_var(v);
+            }
+        };
+        clear();
+        let defaults = Config::from_env().expect("the defaults");
+        for (name, value, get) in cases {
+            clear();
+            std::env::set_var(name, value);
+            let c = Config::from_env().unwrap_or_else(|e| panic!("{name}={value}: {e}"));
+            assert_ne!(
+                get(&c),
+                get(&defaults),
+                "{name}={value} changed nothing: is it read under that name?"
+            );
+        }
+        clear();
+        // and the README lists exactly these, plus what the binary and the scripts read
+        let read: BTreeSet<String> = cases
+            .iter()
+            .map(|(n, ..)| n.to_string())
+            .chain(["RUST_LOG", "NO_COLOR"].map(String::from))
+            .collect();
+        let listed: BTreeSet<String> = VARIABLES.iter().map(|v| v.to_string()).collect();
+        assert_eq!(read, listed, "VARIABLES and the cases here");
+        let mut documented = documented();
+        documented.remove("CARGO_TARGET_DIR");
+        assert_eq!(documented, listed, "the README's table and the variables read");
+        // a setting misspelt in the environment is named, not silently ignored
+        let unknown = unknown_settings(
+            ["BYLINE_PAGE_CACHE_SECOND", "BYLINE_PAGE_CACHE_SECONDS", "BYLINE_SERVER_BIN", "PATH"]
+                .into_iter()
+                .map(String::from),
+        );
+        assert_eq!(unknown, ["BYLINE_PAGE_CACHE_SECOND"]);
+    }
 }

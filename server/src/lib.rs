@@ -3,6 +3,7 @@
 pub mod config;
 pub mod guard;
 mod seo;
+pub mod serve;
 pub mod transfer;
 pub use app::server::tidy;
 
@@ -65,7 +66,6 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         tokio::spawn(mailer.clone().run(transport));
     }
     Ok(AppState {
-        leptos_options,
         pool,
         site: Arc::new(SiteConfig {
             base_url: config.base_url.clone(),
@@ -83,6 +83,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             std::time::Duration::from_secs(config.page_cache_seconds),
         )),
         clock: config.clock.clone(),
+        scripts: Arc::new(app::server::csp::Scripts::new(app::inline_scripts(&leptos_options).into())),
+        leptos_options,
     })
 }
 
@@ -221,15 +223,15 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), app::server::form_posts::plain_form_posts))
         // article views for readers without a cookie, inside the defences below
         .layer(middleware::from_fn_with_state(state.clone(), app::server::cached_views::serve))
-        .with_state(state);
-    harden(app, config)
+        .with_state(state.clone());
+    harden(app, config, state.scripts.clone())
 }
 
 /// The defences around every route: a panic becomes a logged 500 for its request, only this
 /// site's host and origin are answered and written to, bodies are bounded, redirects stay on
 /// the site, and every answer carries the security headers. Article views for readers
 /// without a cookie are answered from the page cache inside these.
-pub fn harden(routes: Router, config: &Config) -> Router {
+pub fn harden(routes: Router, config: &Config, scripts: Arc<app::server::csp::Scripts>) -> Router {
     let site = Arc::new(guard::Site::new(&config.base_url, config.loopback_aliases));
     routes
         .layer(CatchPanicLayer::custom(guard::panic_answer))
@@ -238,7 +240,7 @@ pub fn harden(routes: Router, config: &Config) -> Router {
         .layer(RequestBodyLimitLayer::new(app::server::form_posts::FORM_LIMIT))
         .layer(middleware::from_fn(guard::too_large_page))
         .layer(middleware::from_fn_with_state(site, guard::security_headers))
-        .layer(middleware::from_fn(tidy::tidy_pages))
+        .layer(middleware::from_fn_with_state(scripts, tidy::tidy_pages))
         // answers made per request (a reader's own page, the desk, JSON): gzip at its fastest
         // level, a few per cent larger; brotli per request costs more CPU and its window
         // megabytes per answer. The pages everyone gets are compressed well, once, in both

@@ -6,7 +6,6 @@ use clap::{Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use server::config::Config;
-use std::future::IntoFuture;
 use tracing_subscriber::EnvFilter;
 
 /// Byline: a news site with a first-class comment section.
@@ -107,6 +106,7 @@ async fn main() -> std::process::ExitCode {
         )
         // standard output is for what a command produces (`server export wordpress > site.xml`)
         .with_writer(std::io::stderr)
+        .with_ansi(log_colour())
         .init();
     let result = match cli.command {
         None | Some(Command::Serve) => run().await,
@@ -125,6 +125,14 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Colour in the log only for a person at a terminal: written to a file or a pipe
+/// (`scripts/serve > log`, a service manager's journal) it is plain text; `NO_COLOR` (any
+/// value but empty, no-color.org) turns it off at a terminal too.
+fn log_colour() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -146,9 +154,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         streams.close_all();
         let _ = stopping_tx.send(true);
     };
-    let serve = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(signal)
-        .into_future();
+    let serve = server::serve::serve(listener, app, config.connections.clone(), signal);
     tokio::pin!(serve);
     // once asked to stop, whatever is still open after 5 seconds is cut off
     let deadline = async {
@@ -156,7 +162,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
     };
     tokio::select! {
-        result = &mut serve => result?,
+        () = &mut serve => {}
         _ = deadline => tracing::warn!("stopping: connections still open after 5 s were cut off"),
     }
     pool.close().await;
@@ -183,6 +189,8 @@ async fn admin(command: AdminCommand) -> Result<(), Box<dyn std::error::Error>> 
     let pool = app::server::store::connect(&config.database_url).await?;
     app::server::store::migrate(&pool).await?;
     let now = config.clock.now();
+    // what the command line does to accounts is in the audit log like the desk's changes
+    let who = app::server::store::desk::Actor { id: 0, name: "Command line (server admin)".into() };
     match command {
         AdminCommand::Create { email, name, role } => {
             let email = app::domain::text::Email::parse(&email).map_err(|m| format!("--email: {m}"))?;
@@ -190,7 +198,7 @@ async fn admin(command: AdminCommand) -> Result<(), Box<dyn std::error::Error>> 
                 app::domain::text::required_line(&name, "name", 80).map_err(|m| format!("--name: {m}"))?;
             let role = app::domain::desk::Role::parse(&role).ok_or("--role: admin, editor or moderator")?;
             let hash = read_password()?;
-            match store::create(&pool, email.as_str(), &name, role, &hash, now).await {
+            match store::create(&pool, email.as_str(), &name, role, &hash, &who, now).await {
                 Ok(id) => println!(
                     "Created {} account #{id} for {name} <{}>. Sign in at /desk/signin.",
                     role.as_str(),
@@ -206,7 +214,7 @@ async fn admin(command: AdminCommand) -> Result<(), Box<dyn std::error::Error>> 
             let (account, _) =
                 store::for_sign_in(&pool, &email).await?.ok_or("no account with that email")?;
             let hash = read_password()?;
-            store::set_password(&pool, account.id, &hash).await?;
+            store::set_password(&pool, account.id, &hash, &who, now).await?;
             println!("New password set for {}; their sessions were ended.", account.email);
         }
         AdminCommand::List => {

@@ -74,6 +74,13 @@ impl Requester {
     }
 }
 
+/// What stands for an erased reader's address where it must still be recognised (a ban of it):
+/// a keyed hash that nobody without the site's key can turn back into the address.
+pub fn erased_key(secret: &crate::server::reader_cookie::Secret, email: &str) -> String {
+    let signed = secret.sign(&format!("erased-email:{}", email.to_lowercase()));
+    format!("{}{}", crate::server::store::desk::bans::ERASED_PREFIX, &signed[..32])
+}
+
 /// The reader id of the current request, without issuing one (page renders stay cookie-free).
 pub fn known_reader(state: &AppState) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
@@ -103,7 +110,7 @@ pub fn client_ip(headers: &http::HeaderMap, extensions: &http::Extensions, trust
 
 /// One client per IPv6 /64 (a home or a phone gets a whole /64: counting each of its addresses
 /// apart would let one client pass every per-address limit); IPv4 addresses as they are.
-fn per_network(ip: IpAddr) -> IpAddr {
+pub fn per_network(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
