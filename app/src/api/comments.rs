@@ -13,6 +13,26 @@ pub struct PostedComment {
     /// Held for moderation: only its author sees it until an editor approves it.
     #[serde(default)]
     pub held: bool,
+    /// The answer to a submission that arrived before (a double click, a replay): it carries
+    /// no reader cookie, whoever sent it (see `without_cookie_if_repeated`).
+    #[serde(skip)]
+    pub repeat: bool,
+}
+
+/// A repeated submission key carries no authority: the answer names the comment it made but
+/// never hands out a reader cookie. Only the first request of a key can make a first-time
+/// writer a reader; a second one (a double click, or someone a shared cache gave the same page
+/// replaying the published text from the same network) gets the comment's address, not its
+/// author's identity.
+#[cfg(feature = "ssr")]
+pub fn without_cookie_if_repeated(
+    mut visitor: crate::server::requester::Requester,
+    result: &Result<PostedComment, ApiError>,
+) -> crate::server::requester::Requester {
+    if matches!(result, Ok(p) if p.repeat) {
+        visitor.set_cookie = None;
+    }
+    visitor
 }
 
 /// Posts a comment or a reply. Driven by `<ActionForm>`; a plain (JavaScript-off) post of the
@@ -49,7 +69,9 @@ pub async fn post_comment(
         &form.article,
         &form.body,
     );
-    crate::server::answer::answer(&visitor, submit(&state, &visitor, &form)).await
+    let result = submit(&state, &visitor, &form).await;
+    let visitor = without_cookie_if_repeated(visitor, &result);
+    crate::server::answer::answer(&visitor, async { result }).await
 }
 
 /// Posts a feedback on a passage: a known passage (`passage`), or a passage the reader
@@ -95,7 +117,9 @@ pub async fn post_feedback(
         &form.article,
         &form.body,
     );
-    crate::server::answer::answer(&visitor, submit(&state, &visitor, &form)).await
+    let result = submit(&state, &visitor, &form).await;
+    let visitor = without_cookie_if_repeated(visitor, &result);
+    crate::server::answer::answer(&visitor, async { result }).await
 }
 
 /// Votes a comment up or down; the same vote again takes it back.
@@ -225,15 +249,16 @@ pub async fn submit(
         return Err(ApiError::Duplicate);
     }
     let ip_hash = visitor.ip_hash(state);
-    let banned = crate::server::store::desk::bans::is_banned(
-        &state.pool,
-        input.email.as_deref(),
-        &ip_hash,
-        &visitor.reader_id,
-        now,
-    )
-    .await
-    .map_err(|e| internal("checking bans", e))?;
+    let erased = input.email.as_deref().map(|e| crate::server::requester::erased_key(&state.secret, e));
+    let identities = crate::server::store::desk::bans::Identities {
+        email: input.email.as_deref(),
+        erased_key: erased.as_deref(),
+        ip_hash: &ip_hash,
+        reader_id: &visitor.reader_id,
+    };
+    let banned = crate::server::store::desk::bans::is_banned(&state.pool, &identities, now)
+        .await
+        .map_err(|e| internal("checking bans", e))?;
     if banned {
         // neutral: a banned author is not told why, nor that a ban exists
         tracing::info!(ip = %visitor.ip, "comment from a banned author refused");
@@ -290,7 +315,10 @@ pub async fn submit(
             state.mailer.wake.notify_one();
             id
         }
-        Ok(Inserted::Repeat(id)) => id,
+        Ok(Inserted::Repeat(id)) => {
+            // the same submission racing itself: the first made the comment
+            return repeat(state, visitor, id, location(id), now).await;
+        }
         Err(InsertError::NoSuchParent) => {
             return Err(ApiError::field("body", "The comment you are replying to is no longer available."))
         }
@@ -304,10 +332,10 @@ pub async fn submit(
             .map_err(|e| internal("loading a feedback's passage", e))?;
         if let Some(p) = passage {
             let location = format!("{}?feedback={p}&posted={id}#feedback-{p}", article.path());
-            return Ok(PostedComment { id, location, held: held.is_some() });
+            return Ok(PostedComment { id, location, held: held.is_some(), repeat: false });
         }
     }
-    Ok(PostedComment { id, location: location(id), held: held.is_some() })
+    Ok(PostedComment { id, location: location(id), held: held.is_some(), repeat: false })
 }
 
 /// The answer to a repeated submission: the comment it made. From a request without a reader
@@ -332,7 +360,7 @@ async fn repeat(
             return Err(ApiError::Duplicate);
         }
     }
-    Ok(PostedComment { id, location, held: false })
+    Ok(PostedComment { id, location, held: false, repeat: true })
 }
 
 /// Why no comment can be posted on this article now, if so: its comments are hidden or
@@ -471,25 +499,35 @@ pub async fn edit(
         .map_err(|m| ApiError::field("body", m))?;
     let html = crate::server::text_to_html::comment_html(&text);
     let now = state.clock.now();
-    crate::server::store::comments::update_body(&state.pool, comment, &text, &html, now)
-        .await
-        .map_err(|e| crate::server::state::internal("editing a comment", e))?;
-    state.pages.invalidate_article(&state.pool, owned.article_id).await;
     // the hold rules read the new text as they read a new comment's (links, words, "hold all")
     let settings = crate::server::store::desk::settings::load(&state.pool)
         .await
         .map_err(|e| crate::server::state::internal("loading the moderation settings", e))?;
-    if let Some(reason) = crate::domain::desk::hold_reason(&settings, &text, Some(""), true) {
-        crate::server::store::desk::moderate::hold(&state.pool, comment, reason.as_str(), now)
-            .await
-            .map_err(|e| crate::server::state::internal("holding an edited comment", e))?;
+    let held = crate::domain::desk::hold_reason(&settings, &text, Some(""), true);
+    // the text and the hold in one transaction; the kept pages dropped only after it
+    let changed = crate::server::store::comments::edit_by_author(
+        &state.pool,
+        comment,
+        &text,
+        &html,
+        held.map(|h| h.as_str()),
+        now,
+    )
+    .await
+    .map_err(|e| crate::server::state::internal("editing a comment", e))?;
+    if !changed {
+        return Err(ApiError::NotFound("This comment is no longer available.".into()));
+    }
+    state.pages.invalidate_article(&state.pool, owned.article_id).await;
+    if held.is_some() {
         state.mailer.wake.notify_one();
     }
     let path = article_path_of(state, owned.article_id).await?;
     Ok(PostedComment {
         id: comment,
         location: format!("{}#comment-{comment}", safe_back(back, &path)),
-        held: false,
+        held: held.is_some(),
+        repeat: false,
     })
 }
 
@@ -508,7 +546,12 @@ pub async fn delete(
     let path = article_path_of(state, owned.article_id).await?;
     // land on the parent (or the thread) since the comment itself may be gone
     let anchor = owned.parent_id.map(|p| format!("#comment-{p}")).unwrap_or_else(|| "#comments".into());
-    Ok(PostedComment { id: comment, location: format!("{}{anchor}", safe_back(back, &path)), held: false })
+    Ok(PostedComment {
+        id: comment,
+        location: format!("{}{anchor}", safe_back(back, &path)),
+        held: false,
+        repeat: false,
+    })
 }
 
 #[cfg(all(test, feature = "ssr"))]

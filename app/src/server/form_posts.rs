@@ -116,7 +116,9 @@ async fn comment(state: &AppState, visitor: &mut Requester, req: Request) -> Res
         let status = error.as_ref().map(ApiError::status).unwrap_or(200);
         return render_again(state, uri, FormEcho::Comment { form, error, preview }, status, None).await;
     }
-    match crate::api::comments::submit(state, visitor, &form).await {
+    let result = crate::api::comments::submit(state, visitor, &form).await;
+    *visitor = crate::api::comments::without_cookie_if_repeated(visitor.clone(), &result);
+    match result {
         Ok(posted) => Redirect::to(&posted.location).into_response(),
         Err(err) => {
             let (status, retry) = (err.status(), err.retry_after());
@@ -147,6 +149,7 @@ async fn feedback(state: &AppState, visitor: &mut Requester, req: Request) -> Re
         Some(_) => crate::api::comments::submit(state, visitor, &form).await,
         None => Err(ApiError::field("body", "Choose a passage of the article to comment on.")),
     };
+    *visitor = crate::api::comments::without_cookie_if_repeated(visitor.clone(), &result);
     match result {
         Ok(posted) => Redirect::to(&posted.location).into_response(),
         Err(err) => {

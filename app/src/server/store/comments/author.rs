@@ -31,22 +31,44 @@ pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
     }))
 }
 
-pub async fn update_body(
+/// The author's new text, and — when the hold rules hold it (`held_for`) — the comment back in
+/// the queue, in one transaction: no reader, and no page kept for readers, ever sees the new
+/// text before an editor has. `false`: the comment is no longer approved (nothing changed).
+pub async fn edit_by_author(
     pool: &Pool,
     id: i64,
     body: &str,
     body_html: &str,
+    held_for: Option<&str>,
     now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("UPDATE comments SET body = ?, body_html = ?, body_text = ?, edited_at = ? WHERE id = ?")
+) -> Result<bool, StoreError> {
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+            "UPDATE comments SET body = ?1, body_html = ?2, body_text = ?3, edited_at = ?4,
+                    status = CASE WHEN ?5 IS NULL THEN status ELSE 'pending' END,
+                    held_for = ?5,
+                    pinned = CASE WHEN ?5 IS NULL THEN pinned ELSE 0 END
+             WHERE id = ?6 AND status = 'approved'
+             RETURNING article_id, root_id",
+        )
         .bind(body)
         .bind(body_html)
         .bind(crate::domain::text::html_to_text(body_html))
         .bind(now)
+        .bind(held_for)
         .bind(id)
-        .execute(pool)
+        .fetch_optional(&mut *tx)
         .await?;
-    Ok(())
+        let Some((article_id, root_id)) = row else { return Ok(false) };
+        if held_for.is_some() {
+            crate::server::store::desk::moderate::count_visible(&mut tx, id, article_id, root_id, -1).await?;
+            crate::server::store::desk::alerts::raise(&mut tx, "held", id, now).await?;
+        }
+        Ok::<_, StoreError>(true)
+    }
+    .await;
+    crate::server::store::end(tx, result).await
 }
 
 /// Marks a comment deleted (its text goes), keeping the counters right. Replies keep their place

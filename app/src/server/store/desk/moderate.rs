@@ -186,27 +186,6 @@ fn label(status: &str) -> &'static str {
     }
 }
 
-/// Holds an approved comment for review again (its author changed it into one the rules hold).
-pub async fn hold(pool: &Pool, id: i64, reason: &str, now: i64) -> Result<bool, StoreError> {
-    let mut tx = crate::server::store::begin(pool).await?;
-    let result = async {
-        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-            "UPDATE comments SET status = 'pending', held_for = ?, pinned = 0 WHERE id = ? AND status = 'approved'
-             RETURNING article_id, root_id",
-        )
-        .bind(reason)
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some((article_id, root_id)) = row else { return Ok(false) };
-        count_visible(&mut tx, id, article_id, root_id, -1).await?;
-        super::alerts::raise(&mut tx, "held", id, now).await?;
-        Ok::<_, StoreError>(true)
-    }
-    .await;
-    crate::server::store::end(tx, result).await
-}
-
 /// An editor changes a comment's text; the page marks it "edited by the editors".
 pub async fn edit_text(
     pool: &Pool,
