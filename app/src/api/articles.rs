@@ -24,7 +24,7 @@ pub struct ThreadPage {
     pub next: Option<Cursor>,
     /// The position of the last top-level comment on this page.
     pub last: Option<Cursor>,
-    /// The comment a filter or a permalink points at.
+    /// The comment a filter points at (a permalink's is the page's `#fragment`).
     pub highlight: Option<i64>,
     /// The newest comment id when this page was made (of any article: ids only grow). The live
     /// stream starts after it, whatever this page shows (oldest first, a filter, most voted).
@@ -123,6 +123,8 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
         key: if q.sort == crate::domain::thread::Sort::Votes { c.score } else { c.created_at },
         id: c.id,
     });
+    // a permalink may land on the first page, or name its thread by its top-level comment
+    let q = page.query;
     Ok(ThreadPage {
         last,
         nodes: crate::domain::build_thread(page.roots, page.replies),

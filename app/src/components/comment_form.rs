@@ -30,7 +30,7 @@ pub fn CommentForm(
         None => "comment".to_string(),
     };
     let slug = ctx.slug.clone();
-    let cancel_href = format!("{}#comment-{}", ctx.path, parent.unwrap_or_default());
+    let cancel_href = format!("{}#comment-{}", ctx.back(), parent.unwrap_or_default());
     let hp_id = format!("{prefix}-website");
     // the key names its form: a cached page carries it at the end of the body (`page_cache`)
     let form_id = format!("{prefix}-post");

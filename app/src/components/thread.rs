@@ -25,11 +25,11 @@ fn initial(name: &str) -> String {
     name.trim().chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_else(|| "?".into())
 }
 
-/// Sort links and filters; with a filter or a permalink on, the bar that leads back.
+/// Sort links and filters; with a filter or a permalink's thread on, the bar that leads back.
+/// `q`: the view the page shows (a permalink to a comment of the first page is that page).
 #[component]
-pub fn ThreadToolbar() -> impl IntoView {
+pub fn ThreadToolbar(q: ThreadQuery) -> impl IntoView {
     let ctx = expect_context::<ThreadCtx>();
-    let q = ctx.query.get_untracked();
     let path = ctx.path.clone();
     let sorts = Sort::ALL
         .into_iter()
@@ -126,7 +126,13 @@ pub fn CommentItem(node: ThreadNode, now: i64, highlight: Option<i64>) -> impl I
             view! { <div class="comment-body" itemprop="text" inner_html=body_html.clone()></div> }.into_any()
         }
     };
-    let reply_href = format!("{}?replytocom={id}#respond", ctx.path);
+    // the reply form opens in the view the reader is in (a later page, a permalink's thread),
+    // where the comment is: with JavaScript off too
+    let reply_href = {
+        let base = ctx.back();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}replytocom={id}#respond")
+    };
     let edit_href = {
         let q = ctx.query.get_untracked();
         let base = q.href(&ctx.path);

@@ -307,7 +307,7 @@ fn ThreadView(page: ThreadPage, article: Article, url: String) -> impl IntoView 
     view! {
         <Script type_="application/ld+json">{ld}</Script>
         <LiveBubble article=article.slug.clone() newest/>
-        <ThreadToolbar/>
+        <ThreadToolbar q/>
         {first_page}
         <div class="thread">
             {empty.then(|| view! {

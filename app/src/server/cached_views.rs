@@ -14,9 +14,20 @@ use std::sync::Arc;
 /// such views are rendered for that request only.
 const PERSONAL: [&str; 5] = ["edit", "report", "reported", "posted", "notify"];
 
+/// What a cacheable request asks for, before its unbounded parameters are checked.
+pub struct Asked {
+    pub slug: String,
+    pub thread: crate::domain::thread::ThreadQuery,
+    /// "Load more" shown so far (`more=`), a reply form (`replytocom=`), a passage (`feedback=`).
+    pub more: Option<crate::domain::thread::Cursor>,
+    pub replytocom: Option<i64>,
+    pub feedback: Option<i64>,
+}
+
 /// The view a request may be answered with from the cache, if it may: a GET or HEAD of an
-/// article page, without a valid reader cookie or a staff cookie, not asking for a personal view.
-pub fn cacheable(req: &Request, state: &AppState) -> Option<View> {
+/// article page, without a valid reader cookie or a staff cookie, not asking for a personal
+/// view. Its unbounded parameters still need `canonical`.
+pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return None;
     }
@@ -35,7 +46,7 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<View> {
             .flat_map(|v| v.split(';'))
             .filter_map(|kv| kv.trim().split_once('='))
     };
-    if cookies().any(|(k, _)| k == crate::server::staff::COOKIE) {
+    if cookies().any(|(k, _)| k == crate::server::staff::COOKIE || k == crate::server::staff::COOKIE_HTTPS) {
         return None;
     }
     if crate::server::reader_cookie::from_headers(headers, &state.secret).is_some() {
@@ -47,8 +58,74 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<View> {
         return None;
     }
     let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
-    let thread = crate::domain::thread::ThreadQuery::from_params(get);
-    let bounded = thread.after.is_none() && thread.focus.is_none();
+    Some(Asked {
+        slug: slug.to_string(),
+        thread: crate::domain::thread::ThreadQuery::from_params(get),
+        more: get("more").and_then(|v| crate::domain::thread::Cursor::parse(&v)),
+        replytocom: get("replytocom").and_then(|v| v.parse::<i64>().ok()),
+        feedback: get("feedback").and_then(|v| v.parse::<i64>().ok()),
+    })
+}
+
+/// The view `asked` is, canonically: a permalink whose thread is on the first page is the first
+/// page, one on a later page is its thread (named by its top-level comment), and a permalink,
+/// reply form or passage the article does not have is the view without it. `None`: a page
+/// position (`after=`, `more=`) that is not where any page of the article ends — made up, so
+/// rendered for its request only and never kept. The sort and filter views cost nothing here;
+/// the others one or two indexed lookups.
+pub async fn canonical(
+    state: &AppState,
+    asked: Asked,
+) -> Result<Option<View>, crate::server::store::StoreError> {
+    use crate::server::store::comments::{is_approved_in, is_cursor, landing, Landing};
+    let Asked { slug, mut thread, mut more, mut replytocom, mut feedback } = asked;
+    let unbounded = thread.after.is_some()
+        || thread.focus.is_some()
+        || more.is_some()
+        || replytocom.is_some()
+        || feedback.is_some();
+    if unbounded {
+        let Some(article) = crate::server::store::articles::id_of_slug(&state.pool, &slug).await? else {
+            // not an article: the page says so, and is not kept
+            return Ok(None);
+        };
+        if let Some(focus) = thread.focus {
+            match landing(&state.pool, article, focus, thread.sort).await? {
+                Landing::Thread(root) => {
+                    thread = crate::domain::thread::ThreadQuery {
+                        sort: thread.sort,
+                        focus: Some(root),
+                        ..Default::default()
+                    };
+                }
+                Landing::FirstPage | Landing::Nowhere => {
+                    thread = crate::domain::thread::ThreadQuery { sort: thread.sort, ..Default::default() };
+                }
+            }
+            // a permalink shows its thread or the first page: no page position, no passage
+            (more, feedback) = (None, None);
+        }
+        for cursor in [thread.after, more].into_iter().flatten() {
+            if !is_cursor(&state.pool, article, thread.sort, cursor).await? {
+                return Ok(None);
+            }
+        }
+        if let Some(id) = replytocom {
+            if !is_approved_in(&state.pool, article, id).await? {
+                replytocom = None;
+            }
+        }
+        if let Some(p) = feedback {
+            if !crate::server::store::passages::is_of(&state.pool, article, p).await? {
+                feedback = None;
+            }
+        }
+    }
+    let bounded = thread.after.is_none()
+        && thread.focus.is_none()
+        && more.is_none()
+        && replytocom.is_none()
+        && feedback.is_none();
     let mut query = thread.to_query();
     let mut add = |k: &str, v: Option<String>| {
         if let Some(v) = v {
@@ -58,17 +135,24 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<View> {
             query.push_str(&format!("{k}={v}"));
         }
     };
-    add("more", get("more").and_then(|v| crate::domain::thread::Cursor::parse(&v)).map(|c| c.encode()));
-    add("replytocom", get("replytocom").and_then(|v| v.parse::<i64>().ok()).map(|n| n.to_string()));
-    add("feedback", get("feedback").and_then(|v| v.parse::<i64>().ok()).map(|n| n.to_string()));
-    let bounded = bounded && !["more", "replytocom", "feedback"].iter().any(|k| get(k).is_some());
-    Some(View { slug: slug.to_string(), query, bounded })
+    add("more", more.map(|c| c.encode()));
+    add("replytocom", replytocom.map(|n| n.to_string()));
+    add("feedback", feedback.map(|n| n.to_string()));
+    Ok(Some(View { slug, query, bounded }))
 }
 
 /// The middleware: answers cacheable views from the cache, renders and keeps them on a miss.
 pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(view) = cacheable(&req, &state).filter(|_| !state.pages.ttl.is_zero()) else {
+    let Some(asked) = cacheable(&req, &state).filter(|_| !state.pages.ttl.is_zero()) else {
         return next.run(req).await;
+    };
+    let view = match canonical(&state, asked).await {
+        Ok(Some(view)) => view,
+        Ok(None) => return next.run(req).await,
+        Err(e) => {
+            tracing::error!(error = %e, "finding a page's canonical view");
+            return next.run(req).await;
+        }
     };
     let answer = Answer::of(&req);
     let pages = &state.pages;
@@ -190,13 +274,14 @@ async fn render(state: &AppState, view: &View, mut req: Request, next: Next) -> 
         }
     };
     let placeholder = state.pages.placeholder.clone();
+    let scripts = state.scripts.clone();
     let now = state.clock.now();
     // the permit goes with the work: a dropped request does not free a place while it runs
     let permit = state.pages.compressing.clone().acquire_owned().await;
     let built = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         let page = crate::server::tidy::tidy(&String::from_utf8_lossy(&bytes));
-        let entry = crate::server::page_cache::build(&page, &placeholder, now);
+        let entry = crate::server::page_cache::build(&page, &placeholder, &scripts, now);
         (page, entry)
     })
     .await;

@@ -36,8 +36,9 @@ pub async fn article_events(
         return res;
     };
     let article = match crate::server::store::articles::by_slug(&state.pool, &slug).await {
-        Ok(Some(a)) => a,
-        Ok(None) => return (http::StatusCode::NOT_FOUND, "No such article.").into_response(),
+        // an article whose comments are hidden announces none
+        Ok(Some(a)) if a.comments_mode != "hidden" => a,
+        Ok(_) => return (http::StatusCode::NOT_FOUND, "No such article.").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "opening a live stream");
             return (http::StatusCode::INTERNAL_SERVER_ERROR, "Live updates are unavailable.")
@@ -86,6 +87,10 @@ fn comment_stream(
     };
     stream::unfold(start, |mut c| async move {
         loop {
+            if !c.queue.is_empty() && hidden(&c).await {
+                // the editors hid the article's comments while the page was open: its stream ends
+                return None;
+            }
             if let Some(id) = c.queue.pop_front() {
                 if id > c.sent || c.sent == i64::MAX {
                     c.sent = id;
@@ -119,6 +124,17 @@ fn comment_stream(
         }
     })
     .boxed()
+}
+
+/// Whether the article's comments are hidden now (or it is gone, or that cannot be told).
+async fn hidden(c: &Cursor) -> bool {
+    match crate::server::store::articles::comments_mode(&c.state.pool, c.article_id).await {
+        Ok(mode) => mode.is_none_or(|m| m == "hidden"),
+        Err(e) => {
+            tracing::error!(error = %e, "checking a live stream's article");
+            true
+        }
+    }
 }
 
 async fn catch_up(c: &Cursor) -> Vec<i64> {

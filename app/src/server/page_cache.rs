@@ -66,7 +66,14 @@ struct ArticleViews {
     /// Bumped whenever the article's views are dropped: a render that began before is not kept.
     generation: u64,
     views: HashMap<String, Arc<Entry>>,
+    /// Which of `views` are of the unbounded kind (a page position, a thread, a reply form, a
+    /// passage): at most `UNBOUNDED_PER_ARTICLE` are kept, and they go before the others.
+    unbounded: std::collections::HashSet<String>,
 }
+
+/// The most views of the unbounded kind kept per article: a stream of real permalinks and page
+/// positions replaces its own kind, never an article's sort and filter views.
+pub const UNBOUNDED_PER_ARTICLE: usize = 16;
 
 /// One kept view.
 pub struct Entry {
@@ -139,6 +146,7 @@ impl PageCache {
         let a = v.articles.entry(slug.to_string()).or_default();
         a.generation += 1;
         let freed: usize = a.views.drain().map(|(_, e)| e.size()).sum();
+        a.unbounded.clear();
         v.bytes -= freed;
     }
 
@@ -149,6 +157,7 @@ impl PageCache {
         for a in v.articles.values_mut() {
             a.generation += 1;
             a.views.clear();
+            a.unbounded.clear();
         }
         v.bytes = 0;
     }
@@ -218,30 +227,50 @@ impl PageCache {
             v.bytes -= old.size();
         }
         v.bytes += size;
+        if !view.bounded {
+            a.unbounded.insert(view.query.clone());
+            if a.unbounded.len() > UNBOUNDED_PER_ARTICLE {
+                // the article's least recently used view of this kind makes room
+                let oldest = a
+                    .unbounded
+                    .iter()
+                    .filter_map(|q| Some((a.views.get(q)?.last_used.load(Ordering::Relaxed), q.clone())))
+                    .min();
+                if let Some((_, q)) = oldest {
+                    a.unbounded.remove(&q);
+                    if let Some(gone) = a.views.remove(&q) {
+                        v.bytes -= gone.size();
+                    }
+                }
+            }
+        }
         if v.bytes > self.budget {
             evict(v, self.budget - self.budget / 10);
         }
     }
 }
 
-/// Drops the least recently used views until at most `target` bytes are kept.
+/// Drops views until at most `target` bytes are kept: the unbounded kind first, each kind
+/// least recently used first.
 fn evict(v: &mut Views, target: usize) {
-    let mut all: Vec<(u64, String, String, usize)> = v
+    let mut all: Vec<(bool, u64, String, String, usize)> = v
         .articles
         .iter()
         .flat_map(|(slug, a)| {
-            a.views
-                .iter()
-                .map(move |(q, e)| (e.last_used.load(Ordering::Relaxed), slug.clone(), q.clone(), e.size()))
+            a.views.iter().map(move |(q, e)| {
+                let bounded = !a.unbounded.contains(q);
+                (bounded, e.last_used.load(Ordering::Relaxed), slug.clone(), q.clone(), e.size())
+            })
         })
         .collect();
-    all.sort_unstable_by_key(|(used, ..)| *used);
-    for (_, slug, query, size) in all {
+    all.sort_unstable_by_key(|(bounded, used, ..)| (*bounded, *used));
+    for (_, _, slug, query, size) in all {
         if v.bytes <= target {
             break;
         }
         if let Some(a) = v.articles.get_mut(&slug) {
             if a.views.remove(&query).is_some() {
+                a.unbounded.remove(&query);
                 v.bytes -= size;
             }
         }
@@ -251,7 +280,12 @@ fn evict(v: &mut Views, target: usize) {
 }
 
 /// Splits a tidied page into the kept prefix and the per-answer tail, and compresses the prefix.
-pub(crate) fn build(page: &str, placeholder: &str, now: i64) -> Option<Entry> {
+pub(crate) fn build(
+    page: &str,
+    placeholder: &str,
+    scripts: &crate::server::csp::Scripts,
+    now: i64,
+) -> Option<Entry> {
     let end = page.rfind("</body>")?;
     let (mut head, rest) = (page[..end].to_string(), &page[end..]);
     // every element that carries the placeholder is an <input> moved to the tail
@@ -270,7 +304,7 @@ pub(crate) fn build(page: &str, placeholder: &str, now: i64) -> Option<Entry> {
     } else {
         format!("<div id=\"reader-parts\" hidden>{moved}</div>{rest}")
     };
-    let csp = crate::server::tidy::page_csp(page);
+    let csp = scripts.policy_for(&crate::server::tidy::inline_scripts(page));
     let etag = {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(head.as_bytes());
@@ -528,7 +562,7 @@ mod tests {
              value=\"{ph}-0\"><textarea></textarea></form><input type=\"hidden\" id=\"form-nonce\" value=\"{ph}\">\
              <footer>x</footer><script>a()</script></body></html>"
         );
-        let e = build(&page, ph, 0).unwrap();
+        let e = build(&page, ph, &crate::server::csp::Scripts::new(vec![]), 0).unwrap();
         let head = std::str::from_utf8(&e.identity).unwrap();
         assert!(!head.contains(ph) && head.ends_with("<script>a()</script>"), "{head}");
         assert!(head.contains("<form id=\"comment-form\"><textarea>"), "{head}");
@@ -540,15 +574,29 @@ mod tests {
             )
         );
         // the placeholder anywhere but in an input: not kept
-        assert!(build(&format!("<html><body><p>{ph}</p></body></html>"), ph, 0).is_none());
-        assert!(build("<html><p>no body end", ph, 0).is_none());
+        assert!(build(
+            &format!("<html><body><p>{ph}</p></body></html>"),
+            ph,
+            &crate::server::csp::Scripts::new(vec![]),
+            0
+        )
+        .is_none());
+        assert!(build("<html><p>no body end", ph, &crate::server::csp::Scripts::new(vec![]), 0).is_none());
     }
 
     #[test]
     fn the_least_recently_used_views_go_first() {
         let cache = PageCache::new(500_000, Duration::from_secs(60));
         let entry = |n: usize| {
-            Arc::new(build(&format!("<html><body>{}</body></html>", "x".repeat(n)), "ph", 0).unwrap())
+            Arc::new(
+                build(
+                    &format!("<html><body>{}</body></html>", "x".repeat(n)),
+                    "ph",
+                    &crate::server::csp::Scripts::new(vec![]),
+                    0,
+                )
+                .unwrap(),
+            )
         };
         let view = |s: &str| View { slug: s.into(), query: String::new(), bounded: true };
         for s in ["a", "b", "c", "d"] {

@@ -186,6 +186,19 @@ pub async fn slug_of(pool: &Pool, id: i64) -> Result<Option<String>, StoreError>
     Ok(sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?").bind(id).fetch_optional(pool).await?)
 }
 
+/// The id of the article with this slug.
+pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug).fetch_optional(pool).await?)
+}
+
+/// Whether an article's comments are open, closed or hidden (`None`: no such article).
+pub async fn comments_mode(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar("SELECT comments_mode FROM articles WHERE id = ?")
+        .bind(id)
+        .fetch_optional(pool)
+        .await?)
+}
+
 /// An article as a feed lists it.
 pub struct FeedArticle {
     pub slug: String,

@@ -144,6 +144,15 @@ pub async fn sync(
     Ok(())
 }
 
+/// Whether passage `id` is one of this article's.
+pub async fn is_of(pool: &Pool, article_id: i64, id: i64) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM passages WHERE id = ? AND article_id = ?)")
+        .bind(id)
+        .bind(article_id)
+        .fetch_one(pool)
+        .await?)
+}
+
 /// The passages an article page shows: the editor's marked ones, and any passage with
 /// feedback, wherever they can be found in the current text; with their counts and the last
 /// three feedbacks.

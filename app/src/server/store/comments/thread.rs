@@ -19,8 +19,82 @@ pub struct Page {
     pub roots: Vec<CommentView>,
     pub replies: Vec<CommentView>,
     pub next: Option<Cursor>,
-    /// For the filters and permalinks: the comment to point at.
+    /// For the filters: the comment to point at (a permalink's comment is the page's
+    /// `#fragment`, marked by the stylesheet's `:target`).
     pub highlight: Option<i64>,
+    /// The view shown: a permalink (`comment=`) becomes the first page when its thread is on
+    /// it (`Landing`), or its thread named by the top-level comment.
+    pub query: ThreadQuery,
+}
+
+/// Where a permalink to a comment (`?comment=N`) lands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Landing {
+    /// Not a comment this article shows: the first page.
+    Nowhere,
+    /// Its thread is on the first page in the permalink's sort: the permalink is that page.
+    FirstPage,
+    /// Its thread alone, named by its top-level comment.
+    Thread(i64),
+}
+
+/// Where a permalink to comment `id` of this article lands in `sort` (two indexed lookups).
+/// Every comment of one thread lands on the same page, so a page cache keeps one copy per
+/// thread at most, and none for the threads of the first page.
+pub async fn landing(pool: &Pool, article_id: i64, id: i64, sort: Sort) -> Result<Landing, StoreError> {
+    let root: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT r.id, r.pinned FROM comments c JOIN comments r ON r.id = COALESCE(c.root_id, c.id)
+         WHERE c.id = ? AND c.article_id = ? AND c.status IN ('approved', 'deleted')
+           AND (r.status = 'approved' OR (r.status = 'deleted' AND r.reply_count > 0))",
+    )
+    .bind(id)
+    .bind(article_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some((root, pinned)) = root else { return Ok(Landing::Nowhere) };
+    if pinned != 0 {
+        return Ok(Landing::FirstPage);
+    }
+    let order = match sort {
+        Sort::Newest => "c.created_at DESC, c.id DESC",
+        Sort::Oldest => "c.created_at ASC, c.id ASC",
+        Sort::Votes => "c.score DESC, c.id DESC",
+    };
+    let first: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT c.id FROM comments c WHERE c.article_id = ? AND c.parent_id IS NULL AND {VISIBLE_ROOT}
+         ORDER BY {order} LIMIT ?"
+    )))
+    .bind(article_id)
+    .bind(PAGE_SIZE)
+    .fetch_all(pool)
+    .await?;
+    Ok(if first.contains(&root) { Landing::FirstPage } else { Landing::Thread(root) })
+}
+
+/// Whether `cursor` is where a page of this article's top-level comments in `sort` ends: a
+/// visible top-level comment with that sort key (what a "Load more" link carries).
+pub async fn is_cursor(pool: &Pool, article_id: i64, sort: Sort, cursor: Cursor) -> Result<bool, StoreError> {
+    let key = if sort == Sort::Votes { "c.score" } else { "c.created_at" };
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT EXISTS (SELECT 1 FROM comments c WHERE c.id = ? AND c.article_id = ? AND c.parent_id IS NULL
+                        AND {key} = ? AND {VISIBLE_ROOT})"
+    )))
+    .bind(cursor.id)
+    .bind(article_id)
+    .bind(cursor.key)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// Whether `id` is an approved comment of this article (one a reply form may answer).
+pub async fn is_approved_in(pool: &Pool, article_id: i64, id: i64) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE id = ? AND article_id = ? AND status = 'approved')",
+    )
+    .bind(id)
+    .bind(article_id)
+    .fetch_one(pool)
+    .await?)
 }
 
 pub(super) const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.status, c.author_name, c.body, c.body_html, c.body_text,
@@ -85,17 +159,17 @@ pub async fn page(
 ) -> Result<Page, StoreError> {
     let reader = v.reader_id.unwrap_or("");
     let mut next = None;
+    let shown = match q.focus {
+        Some(focus) => match landing(pool, article_id, focus, q.sort).await? {
+            Landing::Thread(root) => ThreadQuery { sort: q.sort, focus: Some(root), ..Default::default() },
+            Landing::FirstPage | Landing::Nowhere => ThreadQuery { sort: q.sort, ..Default::default() },
+        },
+        None => *q,
+    };
+    let q = &shown;
     // which top-level comments, in which order
-    let (root_rows, highlight) = if let Some(focus) = q.focus {
-        let root: Option<(i64,)> = sqlx::query_as(
-            "SELECT COALESCE(root_id, id) FROM comments
-             WHERE id = ? AND article_id = ? AND status IN ('approved', 'deleted')",
-        )
-        .bind(focus)
-        .bind(article_id)
-        .fetch_optional(pool)
-        .await?;
-        (roots_by_id(pool, root.map(|r| r.0), reader).await?, Some(focus))
+    let (root_rows, highlight) = if let Some(root) = q.focus {
+        (roots_by_id(pool, Some(root), reader).await?, None)
     } else if let Some(filter @ (Filter::Reacted | Filter::Hottest)) = q.filter {
         let pick: Option<(i64, i64)> = if filter == Filter::Reacted {
             sqlx::query_as(
@@ -174,7 +248,7 @@ pub async fn page(
     .fetch_all(pool)
     .await?;
     let replies = reply_rows.iter().map(|r| view(r, v)).collect();
-    Ok(Page { roots, replies, next, highlight })
+    Ok(Page { roots, replies, next, highlight, query: shown })
 }
 
 pub(super) fn cursor_of(r: &SqliteRow, sort: Sort) -> Cursor {
