@@ -30,11 +30,12 @@ struct Write {
     staff: StaffAccount,
     fields: Fields,
     headers: http::HeaderMap,
+    extensions: http::Extensions,
 }
 
 async fn read(state: &AppState, req: Request, role: Role) -> Result<Write, Response> {
     let (parts, body) = req.into_parts();
-    let headers = parts.headers;
+    let (headers, extensions) = (parts.headers, parts.extensions);
     let same_origin = headers.contains_key(header::ORIGIN)
         || headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin");
     if !same_origin {
@@ -57,7 +58,7 @@ async fn read(state: &AppState, req: Request, role: Role) -> Result<Write, Respo
         }
     };
     let fields = fields_of(body).await?;
-    Ok(Write { staff, fields, headers })
+    Ok(Write { staff, fields, headers, extensions })
 }
 
 async fn fields_of(body: axum::body::Body) -> Result<Fields, Response> {
@@ -136,25 +137,9 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let email = field(&fields, "email").to_string();
     let outcome = staff::sign_in(&state, &ip.to_string(), &email, field(&fields, "password")).await;
     match outcome {
-        Ok(staff::SignIn::Ok { cookie, staff }) => {
+        Ok(staff::SignIn::Ok { cookie, .. }) => {
             let mut res = finish(&parts.headers, &next);
             res.headers_mut().append(header::SET_COOKIE, cookie);
-            let who = staff::actor(&staff);
-            let mut conn = match state.pool.acquire().await {
-                Ok(c) => c,
-                Err(e) => return failed("recording a sign-in", e),
-            };
-            let _ = store::audit::record(
-                &mut conn,
-                &who,
-                "signed in",
-                &format!("staff #{}", staff.id),
-                None,
-                None,
-                state.clock.now(),
-            )
-            .await
-            .map_err(|e| internal("recording a sign-in", e));
             res
         }
         Ok(staff::SignIn::Refused(err)) => {
@@ -186,15 +171,15 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
 
 pub async fn sign_out(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
-    if let Some(token) = staff::token_of(&headers) {
-        if let Err(e) =
-            store::staff::end_session(&state.pool, &crate::server::store::notify::token_hash(&token)).await
-        {
+    let secure = state.site.secure_cookies();
+    if let Some(token) = staff::token_of(&headers, secure) {
+        let hash = crate::server::store::notify::token_hash(&token);
+        if let Err(e) = store::staff::end_session(&state.pool, &hash, state.clock.now()).await {
             return failed("ending a staff session", e);
         }
     }
     let mut res = finish(&headers, "/desk/signin?signed_out=1");
-    res.headers_mut().append(header::SET_COOKIE, staff::cookie("", 0, state.site.secure_cookies()));
+    res.headers_mut().append(header::SET_COOKIE, staff::cookie("", 0, secure));
     res
 }
 
@@ -370,8 +355,22 @@ pub async fn lift_ban(State(state): State<AppState>, Path(id): Path<i64>, req: R
         Ok(w) => w,
         Err(res) => return res,
     };
-    match store::bans::lift(&state.pool, id, &staff::actor(&w.staff), state.clock.now()).await {
-        Ok(_) => finish(&w.headers, "/desk/bans?done=lifted"),
+    use store::bans::Lifted;
+    match store::bans::lift(&state.pool, id, &staff::actor(&w.staff), w.staff.role, state.clock.now()).await {
+        Ok(Lifted::Done) => finish(&w.headers, "/desk/bans?done=lifted"),
+        Ok(Lifted::NotFound) => {
+            refuse(&state, &w, "/desk/bans", StatusCode::NOT_FOUND, "That ban is no longer in force.").await
+        }
+        Ok(Lifted::Outranked) => {
+            refuse(
+                &state,
+                &w,
+                "/desk/bans",
+                StatusCode::FORBIDDEN,
+                "This ban was made by a role above yours; ask an editor or admin to lift it.",
+            )
+            .await
+        }
         Err(e) => failed("lifting a ban", e),
     }
 }
@@ -572,25 +571,10 @@ pub async fn add_staff(State(state): State<AppState>, req: Request) -> Response 
         Ok(Ok(h)) => h,
         _ => return failed("hashing a password", "argon2"),
     };
-    let now = state.clock.now();
-    match store::staff::create(&state.pool, email.as_str(), &name, role, &hash, now).await {
-        Ok(id) => {
-            let who = staff::actor(&w.staff);
-            if let Ok(mut conn) = state.pool.acquire().await {
-                let after = format!("{name} <{}> ({})", email.as_str(), role.as_str());
-                let _ = store::audit::record(
-                    &mut conn,
-                    &who,
-                    "staff added",
-                    &format!("staff #{id}"),
-                    None,
-                    Some(&after),
-                    now,
-                )
-                .await;
-            }
-            finish(&w.headers, "/desk/staff?done=added")
-        }
+    let who = staff::actor(&w.staff);
+    match store::staff::create(&state.pool, email.as_str(), &name, role, &hash, &who, state.clock.now()).await
+    {
+        Ok(_) => finish(&w.headers, "/desk/staff?done=added"),
         Err(store::staff::CreateError::Exists) => {
             refuse(&state, &w, uri, StatusCode::CONFLICT, "An account with this email exists already.").await
         }
@@ -610,48 +594,26 @@ pub async fn update_staff(State(state): State<AppState>, Path(id): Path<i64>, re
         return refuse(&state, &w, uri, StatusCode::FORBIDDEN, "Only an admin can change other accounts.")
             .await;
     }
-    let target = match store::staff::by_id(&state.pool, id).await {
-        Ok(Some(t)) => t,
-        Ok(None) => {
-            return refuse(&state, &w, uri, StatusCode::NOT_FOUND, "That account does not exist.").await
-        }
-        Err(e) => return failed("loading a staff account", e),
-    };
     let alerts = match field(&w.fields, "alerts") {
-        "" => target.alerts.clone(),
-        a @ ("immediate" | "hourly" | "none") => a.to_string(),
+        "" => None,
+        a @ ("immediate" | "hourly" | "none") => Some(a),
         _ => return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, "Choose when to be told.").await,
     };
-    let (role, disabled) = if w.staff.role == Role::Admin {
+    // role and the disabled flag: an admin's to change (for another account, only theirs)
+    let (role, disabled, by_admin) = if w.staff.role == Role::Admin {
         let role = match field(&w.fields, "role") {
-            "" => target.role,
+            "" => None,
             r => match Role::parse(r) {
-                Some(r) => r,
+                Some(r) => Some(r),
                 None => return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, "Choose a role.").await,
             },
         };
-        (role, field(&w.fields, "disabled") == "1")
+        (role, Some(field(&w.fields, "disabled") == "1"), Some(w.staff.id))
     } else {
-        (target.role, target.disabled)
+        (None, None, None)
     };
-    let demoting_admin = target.role == Role::Admin && (role != Role::Admin || disabled);
-    if demoting_admin {
-        match store::staff::other_admins(&state.pool, id).await {
-            Ok(0) => {
-                return refuse(
-                    &state,
-                    &w,
-                    uri,
-                    StatusCode::CONFLICT,
-                    "The last active admin cannot be demoted or disabled.",
-                )
-                .await
-            }
-            Ok(_) => {}
-            Err(e) => return failed("counting admins", e),
-        }
-    }
     let password = field(&w.fields, "password").to_string();
+    let mut new_hash = None;
     if !password.is_empty() {
         if !own {
             return refuse(&state, &w, uri, StatusCode::FORBIDDEN, "Each person sets their own password.")
@@ -660,80 +622,47 @@ pub async fn update_staff(State(state): State<AppState>, Path(id): Path<i64>, re
         if let Err(m) = staff::check_new_password(&password) {
             return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, format!("Password: {m}")).await;
         }
-        // a session alone (an unlocked screen, a stolen cookie) cannot take the account over
-        let current = field(&w.fields, "current_password").to_string();
-        let hash = match store::staff::for_sign_in(&state.pool, &w.staff.email).await {
-            Ok(Some((_, h))) => h,
-            Ok(None) => {
-                return refuse(&state, &w, uri, StatusCode::NOT_FOUND, "That account does not exist.").await
+        // a session alone (an unlocked screen, a stolen cookie) cannot take the account over;
+        // the check is counted and limited as a sign-in is
+        let ip = crate::server::requester::client_ip(&w.headers, &w.extensions, state.site.trust_proxy);
+        let current = field(&w.fields, "current_password");
+        if let Err(e) = staff::confirm_password(&state, &ip.to_string(), &w.staff, current).await {
+            let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
+            let mut res = refuse(&state, &w, uri, status, e.to_string()).await;
+            if let Some(retry) = e.retry_after() {
+                res.headers_mut().insert(header::RETRY_AFTER, http::HeaderValue::from(retry));
             }
-            Err(e) => return failed("loading a staff account", e),
+            return res;
+        }
+        new_hash = match tokio::task::spawn_blocking(move || staff::hash_password(&password)).await {
+            Ok(Ok(h)) => Some(h),
+            _ => return failed("hashing a password", "argon2"),
         };
-        let matches = tokio::task::spawn_blocking(move || staff::verify_password(&current, &hash))
-            .await
-            .unwrap_or(false);
-        if !matches {
-            return refuse(
+    }
+    let change =
+        store::staff::Change { role, disabled, alerts, password_hash: new_hash.as_deref(), by_admin };
+    match store::staff::update(&state.pool, id, &change, &staff::actor(&w.staff), state.clock.now()).await {
+        // every session ended with the old password, this one too
+        Ok(()) if new_hash.is_some() => finish(&w.headers, "/desk/signin?password=changed"),
+        Ok(()) => finish(&w.headers, "/desk/staff?done=saved"),
+        Err(store::staff::UpdateError::LastAdmin) => {
+            refuse(
                 &state,
                 &w,
                 uri,
-                StatusCode::FORBIDDEN,
-                "Your current password is not right; nothing was changed.",
+                StatusCode::CONFLICT,
+                "The last active admin cannot be demoted or disabled.",
             )
-            .await;
+            .await
         }
-    }
-    let now = state.clock.now();
-    if let Err(e) = store::staff::update(&state.pool, id, role, &alerts, disabled).await {
-        return failed("updating a staff account", e);
-    }
-    let who = staff::actor(&w.staff);
-    let before = format!(
-        "{} / alerts {} / {}",
-        target.role.as_str(),
-        target.alerts,
-        if target.disabled { "disabled" } else { "active" }
-    );
-    let after =
-        format!("{} / alerts {alerts} / {}", role.as_str(), if disabled { "disabled" } else { "active" });
-    if let Ok(mut conn) = state.pool.acquire().await {
-        if before != after {
-            let _ = store::audit::record(
-                &mut conn,
-                &who,
-                "staff changed",
-                &format!("staff #{id}"),
-                Some(&before),
-                Some(&after),
-                now,
-            )
-            .await;
+        Err(store::staff::UpdateError::NotFound) => {
+            refuse(&state, &w, uri, StatusCode::NOT_FOUND, "That account does not exist.").await
         }
-    }
-    if !password.is_empty() {
-        let hash = match tokio::task::spawn_blocking(move || staff::hash_password(&password)).await {
-            Ok(Ok(h)) => h,
-            _ => return failed("hashing a password", "argon2"),
-        };
-        if let Err(e) = store::staff::set_password(&state.pool, id, &hash).await {
-            return failed("changing a password", e);
+        Err(store::staff::UpdateError::NotAdmin) => {
+            refuse(&state, &w, uri, StatusCode::FORBIDDEN, "Only an admin can change other accounts.").await
         }
-        if let Ok(mut conn) = state.pool.acquire().await {
-            let _ = store::audit::record(
-                &mut conn,
-                &who,
-                "password changed",
-                &format!("staff #{id}"),
-                None,
-                None,
-                now,
-            )
-            .await;
-        }
-        // every session ended with the old password, this one too
-        return finish(&w.headers, "/desk/signin?password=changed");
+        Err(store::staff::UpdateError::Store(e)) => failed("updating a staff account", e),
     }
-    finish(&w.headers, "/desk/staff?done=saved")
 }
 
 /// Readers' data from the desk: a copy of an address's data (a JSON download), or its erasure
@@ -750,28 +679,13 @@ pub async fn readers(State(state): State<AppState>, req: Request) -> Response {
     let now = state.clock.now();
     let who = staff::actor(&w.staff);
     match field(&w.fields, "action") {
-        "export" => match store::readers::export(&state.pool, email.as_str(), now).await {
-            Ok(data) => {
-                if let Ok(mut conn) = state.pool.acquire().await {
-                    let target =
-                        format!("reader {}", &crate::server::store::notify::token_hash(email.as_str())[..12]);
-                    let _ = store::audit::record(
-                        &mut conn,
-                        &who,
-                        "reader data exported",
-                        &target,
-                        None,
-                        None,
-                        now,
-                    )
-                    .await;
-                }
-                super::mail_links::json_download(&data)
-            }
+        "export" => match store::readers::export_logged(&state.pool, email.as_str(), &who, now).await {
+            Ok(data) => super::mail_links::json_download(&data),
             Err(e) => failed("exporting a reader's data", e),
         },
         "erase" if field(&w.fields, "confirm") == "yes" => {
-            match store::readers::erase(&state.pool, email.as_str(), &who, now).await {
+            let key = crate::server::requester::erased_key(&state.secret, email.as_str());
+            match store::readers::erase(&state.pool, email.as_str(), &key, &who, now).await {
                 Ok(done) => {
                     state.pages.invalidate_all();
                     finish(

@@ -35,7 +35,8 @@ pub struct Limits {
     /// Staff sign-in attempts per client address per hour (a success does not count).
     pub login_failures_per_ip: u32,
     /// Staff sign-in attempts per account from one client address per hour (a success does not
-    /// count); ten times this from anywhere closes the account's sign-in for the hour.
+    /// count); past ten times this from anywhere, networks the account never signed in from
+    /// wait between attempts (`staff::spacing`).
     pub login_failures_per_account: u32,
     /// Reports per IP per hour.
     pub reports_per_ip: u32,
@@ -74,12 +75,18 @@ pub enum Bucket {
     LoginFailureIp,
     LoginFailureAccount,
     LoginFailureAccountWide,
+    /// The spacing of attempts on an account under attack from networks it does not know.
+    LoginUnknownNetwork,
+    /// One audit-log line per network and account each hour for refused sign-ins.
+    LoginRefusalLogged,
     ReportIp,
 }
 
 #[derive(Default)]
 pub struct RateLimiter {
     windows: Mutex<HashMap<(Bucket, String), (Instant, u32)>>,
+    /// When a spaced key may go next (`space`).
+    next: Mutex<HashMap<(Bucket, String), Instant>>,
 }
 
 impl RateLimiter {
@@ -104,6 +111,36 @@ impl RateLimiter {
 }
 
 impl RateLimiter {
+    /// Counts one hit of `key` in its `window` (never refused) and answers the count so far.
+    pub fn tally(&self, bucket: Bucket, key: &str, window: Duration) -> u32 {
+        let now = Instant::now();
+        let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
+        }
+        let entry = map.entry((bucket, key.to_string())).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        entry.1
+    }
+
+    /// Lets `key` go at most once per `spacing`: `Err(seconds)` until its next turn.
+    pub fn space(&self, bucket: Bucket, key: &str, spacing: Duration) -> Result<(), u64> {
+        let now = Instant::now();
+        let mut map = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, next| *next > now);
+        }
+        let next = map.entry((bucket, key.to_string())).or_insert(now);
+        if *next > now {
+            return Err(next.duration_since(now).as_secs().max(1));
+        }
+        *next = now + spacing;
+        Ok(())
+    }
+
     /// Takes back one hit of `key` (an attempt that turned out fine, or was not tried).
     pub fn forgive(&self, bucket: Bucket, key: &str) {
         let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
@@ -128,5 +165,20 @@ mod tests {
         assert!((1..=60).contains(&wait));
         assert!(r.hit(Bucket::CommentIp, "5.6.7.8", 3, w).is_ok(), "other IPs are not affected");
         assert!(r.hit(Bucket::VoteIp, "1.2.3.4", 3, w).is_ok(), "other buckets are not affected");
+    }
+
+    #[test]
+    fn a_tally_counts_every_hit_and_a_spaced_key_waits_its_turn() {
+        let r = RateLimiter::default();
+        let w = Duration::from_secs(60);
+        assert_eq!((1..=5).map(|_| r.tally(Bucket::LoginFailureAccountWide, "a", w)).last(), Some(5));
+        assert_eq!(r.tally(Bucket::LoginFailureAccountWide, "b", w), 1, "per key");
+        let spacing = Duration::from_secs(30);
+        assert_eq!(r.space(Bucket::LoginUnknownNetwork, "a", spacing), Ok(()));
+        let wait = r.space(Bucket::LoginUnknownNetwork, "a", spacing).unwrap_err();
+        assert!((29..=30).contains(&wait), "{wait}");
+        assert_eq!(r.space(Bucket::LoginUnknownNetwork, "b", spacing), Ok(()), "per key");
+        assert_eq!(r.space(Bucket::LoginUnknownNetwork, "c", Duration::ZERO), Ok(()));
+        assert_eq!(r.space(Bucket::LoginUnknownNetwork, "c", Duration::ZERO), Ok(()), "no spacing: always");
     }
 }

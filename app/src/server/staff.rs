@@ -6,12 +6,24 @@ use crate::domain::ApiError;
 use crate::server::state::AppState;
 use crate::server::store::desk::staff as store;
 
-/// The session cookie: HttpOnly, SameSite=Strict, Secure on https.
+/// The session cookie: HttpOnly, SameSite=Strict; on https `Secure` and named with the
+/// `__Host-` prefix, so no other host (a sibling subdomain, a network attacker on plain http)
+/// can set or shadow it.
 pub const COOKIE: &str = "byline_staff";
+pub const COOKIE_HTTPS: &str = "__Host-byline_staff";
 /// How long a sign-in lasts.
 pub const SESSION_SECONDS: i64 = 12 * 3600;
 /// The shortest password an account may have.
 pub const PASSWORD_MIN: usize = 12;
+
+/// The session cookie's name on this site.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        COOKIE_HTTPS
+    } else {
+        COOKIE
+    }
+}
 
 /// An argon2id hash (PHC string) of `password`, with a fresh salt.
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -62,34 +74,54 @@ pub enum SignIn {
 /// milliseconds each): a burst of sign-ins waits its turn instead of exhausting memory.
 const CONCURRENT_CHECKS: usize = 4;
 
-/// An account refuses sign-ins for the hour after this many times its per-network limit of
-/// failures, from anywhere (guessing spread over many networks).
+/// Past this many times its per-network limit of failures in an hour, from anywhere, an account
+/// is being guessed at from many networks: attempts from networks it never signed in from are
+/// spaced out (`spacing`), while its own networks sign in as ever.
 const ACCOUNT_WIDE_FACTOR: u32 = 10;
 
-/// Checks an email and password; on success opens a session and answers its cookie.
+/// A network an account signed in from within this long is its own.
+const KNOWN_NETWORK_SECONDS: i64 = 90 * 86_400;
+
+/// How long a network the account does not know waits between attempts once the account is
+/// past its account-wide figure by `over` failures: one second more for each, at most a minute.
+/// Guessing from many networks then costs a minute a guess; no one is locked out.
+pub fn spacing(over: u32) -> std::time::Duration {
+    std::time::Duration::from_secs(u64::from(over.saturating_add(1)).min(60))
+}
+
+/// The network an address belongs to (an IPv6 /64 or an IPv4 address), as a keyed hash: what
+/// the staff's known networks and the audit log keep.
+pub fn network_of(state: &AppState, ip: &str) -> String {
+    state.secret.sign(&format!("staff-network:{ip}"))[..16].to_string()
+}
+
+/// The outcome of one password attempt.
+enum Attempt {
+    /// The password is the enabled account's.
+    Matches(store::StaffAccount),
+    /// A wrong password, an unknown or disabled account: counted.
+    Wrong(Option<store::StaffAccount>),
+    /// Not tried: too many attempts (counted nowhere).
+    Limited { retry_after: u64 },
+}
+
+/// One password attempt for `email` from `ip`, however it comes (the sign-in form, the current
+/// password of a password change): counted before the password is checked (a burst of
+/// parallel guesses is counted, not let through) per client address, per account from that
+/// address and per account from anywhere; at most `CONCURRENT_CHECKS` checks at once. A right
+/// password takes its attempt back.
 ///
-/// Every attempt is counted before the password is checked (a burst of parallel guesses is
-/// counted, not let through), per client address, per account from that address, and per
-/// account from anywhere (ten times the per-address figure); a successful sign-in takes its
-/// own attempt back. Past a limit every attempt is refused (429) for the rest of the hour, the
-/// right password included. Someone else's failures from another network do not lock an
-/// editor out, short of the account-wide backstop.
-pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) -> Result<SignIn, ApiError> {
+/// Past the per-address limits every attempt from that network is refused for the rest of the
+/// hour. The account-wide figure never locks an account: past it, networks the account signed in
+/// from go on as before, the others wait `spacing` between attempts.
+async fn attempt(state: &AppState, ip: &str, email: &str, password: &str) -> Result<Attempt, ApiError> {
     use crate::server::rate_limits::Bucket;
     let hour = std::time::Duration::from_secs(3600);
-    let email = email.trim().to_lowercase();
-    if email.len() > 254 || password.len() > 1024 {
-        return Ok(SignIn::Refused(ApiError::Unauthorized(
-            "That email and password do not match an active account.".into(),
-        )));
-    }
     let per_ip = state.limits.login_failures_per_ip;
     let per_account = state.limits.login_failures_per_account;
-    let account_here = format!("{email} {ip}");
     let counters = [
         (Bucket::LoginFailureIp, ip.to_string(), per_ip),
-        (Bucket::LoginFailureAccount, account_here, per_account),
-        (Bucket::LoginFailureAccountWide, email.clone(), per_account.saturating_mul(ACCOUNT_WIDE_FACTOR)),
+        (Bucket::LoginFailureAccount, format!("{email} {ip}"), per_account),
     ];
     for (n, (bucket, key, max)) in counters.iter().enumerate() {
         if let Err(retry_after) = state.rate.hit(*bucket, key, *max, hour) {
@@ -97,13 +129,41 @@ pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) ->
             for (b, k, _) in &counters[..n] {
                 state.rate.forgive(*b, k);
             }
-            tracing::warn!(%ip, "staff sign-in refused: too many attempts");
-            return Ok(SignIn::Refused(ApiError::RateLimited { retry_after }));
+            return Ok(Attempt::Limited { retry_after });
         }
     }
-    let found = store::for_sign_in(&state.pool, &email)
+    let forgive = |state: &AppState| {
+        for (b, k, _) in &counters {
+            state.rate.forgive(*b, k);
+        }
+    };
+    let found = store::for_sign_in(&state.pool, email)
         .await
         .map_err(|e| crate::server::state::internal("loading a staff account", e))?;
+    let wide = state.rate.tally(Bucket::LoginFailureAccountWide, email, hour);
+    let threshold = per_account.saturating_mul(ACCOUNT_WIDE_FACTOR);
+    if wide > threshold {
+        let known = match &found {
+            Some((staff, _)) => store::knows_network(
+                &state.pool,
+                staff.id,
+                &network_of(state, ip),
+                state.clock.now() - KNOWN_NETWORK_SECONDS,
+            )
+            .await
+            .map_err(|e| crate::server::state::internal("loading a staff account's networks", e))?,
+            None => false,
+        };
+        if !known {
+            if let Err(retry_after) =
+                state.rate.space(Bucket::LoginUnknownNetwork, email, spacing(wide - threshold))
+            {
+                forgive(state);
+                state.rate.forgive(Bucket::LoginFailureAccountWide, email);
+                return Ok(Attempt::Limited { retry_after });
+            }
+        }
+    }
     let password = password.to_string();
     let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| decoy_hash().to_string());
     static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_CHECKS);
@@ -113,44 +173,140 @@ pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) ->
         // argon2 takes tens of milliseconds of CPU: off the async workers
         tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
     };
-    match found {
+    Ok(match found {
         Some((staff, _)) if matches && !staff.disabled => {
-            for (b, k, _) in &counters {
-                state.rate.forgive(*b, k);
-            }
+            forgive(state);
+            state.rate.forgive(Bucket::LoginFailureAccountWide, email);
+            Attempt::Matches(staff)
+        }
+        other => Attempt::Wrong(other.map(|(s, _)| s)),
+    })
+}
+
+/// Checks an email and password; on success opens a session (logged) and answers its cookie.
+/// Every attempt is in the audit log: a failed one as such, refusals for too many attempts once
+/// per network and account each hour (a flood is not written row by row).
+pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) -> Result<SignIn, ApiError> {
+    let email = email.trim().to_lowercase();
+    let wrong = || {
+        SignIn::Refused(ApiError::Unauthorized(
+            "That email and password do not match an active account.".into(),
+        ))
+    };
+    if email.len() > 254 || password.len() > 1024 {
+        return Ok(wrong());
+    }
+    let network = network_of(state, ip);
+    let now = state.clock.now();
+    match attempt(state, ip, &email, password).await? {
+        Attempt::Matches(staff) => {
             let token = crate::server::tokens::random_token();
-            let now = state.clock.now();
             store::new_session(
                 &state.pool,
                 &crate::server::store::notify::token_hash(&token),
-                staff.id,
+                &staff,
+                &network,
                 now,
                 now + SESSION_SECONDS,
             )
             .await
             .map_err(|e| crate::server::state::internal("opening a staff session", e))?;
             tracing::info!(staff = staff.id, %ip, "staff signed in");
-            Ok(SignIn::Ok { cookie: cookie(&token, SESSION_SECONDS, state.site.secure_cookies()), staff })
+            let secure = state.site.secure_cookies();
+            Ok(SignIn::Ok { cookie: cookie(&token, SESSION_SECONDS, secure), staff })
         }
-        _ => {
+        Attempt::Wrong(account) => {
             tracing::warn!(%ip, "staff sign-in failed");
-            Ok(SignIn::Refused(ApiError::Unauthorized(
-                "That email and password do not match an active account.".into(),
-            )))
+            let target = match &account {
+                Some(a) => format!("staff #{}", a.id),
+                None => format!("no account ({})", &crate::server::store::notify::token_hash(&email)[..12]),
+            };
+            log_attempt(state, "sign-in failed", &target, &network, now).await;
+            Ok(wrong())
+        }
+        Attempt::Limited { retry_after } => {
+            tracing::warn!(%ip, "staff sign-in refused: too many attempts");
+            let once = state.rate.hit(
+                crate::server::rate_limits::Bucket::LoginRefusalLogged,
+                &format!("{email} {ip}"),
+                1,
+                std::time::Duration::from_secs(3600),
+            );
+            if once.is_ok() {
+                let target = format!("account {}", &crate::server::store::notify::token_hash(&email)[..12]);
+                log_attempt(state, "sign-in refused: too many attempts", &target, &network, now).await;
+            }
+            Ok(SignIn::Refused(ApiError::RateLimited { retry_after }))
         }
     }
 }
 
+/// A sign-in attempt that changed nothing, in the audit log. Its failure to be written is an
+/// error in the server's log (the attempt was refused either way).
+async fn log_attempt(state: &AppState, action: &str, target: &str, network: &str, now: i64) {
+    let who = crate::server::store::desk::Actor { id: 0, name: format!("Sign-in form (network {network})") };
+    let written = async {
+        let mut conn = state.pool.acquire().await?;
+        crate::server::store::desk::audit::record(&mut conn, &who, action, target, None, None, now).await
+    }
+    .await;
+    if let Err(e) = written {
+        tracing::error!(error = %e, action, "a sign-in attempt could not be written to the audit log");
+    }
+}
+
+/// Checks a signed-in staff member's current password before a change only they may make
+/// (a new password): the same counters, the same limits and the same few checks at once as
+/// signing in, so the form is no way around them.
+pub async fn confirm_password(
+    state: &AppState,
+    ip: &str,
+    staff: &store::StaffAccount,
+    password: &str,
+) -> Result<(), ApiError> {
+    if password.len() > 1024 {
+        return Err(ApiError::Forbidden("Your current password is not right; nothing was changed.".into()));
+    }
+    match attempt(state, ip, &staff.email, password).await? {
+        Attempt::Matches(s) if s.id == staff.id => Ok(()),
+        Attempt::Matches(_) | Attempt::Wrong(_) => {
+            let network = network_of(state, ip);
+            let who = actor(staff);
+            let written = async {
+                let mut conn = state.pool.acquire().await?;
+                crate::server::store::desk::audit::record(
+                    &mut conn,
+                    &who,
+                    "password change refused: wrong current password",
+                    &format!("staff #{}", staff.id),
+                    None,
+                    Some(&format!("from network {network}")),
+                    state.clock.now(),
+                )
+                .await
+            }
+            .await;
+            if let Err(e) = written {
+                tracing::error!(error = %e, "a refused password change could not be written to the audit log");
+            }
+            Err(ApiError::Forbidden("Your current password is not right; nothing was changed.".into()))
+        }
+        Attempt::Limited { retry_after } => Err(ApiError::RateLimited { retry_after }),
+    }
+}
+
 pub fn cookie(token: &str, max_age: i64, secure: bool) -> http::HeaderValue {
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
     http::HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+        "{name}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
     ))
     .unwrap_or_else(|_| http::HeaderValue::from_static("byline_staff=; Path=/; Max-Age=0"))
 }
 
-/// The session token a request carries.
-pub fn token_of(headers: &http::HeaderMap) -> Option<String> {
+/// The session token a request carries under this site's cookie name.
+pub fn token_of(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
     headers
         .get_all(http::header::COOKIE)
         .iter()
@@ -158,7 +314,7 @@ pub fn token_of(headers: &http::HeaderMap) -> Option<String> {
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, v)| {
-            *k == COOKIE && (32..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_hexdigit())
+            *k == name && (32..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_hexdigit())
         })
         .map(|(_, v)| v.to_string())
 }
@@ -168,7 +324,7 @@ pub async fn of_headers(
     state: &AppState,
     headers: &http::HeaderMap,
 ) -> Result<Option<store::StaffAccount>, ApiError> {
-    let Some(token) = token_of(headers) else { return Ok(None) };
+    let Some(token) = token_of(headers, state.site.secure_cookies()) else { return Ok(None) };
     store::by_session(&state.pool, &crate::server::store::notify::token_hash(&token), state.clock.now())
         .await
         .map_err(|e| crate::server::state::internal("loading a staff session", e))
@@ -225,8 +381,12 @@ mod tests {
         let mut h = http::HeaderMap::new();
         let token = crate::server::tokens::random_token();
         h.insert(http::header::COOKIE, format!("x=1; {COOKIE}={token}").parse().unwrap());
-        assert_eq!(token_of(&h), Some(token));
+        assert_eq!(token_of(&h, false), Some(token.clone()));
+        // on https only the __Host- cookie counts: one without the prefix may come from elsewhere
+        assert_eq!(token_of(&h, true), None);
+        h.insert(http::header::COOKIE, format!("x=1; {COOKIE_HTTPS}={token}").parse().unwrap());
+        assert_eq!(token_of(&h, true), Some(token));
         h.insert(http::header::COOKIE, format!("{COOKIE}=../../etc").parse().unwrap());
-        assert_eq!(token_of(&h), None);
+        assert_eq!(token_of(&h, false), None);
     }
 }

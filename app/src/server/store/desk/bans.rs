@@ -4,27 +4,34 @@ use crate::domain::desk_views::BanView;
 use crate::server::store::{Pool, StoreError};
 use sqlx::Row;
 
+/// The identities a ban can name: the email (and its keyed hash, which a ban of an erased
+/// address holds instead of the address), the client-address hash and the reader.
+pub struct Identities<'a> {
+    pub email: Option<&'a str>,
+    pub erased_key: Option<&'a str>,
+    pub ip_hash: &'a str,
+    pub reader_id: &'a str,
+}
+
 /// Whether any of the author's identities is under an active ban.
-pub async fn is_banned(
-    pool: &Pool,
-    email: Option<&str>,
-    ip_hash: &str,
-    reader_id: &str,
-    now: i64,
-) -> Result<bool, StoreError> {
+pub async fn is_banned(pool: &Pool, who: &Identities<'_>, now: i64) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM bans
                         WHERE lifted_at IS NULL AND (expires_at IS NULL OR expires_at > ?1)
-                          AND ((kind = 'email' AND value = ?2) OR (kind = 'address' AND value = ?3)
+                          AND ((kind = 'email' AND (value = ?2 OR value = ?5)) OR (kind = 'address' AND value = ?3)
                                OR (kind = 'reader' AND value = ?4)))",
     )
     .bind(now)
-    .bind(email.map(str::to_lowercase))
-    .bind(ip_hash)
-    .bind(reader_id)
+    .bind(who.email.map(str::to_lowercase))
+    .bind(who.ip_hash)
+    .bind(who.reader_id)
+    .bind(who.erased_key)
     .fetch_one(pool)
     .await?)
 }
+
+/// What a ban of an erased address holds instead of the address (`server::requester::erased_key`).
+pub const ERASED_PREFIX: &str = "erased:";
 
 pub async fn add(
     pool: &Pool,
@@ -61,9 +68,38 @@ pub async fn add(
     crate::server::store::end(tx, result).await
 }
 
-pub async fn lift(pool: &Pool, id: i64, who: &Actor, now: i64) -> Result<bool, StoreError> {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lifted {
+    Done,
+    /// No ban in force with that id.
+    NotFound,
+    /// The ban was made by a higher role than the one lifting it (a moderator and an admin's
+    /// ban): it stays.
+    Outranked,
+}
+
+/// Lifts a ban, unless it was made by a role above `role` (a moderator cannot undo an admin's
+/// decision); logged in the same transaction.
+pub async fn lift(
+    pool: &Pool,
+    id: i64,
+    who: &Actor,
+    role: crate::domain::desk::Role,
+    now: i64,
+) -> Result<Lifted, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
+        let made_by: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT s.role FROM bans b LEFT JOIN staff s ON s.id = b.created_by
+             WHERE b.id = ? AND b.lifted_at IS NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((made_by,)) = made_by else { return Ok(Lifted::NotFound) };
+        if made_by.as_deref().and_then(crate::domain::desk::Role::parse).is_some_and(|r| r > role) {
+            return Ok(Lifted::Outranked);
+        }
         let row = sqlx::query(
             "UPDATE bans SET lifted_at = ?, lifted_by = ? WHERE id = ? AND lifted_at IS NULL
              RETURNING kind, value, reason",
@@ -73,7 +109,7 @@ pub async fn lift(pool: &Pool, id: i64, who: &Actor, now: i64) -> Result<bool, S
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(r) = row else { return Ok(false) };
+        let Some(r) = row else { return Ok(Lifted::NotFound) };
         let before = format!(
             "{} {} — {}",
             r.get::<String, _>("kind"),
@@ -81,7 +117,7 @@ pub async fn lift(pool: &Pool, id: i64, who: &Actor, now: i64) -> Result<bool, S
             r.get::<String, _>("reason")
         );
         audit::record(&mut tx, who, "ban lifted", &format!("ban #{id}"), Some(&before), None, now).await?;
-        Ok::<_, StoreError>(true)
+        Ok::<_, StoreError>(Lifted::Done)
     }
     .await;
     crate::server::store::end(tx, result).await
@@ -103,7 +139,14 @@ pub async fn active(pool: &Pool, now: i64) -> Result<Vec<BanView>, StoreError> {
         .map(|r| BanView {
             id: r.get("id"),
             kind: r.get("kind"),
-            value: r.get("value"),
+            value: {
+                let v: String = r.get("value");
+                if v.starts_with(ERASED_PREFIX) {
+                    "(an erased address)".to_string()
+                } else {
+                    v
+                }
+            },
             reason: r.get("reason"),
             created_by: r.get("by_name"),
             created_at: r.get("created_at"),

@@ -1,4 +1,6 @@
-//! Staff accounts and their signed-in sessions.
+//! Staff accounts and their signed-in sessions. Every change to an account, every sign-in and
+//! sign-out is written to the audit log in the transaction that makes it.
+use super::{audit, Actor};
 use crate::domain::desk::Role;
 use crate::server::store::{Pool, StoreError};
 use sqlx::Row;
@@ -36,29 +38,45 @@ pub enum CreateError {
     Store(#[from] StoreError),
 }
 
-/// Creates an account; `password_hash` is an argon2id PHC string.
+impl From<sqlx::Error> for CreateError {
+    fn from(e: sqlx::Error) -> Self {
+        CreateError::Store(e.into())
+    }
+}
+
+/// Creates an account (`password_hash`: an argon2id PHC string) and logs who added it, in one
+/// transaction.
 pub async fn create(
     pool: &Pool,
     email: &str,
     name: &str,
     role: Role,
     password_hash: &str,
+    who: &Actor,
     now: i64,
 ) -> Result<i64, CreateError> {
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO staff (email, name, role, password_hash, created_at, digest_alert_id)
-         VALUES (?, ?, ?, ?, ?, (SELECT IFNULL(MAX(id), 0) FROM staff_alerts))
-         ON CONFLICT (email) DO NOTHING RETURNING id",
-    )
-    .bind(email.to_lowercase())
-    .bind(name)
-    .bind(role.as_str())
-    .bind(password_hash)
-    .bind(now)
-    .fetch_optional(pool)
-    .await
-    .map_err(StoreError::from)?;
-    id.ok_or(CreateError::Exists)
+    let email = email.to_lowercase();
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO staff (email, name, role, password_hash, created_at, digest_alert_id)
+             VALUES (?, ?, ?, ?, ?, (SELECT IFNULL(MAX(id), 0) FROM staff_alerts))
+             ON CONFLICT (email) DO NOTHING RETURNING id",
+        )
+        .bind(&email)
+        .bind(name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = id.ok_or(CreateError::Exists)?;
+        let after = format!("{name} <{email}> ({})", role.as_str());
+        audit::record(&mut tx, who, "staff added", &format!("staff #{id}"), None, Some(&after), now).await?;
+        Ok(id)
+    }
+    .await;
+    crate::server::store::end(tx, result).await
 }
 
 /// The account and its password hash, for signing in.
@@ -92,81 +110,202 @@ pub async fn count(pool: &Pool) -> Result<i64, StoreError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(pool).await?)
 }
 
-pub async fn set_password(pool: &Pool, id: i64, password_hash: &str) -> Result<bool, StoreError> {
-    let mut tx = crate::server::store::begin(pool).await?;
-    let result = async {
-        let done = sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
-            .bind(password_hash)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        // a new password signs every browser out
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?").bind(id).execute(&mut *tx).await?;
-        Ok::<_, StoreError>(done.rows_affected() == 1)
-    }
-    .await;
-    crate::server::store::end(tx, result).await
+/// What changes on an account (`None`: as it is, read inside the transaction, so two changes
+/// at once never undo each other).
+#[derive(Debug, Clone, Default)]
+pub struct Change<'a> {
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub alerts: Option<&'a str>,
+    /// A new argon2id hash: every session of the account ends.
+    pub password_hash: Option<&'a str>,
+    /// The admin making a change only an admin may make (a role, the disabled flag): checked
+    /// to be one still, inside the transaction.
+    pub by_admin: Option<i64>,
 }
 
-/// Changes role, alerts or the disabled flag. Disabling signs the account out everywhere.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("no such account")]
+    NotFound,
+    /// The change would leave no active admin.
+    #[error("the last active admin cannot be demoted or disabled")]
+    LastAdmin,
+    /// The admin making it is no longer an active admin.
+    #[error("only an admin can make this change")]
+    NotAdmin,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sqlx::Error> for UpdateError {
+    fn from(e: sqlx::Error) -> Self {
+        UpdateError::Store(e.into())
+    }
+}
+
+/// Changes an account and logs the change, in one transaction. The checks that the admin making
+/// it still is one and that an active admin remains are made inside it, after the write lock is
+/// taken (`BEGIN IMMEDIATE`): two admins demoting each other at once are serialised, and the
+/// second is refused. Disabling the account or a new password signs it out everywhere.
 pub async fn update(
     pool: &Pool,
     id: i64,
-    role: Role,
-    alerts: &str,
-    disabled: bool,
-) -> Result<bool, StoreError> {
+    change: &Change<'_>,
+    who: &Actor,
+    now: i64,
+) -> Result<(), UpdateError> {
     let mut tx = crate::server::store::begin(pool).await?;
-    let result = async {
-        // a switch to the hourly digest starts its hour now
-        sqlx::query(
-            "UPDATE staff SET digest_sent_at = ? WHERE id = ? AND alerts <> 'hourly' AND ? = 'hourly'",
+    let result = update_in(&mut tx, id, change, who, now).await;
+    crate::server::store::end(tx, result).await
+}
+
+async fn update_in(
+    tx: &mut sqlx::SqliteConnection,
+    id: i64,
+    change: &Change<'_>,
+    who: &Actor,
+    now: i64,
+) -> Result<(), UpdateError> {
+    if let Some(admin) = change.by_admin {
+        let still: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM staff WHERE id = ? AND role = 'admin' AND disabled = 0)",
         )
-        .bind(crate::server::store::now())
+        .bind(admin)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !still {
+            return Err(UpdateError::NotAdmin);
+        }
+    }
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = ?")))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let before = row.as_ref().and_then(account).ok_or(UpdateError::NotFound)?;
+    let role = change.role.unwrap_or(before.role);
+    let disabled = change.disabled.unwrap_or(before.disabled);
+    let alerts = change.alerts.unwrap_or(&before.alerts);
+    let was_active_admin = before.role == Role::Admin && !before.disabled;
+    let stays_active_admin = role == Role::Admin && !disabled;
+    if was_active_admin && !stays_active_admin {
+        let others: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND disabled = 0 AND id <> ?",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if others == 0 {
+            return Err(UpdateError::LastAdmin);
+        }
+    }
+    // a switch to the hourly digest starts its hour now
+    sqlx::query("UPDATE staff SET digest_sent_at = ? WHERE id = ? AND alerts <> 'hourly' AND ? = 'hourly'")
+        .bind(now)
         .bind(id)
         .bind(alerts)
         .execute(&mut *tx)
         .await?;
-        let done = sqlx::query("UPDATE staff SET role = ?, alerts = ?, disabled = ? WHERE id = ?")
-            .bind(role.as_str())
-            .bind(alerts)
-            .bind(disabled)
+    sqlx::query("UPDATE staff SET role = ?, alerts = ?, disabled = ? WHERE id = ?")
+        .bind(role.as_str())
+        .bind(alerts)
+        .bind(disabled)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let describe = |role: Role, alerts: &str, disabled: bool| {
+        format!("{} / alerts {alerts} / {}", role.as_str(), if disabled { "disabled" } else { "active" })
+    };
+    let b = describe(before.role, &before.alerts, before.disabled);
+    let a = describe(role, alerts, disabled);
+    let target = format!("staff #{id}");
+    if b != a {
+        audit::record(&mut *tx, who, "staff changed", &target, Some(&b), Some(&a), now).await?;
+    }
+    if let Some(hash) = change.password_hash {
+        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+            .bind(hash)
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        if disabled {
-            sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?").bind(id).execute(&mut *tx).await?;
-        }
-        Ok::<_, StoreError>(done.rows_affected() == 1)
+        audit::record(&mut *tx, who, "password changed", &target, None, None, now).await?;
+    }
+    if disabled || change.password_hash.is_some() {
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?").bind(id).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// A new password set on the command line (`server admin password`), logged as `who`; the
+/// account is signed out everywhere.
+pub async fn set_password(
+    pool: &Pool,
+    id: i64,
+    password_hash: &str,
+    who: &Actor,
+    now: i64,
+) -> Result<(), UpdateError> {
+    update(pool, id, &Change { password_hash: Some(password_hash), ..Default::default() }, who, now).await
+}
+
+/// Opens a session for `staff`, remembers the network they signed in from (`network`: a keyed
+/// hash of the address, see `staff::network_of`) and logs the sign-in, in one transaction.
+pub async fn new_session(
+    pool: &Pool,
+    hash: &str,
+    staff: &StaffAccount,
+    network: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ?").bind(now).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO staff_sessions (hash, staff_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(hash)
+        .bind(staff.id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO staff_networks (staff_id, network, last_signed_in_at) VALUES (?, ?, ?)
+             ON CONFLICT (staff_id, network) DO UPDATE SET last_signed_in_at = excluded.last_signed_in_at",
+        )
+        .bind(staff.id)
+        .bind(network)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let who = Actor { id: staff.id, name: staff.name.clone() };
+        let from = format!("from network {network}");
+        audit::record(&mut tx, &who, "signed in", &format!("staff #{}", staff.id), None, Some(&from), now)
+            .await?;
+        Ok::<_, StoreError>(())
     }
     .await;
     crate::server::store::end(tx, result).await
 }
 
-/// Active admins other than `id`: the last admin cannot be demoted or disabled.
-pub async fn other_admins(pool: &Pool, id: i64) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE role = 'admin' AND disabled = 0 AND id <> ?")
-        .bind(id)
-        .fetch_one(pool)
-        .await?)
-}
-
-pub async fn new_session(
+/// Whether account `staff_id` signed in from `network` since `since`: such a network is not
+/// held back when the account is being guessed at from elsewhere.
+pub async fn knows_network(
     pool: &Pool,
-    hash: &str,
     staff_id: i64,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ?").bind(now).execute(pool).await?;
-    sqlx::query("INSERT INTO staff_sessions (hash, staff_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(hash)
-        .bind(staff_id)
-        .bind(now)
-        .bind(expires_at)
-        .execute(pool)
-        .await?;
-    Ok(())
+    network: &str,
+    since: i64,
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM staff_networks
+                        WHERE staff_id = ? AND network = ? AND last_signed_in_at >= ?)",
+    )
+    .bind(staff_id)
+    .bind(network)
+    .bind(since)
+    .fetch_one(pool)
+    .await?)
 }
 
 /// The enabled account a live session belongs to.
@@ -183,7 +322,22 @@ pub async fn by_session(pool: &Pool, hash: &str, now: i64) -> Result<Option<Staf
     Ok(row.and_then(|r| account(&r)))
 }
 
-pub async fn end_session(pool: &Pool, hash: &str) -> Result<(), StoreError> {
-    sqlx::query("DELETE FROM staff_sessions WHERE hash = ?").bind(hash).execute(pool).await?;
-    Ok(())
+/// Ends a session and logs the sign-out, in one transaction; `false` when it had ended already.
+pub async fn end_session(pool: &Pool, hash: &str, now: i64) -> Result<bool, StoreError> {
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        let ended: Option<(i64, String)> = sqlx::query_as(
+            "SELECT s.id, s.name FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.hash = ?",
+        )
+        .bind(hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, name)) = ended else { return Ok(false) };
+        sqlx::query("DELETE FROM staff_sessions WHERE hash = ?").bind(hash).execute(&mut *tx).await?;
+        let who = Actor { id, name };
+        audit::record(&mut tx, &who, "signed out", &format!("staff #{id}"), None, None, now).await?;
+        Ok::<_, StoreError>(true)
+    }
+    .await;
+    crate::server::store::end(tx, result).await
 }
