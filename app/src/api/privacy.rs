@@ -14,7 +14,7 @@ pub async fn request_reader_data(email: String, action: String) -> Result<String
 }
 
 pub const REQUESTED: &str =
-    "If we keep anything about this address, a mail with a link is on its way to it. The link works for a day.";
+    "If we keep anything about this address, a mail with a link is on its way to it. The link works once, for a day.";
 
 #[cfg(feature = "ssr")]
 pub async fn request(

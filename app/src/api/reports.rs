@@ -53,10 +53,15 @@ pub async fn report(
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let now = state.clock.now();
     let ip_hash = visitor.ip_hash(state);
-    let banned =
-        crate::server::store::desk::bans::is_banned(&state.pool, None, &ip_hash, &visitor.reader_id, now)
-            .await
-            .map_err(|e| internal("checking bans", e))?;
+    let identities = crate::server::store::desk::bans::Identities {
+        email: None,
+        erased_key: None,
+        ip_hash: &ip_hash,
+        reader_id: &visitor.reader_id,
+    };
+    let banned = crate::server::store::desk::bans::is_banned(&state.pool, &identities, now)
+        .await
+        .map_err(|e| internal("checking bans", e))?;
     if banned {
         return Err(ApiError::Forbidden("This report could not be sent.".into()));
     }

@@ -26,7 +26,9 @@ pub fn required_text(value: &str, label: &str, max: usize) -> Result<String, Str
     if n > max {
         return Err(format!("Your {label} is too long: {n} characters, the limit is {max}."));
     }
-    Ok(v.replace("\r\n", "\n"))
+    // every line break one `\n`: CRLF as browsers send it, and a lone CR (which would otherwise
+    // sit before a CRLF and survive as one)
+    Ok(v.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// A pragmatic email check: one `@`, a non-empty local part, a dotted domain, no spaces.
@@ -49,7 +51,13 @@ pub fn email(value: &str) -> Result<String, String> {
     {
         return bad();
     }
-    Ok(format!("{local}@{}", domain.to_lowercase()))
+    // lower-cased whole (Unicode, not only ASCII): one address is one key for subscriptions,
+    // limits, bans and readers' data requests, however it was typed (`ZOË@x.com`, `zoë@x.com`)
+    let folded = v.to_lowercase();
+    if folded.len() > 254 {
+        return bad();
+    }
+    Ok(folded)
 }
 
 /// An address that passed `email`, lower-cased: what subscriptions, limits and mail are keyed
@@ -157,7 +165,9 @@ mod tests {
 
     #[test]
     fn email_accepts_ordinary_addresses_and_refuses_malformed_ones() {
-        assert_eq!(email(" Reader@Example.COM ").unwrap(), "Reader@example.com");
+        // one address, one key: lower-cased whole, not only its ASCII letters
+        assert_eq!(email(" Reader@Example.COM ").unwrap(), "reader@example.com");
+        assert_eq!(email("ZOË@Example.COM").unwrap(), "zoë@example.com");
         assert!(email("first.last+tag@sub.example.co.uk").is_ok());
         for bad in [
             "",

@@ -114,32 +114,25 @@ pub async fn manage(
 }
 
 /// The reader-data link's button: a download of the address's data (export), or its erasure.
+/// Either works once: the link is used up in the transaction that does it.
 pub async fn reader_data(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
-    use crate::server::store::desk::readers::{self, Link};
-    let now = state.clock.now();
-    let link = match readers::link(&state.pool, &q.token, now).await {
-        Ok(l) => l,
-        Err(e) => return failed(e),
-    };
-    let Link::Valid { email, action } = link else {
-        return back("/privacy/data", &q.token, "");
-    };
-    if action == "export" {
-        return match readers::export(&state.pool, &email, now).await {
-            Ok(data) => json_download(&data),
-            Err(e) => failed(e),
-        };
-    }
+    use crate::server::store::desk::readers::{self, LinkUse};
     let who = crate::server::store::desk::Actor { id: 0, name: "Reader (by mail link)".into() };
-    if let Err(e) = readers::erase(&state.pool, &email, &who, now).await {
-        return failed(e);
+    let erased_key = |email: &str| crate::server::requester::erased_key(&state.secret, email);
+    match readers::use_link(&state.pool, &q.token, &who, erased_key, state.clock.now()).await {
+        Ok(LinkUse::Exported(data)) => {
+            tracing::info!("a reader downloaded their data");
+            json_download(&data)
+        }
+        Ok(LinkUse::Erased(_)) => {
+            // after the commit: no kept page shows what was erased
+            state.pages.invalidate_all();
+            tracing::info!("a reader erased their data");
+            back("/privacy/data", &q.token, "&erased=1")
+        }
+        Ok(LinkUse::Gone(_)) => back("/privacy/data", &q.token, ""),
+        Err(e) => failed(e),
     }
-    state.pages.invalidate_all();
-    if let Err(e) = readers::mark_used(&state.pool, &q.token, now).await {
-        return failed(e);
-    }
-    tracing::info!("a reader erased their data");
-    back("/privacy/data", &q.token, "&erased=1")
 }
 
 /// A JSON file to save (never shown as a page, never cached).

@@ -315,13 +315,13 @@ pub fn data_link(base: &str, to: &str, action: &str, token: &str) -> Outgoing {
         )
     };
     let text = format!(
-        "{what}\n\nOpen this link within a day to go on (nothing happens until you press the button there):\n{link}\n\n\
+        "{what}\n\nOpen this link within a day to go on; it works once (nothing happens until you press the button there):\n{link}\n\n\
          If you did not ask, ignore this mail: nothing will change.\n"
     );
     let html = html_page(
         subject,
         &format!(
-            "<p>{}</p>{}<p style=\"font-size:13px;color:#666\">The link works for a day; nothing happens until you \
+            "<p>{}</p>{}<p style=\"font-size:13px;color:#666\">The link works once, for a day; nothing happens until you \
              press the button on the page. If you did not ask, ignore this mail: nothing will change.</p>",
             esc(what),
             button(&link, label)

@@ -41,7 +41,7 @@ impl Mailer {
     }
 
     /// Queues the moderators' hourly digests that are due, and once an hour erases the
-    /// client-address hashes older than the settings keep them.
+    /// client-address hashes older than the settings keep them, and old mail records.
     pub async fn housekeeping(&self, purged: &mut Option<std::time::Instant>) {
         let now = self.clock.now();
         match crate::server::store::desk::alerts::queue_digests(&self.pool, now).await {
@@ -64,6 +64,12 @@ impl Mailer {
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "erasing old client-address hashes"),
             }
+        }
+        // the addresses mail went to, and the links readers asked for, are not kept for ever
+        match crate::server::store::desk::settings::purge_mail_records(&self.pool, now).await {
+            Ok(n) if n > 0 => tracing::info!(rows = n, "old mail records erased"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "erasing old mail records"),
         }
     }
 

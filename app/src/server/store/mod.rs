@@ -37,7 +37,50 @@ pub async fn connect(url: &str) -> Result<Pool, StoreError> {
 
 pub async fn migrate(pool: &Pool) -> Result<(), StoreError> {
     sqlx::migrate!("../migrations").run(pool).await?;
+    fold_emails(pool).await?;
     Ok(())
+}
+
+/// Lower-cases (Unicode) the addresses that comments and Contact Us messages stored as typed
+/// before addresses were kept lower-cased, once: SQLite's `lower()` and `NOCASE` fold only
+/// ASCII, so `ZOË@x.com` would escape a reader's data request for `zoë@x.com`.
+async fn fold_emails(pool: &Pool) -> Result<(), StoreError> {
+    let done: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM settings WHERE name = 'emails_folded')")
+            .fetch_one(pool)
+            .await?;
+    if done {
+        return Ok(());
+    }
+    let mut tx = begin(pool).await?;
+    let result = async {
+        for (table, column) in [("comments", "author_email"), ("contact_messages", "email")] {
+            let rows: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT id, {column} FROM {table}
+                 WHERE {column} IS NOT NULL AND ({column} <> lower({column}) OR {column} GLOB '*[^ -~]*')"
+            )))
+            .fetch_all(&mut *tx)
+            .await?;
+            for (id, email) in rows {
+                let folded = email.to_lowercase();
+                if folded != email {
+                    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = ? WHERE id = ?")))
+                        .bind(folded)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('emails_folded', '1') ON CONFLICT (name) DO NOTHING",
+        )
+        .execute(&mut *tx)
+        .await?;
+        Ok::<_, StoreError>(())
+    }
+    .await;
+    end(tx, result).await
 }
 
 /// A write transaction. `BEGIN IMMEDIATE` takes SQLite's write lock up front, so two writers

@@ -1,15 +1,20 @@
 //! Readers' data (GDPR): a copy of everything stored about an email address, and its erasure.
-//! Asked for by mail (a link, confirmed by a button) or done by the desk.
+//! Asked for by mail (a link, confirmed by a button, good once) or done by the desk.
+//!
+//! Addresses are kept lower-cased (Unicode: `ZOË@x.com` is `zoë@x.com`), so the lookups here
+//! compare them as they are; `COLLATE NOCASE` would only fold ASCII.
 use crate::server::store::{Pool, StoreError};
 use serde_json::{json, Value};
-use sqlx::Row;
+use sqlx::{Row, SqliteConnection};
 
 /// Whether anything is stored about this address.
 pub async fn holds_data(pool: &Pool, email: &str) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = ?1 COLLATE NOCASE)
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = ?1)
              OR EXISTS (SELECT 1 FROM subscriptions WHERE email = ?1)
-             OR EXISTS (SELECT 1 FROM contact_messages WHERE email = ?1 COLLATE NOCASE)",
+             OR EXISTS (SELECT 1 FROM subscribers WHERE email = ?1)
+             OR EXISTS (SELECT 1 FROM contact_messages WHERE email = ?1)
+             OR EXISTS (SELECT 1 FROM bans WHERE kind = 'email' AND value = ?1)",
     )
     .bind(email)
     .fetch_one(pool)
@@ -45,7 +50,10 @@ pub async fn request(pool: &Pool, email: &str, action: &str, now: i64) -> Result
     crate::server::store::end(tx, result).await
 }
 
-/// A new link token for the mail (only its hash is stored); valid for a day.
+/// How long a mailed link works (once).
+pub const LINK_SECONDS: i64 = 86_400;
+
+/// A new link token for the mail (only its hash is stored); good once, for a day.
 pub async fn new_link(pool: &Pool, email: &str, action: &str, now: i64) -> Result<String, StoreError> {
     let token = crate::server::tokens::random_token();
     sqlx::query(
@@ -55,7 +63,7 @@ pub async fn new_link(pool: &Pool, email: &str, action: &str, now: i64) -> Resul
     .bind(email)
     .bind(action)
     .bind(now)
-    .bind(now + 86_400)
+    .bind(now + LINK_SECONDS)
     .execute(pool)
     .await?;
     Ok(token)
@@ -83,20 +91,73 @@ pub async fn link(pool: &Pool, token: &str, now: i64) -> Result<Link, StoreError
     })
 }
 
-pub async fn mark_used(pool: &Pool, token: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE data_requests SET used_at = ? WHERE hash = ?")
+/// What a mailed link did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkUse {
+    /// The export, made once: the link is used up.
+    Exported(Value),
+    Erased(Erased),
+    /// Used, expired or unknown: nothing done.
+    Gone(Link),
+}
+
+/// Uses a mailed link, once: the export or the erasure it names, marked used and written to
+/// the audit log in the same transaction (a second click, or a second request racing the
+/// first, finds it used).
+pub async fn use_link(
+    pool: &Pool,
+    token: &str,
+    who: &super::Actor,
+    erased_key: impl Fn(&str) -> String,
+    now: i64,
+) -> Result<LinkUse, StoreError> {
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        let hash = crate::server::store::notify::token_hash(token);
+        let row: Option<(String, String)> = sqlx::query_as(
+            "UPDATE data_requests SET used_at = ? WHERE hash = ? AND used_at IS NULL AND expires_at > ?
+             RETURNING email, action",
+        )
         .bind(now)
-        .bind(crate::server::store::notify::token_hash(token))
-        .execute(pool)
+        .bind(&hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
         .await?;
-    Ok(())
+        let Some((email, action)) = row else {
+            let state: Option<(Option<i64>, i64)> =
+                sqlx::query_as("SELECT used_at, expires_at FROM data_requests WHERE hash = ?")
+                    .bind(&hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            return Ok(LinkUse::Gone(match state {
+                None => Link::Unknown,
+                Some((Some(_), _)) => Link::Used,
+                Some((None, _)) => Link::Expired,
+            }));
+        };
+        if action == "erase" {
+            let key = erased_key(&email);
+            return Ok(LinkUse::Erased(erase_in(&mut tx, &email, &key, who, now).await?));
+        }
+        let data = export_in(&mut tx, &email, now).await?;
+        super::audit::record(&mut tx, who, "reader data exported", &reader_target(&email), None, None, now)
+            .await?;
+        Ok::<_, StoreError>(LinkUse::Exported(data))
+    }
+    .await;
+    crate::server::store::end(tx, result).await
+}
+
+/// How the audit log names a reader: a short hash of the address, never the address.
+fn reader_target(email: &str) -> String {
+    format!("reader {}", &crate::server::store::notify::token_hash(email)[..12])
 }
 
 /// The browsers (reader cookies) tied to an address: those that wrote its comments, made its
 /// subscriptions or confirmed it.
-async fn readers_of(conn: &mut sqlx::SqliteConnection, email: &str) -> Result<Vec<String>, sqlx::Error> {
+async fn readers_of(conn: &mut SqliteConnection, email: &str) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT reader_id FROM comments WHERE author_email = ?1 COLLATE NOCASE AND reader_id IS NOT NULL
+        "SELECT reader_id FROM comments WHERE author_email = ?1 AND reader_id IS NOT NULL
          UNION SELECT reader_id FROM subscriptions WHERE email = ?1 AND reader_id IS NOT NULL
          UNION SELECT reader_id FROM subscriber_readers WHERE email = ?1",
     )
@@ -105,18 +166,43 @@ async fn readers_of(conn: &mut sqlx::SqliteConnection, email: &str) -> Result<Ve
     .await
 }
 
-/// Everything stored about `email`, as JSON.
+/// Everything stored about `email`, as JSON, written to the audit log as `who`'s export.
+pub async fn export_logged(
+    pool: &Pool,
+    email: &str,
+    who: &super::Actor,
+    now: i64,
+) -> Result<Value, StoreError> {
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        let data = export_in(&mut tx, email, now).await?;
+        super::audit::record(&mut tx, who, "reader data exported", &reader_target(email), None, None, now)
+            .await?;
+        Ok::<_, StoreError>(data)
+    }
+    .await;
+    crate::server::store::end(tx, result).await
+}
+
+/// Everything stored about `email`, as JSON: comments, subscriptions, votes and reports by its
+/// browsers, contact messages, bans of the address, mail sent to it and its data requests.
 pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreError> {
     let mut conn = pool.acquire().await?;
-    let readers = readers_of(&mut conn, email).await?;
+    export_in(&mut conn, email, now).await
+}
+
+async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result<Value, StoreError> {
+    let readers = readers_of(&mut *conn, email).await?;
     let ids = serde_json::to_string(&readers).unwrap_or_default();
+    let iso = crate::domain::time::iso8601;
     let comments = sqlx::query(
-        "SELECT c.id, a.slug, c.parent_id, c.status, c.author_name, c.author_email, c.body, c.created_at,
-                c.edited_at, c.ip_hash
+        "SELECT c.id, a.slug, c.parent_id, c.status, c.author_name, c.author_email, c.author_url, c.body,
+                c.created_at, c.edited_at, c.ip_hash
          FROM comments c JOIN articles a ON a.id = c.article_id
-         WHERE c.author_email = ? COLLATE NOCASE ORDER BY c.id",
+         WHERE c.author_email = ?1 OR c.reader_id IN (SELECT value FROM json_each(?2)) ORDER BY c.id",
     )
     .bind(email)
+    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?
     .iter()
@@ -128,9 +214,10 @@ pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreEr
             "status": r.get::<String, _>("status"),
             "name": r.get::<String, _>("author_name"),
             "email": r.get::<Option<String>, _>("author_email"),
+            "website": r.get::<Option<String>, _>("author_url"),
             "text": r.get::<String, _>("body"),
-            "posted_at": crate::domain::time::iso8601(r.get("created_at")),
-            "edited_at": r.get::<Option<i64>, _>("edited_at").map(crate::domain::time::iso8601),
+            "posted_at": iso(r.get("created_at")),
+            "edited_at": r.get::<Option<i64>, _>("edited_at").map(iso),
             "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
         })
     })
@@ -149,12 +236,12 @@ pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreEr
             "kind": r.get::<String, _>("kind"),
             "comment": r.get::<Option<i64>, _>("comment_id"),
             "confirmed": r.get::<bool, _>("confirmed"),
-            "created_at": crate::domain::time::iso8601(r.get("created_at")),
+            "created_at": iso(r.get("created_at")),
         })
     })
     .collect::<Vec<_>>();
     let votes = sqlx::query(
-        "SELECT v.comment_id, v.value, v.created_at FROM comment_votes v
+        "SELECT v.comment_id, v.value, v.created_at, v.ip_hash FROM comment_votes v
          WHERE v.reader_id IN (SELECT value FROM json_each(?)) ORDER BY v.created_at",
     )
     .bind(&ids)
@@ -165,12 +252,32 @@ pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreEr
         json!({
             "comment": r.get::<i64, _>("comment_id"),
             "vote": if r.get::<i64, _>("value") > 0 { "up" } else { "down" },
-            "at": crate::domain::time::iso8601(r.get("created_at")),
+            "at": iso(r.get("created_at")),
+            "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
+        })
+    })
+    .collect::<Vec<_>>();
+    let reports = sqlx::query(
+        "SELECT comment_id, reason, note, created_at, resolved_at, ip_hash FROM reports
+         WHERE reader_id IN (SELECT value FROM json_each(?)) ORDER BY created_at",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        json!({
+            "comment": r.get::<i64, _>("comment_id"),
+            "reason": r.get::<String, _>("reason"),
+            "note": r.get::<String, _>("note"),
+            "at": iso(r.get("created_at")),
+            "dealt_with_at": r.get::<Option<i64>, _>("resolved_at").map(iso),
+            "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
         })
     })
     .collect::<Vec<_>>();
     let messages = sqlx::query(
-        "SELECT subject, message, created_at FROM contact_messages WHERE email = ? COLLATE NOCASE",
+        "SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = ? ORDER BY id",
     )
     .bind(email)
     .fetch_all(&mut *conn)
@@ -178,19 +285,71 @@ pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreEr
     .iter()
     .map(|r| {
         json!({
+            "name": r.get::<String, _>("name"),
             "subject": r.get::<String, _>("subject"),
             "message": r.get::<String, _>("message"),
-            "sent_at": crate::domain::time::iso8601(r.get("created_at")),
+            "sent_at": iso(r.get("created_at")),
+            "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
+        })
+    })
+    .collect::<Vec<_>>();
+    let bans = sqlx::query(
+        "SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = ? ORDER BY id",
+    )
+    .bind(email)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        json!({
+            "reason": r.get::<String, _>("reason"),
+            "from": iso(r.get("created_at")),
+            "until": r.get::<Option<i64>, _>("expires_at").map(iso),
+            "lifted_at": r.get::<Option<i64>, _>("lifted_at").map(iso),
+        })
+    })
+    .collect::<Vec<_>>();
+    let mail =
+        sqlx::query("SELECT kind, status, created_at, sent_at FROM outbox WHERE email = ? ORDER BY id")
+            .bind(email)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| {
+                json!({
+                    "kind": r.get::<String, _>("kind"),
+                    "status": r.get::<String, _>("status"),
+                    "queued_at": iso(r.get("created_at")),
+                    "sent_at": r.get::<Option<i64>, _>("sent_at").map(iso),
+                })
+            })
+            .collect::<Vec<_>>();
+    let requests = sqlx::query(
+        "SELECT action, created_at, used_at FROM data_requests WHERE email = ? ORDER BY created_at",
+    )
+    .bind(email)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        json!({
+            "action": r.get::<String, _>("action"),
+            "asked_at": iso(r.get("created_at")),
+            "used_at": r.get::<Option<i64>, _>("used_at").map(iso),
         })
     })
     .collect::<Vec<_>>();
     Ok(json!({
         "email": email,
-        "exported_at": crate::domain::time::iso8601(now),
+        "exported_at": iso(now),
         "comments": comments,
         "subscriptions": subscriptions,
         "votes": votes,
+        "reports": reports,
         "contact_messages": messages,
+        "bans": bans,
+        "mail": mail,
+        "data_requests": requests,
         "browsers": readers.len(),
     }))
 }
@@ -201,22 +360,36 @@ pub struct Erased {
     pub comments_kept_as_deleted: u64,
     pub subscriptions: u64,
     pub votes: u64,
+    pub reports: u64,
     pub messages: u64,
+    pub mail: u64,
 }
 
-/// Erases what is stored about `email`: comments without replies are removed; comments with
+/// Erases what is stored about `email`: its comments (and those its browsers wrote without
+/// it) without replies are removed; comments with
 /// replies stay as "deleted" placeholders without text, name, email, address or browser;
-/// subscriptions, tokens, votes by its browsers, contact messages and queued mail go. The
-/// thread's counts and the votes' scores follow. Logged in the audit log as `who`.
-pub async fn erase(pool: &Pool, email: &str, who: &super::Actor, now: i64) -> Result<Erased, StoreError> {
+/// subscriptions, tokens, votes and reports by its browsers (and the reports about its
+/// comments), contact messages, mail queued or sent to it, and the address in its data
+/// requests go. What the audit log recorded about its comments loses its text, and a ban of
+/// the address stays in force under `erased_key` (a keyed hash: it still stops the address,
+/// nobody can read it). The thread's counts and the votes' scores follow. The audit log keeps
+/// that an erasure happened (by `who`), not what was erased.
+pub async fn erase(
+    pool: &Pool,
+    email: &str,
+    erased_key: &str,
+    who: &super::Actor,
+    now: i64,
+) -> Result<Erased, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
-    let result = erase_in(&mut tx, email, who, now).await;
+    let result = erase_in(&mut tx, email, erased_key, who, now).await;
     crate::server::store::end(tx, result).await
 }
 
 async fn erase_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut SqliteConnection,
     email: &str,
+    erased_key: &str,
     who: &super::Actor,
     now: i64,
 ) -> Result<Erased, StoreError> {
@@ -244,16 +417,35 @@ async fn erase_in(
         .execute(&mut *tx)
         .await?;
     }
+    out.reports = sqlx::query("DELETE FROM reports WHERE reader_id IN (SELECT value FROM json_each(?))")
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     let comments: Vec<(i64, i64, Option<i64>, String)> = sqlx::query_as(
-        "SELECT id, article_id, root_id, status FROM comments WHERE author_email = ? COLLATE NOCASE ORDER BY id DESC",
+        "SELECT id, article_id, root_id, status FROM comments
+         WHERE author_email = ?1 OR reader_id IN (SELECT value FROM json_each(?2)) ORDER BY id DESC",
     )
     .bind(email)
+    .bind(&ids)
     .fetch_all(&mut *tx)
     .await?;
     for (id, article_id, root_id, status) in comments {
         if status == "approved" {
             super::moderate::count_visible(&mut *tx, id, article_id, root_id, -1).await?;
         }
+        // what readers said about it, and what the editors' log kept of its text
+        out.reports += sqlx::query("DELETE FROM reports WHERE comment_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "UPDATE audit_log SET before = NULL, after = NULL WHERE target = ? AND action = 'comment edited'",
+        )
+        .bind(format!("comment #{id}"))
+        .execute(&mut *tx)
+        .await?;
         let has_replies: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = ?)")
                 .bind(id)
@@ -262,7 +454,8 @@ async fn erase_in(
         if has_replies {
             sqlx::query(
                 "UPDATE comments SET status = 'deleted', trashed_at = NULL, author_name = '', author_email = NULL,
-                        body = '', body_html = '', body_text = '', ip_hash = NULL, reader_id = NULL, pinned = 0, featured = 0
+                        author_url = NULL, body = '', body_html = '', body_text = '', ip_hash = NULL,
+                        reader_id = NULL, pinned = 0, featured = 0
                  WHERE id = ?",
             )
             .bind(id)
@@ -292,21 +485,50 @@ async fn erase_in(
         "DELETE FROM mail_tokens WHERE email = ?",
         "DELETE FROM subscriber_readers WHERE email = ?",
         "DELETE FROM subscribers WHERE email = ?",
-        "DELETE FROM outbox WHERE email = ? AND status = 'pending' AND kind <> 'data'",
     ] {
         sqlx::query(sql).bind(email).execute(&mut *tx).await?;
     }
-    out.messages = sqlx::query("DELETE FROM contact_messages WHERE email = ? COLLATE NOCASE")
+    out.mail = sqlx::query("DELETE FROM outbox WHERE email = ?")
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
+    out.messages = sqlx::query("DELETE FROM contact_messages WHERE email = ?")
+        .bind(email)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    // its links: used up, and without the address
+    sqlx::query("UPDATE data_requests SET email = '', used_at = IFNULL(used_at, ?) WHERE email = ?")
+        .bind(now)
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+    // a ban keeps stopping the address without naming it, in the desk and in the log
+    sqlx::query("UPDATE bans SET value = ? WHERE kind = 'email' AND value = ?")
+        .bind(erased_key)
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE audit_log SET before = REPLACE(before, ?1, '(an erased address)'),
+                              after = REPLACE(after, ?1, '(an erased address)')
+         WHERE instr(IFNULL(before, ''), ?1) > 0 OR instr(IFNULL(after, ''), ?1) > 0",
+    )
+    .bind(email)
+    .execute(&mut *tx)
+    .await?;
     let after = format!(
-        "{} comments removed, {} kept as deleted, {} subscriptions, {} votes, {} messages",
-        out.comments_removed, out.comments_kept_as_deleted, out.subscriptions, out.votes, out.messages
+        "{} comments removed, {} kept as deleted, {} subscriptions, {} votes, {} reports, {} messages, {} mails",
+        out.comments_removed,
+        out.comments_kept_as_deleted,
+        out.subscriptions,
+        out.votes,
+        out.reports,
+        out.messages,
+        out.mail
     );
-    // the address itself is personal data: the log names it by a short hash
-    let target = format!("reader {}", &crate::server::store::notify::token_hash(email)[..12]);
-    super::audit::record(&mut *tx, who, "reader data erased", &target, None, Some(&after), now).await?;
+    super::audit::record(&mut *tx, who, "reader data erased", &reader_target(email), None, Some(&after), now)
+        .await?;
     Ok(out)
 }

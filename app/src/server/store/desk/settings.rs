@@ -29,15 +29,36 @@ pub async fn save(conn: &mut sqlx::SqliteConnection, s: &ModerationSettings) -> 
     Ok(())
 }
 
-/// Erases client-address hashes older than `before` (comments, votes, contact messages).
+/// Erases client-address hashes older than `before` (comments, votes, reports, contact
+/// messages).
 pub async fn purge_addresses(pool: &Pool, before: i64) -> Result<u64, StoreError> {
     let mut n = 0;
     for sql in [
         "UPDATE comments SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < ?",
         "UPDATE comment_votes SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < ?",
+        "UPDATE reports SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < ?",
         "UPDATE contact_messages SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < ?",
     ] {
         n += sqlx::query(sql).bind(before).execute(pool).await?.rows_affected();
     }
     Ok(n)
+}
+
+/// Mail sent or given up more than `MAIL_RECORD_DAYS` ago, and readers' data links a day past
+/// their expiry: each holds an address, and nothing needs them any longer (the daily mail cap
+/// looks back a day, a link's page says "expired" for a day).
+pub const MAIL_RECORD_DAYS: i64 = 30;
+
+pub async fn purge_mail_records(pool: &Pool, now: i64) -> Result<u64, StoreError> {
+    let mail = sqlx::query("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < ?")
+        .bind(now - MAIL_RECORD_DAYS * 86_400)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    let links = sqlx::query("DELETE FROM data_requests WHERE expires_at < ?")
+        .bind(now - 86_400)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(mail + links)
 }

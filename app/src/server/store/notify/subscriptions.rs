@@ -167,19 +167,30 @@ pub async fn enqueue(conn: &mut SqliteConnection, row: Enqueue<'_>, now: i64) ->
 
 /// Queues a "Manage my subscriptions" mail when the address has subscriptions.
 pub async fn queue_manage_link(pool: &Pool, email: &str, now: i64) -> Result<bool, StoreError> {
-    let mut conn = pool.acquire().await?;
-    // only an address that confirmed something gets these: a waiting request an attacker made is
-    // no reason to mail anyone
-    let has: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE email = ? AND confirmed = 1)")
-            .bind(email)
-            .fetch_one(&mut *conn)
-            .await?;
-    if has {
-        enqueue(&mut conn, Enqueue { kind: "manage", email, ..Default::default() }, now).await?;
+    let mut tx = crate::server::store::begin(pool).await?;
+    let result = async {
+        // only an address that confirmed something gets these: a waiting request an attacker
+        // made is no reason to mail anyone; and one link per 10 minutes is enough (asking again
+        // and again must not fill someone's inbox)
+        let due: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE email = ?1 AND confirmed = 1)
+                AND NOT EXISTS (SELECT 1 FROM outbox WHERE kind = 'manage' AND email = ?1 AND created_at > ?2)",
+        )
+        .bind(email)
+        .bind(now - MANAGE_LINK_SECONDS)
+        .fetch_one(&mut *tx)
+        .await?;
+        if due {
+            enqueue(&mut tx, Enqueue { kind: "manage", email, ..Default::default() }, now).await?;
+        }
+        Ok::<_, StoreError>(due)
     }
-    Ok(has)
+    .await;
+    crate::server::store::end(tx, result).await
 }
+
+/// At most one manage-link mail per address in this long.
+pub const MANAGE_LINK_SECONDS: i64 = 600;
 
 /// Removes the reader's subscriptions of `kind` on the article — and, for an address this
 /// browser confirmed, every other browser's row of that address too, so "Unsubscribe" means no
