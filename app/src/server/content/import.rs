@@ -409,6 +409,32 @@ async fn post_in(
         report.skip(why.clone());
         return Ok(skipped(why));
     }
+    // not public on WordPress: not published here either, nor in feeds, the sitemap or old links
+    let hidden = match post.status.as_str() {
+        "private" => Some("private post (only its editors could read it on WordPress)"),
+        "publish" if !post.password.is_empty() => {
+            Some("password-protected post (only readers with its password could read it on WordPress)")
+        }
+        _ => None,
+    };
+    if let Some(why) = hidden {
+        report.skip(why);
+        let conn = w.conn().await?;
+        if let Some(id) = store::mapped(conn, source, "post", &post.id.to_string()).await? {
+            // imported by an earlier run while it was public: out of every list, its comments
+            // hidden, its old links no longer leading to it
+            if let Some(slug) = store::withdraw(conn, id).await? {
+                report.notes.push(format!(
+                    "post {} was imported before as /articles/{slug} and is no longer public on WordPress: \
+                     it is now unlisted (off the front page, feeds, sitemap and old links) with its comments \
+                     hidden; its address still answers",
+                    post.id
+                ));
+            }
+            w.commit().await?;
+        }
+        return Ok(skipped(why.to_string()));
+    }
     if post.status != "publish" {
         let why = format!("post not published ({})", post.status);
         report.skip(why.clone());
@@ -541,7 +567,7 @@ fn one_line(s: &str, max: usize) -> String {
 fn email_of(s: &str) -> Option<String> {
     let e = s.trim();
     (e.len() <= 254 && e.contains('@') && !e.chars().any(|c| c.is_control() || c.is_whitespace()))
-        .then(|| e.to_string())
+        .then(|| e.to_lowercase())
 }
 
 fn status_of(approved: &str) -> Option<&'static str> {

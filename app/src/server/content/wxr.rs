@@ -14,6 +14,8 @@ pub struct WpPost {
     pub slug: String,
     pub post_type: String,
     pub status: String,
+    /// WordPress marks a password-protected post "publish": only this tells it is not public.
+    pub password: String,
     pub date: String,
     pub date_gmt: String,
     pub content: String,
@@ -257,6 +259,7 @@ impl<R: BufRead> WxrReader<R> {
                         "wp:post_name" => p.slug = text.trim().to_string(),
                         "wp:post_type" => p.post_type = text.trim().to_string(),
                         "wp:status" => p.status = text.trim().to_string(),
+                        "wp:post_password" => p.password = text,
                         "wp:post_date" => p.date = text,
                         "wp:post_date_gmt" => p.date_gmt = text,
                         "wp:comment_status" => p.comment_status = text.trim().to_string(),

@@ -89,6 +89,23 @@ pub async fn by_old_post(tx: &mut SqliteConnection, post_id: &str) -> Result<Opt
 }
 
 /// Sets the comment mode of an article just imported (`closed`, `hidden`).
+/// An imported article whose post is no longer public on the old site: unlisted, its comments
+/// hidden, its old addresses forgotten. Answers its slug, if it changed anything.
+pub async fn withdraw(tx: &mut SqliteConnection, article_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let slug: Option<String> = sqlx::query_scalar(
+        "UPDATE articles SET listed = 0, comments_mode = 'hidden'
+         WHERE id = ? AND (listed <> 0 OR comments_mode <> 'hidden') RETURNING slug",
+    )
+    .bind(article_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM import_map WHERE new_id = ? AND kind = 'link'")
+        .bind(article_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(slug)
+}
+
 pub async fn set_mode(tx: &mut SqliteConnection, article_id: i64, mode: &str) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query("UPDATE articles SET comments_mode = ? WHERE id = ? AND comments_mode <> ?")
         .bind(mode)
@@ -254,11 +271,12 @@ pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>
     .await?)
 }
 
-/// `/?p=ID`: the article an imported WordPress post became, with the source it came from.
+/// `/?p=ID`: the article an imported WordPress post became, with the source it came from (not
+/// one withdrawn since: `withdraw`).
 pub async fn slug_for_old_post(pool: &Pool, post_id: &str) -> Result<Option<(String, String)>, StoreError> {
     Ok(sqlx::query(
         "SELECT a.slug, m.source FROM import_map m JOIN articles a ON a.id = m.new_id
-         WHERE m.kind = 'post' AND m.old_id = ? ORDER BY m.source LIMIT 1",
+         WHERE m.kind = 'post' AND m.old_id = ? AND a.listed = 1 ORDER BY m.source LIMIT 1",
     )
     .bind(post_id)
     .fetch_optional(pool)
