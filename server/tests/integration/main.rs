@@ -18,5 +18,6 @@ mod pages;
 mod parallel;
 mod readme_claims;
 mod restart;
+mod second_look;
 mod thread;
 mod write_surfaces;
