@@ -32,9 +32,10 @@ async fn feedback_on_the_editors_passage_is_counted_quoted_and_filtered() {
     assert!(page.contains(&format!("id=\"passage-{pid}\"")), "the passage is marked in the article");
     assert!(page.contains(&format!("data-passage=\"{pid}\" data-count=\"0\"")), "with its icon and count");
 
-    let p = pid.to_string();
-    let k = key();
-    let res = app.post_js("/api/post_feedback", &feedback(&p, "Asylum is the key ground here.", &k)).await;
+    // the passage's own form, as its icon opens it
+    let form = app.me().form(&format!("{ARTICLE}?feedback={pid}"), "form.feedback-form").await;
+    let res =
+        form.set("name", "Fatma").set("body", "Asylum is the key ground here.").post_js(&app.me()).await;
     assert_eq!(res.status, 200, "{}", res.body);
     let id = res.json()["id"].as_i64().unwrap();
     assert_eq!(res.json()["location"], format!("{ARTICLE}?feedback={pid}&posted={id}#feedback-{pid}"));
@@ -152,9 +153,13 @@ async fn a_reader_comments_on_any_passage_they_select() {
 async fn with_javascript_off_the_mini_form_posts_and_returns_to_the_passage() {
     let app = spawn().await;
     let pid = editor_passage(&app).await;
-    let p = pid.to_string();
-    let k = key();
-    let res = app.post_plain("/api/post_feedback", &feedback(&p, "Posted without JavaScript.", &k)).await;
+    let form = app.me().form(&format!("{ARTICLE}?feedback={pid}"), "form.feedback-form").await;
+    let res = form
+        .clone()
+        .set("name", "Fatma")
+        .set("body", "Posted without JavaScript.")
+        .post_plain(&app.me())
+        .await;
     assert_eq!(res.status, 303, "{}", res.body);
     let location = res.location.unwrap();
     assert!(location.starts_with(&format!("{ARTICLE}?feedback={pid}&posted=")));
@@ -163,10 +168,8 @@ async fn with_javascript_off_the_mini_form_posts_and_returns_to_the_passage() {
     assert!(page.contains("Posted without JavaScript."));
 
     // a refusal renders the panel again with the text kept
-    let k = key();
-    let mut form = feedback(&p, "Kept text, no name.", &k);
-    form[2] = ("name", "");
-    let res = app.post_plain("/api/post_feedback", &form).await;
+    let form = app.me().form(&format!("{ARTICLE}?feedback={pid}"), "form.feedback-form").await;
+    let res = form.set("name", "").set("body", "Kept text, no name.").post_plain(&app.me()).await;
     assert_eq!(res.status, 400);
     assert!(res.body.contains(&format!("id=\"feedback-{pid}\"")));
     assert!(res.body.contains("Kept text, no name."));

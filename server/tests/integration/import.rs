@@ -239,9 +239,15 @@ async fn a_comment_erased_at_its_authors_request_does_not_come_back_with_the_imp
         scalar(&app, "SELECT COUNT(*) FROM comments WHERE author_email = 'li-wei@example.com'").await;
     assert!(before > 0);
     let actor = app::server::store::desk::Actor { id: 0, name: "Editor".into() };
-    app::server::store::desk::readers::erase(&app.pool, "li-wei@example.com", &actor, 2_000_000_000)
-        .await
-        .unwrap();
+    app::server::store::desk::readers::erase(
+        &app.pool,
+        "li-wei@example.com",
+        "erased:test",
+        &actor,
+        2_000_000_000,
+    )
+    .await
+    .unwrap();
     let left = scalar(&app, "SELECT COUNT(*) FROM comments").await;
     let again = import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
     assert!(again.contains("erased here at their author's request"), "{again}");
@@ -328,7 +334,7 @@ async fn a_readers_vote_adds_to_the_imported_votes() {
     assert_eq!(r.json()["score"].as_i64(), Some(21), "taking it back leaves wpDiscuz's votes");
 }
 
-fn wxr(items: &str) -> String {
+pub(crate) fn wxr(items: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
@@ -338,7 +344,7 @@ fn wxr(items: &str) -> String {
     )
 }
 
-fn post(id: i64, slug: &str, status: &str, meta: &str, comments: &str) -> String {
+pub(crate) fn post(id: i64, slug: &str, status: &str, meta: &str, comments: &str) -> String {
     format!(
         r#"<item><title>Post {id}</title><link>https://edge.example/{slug}/</link>
 <content:encoded><![CDATA[<p>Body of post {id}.</p>]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>
@@ -348,7 +354,7 @@ fn post(id: i64, slug: &str, status: &str, meta: &str, comments: &str) -> String
     )
 }
 
-fn wp_comment(id: i64, parent: i64, kind: &str, content: &str) -> String {
+pub(crate) fn wp_comment(id: i64, parent: i64, kind: &str, content: &str) -> String {
     format!(
         r#"<wp:comment><wp:comment_id>{id}</wp:comment_id><wp:comment_author><![CDATA[Author {id}]]></wp:comment_author>
 <wp:comment_author_email>a{id}@example.com</wp:comment_author_email><wp:comment_author_url>https://a{id}.example</wp:comment_author_url>

@@ -19,11 +19,7 @@ async fn another_server_on(app: &TestApp, adjust: impl FnOnce(&mut server::confi
     adjust(&mut config);
     let state = server::prepare(&config).await.expect("prepare");
     let router = server::router(state, &config);
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .await
-            .unwrap();
-    });
+    tokio::spawn(server::serve::serve(listener, router, config.connections.clone(), std::future::pending()));
     format!("http://{addr}")
 }
 

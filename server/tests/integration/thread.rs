@@ -20,19 +20,18 @@ async fn one_vote_per_reader_same_again_removes_it_other_way_switches() {
     let app = spawn().await;
     let author = app.me();
     let id = app.comment_as(&author, "Ada", "Vote on me", None).await;
-    let ids = id.to_string();
     let reader = app.other_reader();
-    let up = reader.post_js("/api/vote", &vote_form(&ids, "up")).await;
-    assert_eq!(up.status, 200, "{}", up.body);
-    assert_eq!((up.json()["score"].as_i64(), up.json()["my_vote"].as_i64()), (Some(1), Some(1)));
-    let again = reader.post_js("/api/vote", &vote_form(&ids, "up")).await;
+    let (up, down) = (reader.vote_form(ARTICLE, id, "up").await, reader.vote_form(ARTICLE, id, "down").await);
+    let res = up.post_js(&reader).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!((res.json()["score"].as_i64(), res.json()["my_vote"].as_i64()), (Some(1), Some(1)));
+    let again = up.post_js(&reader).await;
     assert_eq!((again.json()["score"].as_i64(), again.json()["my_vote"].as_i64()), (Some(0), Some(0)));
-    let down = reader.post_js("/api/vote", &vote_form(&ids, "down")).await;
-    assert_eq!(down.json()["score"].as_i64(), Some(-1));
-    let up = reader.post_js("/api/vote", &vote_form(&ids, "up")).await;
-    assert_eq!(up.json()["score"].as_i64(), Some(1), "switching counts once");
-    let second = app.other_reader().post_js("/api/vote", &vote_form(&ids, "up")).await;
-    assert_eq!(second.json()["score"].as_i64(), Some(2));
+    assert_eq!(down.post_js(&reader).await.json()["score"].as_i64(), Some(-1));
+    assert_eq!(up.post_js(&reader).await.json()["score"].as_i64(), Some(1), "switching counts once");
+    let second = app.other_reader();
+    let res = second.vote_form(ARTICLE, id, "up").await.post_js(&second).await;
+    assert_eq!(res.json()["score"].as_i64(), Some(2));
     let votes: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&app.pool).await.unwrap();
     assert_eq!(votes, 2);
@@ -46,22 +45,19 @@ async fn own_comments_cannot_be_voted_and_plain_votes_redirect_back() {
     let me = app.me();
     let id = app.comment_as(&me, "Ada", "Mine", None).await;
     let ids = id.to_string();
+    // the page disables the author's own buttons; a forged post is refused
+    let page = me.get(ARTICLE).await.body;
+    assert!(page.contains("title=\"You cannot vote on your own comment\""), "the buttons are disabled");
     let own = me.post_js("/api/vote", &vote_form(&ids, "up")).await;
     assert_eq!(own.status, 403);
     assert!(own.body.contains("your own comment"));
-    let plain = app
-        .other_reader()
-        .post_plain(
-            "/api/vote",
-            &[
-                ("comment", &ids),
-                ("direction", "up"),
-                ("back", "/articles/china-ratifies-extradition-treaty-with-turkey?sort=oldest"),
-            ],
-        )
-        .await;
+    // JavaScript off, from the oldest-first view: back to that view
+    let reader = app.other_reader();
+    let oldest = format!("{ARTICLE}?sort=oldest");
+    let plain = reader.vote_form(&oldest, id, "up").await.post_plain(&reader).await;
     assert_eq!(plain.status, 303);
     assert_eq!(plain.location.unwrap(), format!("{ARTICLE}?sort=oldest#comment-{id}"));
+    // forged: a return address elsewhere, a direction the page has not
     let evil = app
         .other_reader()
         .post_plain("/api/vote", &[("comment", &ids), ("direction", "up"), ("back", "https://evil.example/")])
@@ -76,16 +72,11 @@ async fn a_first_time_reader_gets_an_httponly_samesite_cookie_with_their_first_w
     let app = spawn().await;
     let page = app.http.get(app.url(ARTICLE)).send().await.unwrap();
     assert!(page.headers().get("set-cookie").is_none(), "reading sets no cookie");
-    let id = app.comment_as(&app.other_reader(), "A", "Vote for me", None).await.to_string();
-    let res = app
-        .http
-        .post(app.url("/api/vote"))
-        .form(&[("comment", id.as_str()), ("direction", "up"), ("back", ARTICLE)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let cookie = res.headers().get("set-cookie").expect("a reader cookie").to_str().unwrap().to_string();
+    let id = app.comment_as(&app.other_reader(), "A", "Vote for me", None).await;
+    let nobody = Session { app: &app, cookie: String::new() };
+    let res = nobody.vote_form(ARTICLE, id, "up").await.post_js(&nobody).await;
+    assert_eq!(res.status, 200);
+    let cookie = res.headers.get("set-cookie").expect("a reader cookie").to_str().unwrap().to_string();
     assert!(cookie.starts_with("byline_reader="), "{cookie}");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
 }
@@ -96,7 +87,7 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
     let me = app.me();
     let id = app.comment_as(&me, "Ada", "Frist", None).await;
     let ids = id.to_string();
-    // someone else may not
+    // someone else may not (they get no edit form: a forged post)
     let other = app
         .other_reader()
         .post_js("/api/edit_comment", &[("comment", &ids), ("body", "hijack"), ("back", ARTICLE)])
@@ -108,8 +99,8 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
         .await
         .unwrap();
     assert_eq!(body, "Frist", "the other reader's edit changed nothing");
-    let edit =
-        me.post_js("/api/edit_comment", &[("comment", &ids), ("body", "**First**"), ("back", ARTICLE)]).await;
+    let edit_page = format!("{ARTICLE}?edit={id}");
+    let edit = me.form(&edit_page, "form.edit-form").await.set("body", "**First**").post_js(&me).await;
     assert_eq!(edit.status, 200, "{}", edit.body);
     let page = me.get(ARTICLE).await.body;
     assert!(page.contains("<strong>First</strong>"));
@@ -117,19 +108,18 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
     assert!(page.contains(&format!("edit={id}#comment-{id}")), "the author sees Edit");
     assert!(!app.other_reader().get(ARTICLE).await.body.contains(&format!("edit={id}")), "others do not");
 
-    // sixteen minutes later (the server's clock moves; nothing waits)
+    // the forms, still open sixteen minutes later (the server's clock moves; nothing waits)
+    let edit_form = me.form(&edit_page, "form.edit-form").await;
+    let delete_form = me.comment_form_for(ARTICLE, "form.delete-form", id, &[]).await;
     app.clock.advance(16 * 60);
-    let late =
-        me.post_js("/api/edit_comment", &[("comment", &ids), ("body", "too late"), ("back", ARTICLE)]).await;
+    let late = edit_form.clone().set("body", "too late").post_js(&me).await;
     assert_eq!(late.status, 403);
     assert!(late.body.contains("15 minutes"), "{}", late.body);
-    let late_delete = me.post_js("/api/delete_comment", &[("comment", &ids), ("back", ARTICLE)]).await;
+    let late_delete = delete_form.post_js(&me).await;
     assert_eq!(late_delete.status, 403);
     assert!(!me.get(ARTICLE).await.body.contains(&format!("edit={id}")), "the buttons are gone");
     // JavaScript off: the page again with the message, the text kept
-    let plain = me
-        .post_plain("/api/edit_comment", &[("comment", &ids), ("body", "keep me"), ("back", ARTICLE)])
-        .await;
+    let plain = edit_form.set("body", "keep me").post_plain(&me).await;
     assert_eq!(plain.status, 403);
     assert!(plain.body.contains("can no longer be changed"));
     let body: String = sqlx::query_scalar("SELECT body FROM comments WHERE id = ?")
@@ -148,8 +138,7 @@ async fn a_deleted_comment_with_replies_leaves_a_marker_without_replies_it_disap
     let _reply = app.comment_as(&app.other_reader(), "Bob", "Reply text", Some(parent)).await;
     let lonely = app.comment_as(&me, "Ada", "Lonely text", None).await;
     for id in [parent, lonely] {
-        let ids = id.to_string();
-        let res = me.post_plain("/api/delete_comment", &[("comment", &ids), ("back", ARTICLE)]).await;
+        let res = me.comment_form_for(ARTICLE, "form.delete-form", id, &[]).await.post_plain(&me).await;
         assert_eq!(res.status, 303, "{}", res.body);
     }
     let page = me.get(ARTICLE).await.body;

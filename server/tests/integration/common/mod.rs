@@ -1,6 +1,8 @@
 //! Spawns the real server on port 0 against a fresh SQLite file, and talks HTTP to it.
 #![allow(dead_code)]
+pub mod forms;
 pub mod smtp;
+pub use forms::Form;
 use std::path::PathBuf;
 
 pub const SLUG: &str = "china-ratifies-extradition-treaty-with-turkey";
@@ -40,11 +42,8 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
     let pool = state.pool.clone();
     let clock = config.clock.clone();
     let router = server::router(state, &config);
-    tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .await
-            .expect("serve");
-    });
+    // served as the binary serves (header timeout, per-address cap)
+    tokio::spawn(server::serve::serve(listener, router, config.connections.clone(), std::future::pending()));
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     TestApp {
@@ -188,6 +187,22 @@ impl TestApp {
         Session { app: self, cookie: self.cookie.clone() }
     }
 
+    /// The form `css` on the page at `path` whose hidden `comment` field is `id` (a vote, a
+    /// delete), and whose other fields match `with`.
+    pub async fn comment_form_for(&self, path: &str, css: &str, id: i64, with: &[(&str, &str)]) -> Form {
+        let page = self.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        Form::all_in_page(&page.body, css)
+            .into_iter()
+            .find(|f| f.value("comment") == id.to_string() && with.iter().all(|(k, v)| f.value(k) == *v))
+            .unwrap_or_else(|| panic!("no {css} for comment {id} with {with:?} on {path}"))
+    }
+
+    /// The vote button `direction` ("up", "down") of comment `id` on the page at `path`.
+    pub async fn vote_form(&self, path: &str, id: i64, direction: &str) -> Form {
+        self.comment_form_for(path, "form.vote-form", id, &[("direction", direction)]).await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.me().get(path).await
     }
@@ -221,15 +236,11 @@ impl TestApp {
         sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&self.pool).await.expect("count")
     }
 
-    /// Posts a comment (or reply) as this session and returns its id.
+    /// Posts a comment (or reply) as this session, through the form the article page renders
+    /// for it, and returns its id.
     pub async fn comment_as(&self, s: &Session<'_>, name: &str, body: &str, parent: Option<i64>) -> i64 {
-        let k = key();
-        let p = parent.map(|p| p.to_string());
-        let mut form = comment(name, "", body, &k);
-        if let Some(p) = p.as_deref() {
-            form.push(("parent", p));
-        }
-        let res = s.post_js("/api/post_comment", &form).await;
+        let form = s.comment_form(parent).await.set("name", name).set("body", body);
+        let res = form.post_js(s).await;
         assert_eq!(res.status, 200, "{}", res.body);
         res.json()["id"].as_i64().unwrap()
     }
@@ -241,6 +252,40 @@ pub struct Session<'a> {
 }
 
 impl Session<'_> {
+    /// The form `css` selects in the page at `path`, as this browser gets the page.
+    pub async fn form(&self, path: &str, css: &str) -> Form {
+        let page = self.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        Form::in_page(&page.body, css)
+    }
+
+    /// The seed article's comment form, or the reply form of `parent` as a reader opens it: the
+    /// comment's permalink, then its own "Reply" link.
+    pub async fn comment_form(&self, parent: Option<i64>) -> Form {
+        let Some(p) = parent else { return self.form(ARTICLE, "form#comment-post").await };
+        let page = self.get(&format!("{ARTICLE}?comment={p}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let reply = forms::link_in(&page.body, &format!("#comment-{p} a[href*='replytocom={p}']"))
+            .unwrap_or_else(|| panic!("comment {p} offers no Reply link"));
+        self.form(reply.split('#').next().unwrap(), &format!("form#reply-{p}-post")).await
+    }
+
+    /// The form `css` on the page at `path` whose hidden `comment` field is `id` (a vote, a
+    /// delete), and whose other fields match `with`.
+    pub async fn comment_form_for(&self, path: &str, css: &str, id: i64, with: &[(&str, &str)]) -> Form {
+        let page = self.get(path).await;
+        assert_eq!(page.status, 200, "{path}: {}", page.body);
+        Form::all_in_page(&page.body, css)
+            .into_iter()
+            .find(|f| f.value("comment") == id.to_string() && with.iter().all(|(k, v)| f.value(k) == *v))
+            .unwrap_or_else(|| panic!("no {css} for comment {id} with {with:?} on {path}"))
+    }
+
+    /// The vote button `direction` ("up", "down") of comment `id` on the page at `path`.
+    pub async fn vote_form(&self, path: &str, id: i64, direction: &str) -> Form {
+        self.comment_form_for(path, "form.vote-form", id, &[("direction", direction)]).await
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         let res = self
             .app

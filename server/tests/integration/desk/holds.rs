@@ -14,16 +14,25 @@ async fn a_held_comment_sends_no_mail_and_no_event_and_its_approval_sends_both_o
     settings(&admin, &[("hold", "all")]).await;
     let mut stream = app.http.get(app.url(&format!("{ARTICLE}/events"))).send().await.unwrap();
 
+    let (_, fence, _) = post(&app.reader("fence"), "", "A comment approved to mark the stream.", None).await;
     let author = app.reader("holly");
     let (status, id, held) = post(&author, "holly@example.com", "Held until the desk says so.", None).await;
     assert_eq!((status, held), (200, true));
     assert_eq!(status_of(&app, id).await, "pending");
+    // the mail a comment causes is queued in its own transaction: settled means final
     app.outbox_settled().await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(sink.to("follower@example.com", "New comment").is_empty(), "no mail before approval");
-    let early = tokio::time::timeout(Duration::from_millis(400), stream.chunk()).await;
-    let early = early.ok().and_then(|c| c.ok().flatten()).map(|b| String::from_utf8_lossy(&b).to_string());
-    assert!(!early.unwrap_or_default().contains(&format!("id: {id}")), "no live event before approval");
+    // events come in order: the fence approved after the held comment arrives, and nothing of
+    // the held one came before it
+    moderate(&admin, "approve", fence).await;
+    let mut early = String::new();
+    while !early.contains(&format!("id: {fence}\n")) {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.expect("the fence");
+        early.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
+    }
+    assert!(!early.contains(&format!("id: {id}\n")), "no live event before approval: {early}");
+    let fence_mail = sink.wait_for("follower@example.com", "New comment", 1).await;
+    assert!(fence_mail[0].text().contains("A comment approved to mark the stream."));
 
     // only the author sees it, marked; the count does not include it
     let own = author.get(ARTICLE).await.body;
@@ -34,15 +43,22 @@ async fn a_held_comment_sends_no_mail_and_no_event_and_its_approval_sends_both_o
     assert!(!anonymous.contains("Held until the desk says so."), "crawlers do not see it either");
     let count: i64 =
         sqlx::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
-    assert_eq!(count, 0);
-    // nobody can reply to it or vote on it yet
-    let (status, _, _) = post(&app.other_reader(), "", "A reply to a held comment", Some(id)).await;
-    assert_eq!(status, 400);
+    assert_eq!(count, 1, "the fence only");
+    // nobody can reply to it or vote on it yet: no reply form, and a forged one is refused
+    let page = app.other_reader().get(&format!("{ARTICLE}?replytocom={id}")).await.body;
+    assert!(Form::all_in_page(&page, &format!("form#reply-{id}-post")).is_empty());
+    let k = key();
+    let parent = id.to_string();
+    let mut forged = comment("R", "", "A reply to a held comment", &k);
+    forged.push(("parent", &parent));
+    assert_eq!(app.other_reader().post_js("/api/post_comment", &forged).await.status, 400);
 
     // the desk shows it with its author's details, and approves it
     let queue = admin.get("/desk/queue").await.body;
     assert!(queue.contains("Held until the desk says so.") && queue.contains("holly@example.com"), "{queue}");
     assert!(queue.contains("every comment is held"));
+    // a second editor's queue, open at the same time
+    let second_editor = queue_form(&admin, "approve", id).await;
     moderate(&admin, "approve", id).await;
     let mut seen = String::new();
     while !seen.contains(&format!("id: {id}")) {
@@ -50,10 +66,10 @@ async fn a_held_comment_sends_no_mail_and_no_event_and_its_approval_sends_both_o
             tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.expect("the live event");
         seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
     }
-    let mails = sink.wait_for("follower@example.com", "New comment", 1).await;
-    assert!(mails[0].text().contains("Held until the desk says so."));
+    let mails = sink.wait_for("follower@example.com", "New comment", 2).await;
+    assert!(mails.iter().any(|m| m.text().contains("Held until the desk says so.")));
     // approving again (a double click, a second editor) changes nothing and sends nothing
-    moderate(&admin, "approve", id).await;
+    assert_eq!(second_editor.post_plain(&admin).await.status, 303);
     // held for reports and approved again: no second mail either
     sqlx::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = ?")
         .bind(id)
@@ -62,8 +78,7 @@ async fn a_held_comment_sends_no_mail_and_no_event_and_its_approval_sends_both_o
         .unwrap();
     moderate(&admin, "approve", id).await;
     app.outbox_settled().await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(sink.to("follower@example.com", "New comment").len(), 1, "one mail, once");
+    assert_eq!(sink.to("follower@example.com", "New comment").len(), 2, "the fence's and this one's, once");
     assert!(app.other_reader().get(ARTICLE).await.body.contains("Held until the desk says so."));
     let log = audit(&app).await;
     assert!(log.iter().any(|(a, t, b, after)| a == "comment approve"
@@ -115,15 +130,17 @@ async fn closed_hidden_and_old_articles_take_no_comments() {
     let app = spawn().await;
     let admin = staff(&app, "admin").await;
     let id = app.comment_as(&app.other_reader(), "A", "Before closing.", None).await;
+    // a reader's page, open since before the editors closed the article
+    let r = app.reader("r");
+    let open_page = r.comment_form(None).await;
     let res = admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "closed")]).await;
     assert_eq!(res.status, 303, "{}", res.body);
-    let (status, _, _) = post(&app.reader("r"), "", "After closing.", None).await;
+    let (status, _, _) = post_form(&r, open_page.clone(), "", "After closing.").await;
     assert_eq!(status, 403);
     let page = app.get(ARTICLE).await.body;
     assert!(page.contains("Before closing.") && page.contains("Comments are closed"), "{page}");
     // JavaScript off: the refusal is the page with the message, status 403
-    let k = key();
-    let res = app.post_plain("/api/post_comment", &comment("R", "", "Plain after closing.", &k)).await;
+    let res = open_page.clone().set("name", "R").set("body", "Plain after closing.").post_plain(&r).await;
     assert_eq!(res.status, 403);
     assert!(res.body.contains("Comments are closed on this article."));
 
@@ -132,14 +149,16 @@ async fn closed_hidden_and_old_articles_take_no_comments() {
     assert!(!page.contains("Before closing.") && !page.contains("Post Comment"), "no thread, no form");
     let passages = app.http.get(app.url(&format!("/api/passages?slug={SLUG}"))).send().await.unwrap();
     assert_eq!(passages.text().await.unwrap(), "[]", "no inline feedback either");
-    assert_eq!(post(&app.reader("r"), "", "Hidden.", None).await.0, 404);
+    assert_eq!(post_form(&r, open_page.clone(), "", "Hidden.").await.0, 404);
 
     admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "open")]).await;
     assert!(app.get(ARTICLE).await.body.contains("Before closing."));
     // older than the setting allows: closed too (the seed article is dated in the past)
     settings(&admin, &[("close_after_days", "1")]).await;
     app.clock.advance(3 * 86_400);
-    assert_eq!(post(&app.reader("r"), "", "Too late.", None).await.0, 403);
+    // (no page offers a form now: a post with a key made just now, as a script would send it)
+    let k = key_made_at(SLUG, app.clock.now() - 60);
+    assert_eq!(r.post_js("/api/post_comment", &comment("R", "", "Too late.", &k)).await.status, 403);
     assert!(app.get(ARTICLE).await.body.contains("Comments are closed"));
     let _ = id;
     let log = audit(&app).await;

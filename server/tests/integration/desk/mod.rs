@@ -10,10 +10,10 @@ mod inbox;
 mod readers;
 mod signin;
 
-pub(super) const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// A staff account made directly in the database (as `server admin create` makes it).
-pub(super) async fn account(app: &TestApp, email: &str, role: &str) -> i64 {
+pub(crate) async fn account(app: &TestApp, email: &str, role: &str) -> i64 {
     let hash = app::server::staff::hash_password(PASSWORD).unwrap();
     let role = app::domain::desk::Role::parse(role).unwrap();
     app::server::store::desk::staff::create(
@@ -22,6 +22,7 @@ pub(super) async fn account(app: &TestApp, email: &str, role: &str) -> i64 {
         &format!("{role:?} {email}"),
         role,
         &hash,
+        &app::server::store::desk::Actor { id: 0, name: "Test setup".into() },
         app.clock.now(),
     )
     .await
@@ -29,62 +30,77 @@ pub(super) async fn account(app: &TestApp, email: &str, role: &str) -> i64 {
 }
 
 /// A browser signed in to the desk as a new account with `role`.
-pub(super) async fn staff<'a>(app: &'a TestApp, role: &str) -> Session<'a> {
+pub(crate) async fn staff<'a>(app: &'a TestApp, role: &str) -> Session<'a> {
     let email = format!("{role}-{}@news.example", app::server::tokens::random_token());
     account(app, &email, role).await;
     signed_in(app, &email, PASSWORD).await
 }
 
 /// Signs in through the form; panics unless it succeeds.
-pub(super) async fn signed_in<'a>(app: &'a TestApp, email: &str, password: &str) -> Session<'a> {
+pub(crate) async fn signed_in<'a>(app: &'a TestApp, email: &str, password: &str) -> Session<'a> {
     let res = sign_in(app, email, password).await;
     assert_eq!(res.status, 303, "{}", res.body);
     let cookie = res.headers["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
     Session { app, cookie }
 }
 
-pub(super) async fn sign_in(app: &TestApp, email: &str, password: &str) -> Reply {
+/// Signs in through the sign-in page's form, as a browser without JavaScript.
+pub(crate) async fn sign_in(app: &TestApp, email: &str, password: &str) -> Reply {
     let anon = Session { app, cookie: String::new() };
-    anon.post_plain("/desk/signin", &[("email", email), ("password", password), ("next", "/desk")]).await
+    let form = anon.form("/desk/signin", "form[action='/desk/signin']").await;
+    form.set("email", email).set("password", password).post_plain(&anon).await
 }
 
-/// Applies `action` to one comment from the queue, as the button does.
-pub(super) async fn moderate(s: &Session<'_>, action: &str, id: i64) -> Reply {
-    let one = format!("{action}:{id}");
-    let res = s.post_plain("/desk/queue", &[("one", &one), ("back", "/desk/queue")]).await;
+/// The queue page (of whichever queue lists it) with the button for `action` on comment `id`.
+pub(crate) async fn queue_form(s: &Session<'_>, action: &str, id: i64) -> Form {
+    let button = format!("{action}:{id}");
+    for queue in ["pending", "reported", "approved", "spam", "trash"] {
+        let page = s.get(&format!("/desk/queue?queue={queue}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        if page.body.contains(&format!("value=\"{button}\"")) {
+            return Form::in_page(&page.body, "form.desk-queue").press("one", &button);
+        }
+    }
+    panic!("no queue offers {button}");
+}
+
+/// Applies `action` to one comment from the queue, as its button does.
+pub(crate) async fn moderate(s: &Session<'_>, action: &str, id: i64) -> Reply {
+    let res = queue_form(s, action, id).await.post_plain(s).await;
     assert_eq!(res.status, 303, "{}", res.body);
     res
 }
 
-/// Saves the moderation settings, starting from the defaults, with `changes`.
-pub(super) async fn settings(admin: &Session<'_>, changes: &[(&str, &str)]) {
-    let mut form: Vec<(&str, &str)> = vec![
-        ("hold", "none"),
-        ("max_links", "2"),
-        ("block_words", ""),
-        ("reports_to_hold", "3"),
-        ("close_after_days", "0"),
-        ("address_days", "90"),
-        ("privacy_text", "We keep little."),
-    ];
+/// Saves the moderation settings through the settings page's form: the defaults, then
+/// `changes` (the fields the page carries; a name it does not carry fails).
+pub(crate) async fn settings(admin: &Session<'_>, changes: &[(&str, &str)]) {
+    let mut form = admin
+        .form("/desk/settings", "form.desk-settings")
+        .await
+        .choose("hold", "none")
+        .set("max_links", "2")
+        .set("block_words", "")
+        .set("reports_to_hold", "3")
+        .set("close_after_days", "0")
+        .set("address_days", "90")
+        .set("privacy_text", "We keep little.");
     for (k, v) in changes {
-        form.retain(|(name, _)| name != k);
-        form.push((k, v));
+        form = if *k == "hold" { form.choose(k, v) } else { form.set(k, v) };
     }
-    let res = admin.post_plain("/desk/settings", &form).await;
+    let res = form.post_plain(admin).await;
     assert_eq!(res.status, 303, "{}", res.body);
 }
 
-/// Posts a comment with an email as reader `s`; answers (status, id, held).
-pub(super) async fn post(s: &Session<'_>, email: &str, body: &str, parent: Option<i64>) -> (u16, i64, bool) {
-    // a form as rendered a minute ago by the server's clock (tests move it forward)
-    let k = key_made_at(SLUG, s.app.clock.now() - 60);
-    let p = parent.map(|p| p.to_string());
-    let mut form = comment("Reader", email, body, &k);
-    if let Some(p) = p.as_deref() {
-        form.push(("parent", p));
-    }
-    let res = s.post_js("/api/post_comment", &form).await;
+/// Posts a comment with an email as reader `s`, through the article's comment form (or the
+/// reply form of `parent`); answers (status, id, held).
+pub(crate) async fn post(s: &Session<'_>, email: &str, body: &str, parent: Option<i64>) -> (u16, i64, bool) {
+    post_form(s, s.comment_form(parent).await, email, body).await
+}
+
+/// Posts `form` (a comment form the page rendered, perhaps before something changed) as
+/// reader `s`; answers (status, id, held).
+pub(crate) async fn post_form(s: &Session<'_>, form: Form, email: &str, body: &str) -> (u16, i64, bool) {
+    let res = form.set("name", "Reader").set("email", email).set("body", body).post_js(s).await;
     if res.status != 200 {
         return (res.status, 0, false);
     }
@@ -92,7 +108,7 @@ pub(super) async fn post(s: &Session<'_>, email: &str, body: &str, parent: Optio
     (200, j["id"].as_i64().unwrap(), j["held"].as_bool().unwrap())
 }
 
-pub(super) async fn status_of(app: &TestApp, id: i64) -> String {
+pub(crate) async fn status_of(app: &TestApp, id: i64) -> String {
     sqlx::query_scalar("SELECT status FROM comments WHERE id = ?")
         .bind(id)
         .fetch_one(&app.pool)
@@ -100,9 +116,14 @@ pub(super) async fn status_of(app: &TestApp, id: i64) -> String {
         .unwrap()
 }
 
-pub(super) async fn audit(app: &TestApp) -> Vec<(String, String, Option<String>, Option<String>)> {
+pub(crate) async fn audit(app: &TestApp) -> Vec<(String, String, Option<String>, Option<String>)> {
     sqlx::query_as("SELECT action, target, before, after FROM audit_log ORDER BY id")
         .fetch_all(&app.pool)
         .await
         .unwrap()
+}
+
+/// A readers'-data link for `email` as the mail carries it (made as the mail worker makes it).
+pub(crate) async fn data_link(app: &TestApp, email: &str, action: &str) -> String {
+    app::server::store::desk::readers::new_link(&app.pool, email, action, app.clock.now()).await.unwrap()
 }

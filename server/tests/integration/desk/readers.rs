@@ -2,6 +2,12 @@
 use super::*;
 use crate::common::smtp::Sink;
 
+/// The privacy page's "Your data" form, filled with `email`, its button `action` pressed.
+async fn asked(app: &TestApp, email: &str, action: &str) -> Form {
+    let form = app.me().form("/privacy", "form[action='/api/request_reader_data']").await;
+    form.set("email", email).press("action", action)
+}
+
 async fn app_with_mail(sink: &Sink) -> TestApp {
     let url = sink.url();
     spawn_with(move |c| c.mail.smtp_url = Some(url)).await
@@ -22,23 +28,20 @@ async fn a_reader_exports_then_erases_their_data_through_mailed_links() {
     assert_eq!(res.status, 200);
 
     // the answer never says whether an address is known; mail goes only to known ones
-    let res = app
-        .post_js("/api/request_reader_data", &[("email", "stranger@example.com"), ("action", "export")])
-        .await;
+    let res = asked(&app, "stranger@example.com", "export").await.post_js(&app.me()).await;
     assert_eq!(res.status, 200);
-    let known =
-        app.post_js("/api/request_reader_data", &[("email", "ADA@example.com"), ("action", "export")]).await;
+    let known = asked(&app, "ADA@example.com", "export").await.post_js(&app.me()).await;
     assert_eq!(known.body, res.body, "same answer for known and unknown addresses");
     let mail = sink.wait_for("ada@example.com", "Your data at Byline", 1).await.pop().unwrap();
     app.outbox_settled().await;
     assert!(sink.to("stranger@example.com", "Your data").is_empty());
     // asking again at once sends no second mail
-    app.post_js("/api/request_reader_data", &[("email", "ada@example.com"), ("action", "export")]).await;
+    asked(&app, "ada@example.com", "export").await.post_js(&app.me()).await;
 
     let link = mail.link("/privacy/data?token=").replace(&app.base, "");
     let page = app.get(&link).await;
     assert!(page.body.contains("Download my data"), "{}", page.body);
-    let download = app.post_plain(&link, &[]).await;
+    let download = Form::in_page(&page.body, "form[action^='/privacy/data']").post_plain(&app.me()).await;
     assert_eq!(download.status, 200);
     assert!(download.headers["content-disposition"].to_str().unwrap().contains("attachment"));
     let data: serde_json::Value = serde_json::from_str(&download.body).unwrap();
@@ -51,11 +54,13 @@ async fn a_reader_exports_then_erases_their_data_through_mailed_links() {
     assert!(!download.body.contains("Bob answers Ada."), "nobody else's words");
 
     // erasure, confirmed by its own link
-    app.post_js("/api/request_reader_data", &[("email", "ada@example.com"), ("action", "erase")]).await;
+    asked(&app, "ada@example.com", "erase").await.post_js(&app.me()).await;
     let mail = sink.wait_for("ada@example.com", "Erase your data", 1).await.pop().unwrap();
     let link = mail.link("/privacy/data?token=").replace(&app.base, "");
-    assert!(app.get(&link).await.body.contains("cannot be undone"));
-    let erased = app.post_plain(&link, &[]).await;
+    let page = app.get(&link).await;
+    assert!(page.body.contains("cannot be undone"));
+    let erase = Form::in_page(&page.body, "form[action^='/privacy/data']");
+    let erased = erase.post_plain(&app.me()).await;
     assert_eq!(erased.status, 303);
     assert!(app.get(erased.location.as_deref().unwrap()).await.body.contains("is erased"));
     let page = app.get(ARTICLE).await.body;
@@ -88,8 +93,8 @@ async fn a_reader_exports_then_erases_their_data_through_mailed_links() {
     let count: i64 =
         sqlx::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
     assert_eq!(count, 1);
-    // the link works once
-    assert_eq!(app.post_plain(&link, &[]).await.status, 303);
+    // the link works once (the same page's button again: nothing)
+    assert_eq!(erase.post_plain(&app.me()).await.status, 303);
     assert!(app.get(&link).await.body.contains("used already"));
     let log = audit(&app).await;
     assert!(
@@ -104,25 +109,22 @@ async fn the_desk_exports_and_erases_for_a_reader_and_a_bad_request_is_refused()
     let editor = staff(&app, "editor").await;
     let moderator = staff(&app, "moderator").await;
     let (_, _, _) = post(&app.reader("c"), "carol@example.com", "Carol was here.", None).await;
+    // (a moderator's desk has no such page: a forged post)
     let refused =
         moderator.post_plain("/desk/readers", &[("email", "carol@example.com"), ("action", "export")]).await;
     assert_eq!(refused.status, 403);
-    let export =
-        editor.post_plain("/desk/readers", &[("email", "carol@example.com"), ("action", "export")]).await;
+    let form =
+        editor.form("/desk/readers", "form[action='/desk/readers']").await.set("email", "carol@example.com");
+    let export = form.clone().press("action", "export").post_plain(&editor).await;
     assert_eq!(export.status, 200);
     assert!(export.body.contains("Carol was here."));
-    let unsure =
-        editor.post_plain("/desk/readers", &[("email", "carol@example.com"), ("action", "erase")]).await;
+    let unsure = form.clone().press("action", "erase").post_plain(&editor).await;
     assert_eq!(unsure.status, 400, "erasing needs the box ticked");
     assert_eq!(app.comment_count().await, 1);
-    let done = editor
-        .post_plain(
-            "/desk/readers",
-            &[("email", "carol@example.com"), ("action", "erase"), ("confirm", "yes")],
-        )
-        .await;
+    let done = form.choose("confirm", "yes").press("action", "erase").post_plain(&editor).await;
     assert_eq!(done.status, 303);
     assert_eq!(app.comment_count().await, 0);
+    // forged: an action the page has no button for, an address that is none
     let bad = app
         .post_js("/api/request_reader_data", &[("email", "x@example.com"), ("action", "everything")])
         .await;
@@ -131,7 +133,7 @@ async fn the_desk_exports_and_erases_for_a_reader_and_a_bad_request_is_refused()
         app.post_js("/api/request_reader_data", &[("email", "not an email"), ("action", "export")]).await;
     assert_eq!(bad.status, 400);
     // JavaScript off: the privacy page with the message, the address kept
-    let plain = app.post_plain("/api/request_reader_data", &[("email", "nope"), ("action", "export")]).await;
+    let plain = asked(&app, "nope", "export").await.post_plain(&app.me()).await;
     assert_eq!(plain.status, 400);
     assert!(plain.body.contains("value=\"nope\""), "{}", plain.body);
     let log = audit(&app).await;

@@ -41,7 +41,7 @@ async fn a_panic_while_answering_is_a_500_for_that_request_and_the_server_goes_o
             }),
         )
         .route("/fine", axum::routing::get(|| async { "fine" }));
-    let router = server::harden(routes, &config);
+    let router = server::harden(routes, &config, std::sync::Arc::new(app::server::csp::Scripts::new(vec![])));
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let http = reqwest::Client::new();
     for _ in 0..3 {

@@ -11,41 +11,29 @@ async fn the_bar_refuses_a_bad_email_and_toggles_idempotently() {
     assert!(bad.body.contains("valid email address"), "{}", bad.body);
     let empty = subscribe(&me, "", "follow_ups").await;
     assert_eq!(empty.status, 400);
-    let odd = subscribe(&me, "a@example.com", "everything").await;
+    // a kind the bar does not offer (a forged post)
+    let odd = me
+        .post_js(
+            "/api/set_subscription",
+            &[("article", SLUG), ("kind", "everything"), ("email", "a@example.com"), ("action", "subscribe")],
+        )
+        .await;
     assert_eq!(odd.status, 400);
 
     // JavaScript off: the same form posts and comes back with the new state
-    let res = me
-        .post_plain(
-            "/api/set_subscription",
-            &[
-                ("article", SLUG),
-                ("kind", "my_replies"),
-                ("email", "plain@example.com"),
-                ("action", "subscribe"),
-            ],
-        )
-        .await;
+    let bar = me.form(ARTICLE, "form.notify-form").await;
+    let res =
+        bar.clone().choose("kind", "my_replies").set("email", "plain@example.com").post_plain(&me).await;
     assert_eq!(res.status, 303);
     assert_eq!(res.location.as_deref(), Some(&*format!("{ARTICLE}?notify=sent#notify")));
     let page = me.get(res.location.as_deref().unwrap()).await.body;
     assert!(page.contains("new replies to my comments"));
     assert!(page.contains("a link is on its way"));
-    let refused = me
-        .post_plain(
-            "/api/set_subscription",
-            &[("article", SLUG), ("kind", "follow_ups"), ("email", "nope"), ("action", "subscribe")],
-        )
-        .await;
+    let refused = bar.choose("kind", "follow_ups").set("email", "nope").post_plain(&me).await;
     assert_eq!(refused.status, 400);
     assert!(refused.body.contains("valid email address") && refused.body.contains("value=\"nope\""));
-    // the opposite request removes it
-    let res = me
-        .post_plain(
-            "/api/set_subscription",
-            &[("article", SLUG), ("kind", "my_replies"), ("action", "unsubscribe")],
-        )
-        .await;
+    // the state line's Unsubscribe removes it
+    let res = me.form(ARTICLE, ".notify-state form.inline-form").await.post_plain(&me).await;
     assert_eq!(res.status, 303);
     let rows: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
@@ -84,9 +72,11 @@ async fn subscribing_is_rate_limited_per_email() {
     })
     .await;
     let me = app.me();
+    // a page opened before (its bar still offers every kind)
+    let old_page = me.form(ARTICLE, "form.notify-form").await;
     assert_eq!(subscribe(&me, "r@example.com", "follow_ups").await.status, 200);
     assert_eq!(subscribe(&me, "r@example.com", "my_replies").await.status, 200);
-    let res = subscribe(&me, "r@example.com", "follow_ups").await;
+    let res = old_page.choose("kind", "follow_ups").set("email", "r@example.com").post_js(&me).await;
     assert_eq!(res.status, 429);
     assert!(res.headers.contains_key("retry-after"));
     // one confirmation mail for the address, not one per request
@@ -101,7 +91,13 @@ async fn manage_my_subscriptions_lists_and_turns_off() {
     let app = app_with(&sink).await;
     subscribed(&app, &sink, "r@example.com", "follow_ups").await;
     subscribed(&app, &sink, "r@example.com", "my_replies").await;
-    let res = app.post_plain("/api/manage_subscriptions", &[("email", "r@example.com")]).await;
+    let res = app
+        .me()
+        .form("/subscriptions", "form.manage-form")
+        .await
+        .set("email", "r@example.com")
+        .post_plain(&app.me())
+        .await;
     assert_eq!(res.status, 303);
     let mail = sink.wait_for("r@example.com", "Your Byline subscriptions", 1).await.pop().unwrap();
     let link = mail.link("/subscriptions/manage?token=").replace(&app.base, "");
@@ -111,7 +107,11 @@ async fn manage_my_subscriptions_lists_and_turns_off() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let res = app.post_plain(&link, &[("subscription", &id.to_string())]).await;
+    let turn_off = Form::all_in_page(&page, "form.link-form")
+        .into_iter()
+        .find(|f| f.value("subscription") == id.to_string())
+        .expect("a Turn off button for it");
+    let res = turn_off.post_plain(&app.me()).await;
     assert_eq!(res.status, 303);
     let page = app.get(res.location.as_deref().unwrap()).await.body;
     assert!(page.contains("Turned off."));

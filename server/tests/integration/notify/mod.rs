@@ -11,12 +11,10 @@ pub(super) async fn app_with(sink: &Sink) -> TestApp {
     spawn_with(move |c| c.mail.smtp_url = Some(url)).await
 }
 
+/// Subscribes `email` to `kind` with the article's "Notify of" bar, as browser `s` shows it.
 pub(super) async fn subscribe(s: &Session<'_>, email: &str, kind: &str) -> Reply {
-    s.post_js(
-        "/api/set_subscription",
-        &[("article", SLUG), ("kind", kind), ("email", email), ("action", "subscribe")],
-    )
-    .await
+    let form = s.form(ARTICLE, "form.notify-form").await.choose("kind", kind).set("email", email);
+    form.post_js(s).await
 }
 
 /// Follows a confirmation mail's link and presses its button, like a reader in browser `s`.
@@ -27,7 +25,7 @@ pub(super) async fn confirm(s: &Session<'_>, mail: &Mail) {
     let page = s.get(&path).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("Confirm subscription"), "{}", page.body);
-    let res = s.post_plain(&path, &[]).await;
+    let res = Form::in_page(&page.body, "form.link-form").post_plain(s).await;
     assert_eq!(res.status, 303, "{}", res.body);
     let page = s.get(&path).await;
     assert!(
@@ -74,16 +72,11 @@ pub(super) async fn post(
     notify: bool,
 ) -> i64 {
     let _ = app;
-    let k = key();
-    let p = parent.map(|p| p.to_string());
-    let mut form = comment("Poster", email, body, &k);
-    if let Some(p) = p.as_deref() {
-        form.push(("parent", p));
-    }
+    let mut form = s.comment_form(parent).await.set("name", "Poster").set("email", email).set("body", body);
     if notify {
-        form.push(("notify", "true"));
+        form = form.choose("notify", "true");
     }
-    let res = s.post_js("/api/post_comment", &form).await;
+    let res = form.post_js(s).await;
     assert_eq!(res.status, 200, "{}", res.body);
     res.json()["id"].as_i64().unwrap()
 }
