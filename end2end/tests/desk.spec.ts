@@ -1,4 +1,4 @@
-import { test, expect, Browser, Page, TestInfo } from "@playwright/test";
+import { test, expect, Browser, BrowserContext, Page, TestInfo } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { open, ownArticle, unique, jsOn } from "./helpers";
 
@@ -14,16 +14,28 @@ async function signIn(page: Page, info: TestInfo, next = "/desk") {
   await expect(page.locator(".desk-nav")).toContainText("Signed in as");
 }
 
-/** Saves the block list so that comments with HOLD_WORD are held (idempotent). */
-async function holdTheWord(desk: Page, info: TestInfo) {
+/** Sets the block list to `words`; answers what it was (to put back when the test ends: the
+ *  settings are the whole site's). */
+async function setBlockList(desk: Page, info: TestInfo, words: string): Promise<string> {
   await open(desk, "/desk/settings", info);
-  await desk.getByLabel(/Hold a comment containing any of these words/).fill(HOLD_WORD);
+  const field = desk.getByLabel(/Hold a comment containing any of these words/);
+  const before = await field.inputValue();
+  await field.fill(words);
   await desk.getByRole("button", { name: "Save settings" }).click();
   await expect(desk.locator("#desk-notice")).toHaveText("Saved.");
+  return before;
 }
 
+// every browser a test opens is closed when it ends (an open article page holds a live stream)
+const opened: BrowserContext[] = [];
+test.afterEach(async () => {
+  for (const c of opened.splice(0)) await c.close();
+});
+
 async function newContext(browser: Browser, info: TestInfo) {
-  return browser.newContext({ javaScriptEnabled: jsOn(info) });
+  const context = await browser.newContext({ javaScriptEnabled: jsOn(info) });
+  opened.push(context);
+  return context;
 }
 
 test("an editor signs in, approves a held comment, bans its author, and the reader sees each result", async ({ browser }, info) => {
@@ -41,8 +53,9 @@ test("an editor signs in, approves a held comment, bans its author, and the read
   await expect(desk).toHaveURL(/\/desk\/queue$/);
   await expect(desk.getByRole("heading", { name: "Comments", level: 1 })).toBeVisible();
 
-  // comments with the word wait for the desk
-  await holdTheWord(desk, info);
+  // comments with the word wait for the desk (the site's list, put back at the end)
+  const blockList = await setBlockList(desk, info, HOLD_WORD);
+  try {
 
   // a reader posts; only they see the comment, marked as waiting
   const reader = await (await newContext(browser, info)).newPage();
@@ -105,6 +118,9 @@ test("an editor signs in, approves a held comment, bans its author, and the read
   await open(desk, "/desk/bans", info);
   await desk.locator("tr", { hasText: email }).getByRole("button", { name: "Lift" }).click();
   await expect(desk.locator("#desk-notice")).toHaveText("The ban was lifted.");
+  } finally {
+    await setBlockList(desk, info, blockList);
+  }
   await desk.getByRole("button", { name: "Sign out" }).click();
   await expect(desk).toHaveURL(/\/desk\/signin\?signed_out=1$/);
   await open(desk, "/desk", info);
@@ -165,9 +181,10 @@ test("the desk's pages are accessible, and screenshots for people to look at", a
 test("the queue works from the keyboard alone", async ({ page, browser }, info) => {
   test.skip(!jsOn(info), "the shortcut keys are JavaScript; without it the buttons are reached with Tab");
   await signIn(page, info);
-  await holdTheWord(page, info);
+  const blockList = await setBlockList(page, info, HOLD_WORD);
+  try {
   const article = ownArticle(info);
-  const writer = await browser.newPage();
+  const writer = await (await newContext(browser, info)).newPage();
   const name = unique("Keyboard Writer", info);
   await open(writer, article, info);
   await writer.locator("#comment-form").getByRole("textbox", { name: "Comment" }).fill(`Held by the ${HOLD_WORD} for the keyboard test.`);
@@ -184,4 +201,7 @@ test("the queue works from the keyboard alone", async ({ page, browser }, info) 
   await page.keyboard.press("a");
   await expect(page.locator("#desk-notice")).toHaveText("1 comment approved.");
   await expect(page.locator(".desk-entry", { hasText: name })).toHaveCount(0);
+  } finally {
+    await setBlockList(page, info, blockList);
+  }
 });

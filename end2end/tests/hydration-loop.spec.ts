@@ -1,22 +1,32 @@
 import { test, expect, APIRequestContext } from "@playwright/test";
-import { ARTICLE } from "./helpers";
+import { ownArticle } from "./helpers";
+
+/** The comment form's fields as the page renders them (names and values), to post as it would. */
+type Fields = Record<string, string>;
 
 // 500 hydrated loads of the article in its five shapes, while other clients read it and post to
 // it: any uncaught error or console error (a panic prints one) fails the run. A correctness
 // test: nothing here is timed.
 const LOADS = 500;
 
-async function load(request: APIRequestContext, baseURL: string, stop: () => boolean, post: boolean, key: string) {
+async function load(
+  request: APIRequestContext,
+  baseURL: string,
+  article: string,
+  stop: () => boolean,
+  post: Fields | null,
+  key: string,
+) {
   let n = 0;
   while (!stop()) {
     if (post) {
       await request.post("/api/post_comment", {
         headers: { accept: "application/json", origin: baseURL! },
-        form: { article: ARTICLE.split("/").pop()!, name: "Load", email: "", body: `load ${key} ${n} ${Date.now()}`, key: `${key}-${n}` },
+        form: { ...post, name: "Load", body: `load ${key} ${n} ${Date.now()}`, key: `${key}-${n}` },
         failOnStatusCode: false,
       });
     } else {
-      await request.get(`${ARTICLE}?sort=${["newest", "oldest", "votes"][n % 3]}`, { failOnStatusCode: false });
+      await request.get(`${article}?sort=${["newest", "oldest", "votes"][n % 3]}`, { failOnStatusCode: false });
     }
     n++;
     // steady, not flat out: two cores serve both the browser and this load
@@ -33,13 +43,22 @@ test("500 hydrated loads of the article under load: no page error, no panic", as
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
 
+  const ARTICLE = ownArticle(info);
   await page.goto(ARTICLE);
-  const nonce = (await page.locator("input[name=key][form=comment-post]").inputValue()).replace(/-\d+$/, "");
+  // the fields the comment form carries, as the browser would send them
+  const fields: Fields = await page.evaluate(() => {
+    const form = document.querySelector("form#comment-post") as HTMLFormElement;
+    const out: Record<string, string> = {};
+    for (const [k, v] of new FormData(form).entries()) out[k] = String(v);
+    return out;
+  });
+  expect(Object.keys(fields).sort()).toEqual(["article", "body", "email", "key", "name", "website"]);
+  const nonce = fields.key.replace(/-\d+$/, "");
   const passage = await page.locator(".passage-icon").first().getAttribute("data-passage");
   // a comment of its own, for the permalink shape
   const posted = await page.request.post("/api/post_comment", {
     headers: { accept: "application/json", origin: new URL(page.url()).origin },
-    form: { article: ARTICLE.split("/").pop()!, name: "Loop", email: "", body: `permalink target ${Date.now()}`, key: `${nonce}-loop` },
+    form: { ...fields, name: "Loop", body: `permalink target ${Date.now()}`, key: `${nonce}-loop` },
   });
   expect(posted.status()).toBe(200);
   const id = (await posted.json()).id;
@@ -47,7 +66,7 @@ test("500 hydrated loads of the article under load: no page error, no panic", as
   // the load: two readers and one writer, until the loop is over
   let done = false;
   const clients = await Promise.all([0, 1, 2].map(() => playwright.request.newContext({ baseURL })));
-  const background = clients.map((c, i) => load(c, baseURL!, () => done, i === 2, `${nonce}-load`));
+  const background = clients.map((c, i) => load(c, baseURL!, ARTICLE, () => done, i === 2 ? fields : null, `${nonce}-load`));
 
   const shapes = [
     ARTICLE,

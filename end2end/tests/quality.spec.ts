@@ -36,16 +36,21 @@ test("the W3C HTML checker finds no error in the server's pages", async ({ reque
     files.push(file);
   }
   const jar = require.resolve("vnu-jar/build/dist/vnu.jar");
-  // vnu writes its JSON report on stderr
-  const run = spawnSync("java", ["-jar", jar, "--format", "json", "--errors-only", "--exit-zero-always", ...files], {
+  // vnu writes its JSON report on stderr, and exits 1 when it found an error
+  const run = spawnSync("java", ["-jar", jar, "--format", "json", "--errors-only", ...files], {
     encoding: "utf8",
   });
   expect(run.error, "java runs").toBeUndefined();
-  const out = run.stderr;
-  const report = JSON.parse(out || "{}").messages ?? [];
+  // a checker that printed nothing (it did not run, or ran on nothing) is a failure, not a pass
+  const out = run.stderr.trim();
+  expect(out, `the checker's report (stdout: ${run.stdout})`).not.toBe("");
+  const report = JSON.parse(out).messages;
+  expect(Array.isArray(report), out).toBe(true);
   const errors = report
-    .filter((m: any) => m.type === "error")
+    .filter((m: any) => m.type === "error" || m.type === "non-document-error")
     .filter((m: any) => !UNFIXABLE.some((u) => u.pattern.test(m.message)))
     .map((m: any) => `${PAGES[Number(/page-(\d+)/.exec(m.url)?.[1])]}:${m.lastLine}: ${m.message}`);
   expect(errors).toEqual([]);
+  // and its own verdict: any error (none is listed as unfixable) is a non-zero exit
+  expect(run.status, out).toBe(0);
 });
