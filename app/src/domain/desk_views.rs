@@ -56,8 +56,17 @@ pub struct BanView {
     pub value: String,
     pub reason: String,
     pub created_by: Option<String>,
+    /// The role of its maker (a ban is lifted by that role or above).
+    pub created_by_role: Option<crate::domain::desk::Role>,
     pub created_at: i64,
     pub expires_at: Option<i64>,
+}
+
+impl BanView {
+    /// Whether `role` may lift it: a moderator does not undo an admin's decision.
+    pub fn liftable_by(&self, role: crate::domain::desk::Role) -> bool {
+        self.created_by_role.is_none_or(|r| r <= role)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

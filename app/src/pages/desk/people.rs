@@ -14,14 +14,14 @@ pub fn DeskBansPage() -> impl IntoView {
         move || query.with(|q| q.get("comment").and_then(|c| c.parse::<i64>().ok())),
         desk_bans,
     );
-    desk_page("Bans", "bans", data, |(bans, about): (Vec<BanView>, Option<QueueEntry>), _| {
+    desk_page("Bans", "bans", data, |(bans, about): (Vec<BanView>, Option<QueueEntry>), me: StaffMe| {
         view! {
             <BanForm about/>
             <h2>"In force"</h2>
             {if bans.is_empty() {
                 view! { <p class="empty">"No bans in force."</p> }.into_any()
             } else {
-                view! { <BanTable bans/> }.into_any()
+                view! { <BanTable bans role=me.role/> }.into_any()
             }}
         }
         .into_any()
@@ -85,7 +85,7 @@ fn BanForm(about: Option<QueueEntry>) -> impl IntoView {
 }
 
 #[component]
-fn BanTable(bans: Vec<BanView>) -> impl IntoView {
+fn BanTable(bans: Vec<BanView>, role: Role) -> impl IntoView {
     view! {
         <table class="desk-table">
             <thead>
@@ -93,6 +93,8 @@ fn BanTable(bans: Vec<BanView>) -> impl IntoView {
             </thead>
             <tbody>
                 {bans.into_iter().map(|b| {
+                    let liftable = b.liftable_by(role);
+                    let lifted_by = b.created_by_role.map(|r| r.as_str()).unwrap_or("admin");
                     let who = match b.kind.as_str() {
                         "email" => format!("Email {}", b.value),
                         "address" => format!("Address {}…", b.value.chars().take(12).collect::<String>()),
@@ -105,9 +107,15 @@ fn BanTable(bans: Vec<BanView>) -> impl IntoView {
                             <td>{b.created_by.unwrap_or_default()}", "<time datetime=iso8601(b.created_at)>{exact(b.created_at)}</time></td>
                             <td>{b.expires_at.map(exact).unwrap_or_else(|| "lifted".into())}</td>
                             <td>
-                                <form method="post" action=format!("/desk/bans/{}/lift", b.id)>
-                                    <button type="submit" class="button">"Lift"</button>
-                                </form>
+                                {if liftable {
+                                    view! {
+                                        <form method="post" action=format!("/desk/bans/{}/lift", b.id)>
+                                            <button type="submit" class="button">"Lift"</button>
+                                        </form>
+                                    }.into_any()
+                                } else {
+                                    view! { <span class="hint">{format!("Lifted by an {lifted_by} or above")}</span> }.into_any()
+                                }}
                             </td>
                         </tr>
                     }

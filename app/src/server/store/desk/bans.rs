@@ -126,7 +126,7 @@ pub async fn lift(
 /// Bans in force, newest first.
 pub async fn active(pool: &Pool, now: i64) -> Result<Vec<BanView>, StoreError> {
     let rows = sqlx::query(
-        "SELECT b.id, b.kind, b.value, b.reason, s.name AS by_name, b.created_at, b.expires_at
+        "SELECT b.id, b.kind, b.value, b.reason, s.name AS by_name, s.role AS by_role, b.created_at, b.expires_at
          FROM bans b LEFT JOIN staff s ON s.id = b.created_by
          WHERE b.lifted_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > ?)
          ORDER BY b.created_at DESC, b.id DESC LIMIT 500",
@@ -149,6 +149,10 @@ pub async fn active(pool: &Pool, now: i64) -> Result<Vec<BanView>, StoreError> {
             },
             reason: r.get("reason"),
             created_by: r.get("by_name"),
+            created_by_role: r
+                .get::<Option<String>, _>("by_role")
+                .as_deref()
+                .and_then(crate::domain::desk::Role::parse),
             created_at: r.get("created_at"),
             expires_at: r.get("expires_at"),
         })
