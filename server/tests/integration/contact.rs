@@ -1,16 +1,6 @@
 //! The Contact Us form, with and without JavaScript.
 use crate::common::*;
 
-fn message<'a>(
-    name: &'a str,
-    email: &'a str,
-    subject: &'a str,
-    text: &'a str,
-    key: &'a str,
-) -> Vec<(&'a str, &'a str)> {
-    vec![("name", name), ("email", email), ("subject", subject), ("message", text), ("key", key)]
-}
-
 async fn stored(app: &TestApp) -> Vec<(String, String)> {
     sqlx::query_as("SELECT subject, message FROM contact_messages").fetch_all(&app.pool).await.unwrap()
 }

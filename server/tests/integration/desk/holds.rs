@@ -133,7 +133,7 @@ async fn closed_hidden_and_old_articles_take_no_comments() {
     // a reader's page, open since before the editors closed the article
     let r = app.reader("r");
     let open_page = r.comment_form(None).await;
-    let res = admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "closed")]).await;
+    let res = article_mode(&admin, "closed").await;
     assert_eq!(res.status, 303, "{}", res.body);
     let (status, _, _) = post_form(&r, open_page.clone(), "", "After closing.").await;
     assert_eq!(status, 403);
@@ -144,14 +144,14 @@ async fn closed_hidden_and_old_articles_take_no_comments() {
     assert_eq!(res.status, 403);
     assert!(res.body.contains("Comments are closed on this article."));
 
-    admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "hidden")]).await;
+    assert_eq!(article_mode(&admin, "hidden").await.status, 303);
     let page = app.get(ARTICLE).await.body;
     assert!(!page.contains("Before closing.") && !page.contains("Post Comment"), "no thread, no form");
     let passages = app.http.get(app.url(&format!("/api/passages?slug={SLUG}"))).send().await.unwrap();
     assert_eq!(passages.text().await.unwrap(), "[]", "no inline feedback either");
     assert_eq!(post_form(&r, open_page.clone(), "", "Hidden.").await.0, 404);
 
-    admin.post_plain("/desk/articles", &[("slug", SLUG), ("mode", "open")]).await;
+    assert_eq!(article_mode(&admin, "open").await.status, 303);
     assert!(app.get(ARTICLE).await.body.contains("Before closing."));
     // older than the setting allows: closed too (the seed article is dated in the past)
     settings(&admin, &[("close_after_days", "1")]).await;

@@ -127,3 +127,13 @@ pub(crate) async fn audit(app: &TestApp) -> Vec<(String, String, Option<String>,
 pub(crate) async fn data_link(app: &TestApp, email: &str, action: &str) -> String {
     app::server::store::desk::readers::new_link(&app.pool, email, action, app.clock.now()).await.unwrap()
 }
+
+/// Sets the seed article's comments to `mode` with its row's form on the Articles page.
+pub(crate) async fn article_mode(s: &Session<'_>, mode: &str) -> Reply {
+    let page = s.get("/desk/articles").await.body;
+    let form = Form::all_in_page(&page, "form.desk-inline")
+        .into_iter()
+        .find(|f| f.value("slug") == SLUG)
+        .expect("the seed article's row");
+    form.choose("mode", mode).post_plain(s).await
+}

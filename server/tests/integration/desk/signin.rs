@@ -33,7 +33,7 @@ async fn signing_in_opens_a_strict_http_only_session_and_signing_out_ends_it() {
     assert!(desk.body.contains("Signed in as") && desk.body.contains("Editor"), "{}", desk.body);
     assert_eq!(desk.headers["cache-control"], "no-store", "readers' emails are never cached");
 
-    let out = ed.post_plain("/desk/signout", &[]).await;
+    let out = ed.form("/desk", "form.desk-signout").await.post_plain(&ed).await;
     assert_eq!(out.status, 303);
     assert!(out.headers["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
     assert_eq!(ed.get("/desk").await.status, 302, "the old cookie no longer opens the desk");

@@ -108,9 +108,7 @@ async fn every_desk_action_shows_to_a_reader_without_a_cookie_at_once() {
         ("open", "Comments are closed on this article.", false),
     ] {
         kept(&app, ARTICLE).await;
-        let forms = Form::all_in_page(&admin.get("/desk/articles").await.body, "form.desk-inline");
-        let form = forms.into_iter().find(|f| f.value("slug") == SLUG).expect("the seed article's row");
-        let res = form.choose("mode", mode).post_plain(&admin).await;
+        let res = crate::desk::article_mode(&admin, mode).await;
         assert_eq!(res.status, 303, "{}", res.body);
         assert_eq!(shows(what).await, shown, "{mode}");
     }

@@ -4,9 +4,7 @@ use crate::desk::{moderate, settings, staff};
 use std::time::Duration;
 
 async fn set_mode(admin: &Session<'_>, mode: &str) {
-    let forms = Form::all_in_page(&admin.get("/desk/articles").await.body, "form.desk-inline");
-    let form = forms.into_iter().find(|f| f.value("slug") == SLUG).expect("the seed article's row");
-    assert_eq!(form.choose("mode", mode).post_plain(admin).await.status, 303);
+    assert_eq!(crate::desk::article_mode(admin, mode).await.status, 303);
 }
 
 #[tokio::test]

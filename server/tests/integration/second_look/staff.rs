@@ -112,7 +112,7 @@ async fn every_sign_in_attempt_and_staff_change_is_in_the_audit_log() {
     assert_eq!(res.status, 303, "{}", res.body);
     let res = account_form(&admin, ed).await.choose("role", "moderator").post_plain(&admin).await;
     assert_eq!(res.status, 303, "{}", res.body);
-    let out = admin.post_plain("/desk/signout", &[]).await;
+    let out = admin.form("/desk", "form.desk-signout").await.post_plain(&admin).await;
     assert_eq!(out.status, 303);
     // failed attempts, then a flood refused
     assert_eq!(sign_in(&app, "ed@news.example", "wrong").await.status, 401);
