@@ -77,30 +77,53 @@ pub enum Bucket {
     LoginFailureAccountWide,
     /// The spacing of attempts on an account under attack from networks it does not know.
     LoginUnknownNetwork,
-    /// One audit-log line per network and account each hour for refused sign-ins.
+    /// One audit-log line per network each hour for refused sign-ins.
     LoginRefusalLogged,
+    /// The audit-log lines sign-in attempts wrote this hour, from everywhere.
+    LoginLinesLogged,
     ReportIp,
 }
 
 #[derive(Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(Bucket, String), (Instant, u32)>>,
+    windows: Mutex<Windows>,
     /// When a spaced key may go next (`space`).
     next: Mutex<HashMap<(Bucket, String), Instant>>,
+}
+
+/// The counters, and when stale ones were last swept out.
+#[derive(Default)]
+struct Windows {
+    map: HashMap<(Bucket, String), (Instant, u32)>,
+    swept: Option<Instant>,
+}
+
+/// Past this many keys the stale ones (older than the longest window, an hour) are swept out —
+/// at most once a minute, so a flood of new keys does not make every call walk the map.
+const SWEEP_ABOVE: usize = 100_000;
+
+impl Windows {
+    fn entry(&mut self, bucket: Bucket, key: &str, now: Instant, window: Duration) -> &mut (Instant, u32) {
+        if self.map.len() > SWEEP_ABOVE
+            && self.swept.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(60))
+        {
+            self.swept = Some(now);
+            self.map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
+        }
+        let entry = self.map.entry((bucket, key.to_string())).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        entry
+    }
 }
 
 impl RateLimiter {
     /// Counts one hit; `Err(seconds)` to wait when over `max` per `window`.
     pub fn hit(&self, bucket: Bucket, key: &str, max: u32, window: Duration) -> Result<(), u64> {
         let now = Instant::now();
-        let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
-        }
-        let entry = map.entry((bucket, key.to_string())).or_insert((now, 0));
-        if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
-        }
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = windows.entry(bucket, key, now, window);
         if entry.1 >= max {
             let wait = window.saturating_sub(now.duration_since(entry.0)).as_secs().max(1);
             return Err(wait);
@@ -114,14 +137,8 @@ impl RateLimiter {
     /// Counts one hit of `key` in its `window` (never refused) and answers the count so far.
     pub fn tally(&self, bucket: Bucket, key: &str, window: Duration) -> u32 {
         let now = Instant::now();
-        let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
-            map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
-        }
-        let entry = map.entry((bucket, key.to_string())).or_insert((now, 0));
-        if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
-        }
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = windows.entry(bucket, key, now, window);
         entry.1 = entry.1.saturating_add(1);
         entry.1
     }
@@ -130,7 +147,7 @@ impl RateLimiter {
     pub fn space(&self, bucket: Bucket, key: &str, spacing: Duration) -> Result<(), u64> {
         let now = Instant::now();
         let mut map = self.next.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > 100_000 {
+        if map.len() > SWEEP_ABOVE {
             map.retain(|_, next| *next > now);
         }
         let next = map.entry((bucket, key.to_string())).or_insert(now);
@@ -143,8 +160,8 @@ impl RateLimiter {
 
     /// Takes back one hit of `key` (an attempt that turned out fine, or was not tried).
     pub fn forgive(&self, bucket: Bucket, key: &str) {
-        let mut map = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(entry) = map.get_mut(&(bucket, key.to_string())) {
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = windows.map.get_mut(&(bucket, key.to_string())) {
             entry.1 = entry.1.saturating_sub(1);
         }
     }

@@ -219,31 +219,51 @@ pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) ->
             tracing::warn!(%ip, "staff sign-in failed");
             let target = match &account {
                 Some(a) => format!("staff #{}", a.id),
-                None => format!("no account ({})", &crate::server::store::notify::token_hash(&email)[..12]),
+                // an address nobody has, as a keyed hash: a password typed into the email field
+                // is not written down in a form anyone can reverse
+                None => format!("no account ({})", &state.secret.sign(&format!("account:{email}"))[..12]),
             };
             log_attempt(state, "sign-in failed", &target, &network, now).await;
             Ok(wrong())
         }
         Attempt::Limited { retry_after } => {
             tracing::warn!(%ip, "staff sign-in refused: too many attempts");
+            // once per network an hour, whatever addresses it types
             let once = state.rate.hit(
                 crate::server::rate_limits::Bucket::LoginRefusalLogged,
-                &format!("{email} {ip}"),
+                ip,
                 1,
                 std::time::Duration::from_secs(3600),
             );
             if once.is_ok() {
-                let target = format!("account {}", &crate::server::store::notify::token_hash(&email)[..12]);
-                log_attempt(state, "sign-in refused: too many attempts", &target, &network, now).await;
+                log_attempt(state, "sign-in refused: too many attempts", "the sign-in form", &network, now)
+                    .await;
             }
             Ok(SignIn::Refused(ApiError::RateLimited { retry_after }))
         }
     }
 }
 
-/// A sign-in attempt that changed nothing, in the audit log. Its failure to be written is an
-/// error in the server's log (the attempt was refused either way).
+/// Lines a flood of sign-in attempts may add to the audit log in an hour, from all networks
+/// together; past it one line says so, and the rest are counted in the server's log only.
+const ATTEMPT_LINES_PER_HOUR: u32 = 500;
+
+/// A sign-in attempt that changed nothing, in the audit log (within `ATTEMPT_LINES_PER_HOUR`).
+/// Its failure to be written is an error in the server's log (the attempt was refused either
+/// way).
 async fn log_attempt(state: &AppState, action: &str, target: &str, network: &str, now: i64) {
+    use crate::server::rate_limits::Bucket;
+    let hour = std::time::Duration::from_secs(3600);
+    let n = state.rate.tally(Bucket::LoginLinesLogged, "", hour);
+    if n > ATTEMPT_LINES_PER_HOUR + 1 {
+        return;
+    }
+    let (action, target) = if n == ATTEMPT_LINES_PER_HOUR + 1 {
+        tracing::warn!("sign-in attempts past {ATTEMPT_LINES_PER_HOUR} this hour: not written to the audit log one by one");
+        ("sign-in attempts past the hour's lines: not written one by one", "the sign-in form")
+    } else {
+        (action, target)
+    };
     let who = crate::server::store::desk::Actor { id: 0, name: format!("Sign-in form (network {network})") };
     let written = async {
         let mut conn = state.pool.acquire().await?;
