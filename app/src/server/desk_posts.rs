@@ -679,7 +679,15 @@ pub async fn readers(State(state): State<AppState>, req: Request) -> Response {
     let now = state.clock.now();
     let who = staff::actor(&w.staff);
     match field(&w.fields, "action") {
-        "export" => match store::readers::export_logged(&state.pool, email.as_str(), &who, now).await {
+        "export" => match store::readers::export_logged(
+            &state.pool,
+            email.as_str(),
+            &crate::server::requester::erased_key(&state.secret, email.as_str()),
+            &who,
+            now,
+        )
+        .await
+        {
             Ok(data) => super::mail_links::json_download(&data),
             Err(e) => failed("exporting a reader's data", e),
         },

@@ -118,8 +118,8 @@ pub async fn manage(
 pub async fn reader_data(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
     use crate::server::store::desk::readers::{self, LinkUse};
     let who = crate::server::store::desk::Actor { id: 0, name: "Reader (by mail link)".into() };
-    let erased_key = |email: &str| crate::server::requester::erased_key(&state.secret, email);
-    match readers::use_link(&state.pool, &q.token, &who, erased_key, state.clock.now()).await {
+    let reader_key = |email: &str| crate::server::requester::erased_key(&state.secret, email);
+    match readers::use_link(&state.pool, &q.token, &who, reader_key, state.clock.now()).await {
         Ok(LinkUse::Exported(data)) => {
             tracing::info!("a reader downloaded their data");
             json_download(&data)

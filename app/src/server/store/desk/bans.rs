@@ -45,8 +45,8 @@ pub async fn add(
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO bans (kind, value, reason, created_by, created_at, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO bans (kind, value, reason, created_by, created_at, expires_at, created_by_role)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT role FROM staff WHERE id = ?4)) RETURNING id",
         )
         .bind(kind)
         .bind(value)
@@ -89,15 +89,15 @@ pub async fn lift(
 ) -> Result<Lifted, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let made_by: Option<(Option<String>,)> = sqlx::query_as(
-            "SELECT s.role FROM bans b LEFT JOIN staff s ON s.id = b.created_by
-             WHERE b.id = ? AND b.lifted_at IS NULL",
+        // the maker's role when they made it (an unknown one: an admin's)
+        let made_by: Option<(String,)> = sqlx::query_as(
+            "SELECT IFNULL(created_by_role, 'admin') FROM bans WHERE id = ? AND lifted_at IS NULL",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((made_by,)) = made_by else { return Ok(Lifted::NotFound) };
-        if made_by.as_deref().and_then(crate::domain::desk::Role::parse).is_some_and(|r| r > role) {
+        if crate::domain::desk::Role::parse(&made_by).is_none_or(|r| r > role) {
             return Ok(Lifted::Outranked);
         }
         let row = sqlx::query(
@@ -126,7 +126,8 @@ pub async fn lift(
 /// Bans in force, newest first.
 pub async fn active(pool: &Pool, now: i64) -> Result<Vec<BanView>, StoreError> {
     let rows = sqlx::query(
-        "SELECT b.id, b.kind, b.value, b.reason, s.name AS by_name, s.role AS by_role, b.created_at, b.expires_at
+        "SELECT b.id, b.kind, b.value, b.reason, s.name AS by_name, IFNULL(b.created_by_role, 'admin') AS by_role,
+                b.created_at, b.expires_at
          FROM bans b LEFT JOIN staff s ON s.id = b.created_by
          WHERE b.lifted_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > ?)
          ORDER BY b.created_at DESC, b.id DESC LIMIT 500",

@@ -108,7 +108,7 @@ pub async fn use_link(
     pool: &Pool,
     token: &str,
     who: &super::Actor,
-    erased_key: impl Fn(&str) -> String,
+    reader_key: impl Fn(&str) -> String,
     now: i64,
 ) -> Result<LinkUse, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
@@ -135,12 +135,12 @@ pub async fn use_link(
                 Some((None, _)) => Link::Expired,
             }));
         };
+        let key = reader_key(&email);
         if action == "erase" {
-            let key = erased_key(&email);
             return Ok(LinkUse::Erased(erase_in(&mut tx, &email, &key, who, now).await?));
         }
         let data = export_in(&mut tx, &email, now).await?;
-        super::audit::record(&mut tx, who, "reader data exported", &reader_target(&email), None, None, now)
+        super::audit::record(&mut tx, who, "reader data exported", &reader_target(&key), None, None, now)
             .await?;
         Ok::<_, StoreError>(LinkUse::Exported(data))
     }
@@ -148,36 +148,56 @@ pub async fn use_link(
     crate::server::store::end(tx, result).await
 }
 
-/// How the audit log names a reader: a short hash of the address, never the address.
-fn reader_target(email: &str) -> String {
-    format!("reader {}", &crate::server::store::notify::token_hash(email)[..12])
+/// How the audit log names a reader: a part of their keyed hash (`reader_key`,
+/// `requester::erased_key`), never the address, nor a hash anyone could check addresses against.
+fn reader_target(reader_key: &str) -> String {
+    let hex = reader_key.rsplit(':').next().unwrap_or(reader_key);
+    format!("reader {}", &hex[..hex.len().min(12)])
 }
 
-/// The browsers (reader cookies) tied to an address: those that wrote its comments, made its
-/// subscriptions or confirmed it.
+/// The browsers (reader cookies) that are this address's alone: they wrote its comments or
+/// made its subscriptions, and never used another address. A browser shared with someone else
+/// (a family computer; one someone was talked into confirming a subscription in) is not
+/// counted: its votes, reports and comments without an address are not this reader's to see
+/// or to erase.
 async fn readers_of(conn: &mut SqliteConnection, email: &str) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT reader_id FROM comments WHERE author_email = ?1 AND reader_id IS NOT NULL
-         UNION SELECT reader_id FROM subscriptions WHERE email = ?1 AND reader_id IS NOT NULL
-         UNION SELECT reader_id FROM subscriber_readers WHERE email = ?1",
+        "WITH tied (reader_id) AS (
+             SELECT reader_id FROM comments WHERE author_email = ?1 AND reader_id IS NOT NULL
+             UNION SELECT reader_id FROM subscriptions WHERE email = ?1 AND reader_id IS NOT NULL)
+         SELECT reader_id FROM tied t
+         WHERE NOT EXISTS (SELECT 1 FROM comments c WHERE c.reader_id = t.reader_id
+                             AND c.author_email IS NOT NULL AND c.author_email <> ?1)
+           AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.reader_id = t.reader_id AND s.email <> ?1)
+           AND NOT EXISTS (SELECT 1 FROM subscriber_readers r WHERE r.reader_id = t.reader_id AND r.email <> ?1)",
     )
     .bind(email)
     .fetch_all(conn)
     .await
 }
 
-/// Everything stored about `email`, as JSON, written to the audit log as `who`'s export.
+/// Everything stored about `email`, as JSON, written to the audit log as `who`'s export (the
+/// reader named by `reader_key`, `requester::erased_key`).
 pub async fn export_logged(
     pool: &Pool,
     email: &str,
+    reader_key: &str,
     who: &super::Actor,
     now: i64,
 ) -> Result<Value, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let data = export_in(&mut tx, email, now).await?;
-        super::audit::record(&mut tx, who, "reader data exported", &reader_target(email), None, None, now)
-            .await?;
+        super::audit::record(
+            &mut tx,
+            who,
+            "reader data exported",
+            &reader_target(reader_key),
+            None,
+            None,
+            now,
+        )
+        .await?;
         Ok::<_, StoreError>(data)
     }
     .await;
@@ -199,7 +219,8 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
         "SELECT c.id, a.slug, c.parent_id, c.status, c.author_name, c.author_email, c.author_url, c.body,
                 c.created_at, c.edited_at, c.ip_hash
          FROM comments c JOIN articles a ON a.id = c.article_id
-         WHERE c.author_email = ?1 OR c.reader_id IN (SELECT value FROM json_each(?2)) ORDER BY c.id",
+         WHERE c.author_email = ?1 OR (c.author_email IS NULL AND c.reader_id IN (SELECT value FROM json_each(?2)))
+         ORDER BY c.id",
     )
     .bind(email)
     .bind(&ids)
@@ -365,8 +386,8 @@ pub struct Erased {
     pub mail: u64,
 }
 
-/// Erases what is stored about `email`: its comments (and those its browsers wrote without
-/// it) without replies are removed; comments with
+/// Erases what is stored about `email`: its comments (and those its own browsers wrote without
+/// an address, see `readers_of`) without replies are removed; comments with
 /// replies stay as "deleted" placeholders without text, name, email, address or browser;
 /// subscriptions, tokens, votes and reports by its browsers (and the reports about its
 /// comments), contact messages, mail queued or sent to it, and the address in its data
@@ -424,28 +445,32 @@ async fn erase_in(
         .rows_affected();
     let comments: Vec<(i64, i64, Option<i64>, String)> = sqlx::query_as(
         "SELECT id, article_id, root_id, status FROM comments
-         WHERE author_email = ?1 OR reader_id IN (SELECT value FROM json_each(?2)) ORDER BY id DESC",
+         WHERE author_email = ?1 OR (author_email IS NULL AND reader_id IN (SELECT value FROM json_each(?2)))
+         ORDER BY id DESC",
     )
     .bind(email)
     .bind(&ids)
     .fetch_all(&mut *tx)
     .await?;
+    // what the editors' log kept of their texts, in one statement (`audit_log_target`)
+    let targets: Vec<String> = comments.iter().map(|c| format!("comment #{}", c.0)).collect();
+    sqlx::query(
+        "UPDATE audit_log SET before = NULL, after = NULL
+         WHERE target IN (SELECT value FROM json_each(?)) AND action = 'comment edited'",
+    )
+    .bind(serde_json::to_string(&targets).unwrap_or_default())
+    .execute(&mut *tx)
+    .await?;
     for (id, article_id, root_id, status) in comments {
         if status == "approved" {
             super::moderate::count_visible(&mut *tx, id, article_id, root_id, -1).await?;
         }
-        // what readers said about it, and what the editors' log kept of its text
+        // what readers said about it
         out.reports += sqlx::query("DELETE FROM reports WHERE comment_id = ?")
             .bind(id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        sqlx::query(
-            "UPDATE audit_log SET before = NULL, after = NULL WHERE target = ? AND action = 'comment edited'",
-        )
-        .bind(format!("comment #{id}"))
-        .execute(&mut *tx)
-        .await?;
         let has_replies: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = ?)")
                 .bind(id)
@@ -528,7 +553,15 @@ async fn erase_in(
         out.messages,
         out.mail
     );
-    super::audit::record(&mut *tx, who, "reader data erased", &reader_target(email), None, Some(&after), now)
-        .await?;
+    super::audit::record(
+        &mut *tx,
+        who,
+        "reader data erased",
+        &reader_target(erased_key),
+        None,
+        Some(&after),
+        now,
+    )
+    .await?;
     Ok(out)
 }
