@@ -409,35 +409,33 @@ async fn post_in(
         report.skip(why.clone());
         return Ok(skipped(why));
     }
-    // not public on WordPress: not published here either, nor in feeds, the sitemap or old links
-    let hidden = match post.status.as_str() {
-        "private" => Some("private post (only its editors could read it on WordPress)"),
-        "publish" if !post.password.is_empty() => {
-            Some("password-protected post (only readers with its password could read it on WordPress)")
-        }
-        _ => None,
-    };
-    if let Some(why) = hidden {
-        report.skip(why);
-        let conn = w.conn().await?;
-        if let Some(id) = store::mapped(conn, source, "post", &post.id.to_string()).await? {
-            // imported by an earlier run while it was public: out of every list, its comments
-            // hidden, its old links no longer leading to it
-            if let Some(slug) = store::withdraw(conn, id).await? {
-                report.notes.push(format!(
-                    "post {} was imported before as /articles/{slug} and is no longer public on WordPress: \
-                     it is now unlisted (off the front page, feeds, sitemap and old links) with its comments \
-                     hidden; its address still answers",
-                    post.id
-                ));
+    // not public on WordPress (a draft, private, password-protected: WordPress marks those
+    // "publish"): not published here either, nor in feeds, the sitemap or old links
+    if post.status != "publish" || !post.password.trim().is_empty() {
+        let why = match post.status.as_str() {
+            "private" => "private post (only its editors could read it on WordPress)".to_string(),
+            "publish" => {
+                "password-protected post (only readers with its password could read it on WordPress)"
+                    .to_string()
             }
-            w.commit().await?;
-        }
-        return Ok(skipped(why.to_string()));
-    }
-    if post.status != "publish" {
-        let why = format!("post not published ({})", post.status);
+            other => format!("post not published ({other})"),
+        };
         report.skip(why.clone());
+        if post.id > 0 {
+            let conn = w.conn().await?;
+            if let Some(id) = store::mapped(conn, source, "post", &post.id.to_string()).await? {
+                // imported by an earlier run while it was public
+                if let Some(slug) = store::withdraw(conn, id, site.now).await? {
+                    report.notes.push(format!(
+                        "post {} was imported before as /articles/{slug} and is no longer public on WordPress: \
+                         it is withdrawn (its address answers 404; off the front page, feeds, sitemap and old \
+                         links; its comments hidden)",
+                        post.id
+                    ));
+                }
+                w.commit().await?;
+            }
+        }
         return Ok(skipped(why));
     }
     if post.id <= 0 {
@@ -500,7 +498,19 @@ async fn post_in(
         listed: true,
         feedback,
     };
+    let was_withdrawn = match mapped {
+        Some(id) => store::is_withdrawn(w.conn().await?, id).await?,
+        None => false,
+    };
+    w.commit().await?;
     let outcome = articles::import(site.pool, &article, site.now).await?;
+    if was_withdrawn {
+        report.notes.push(format!(
+            "post {} is public again: /articles/{slug} is published again; its comments stay hidden until an \
+             editor opens them (desk → Articles)",
+            post.id
+        ));
+    }
     match outcome {
         Imported::New => report.articles_new += 1,
         Imported::Updated => report.articles_updated += 1,

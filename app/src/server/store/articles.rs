@@ -36,7 +36,8 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
     let mut tx = super::begin(pool).await?;
     let result = async {
         let existing = sqlx::query(
-            "SELECT id, title, standfirst, section, tags, body_markdown, listed FROM articles WHERE slug = ?",
+            "SELECT id, title, standfirst, section, tags, body_markdown, listed, withdrawn_at FROM articles
+             WHERE slug = ?",
         )
         .bind(&a.slug)
         .fetch_optional(&mut *tx)
@@ -69,11 +70,13 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
                     && row.get::<String, _>("section") == a.section
                     && row.get::<String, _>("tags") == tags
                     && row.get::<String, _>("body_markdown") == a.body_markdown
-                    && row.get::<bool, _>("listed") == a.listed;
+                    && row.get::<bool, _>("listed") == a.listed
+                    && row.get::<Option<i64>, _>("withdrawn_at").is_none();
                 if !same {
+                    // (an article withdrawn by an import is published again by its source)
                     sqlx::query(
                         "UPDATE articles SET title = ?, standfirst = ?, section = ?, tags = ?, body_markdown = ?,
-                                body_html = ?, updated_at = ?, listed = ? WHERE id = ?",
+                                body_html = ?, updated_at = ?, listed = ?, withdrawn_at = NULL WHERE id = ?",
                     )
                     .bind(&a.title)
                     .bind(&a.standfirst)
@@ -131,7 +134,7 @@ pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreEr
     let row = sqlx::query(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
                 a.published_at, a.updated_at, a.comment_count AS n, a.comments_mode
-         FROM articles a WHERE a.slug = ?",
+         FROM articles a WHERE a.slug = ? AND a.withdrawn_at IS NULL",
     )
     .bind(slug)
     .fetch_optional(pool)
@@ -186,9 +189,12 @@ pub async fn slug_of(pool: &Pool, id: i64) -> Result<Option<String>, StoreError>
     Ok(sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?").bind(id).fetch_optional(pool).await?)
 }
 
-/// The id of the article with this slug.
+/// The id of the published article with this slug.
 pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug).fetch_optional(pool).await?)
+    Ok(sqlx::query_scalar("SELECT id FROM articles WHERE slug = ? AND withdrawn_at IS NULL")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await?)
 }
 
 /// Whether an article's comments are open, closed or hidden (`None`: no such article).

@@ -89,13 +89,20 @@ pub async fn by_old_post(tx: &mut SqliteConnection, post_id: &str) -> Result<Opt
 }
 
 /// Sets the comment mode of an article just imported (`closed`, `hidden`).
-/// An imported article whose post is no longer public on the old site: unlisted, its comments
-/// hidden, its old addresses forgotten. Answers its slug, if it changed anything.
-pub async fn withdraw(tx: &mut SqliteConnection, article_id: i64) -> Result<Option<String>, sqlx::Error> {
+/// An imported article whose post is no longer public on the old site (password-protected,
+/// private, back to a draft): withdrawn — its address answers 404, it is in no list, feed or
+/// sitemap, its comments are hidden and its old addresses forgotten. Answers its slug, if it
+/// was published until now.
+pub async fn withdraw(
+    tx: &mut SqliteConnection,
+    article_id: i64,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
     let slug: Option<String> = sqlx::query_scalar(
-        "UPDATE articles SET listed = 0, comments_mode = 'hidden'
-         WHERE id = ? AND (listed <> 0 OR comments_mode <> 'hidden') RETURNING slug",
+        "UPDATE articles SET listed = 0, comments_mode = 'hidden', withdrawn_at = ?
+         WHERE id = ? AND withdrawn_at IS NULL RETURNING slug",
     )
+    .bind(now)
     .bind(article_id)
     .fetch_optional(&mut *tx)
     .await?;
@@ -104,6 +111,16 @@ pub async fn withdraw(tx: &mut SqliteConnection, article_id: i64) -> Result<Opti
         .execute(&mut *tx)
         .await?;
     Ok(slug)
+}
+
+/// Whether an imported article was withdrawn (`withdraw`).
+pub async fn is_withdrawn(tx: &mut SqliteConnection, article_id: i64) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT withdrawn_at FROM articles WHERE id = ?")
+        .bind(article_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .flatten()
+        .is_some())
 }
 
 pub async fn set_mode(tx: &mut SqliteConnection, article_id: i64, mode: &str) -> Result<bool, sqlx::Error> {
@@ -312,6 +329,8 @@ pub struct ExportArticle {
     pub body_html: String,
     pub published_at: i64,
     pub comments_mode: String,
+    /// Withdrawn after its source stopped publishing it: exported as private.
+    pub withdrawn: bool,
 }
 
 pub struct ExportComment {
@@ -340,7 +359,8 @@ pub struct ExportPassage {
 
 pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreError> {
     Ok(sqlx::query(
-        "SELECT id, slug, title, standfirst, section, tags, body_html, published_at, comments_mode
+        "SELECT id, slug, title, standfirst, section, tags, body_html, published_at, comments_mode,
+                withdrawn_at IS NOT NULL AS withdrawn
          FROM articles ORDER BY published_at, id",
     )
     .fetch_all(pool)
@@ -353,6 +373,7 @@ pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreErr
         standfirst: r.get("standfirst"),
         section: r.get("section"),
         tags: serde_json::from_str(r.get::<&str, _>("tags")).unwrap_or_default(),
+        withdrawn: r.get::<bool, _>("withdrawn"),
         body_html: r.get("body_html"),
         published_at: r.get("published_at"),
         comments_mode: r.get("comments_mode"),
