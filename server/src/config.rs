@@ -41,7 +41,8 @@ pub struct Config {
     pub clock: app::server::clock::Clock,
     /// Connection limits: `BYLINE_HEADER_TIMEOUT_SECONDS` (10) for a request's headers (and an
     /// idle keep-alive connection), `BYLINE_CONNECTIONS_PER_ADDRESS` (256, 0 for none; none by
-    /// default behind `TRUST_PROXY`, where every connection is the proxy's).
+    /// default behind `TRUST_PROXY`, where every connection is the proxy's),
+    /// `BYLINE_CONNECTIONS_TOTAL` (10,000, 0 for none).
     pub connections: crate::serve::Connections,
 }
 
@@ -91,7 +92,9 @@ pub const VARIABLES: &[&str] = &[
     "BYLINE_PAGE_CACHE_MB",
     "BYLINE_PAGE_CACHE_SECONDS",
     "BYLINE_HEADER_TIMEOUT_SECONDS",
+    "BYLINE_REQUEST_TIMEOUT_SECONDS",
     "BYLINE_CONNECTIONS_PER_ADDRESS",
+    "BYLINE_CONNECTIONS_TOTAL",
     "BYLINE_CLOCK_FILE",
     "RUST_LOG",
     "NO_COLOR",
@@ -140,7 +143,11 @@ impl Config {
             header_timeout: std::time::Duration::from_secs(
                 num("BYLINE_HEADER_TIMEOUT_SECONDS", 10u64)?.max(1),
             ),
+            request_timeout: std::time::Duration::from_secs(
+                num("BYLINE_REQUEST_TIMEOUT_SECONDS", 30u64)?.max(1),
+            ),
             per_address: Some(num("BYLINE_CONNECTIONS_PER_ADDRESS", default_per_address)?).filter(|n| *n > 0),
+            total: Some(num("BYLINE_CONNECTIONS_TOTAL", 10_000usize)?).filter(|n| *n > 0),
         };
         Ok(Config {
             connections,
@@ -326,7 +333,9 @@ mod tests {
             ("BYLINE_PAGE_CACHE_MB", "65", |c| c.page_cache_bytes.to_string()),
             ("BYLINE_PAGE_CACHE_SECONDS", "61", |c| c.page_cache_seconds.to_string()),
             ("BYLINE_HEADER_TIMEOUT_SECONDS", "11", |c| c.connections.header_timeout.as_secs().to_string()),
+            ("BYLINE_REQUEST_TIMEOUT_SECONDS", "31", |c| c.connections.request_timeout.as_secs().to_string()),
             ("BYLINE_CONNECTIONS_PER_ADDRESS", "100", |c| format!("{:?}", c.connections.per_address)),
+            ("BYLINE_CONNECTIONS_TOTAL", "500", |c| format!("{:?}", c.connections.total)),
             ("BYLINE_CLOCK_FILE", "/tmp/elsewhere-clock", |c| format!("{:?}", c.clock)),
         ];
         let clear = || {

@@ -20,7 +20,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::{
     catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
-    services::ServeDir, trace::TraceLayer,
+    services::ServeDir, timeout::TimeoutLayer, trace::TraceLayer,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -65,7 +65,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         let transport = app::server::mail::Transport::from_config(&config.mail).map_err(StartError::Mail)?;
         tokio::spawn(mailer.clone().run(transport));
     }
-    Ok(AppState {
+    Ok(AppState::new(app::server::state::Shared {
         pool,
         site: Arc::new(SiteConfig {
             base_url: config.base_url.clone(),
@@ -85,7 +85,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         clock: config.clock.clone(),
         scripts: Arc::new(app::server::csp::Scripts::new(app::inline_scripts(&leptos_options).into())),
         leptos_options,
-    })
+    }))
 }
 
 /// Imports the articles of every content folder. A file that cannot be read, parsed or stored
@@ -238,6 +238,12 @@ pub fn harden(routes: Router, config: &Config, scripts: Arc<app::server::csp::Sc
         .layer(middleware::from_fn_with_state(site.clone(), guard::local_redirects))
         .layer(middleware::from_fn_with_state(site.clone(), guard::own_site_only))
         .layer(RequestBodyLimitLayer::new(app::server::form_posts::FORM_LIMIT))
+        // a request (its body read, its answer begun) within BYLINE_REQUEST_TIMEOUT_SECONDS: a
+        // body trickled a byte at a time does not hold a connection for ever
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            config.connections.request_timeout,
+        ))
         .layer(middleware::from_fn(guard::too_large_page))
         .layer(middleware::from_fn_with_state(site, guard::security_headers))
         .layer(middleware::from_fn_with_state(scripts, tidy::tidy_pages))

@@ -140,6 +140,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     // server starts is a graceful stop too, never the default (immediate) death
     let stop = stop_signals()?;
     let config = Config::from_env()?;
+    // each connection is an open file: a soft limit of 1,024 (a common default) would be
+    // reached long before BYLINE_CONNECTIONS_TOTAL
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(n) => tracing::info!(open_files = n, "open-files limit"),
+        Err(e) => tracing::warn!(error = %e, "the open-files limit could not be raised"),
+    }
     let state = server::prepare(&config).await?;
     let pool = state.pool.clone();
     let streams = state.streams.clone();

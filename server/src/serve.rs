@@ -1,9 +1,10 @@
 //! Accepting connections, with the limits a server facing the internet needs (plain
 //! `axum::serve` has none): a client must send its request's headers within a few seconds (a
 //! connection that starts a request and never finishes it — "slowloris" — is cut; so is a
-//! keep-alive connection idle that long), and one client address holds at most so many
-//! connections at once (more are closed as they arrive). A response under way is never cut: a
-//! live stream lasts as long as its reader stays.
+//! keep-alive connection idle that long), one client address holds at most so many
+//! connections at once, and so does the whole server (more are closed as they arrive). A
+//! request's body must arrive within the request timeout (`harden`). A response under way is
+//! never cut: a live stream lasts as long as its reader stays.
 //!
 //! HTTP/1.1 (what browsers speak over plain http, and what a reverse proxy in front speaks to
 //! us); graceful shutdown lets the requests under way finish.
@@ -12,32 +13,66 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tower::ServiceExt as _;
 
 /// How connections are limited (`BYLINE_HEADER_TIMEOUT_SECONDS`,
-/// `BYLINE_CONNECTIONS_PER_ADDRESS`).
+/// `BYLINE_REQUEST_TIMEOUT_SECONDS`, `BYLINE_CONNECTIONS_PER_ADDRESS`,
+/// `BYLINE_CONNECTIONS_TOTAL`).
 #[derive(Debug, Clone)]
 pub struct Connections {
     /// A request's headers must arrive within this long after the connection is ready for
     /// one (just opened, or idle after the previous answer).
     pub header_timeout: Duration,
-    /// At most this many connections at once from one client address (IPv6: one /64);
-    /// `None`: no limit (behind a proxy, every connection comes from the proxy).
+    /// A request's body must be read and its answer begun within this long (`harden`): a body
+    /// trickled a byte at a time does not hold a connection for ever. A live stream's answer
+    /// begins at once.
+    pub request_timeout: Duration,
+    /// At most this many connections at once from one client address (IPv6: one /56, what one
+    /// home or office is given); `None`: no limit (behind a proxy, every connection comes from
+    /// the proxy).
     pub per_address: Option<usize>,
+    /// At most this many connections at once in all, so that file descriptors remain for the
+    /// database and mail; `None`: no limit.
+    pub total: Option<usize>,
 }
 
 impl Default for Connections {
     fn default() -> Self {
-        Connections { header_timeout: Duration::from_secs(10), per_address: Some(256) }
+        Connections {
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            per_address: Some(256),
+            total: Some(10_000),
+        }
     }
 }
 
-/// Open connections per client address.
+/// The address a connection is counted under: an IPv4 address, or an IPv6 /56.
+fn address_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::from([s[0], s[1], s[2], s[3] & 0xff00, 0, 0, 0, 0])
+            }
+        },
+        v4 => v4,
+    }
+}
+
+/// Open connections per client address and in all, and the refusals not yet logged.
 #[derive(Default)]
-struct Open(Mutex<HashMap<IpAddr, usize>>);
+struct Open {
+    per_address: Mutex<HashMap<IpAddr, usize>>,
+    total: AtomicUsize,
+    refused: AtomicU64,
+    logged: Mutex<Option<Instant>>,
+}
 
 /// One admitted connection: counted until it is dropped.
 struct Admitted {
@@ -46,20 +81,39 @@ struct Admitted {
 }
 
 impl Open {
-    fn admit(self: &Arc<Self>, ip: IpAddr, max: Option<usize>) -> Option<Admitted> {
-        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let n = map.entry(ip).or_insert(0);
-        if max.is_some_and(|max| *n >= max) {
+    fn admit(self: &Arc<Self>, ip: IpAddr, limits: &Connections) -> Option<Admitted> {
+        let mut map = self.per_address.lock().unwrap_or_else(|e| e.into_inner());
+        let here = map.get(&ip).copied().unwrap_or(0);
+        let full = limits.total.is_some_and(|max| self.total.load(Ordering::Relaxed) >= max);
+        if full || limits.per_address.is_some_and(|max| here >= max) {
+            drop(map);
+            self.refused(ip, full);
             return None;
         }
-        *n += 1;
+        map.insert(ip, here + 1);
+        self.total.fetch_add(1, Ordering::Relaxed);
         Some(Admitted { open: self.clone(), ip })
+    }
+
+    /// Counts a refusal; says so in the log at most every ten seconds (a flood of them is one
+    /// line, not one per connection).
+    fn refused(&self, ip: IpAddr, full: bool) {
+        let n = self.refused.fetch_add(1, Ordering::Relaxed) + 1;
+        let now = Instant::now();
+        let mut logged = self.logged.lock().unwrap_or_else(|e| e.into_inner());
+        if logged.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(10)) {
+            *logged = Some(now);
+            self.refused.store(0, Ordering::Relaxed);
+            let why = if full { "too many open in all" } else { "too many open from one address" };
+            tracing::warn!(refused = n, last = %ip, "connections refused: {why}");
+        }
     }
 }
 
 impl Drop for Admitted {
     fn drop(&mut self) {
-        let mut map = self.open.0.lock().unwrap_or_else(|e| e.into_inner());
+        self.open.total.fetch_sub(1, Ordering::Relaxed);
+        let mut map = self.open.per_address.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(n) = map.get_mut(&self.ip) {
             *n -= 1;
             if *n == 0 {
@@ -99,9 +153,7 @@ pub async fn serve(
             },
             () = stopped(&mut stopping) => break,
         };
-        let Some(admitted) = open.admit(app::server::requester::per_network(peer.ip()), limits.per_address)
-        else {
-            tracing::warn!(ip = %peer.ip(), "connection refused: too many open from this address");
+        let Some(admitted) = open.admit(address_of(peer.ip()), &limits) else {
             drop(stream);
             continue;
         };
@@ -147,4 +199,29 @@ pub async fn serve(
 /// Resolves once the server is asked to stop.
 async fn stopped(rx: &mut tokio::sync::watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_are_counted_per_address_and_in_all_and_given_back() {
+        let open = Arc::new(Open::default());
+        let limits = Connections { per_address: Some(2), total: Some(3), ..Default::default() };
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let b: IpAddr = "192.0.2.2".parse().unwrap();
+        let first = open.admit(a, &limits).expect("one");
+        let _second = open.admit(a, &limits).expect("two");
+        assert!(open.admit(a, &limits).is_none(), "past the per-address figure");
+        let _third = open.admit(b, &limits).expect("another address");
+        assert!(open.admit("192.0.2.3".parse().unwrap(), &limits).is_none(), "past the total");
+        drop(first);
+        assert!(open.admit(a, &limits).is_some(), "a closed connection gives its place back");
+        // one IPv6 /56 is one address; its neighbour is another
+        let v6 = |s: &str| address_of(s.parse().unwrap());
+        assert_eq!(v6("2001:db8:1:20ff::1"), v6("2001:db8:1:2000::9"));
+        assert_ne!(v6("2001:db8:1:20ff::1"), v6("2001:db8:1:2100::1"));
+        assert_eq!(v6("::ffff:192.0.2.7"), "192.0.2.7".parse::<IpAddr>().unwrap());
+    }
 }
