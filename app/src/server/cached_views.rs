@@ -22,6 +22,9 @@ pub struct Asked {
     pub more: Option<crate::domain::thread::Cursor>,
     pub replytocom: Option<i64>,
     pub feedback: Option<i64>,
+    /// The request carries a staff session cookie (checked in `serve`: a live session gets a
+    /// page of its own, a made-up one the kept page).
+    pub staff: bool,
 }
 
 /// The view a request may be answered with from the cache, if it may: a GET or HEAD of an
@@ -38,17 +41,7 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
         return None;
     }
     let headers = req.headers();
-    let cookies = || {
-        headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-    };
-    if cookies().any(|(k, _)| k == crate::server::staff::COOKIE || k == crate::server::staff::COOKIE_HTTPS) {
-        return None;
-    }
+    let staff = crate::server::staff::token_of(headers, state.site.secure_cookies()).is_some();
     if crate::server::reader_cookie::from_headers(headers, &state.secret).is_some() {
         return None;
     }
@@ -64,6 +57,7 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
         more: get("more").and_then(|v| crate::domain::thread::Cursor::parse(&v)),
         replytocom: get("replytocom").and_then(|v| v.parse::<i64>().ok()),
         feedback: get("feedback").and_then(|v| v.parse::<i64>().ok()),
+        staff,
     })
 }
 
@@ -78,49 +72,64 @@ pub async fn canonical(
     asked: Asked,
 ) -> Result<Option<View>, crate::server::store::StoreError> {
     use crate::server::store::comments::{is_approved_in, is_cursor, landing, Landing};
-    let Asked { slug, mut thread, mut more, mut replytocom, mut feedback } = asked;
+    let Asked { slug, mut thread, mut more, mut replytocom, mut feedback, .. } = asked;
     let unbounded = thread.after.is_some()
         || thread.focus.is_some()
         || more.is_some()
         || replytocom.is_some()
         || feedback.is_some();
-    if unbounded {
-        let Some(article) = crate::server::store::articles::id_of_slug(&state.pool, &slug).await? else {
-            // not an article: the page says so, and is not kept
+    // a view kept already was checked when it was kept (a change to the article drops it): a
+    // "Load more" page asked for again costs no lookup
+    let as_asked = view_of(&slug, thread, more, replytocom, feedback);
+    if !unbounded || state.pages.holds(&as_asked) {
+        return Ok(Some(as_asked));
+    }
+    let Some(article) = crate::server::store::articles::id_of_slug(&state.pool, &slug).await? else {
+        // not an article: the page says so, and is not kept
+        return Ok(None);
+    };
+    if let Some(focus) = thread.focus {
+        match landing(&state.pool, article, focus, thread.sort).await? {
+            Landing::Thread(root) => {
+                thread = crate::domain::thread::ThreadQuery {
+                    sort: thread.sort,
+                    focus: Some(root),
+                    ..Default::default()
+                };
+            }
+            Landing::FirstPage | Landing::Nowhere => {
+                thread = crate::domain::thread::ThreadQuery { sort: thread.sort, ..Default::default() };
+            }
+        }
+        // a permalink shows its thread or the first page: no page position, no passage
+        (more, feedback) = (None, None);
+    }
+    for cursor in [thread.after, more].into_iter().flatten() {
+        if !is_cursor(&state.pool, article, thread.sort, cursor).await? {
             return Ok(None);
-        };
-        if let Some(focus) = thread.focus {
-            match landing(&state.pool, article, focus, thread.sort).await? {
-                Landing::Thread(root) => {
-                    thread = crate::domain::thread::ThreadQuery {
-                        sort: thread.sort,
-                        focus: Some(root),
-                        ..Default::default()
-                    };
-                }
-                Landing::FirstPage | Landing::Nowhere => {
-                    thread = crate::domain::thread::ThreadQuery { sort: thread.sort, ..Default::default() };
-                }
-            }
-            // a permalink shows its thread or the first page: no page position, no passage
-            (more, feedback) = (None, None);
-        }
-        for cursor in [thread.after, more].into_iter().flatten() {
-            if !is_cursor(&state.pool, article, thread.sort, cursor).await? {
-                return Ok(None);
-            }
-        }
-        if let Some(id) = replytocom {
-            if !is_approved_in(&state.pool, article, id).await? {
-                replytocom = None;
-            }
-        }
-        if let Some(p) = feedback {
-            if !crate::server::store::passages::is_of(&state.pool, article, p).await? {
-                feedback = None;
-            }
         }
     }
+    if let Some(id) = replytocom {
+        if !is_approved_in(&state.pool, article, id).await? {
+            replytocom = None;
+        }
+    }
+    if let Some(p) = feedback {
+        if !crate::server::store::passages::is_of(&state.pool, article, p).await? {
+            feedback = None;
+        }
+    }
+    Ok(Some(view_of(&slug, thread, more, replytocom, feedback)))
+}
+
+/// The view these parameters name, as the cache keys it.
+fn view_of(
+    slug: &str,
+    thread: crate::domain::thread::ThreadQuery,
+    more: Option<crate::domain::thread::Cursor>,
+    replytocom: Option<i64>,
+    feedback: Option<i64>,
+) -> View {
     let bounded = thread.after.is_none()
         && thread.focus.is_none()
         && more.is_none()
@@ -138,7 +147,7 @@ pub async fn canonical(
     add("more", more.map(|c| c.encode()));
     add("replytocom", replytocom.map(|n| n.to_string()));
     add("feedback", feedback.map(|n| n.to_string()));
-    Ok(Some(View { slug, query, bounded }))
+    View { slug: slug.to_string(), query, bounded }
 }
 
 /// The middleware: answers cacheable views from the cache, renders and keeps them on a miss.
@@ -146,6 +155,13 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(asked) = cacheable(&req, &state).filter(|_| !state.pages.ttl.is_zero()) else {
         return next.run(req).await;
     };
+    // staff reading an article get it rendered for them (their session is looked up: a made-up
+    // cookie does not buy a render per request)
+    if asked.staff
+        && matches!(crate::server::staff::of_headers(&state, req.headers()).await, Ok(Some(_)) | Err(_))
+    {
+        return next.run(req).await;
+    }
     let view = match canonical(&state, asked).await {
         Ok(Some(view)) => view,
         Ok(None) => return next.run(req).await,

@@ -61,6 +61,8 @@ struct Cursor {
     /// Highest id sent (or known to the page); `i64::MAX` until the page says where it is.
     sent: i64,
     queue: VecDeque<i64>,
+    /// Whether the ids in `queue` arrived since the article's mode was last read.
+    unchecked: bool,
     rx: Receiver<LiveEvent>,
     backlog_done: bool,
     closing: tokio::sync::watch::Receiver<bool>,
@@ -80,6 +82,7 @@ fn comment_stream(
         article_id,
         sent: after,
         queue: VecDeque::new(),
+        unchecked: false,
         rx,
         backlog_done: false,
         closing,
@@ -87,9 +90,13 @@ fn comment_stream(
     };
     stream::unfold(start, |mut c| async move {
         loop {
-            if !c.queue.is_empty() && hidden(&c).await {
-                // the editors hid the article's comments while the page was open: its stream ends
-                return None;
+            // once per batch of ids (one live event, a catch-up of hundreds): the editors may
+            // have hidden the article's comments while the page was open; then its stream ends
+            if c.unchecked && !c.queue.is_empty() {
+                c.unchecked = false;
+                if hidden(&c).await {
+                    return None;
+                }
             }
             if let Some(id) = c.queue.pop_front() {
                 if id > c.sent || c.sent == i64::MAX {
@@ -103,6 +110,7 @@ fn comment_stream(
                 c.backlog_done = true;
                 if c.sent != i64::MAX {
                     c.queue.extend(catch_up(&c).await);
+                    c.unchecked = true;
                 }
                 continue;
             }
@@ -115,10 +123,16 @@ fn comment_stream(
                 _ = c.closing.changed() => return None,
             };
             match event {
-                Ok(e) if e.article_id == c.article_id => c.queue.push_back(e.comment_id),
+                Ok(e) if e.article_id == c.article_id => {
+                    c.queue.push_back(e.comment_id);
+                    c.unchecked = true;
+                }
                 Ok(_) => {}
                 // fell behind the channel: read what was missed from the database
-                Err(RecvError::Lagged(_)) => c.queue.extend(catch_up(&c).await),
+                Err(RecvError::Lagged(_)) => {
+                    c.queue.extend(catch_up(&c).await);
+                    c.unchecked = true;
+                }
                 Err(RecvError::Closed) => return None,
             }
         }
