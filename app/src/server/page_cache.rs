@@ -204,6 +204,12 @@ impl PageCache {
         Some(e)
     }
 
+    /// Whether `view` is kept (without counting it as used).
+    pub(crate) fn holds(&self, view: &View) -> bool {
+        let v = self.views.read().unwrap_or_else(|e| e.into_inner());
+        v.articles.get(&view.slug).is_some_and(|a| a.views.contains_key(&view.query))
+    }
+
     pub(crate) fn generation(&self, slug: &str) -> (u64, u64) {
         let v = self.views.read().unwrap_or_else(|e| e.into_inner());
         (v.epoch, v.articles.get(slug).map_or(0, |a| a.generation))
@@ -460,33 +466,61 @@ impl Answer {
         }
         let tail = e.tail.replace(&*cache.placeholder, nonce);
         let total = e.identity.len() + tail.len();
-        let body = match self.encoding {
-            Encoding::Identity => {
-                let mut out = Vec::with_capacity(total);
-                out.extend_from_slice(&e.identity);
-                out.extend_from_slice(tail.as_bytes());
-                out
-            }
+        // the kept prefix is sent as it is kept (a shared reference, no copy), then the tail
+        let (prefix, end) = match self.encoding {
+            Encoding::Identity => (e.identity.clone(), tail.into_bytes()),
             Encoding::Gzip => {
-                let mut out = Vec::with_capacity(e.gzip.len() + tail.len() + 32);
-                out.extend_from_slice(&e.gzip);
+                let mut out = Vec::with_capacity(tail.len() + 32);
                 gzip_tail(tail.as_bytes(), &e.crc, total, &mut out);
                 res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-                out
+                (e.gzip.clone(), out)
             }
             Encoding::Brotli => {
-                let mut out = Vec::with_capacity(e.brotli.len() + tail.len() + 16);
-                out.extend_from_slice(&e.brotli);
+                let mut out = Vec::with_capacity(tail.len() + 16);
                 brotli_tail(tail.as_bytes(), &mut out);
                 res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static("br"));
-                out
+                (e.brotli.clone(), out)
             }
         };
+        let body = TwoParts { first: Some(prefix), second: Some(Bytes::from(end)) };
         res.headers_mut().insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
         if !self.head {
-            *res.body_mut() = Body::from(body);
+            *res.body_mut() = Body::new(body);
         }
         res
+    }
+}
+
+/// A body of two parts, its length known: the kept prefix and the answer's own tail.
+struct TwoParts {
+    first: Option<Bytes>,
+    second: Option<Bytes>,
+}
+
+impl TwoParts {
+    fn len(&self) -> usize {
+        self.first.as_ref().map_or(0, Bytes::len) + self.second.as_ref().map_or(0, Bytes::len)
+    }
+}
+
+impl http_body::Body for TwoParts {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let next = self.first.take().or_else(|| self.second.take());
+        std::task::Poll::Ready(next.map(|b| Ok(http_body::Frame::data(b))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.first.is_none() && self.second.is_none()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.len() as u64)
     }
 }
 

@@ -56,7 +56,7 @@ async fn main() -> ExitCode {
 async fn run(slug: &str, count: usize) -> Result<(), Box<dyn std::error::Error>> {
     // the same start-up as the server: migrations and the content import
     let config = server::config::Config::from_env()?;
-    let pool = server::prepare(&config).await?.pool;
+    let pool = server::prepare(&config).await?.pool.clone();
     let article = app::server::store::articles::by_slug(&pool, slug)
         .await?
         .ok_or("no such article (start the server once to import it)")?;
