@@ -110,3 +110,15 @@ async fn a_made_up_page_position_is_never_kept_and_a_real_one_is() {
         assert_eq!(cache_of(&nobody(&app).get(&format!("{ARTICLE}{bogus}")).await), "hit", "{bogus}");
     }
 }
+
+#[tokio::test]
+async fn a_made_up_staff_cookie_gets_the_kept_page_and_a_real_session_its_own() {
+    let app = spawn().await;
+    kept(&app, ARTICLE).await;
+    let forged = Session { app: &app, cookie: format!("byline_staff={}", "ab".repeat(32)) };
+    assert_eq!(cache_of(&forged.get(ARTICLE).await), "hit", "no render per request for a made-up session");
+    let editor = crate::desk::staff(&app, "editor").await;
+    let own = editor.get(ARTICLE).await;
+    assert_eq!(cache_of(&own), "none", "staff get the page rendered for them");
+    assert!(own.headers["cache-control"].to_str().unwrap().starts_with("private"));
+}

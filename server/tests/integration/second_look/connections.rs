@@ -63,3 +63,28 @@ async fn slow_headers_are_cut_and_one_address_cannot_tie_up_the_server() {
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     assert!(closed_within(&mut s, Duration::from_secs(10)).await, "an idle connection is not kept for ever");
 }
+
+#[tokio::test]
+async fn a_body_trickled_a_byte_at_a_time_is_cut_with_408() {
+    let app = spawn_with(|c| c.connections.request_timeout = Duration::from_secs(1)).await;
+    let addr = server_addr(&app);
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /api/contact HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nAccept: application/json\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nname=A"
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    // a byte now and then, never the whole body
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    for _ in 0..40 {
+        let _ = s.write_all(b"x").await;
+        match tokio::time::timeout(Duration::from_millis(250), s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => break,
+            Ok(Ok(n)) => answer.extend_from_slice(&buf[..n]),
+            Err(_) => {}
+        }
+    }
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+}

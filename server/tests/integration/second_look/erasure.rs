@@ -160,3 +160,37 @@ async fn a_mailed_export_link_works_once_and_is_logged() {
     let log = audit(&app).await;
     assert_eq!(log.iter().filter(|(a, ..)| a == "reader data exported").count(), 1, "{log:?}");
 }
+
+/// A browser someone else also used (a family computer): its other address's comments, its
+/// comments without an address and its votes are not this reader's to download or erase.
+#[tokio::test]
+async fn a_shared_browser_gives_away_nobody_elses_data() {
+    let app = spawn().await;
+    let shared = app.reader("family computer");
+    let (_, mine, _) = post(&shared, "me@example.com", "Mine, with my address.", None).await;
+    let (_, theirs, _) = post(&shared, "sibling@example.com", "My sibling's, with theirs.", None).await;
+    let (_, anonymous, _) = post(&shared, "", "Someone's, without an address.", None).await;
+    let other = app.comment_as(&app.reader("elsewhere"), "Else", "A comment to vote on.", None).await;
+    let vote = shared.vote_form(ARTICLE, other, "up").await.post_js(&shared).await;
+    assert_eq!(vote.status, 200);
+    let data = app::server::store::desk::readers::export(&app.pool, "me@example.com", 0).await.unwrap();
+    let ids: Vec<i64> =
+        data["comments"].as_array().unwrap().iter().map(|c| c["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, [mine], "{data}");
+    assert_eq!(data["votes"].as_array().unwrap().len(), 0, "the browser is not theirs alone: {data}");
+    let admin = staff(&app, "admin").await;
+    let form = admin.form("/desk/readers", "form[action='/desk/readers']").await;
+    let res = form
+        .set("email", "me@example.com")
+        .choose("confirm", "yes")
+        .press("action", "erase")
+        .post_plain(&admin)
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let left: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM comments ORDER BY id").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(left, [theirs, anonymous, other]);
+    let votes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(votes, 1);
+}

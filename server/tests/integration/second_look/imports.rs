@@ -50,14 +50,34 @@ async fn password_protected_and_private_posts_are_not_published() {
     );
     std::fs::write(&file, wxr(&items)).unwrap();
     let report = import_ok(&app, &["import", "wordpress", file.to_str().unwrap()]).await;
-    assert!(report.contains("/articles/open-post") && report.contains("unlisted"), "{report}");
+    assert!(report.contains("/articles/open-post") && report.contains("withdrawn"), "{report}");
     assert!(!nobody(&app).get("/feed").await.body.contains("open-post"));
     assert!(!nobody(&app).get("/sitemap.xml").await.body.contains("open-post"));
     assert!(!nobody(&app).get("/").await.body.contains("/articles/open-post"));
     for old in ["/open-post/", "/?p=1"] {
         assert_ne!(nobody(&app).get(old).await.status, 301, "{old}");
     }
-    // (a reader with a cookie: kept pages show an import from another process within a minute)
+    // its address answers 404 (a reader with a cookie: kept pages show an import from another
+    // process within a minute), its comments are not reachable
     let page = app.get("/articles/open-post").await;
-    assert!(!page.body.contains("On the open post."), "its comments are hidden");
+    assert_eq!(page.status, 404);
+    assert!(!page.body.contains("On the open post."));
+    assert_eq!(app.get("/articles/open-post/feed").await.status, 404);
+
+    // public again: published again, its comments hidden until an editor opens them
+    std::fs::write(
+        &file,
+        wxr(&post(1, "open-post", "publish", "", &wp_comment(11, 0, "comment", "On the open post."))),
+    )
+    .unwrap();
+    let report = import_ok(&app, &["import", "wordpress", file.to_str().unwrap()]).await;
+    assert!(report.contains("public again"), "{report}");
+    let page = app.get("/articles/open-post").await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("On the open post."));
+    // and back to a draft on WordPress: withdrawn again
+    std::fs::write(&file, wxr(&post(1, "open-post", "draft", "", ""))).unwrap();
+    let report = import_ok(&app, &["import", "wordpress", file.to_str().unwrap()]).await;
+    assert!(report.contains("withdrawn"), "{report}");
+    assert_eq!(app.get("/articles/open-post").await.status, 404);
 }

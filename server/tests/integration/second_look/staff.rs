@@ -287,3 +287,41 @@ async fn lift(s: &Session<'_>, id: i64) -> Reply {
         None => s.post_plain(&path, &[]).await,
     }
 }
+
+#[tokio::test]
+async fn a_flood_of_refused_sign_ins_writes_one_line_per_network() {
+    let app = spawn_with(|c| {
+        c.trust_proxy = 1;
+        c.limits.login_failures_per_ip = 2;
+    })
+    .await;
+    for n in 0..40 {
+        let res = sign_in_from(&app, "198.51.100.7", &format!("made-up-{n}@news.example"), "guess").await;
+        assert_eq!(res.status().as_u16(), if n < 2 { 401 } else { 429 });
+    }
+    let log = audit(&app).await;
+    assert_eq!(log.iter().filter(|(a, ..)| a == "sign-in failed").count(), 2);
+    assert_eq!(log.iter().filter(|(a, ..)| a.starts_with("sign-in refused")).count(), 1, "{log:?}");
+    // and no typed address is written down, not even as a plain hash
+    let hashed = app::server::store::notify::token_hash("made-up-0@news.example");
+    assert!(!log.iter().any(|(_, t, ..)| t.contains(&hashed[..12])), "{log:?}");
+}
+
+#[tokio::test]
+async fn a_ban_keeps_the_role_of_whoever_made_it() {
+    let app = spawn().await;
+    let admin_id = account(&app, "chief@news.example", "admin").await;
+    let chief = signed_in(&app, "chief@news.example", PASSWORD).await;
+    let _second = account(&app, "other@news.example", "admin").await;
+    let form = chief.form("/desk/bans", "form[action='/desk/bans']").await;
+    let res = form.set("value", "spammer@example.com").set("reason", "Spam").post_plain(&chief).await;
+    let id: i64 = res.location.unwrap().rsplit("ban-").next().unwrap().parse().unwrap();
+    // the admin who made it is a moderator now: the ban is still an admin's
+    sqlx::query("UPDATE staff SET role = 'moderator' WHERE id = ?")
+        .bind(admin_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let moderator = staff(&app, "moderator").await;
+    assert_eq!(lift(&moderator, id).await.status, 403);
+}
