@@ -187,22 +187,6 @@ impl TestApp {
         Session { app: self, cookie: self.cookie.clone() }
     }
 
-    /// The form `css` on the page at `path` whose hidden `comment` field is `id` (a vote, a
-    /// delete), and whose other fields match `with`.
-    pub async fn comment_form_for(&self, path: &str, css: &str, id: i64, with: &[(&str, &str)]) -> Form {
-        let page = self.get(path).await;
-        assert_eq!(page.status, 200, "{path}: {}", page.body);
-        Form::all_in_page(&page.body, css)
-            .into_iter()
-            .find(|f| f.value("comment") == id.to_string() && with.iter().all(|(k, v)| f.value(k) == *v))
-            .unwrap_or_else(|| panic!("no {css} for comment {id} with {with:?} on {path}"))
-    }
-
-    /// The vote button `direction` ("up", "down") of comment `id` on the page at `path`.
-    pub async fn vote_form(&self, path: &str, id: i64, direction: &str) -> Form {
-        self.comment_form_for(path, "form.vote-form", id, &[("direction", direction)]).await
-    }
-
     pub async fn get(&self, path: &str) -> Reply {
         self.me().get(path).await
     }
