@@ -28,8 +28,8 @@ pub struct Asked {
 }
 
 /// The view a request may be answered with from the cache, if it may: a GET or HEAD of an
-/// article page, without a valid reader cookie or a staff cookie, not asking for a personal
-/// view. Its unbounded parameters still need `canonical`.
+/// article page, without a valid reader cookie (a staff cookie's session is checked in `serve`),
+/// not asking for a personal view. Its unbounded parameters still need `canonical`.
 pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return None;
