@@ -137,3 +137,20 @@ pub(crate) async fn article_mode(s: &Session<'_>, mode: &str) -> Reply {
         .expect("the seed article's row");
     form.choose("mode", mode).post_plain(s).await
 }
+
+/// Erases `email`'s data with the Readers page's form, confirmed, as `s`.
+pub(crate) async fn erase_reader(s: &Session<'_>, email: &str) -> Reply {
+    let form = s.form("/desk/readers", "form[action='/desk/readers']").await;
+    form.set("email", email).choose("confirm", "yes").press("action", "erase").post_plain(s).await
+}
+
+/// Adds a staff account with the Staff page's form, as `admin`.
+pub(crate) async fn add_staff(admin: &Session<'_>, name: &str, email: &str, role: &str) -> Reply {
+    let form = admin.form("/desk/staff", "form[action='/desk/staff']").await;
+    form.set("name", name)
+        .set("email", email)
+        .choose("role", role)
+        .set("password", PASSWORD)
+        .post_plain(admin)
+        .await
+}

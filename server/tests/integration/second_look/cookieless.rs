@@ -9,23 +9,24 @@ async fn edit_form(s: &Session<'_>, id: i64) -> Form {
     s.form(&format!("{ARTICLE}?edit={id}"), "form.edit-form").await
 }
 
-#[tokio::test]
-async fn an_edit_is_stored_with_its_hold_or_not_at_all() {
-    let app = spawn().await;
-    let admin = staff(&app, "admin").await;
+/// The editors hold "forbidden"; the reader "author" wrote comment `id`, which the page cache
+/// keeps for readers without a cookie.
+async fn a_kept_comment_and_a_blocked_word(app: &TestApp) -> (Session<'_>, i64) {
+    let admin = staff(app, "admin").await;
     settings(&admin, &[("block_words", "forbidden")]).await;
     let author = app.reader("author");
     let id = app.comment_as(&author, "Ada", "A fine first version.", None).await;
-    assert!(kept(&app, ARTICLE).await.body.contains("A fine first version."));
+    assert!(kept(app, ARTICLE).await.body.contains("A fine first version."));
+    (author, id)
+}
+
+#[tokio::test]
+async fn an_edit_is_stored_with_its_hold_or_not_at_all() {
+    let app = spawn().await;
+    let (author, id) = a_kept_comment_and_a_blocked_word(&app).await;
     // the hold cannot be written (the database refuses its alert): the edit must not be
     // stored either, or readers would see a text the rules hold
-    sqlx::query(
-        "CREATE TRIGGER refuse_alerts BEFORE INSERT ON staff_alerts
-         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    refuse_inserts(&app, "staff_alerts").await;
     let res = edit_form(&author, id).await.set("body", "Now with a forbidden word.").post_js(&author).await;
     assert_eq!(res.status, 500, "{}", res.body);
     assert!(!res.body.contains("refused for the test"), "no database text reaches the browser: {}", res.body);
@@ -43,11 +44,7 @@ async fn an_edit_is_stored_with_its_hold_or_not_at_all() {
 #[tokio::test]
 async fn a_held_edit_leaves_the_page_of_readers_without_a_cookie_at_once() {
     let app = spawn().await;
-    let admin = staff(&app, "admin").await;
-    settings(&admin, &[("block_words", "forbidden")]).await;
-    let author = app.reader("author");
-    let id = app.comment_as(&author, "Ada", "A fine first version.", None).await;
-    assert!(kept(&app, ARTICLE).await.body.contains("A fine first version."));
+    let (author, id) = a_kept_comment_and_a_blocked_word(&app).await;
     let res = edit_form(&author, id).await.set("body", "Now with a forbidden word.").post_js(&author).await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.json()["held"], true, "the author is told it waits for the editors");
@@ -140,13 +137,7 @@ async fn an_erasure_and_a_report_hold_show_to_a_reader_without_a_cookie_at_once(
 
     // the desk erases a reader's data
     assert!(kept(&app, ARTICLE).await.body.contains("Zoe wrote this."));
-    let form = admin.form("/desk/readers", "form[action='/desk/readers']").await;
-    let res = form
-        .set("email", "ZOE@example.com")
-        .choose("confirm", "yes")
-        .press("action", "erase")
-        .post_plain(&admin)
-        .await;
+    let res = crate::desk::erase_reader(&admin, "ZOE@example.com").await;
     assert_eq!(res.status, 303, "{}", res.body);
     assert!(!nobody(&app).get(ARTICLE).await.body.contains("Zoe wrote this."));
 

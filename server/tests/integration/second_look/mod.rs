@@ -34,3 +34,15 @@ pub(crate) async fn kept(app: &TestApp, path: &str) -> Reply {
     }
     panic!("{path} is not kept for readers without a cookie");
 }
+
+/// From now on the database refuses every row written into `table` (a trigger): what a write
+/// does when one of its parts fails.
+pub(crate) async fn refuse_inserts(app: &TestApp, table: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table}
+         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+    )))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}

@@ -3,7 +3,7 @@
 //! is in the audit log, in the change's own transaction; the last admin cannot be demoted by
 //! two admins at once; a moderator cannot lift an admin's ban; the cookie is `__Host-` on https.
 use super::*;
-use crate::desk::{account, audit, sign_in, signed_in, staff, PASSWORD};
+use crate::desk::{account, add_staff, audit, sign_in, signed_in, staff, PASSWORD};
 
 /// The staff page's form for account `id`, as `s` gets it.
 async fn account_form(s: &Session<'_>, id: i64) -> Form {
@@ -101,14 +101,7 @@ async fn every_sign_in_attempt_and_staff_change_is_in_the_audit_log() {
     let admin = staff(&app, "admin").await;
     let ed = account(&app, "ed@news.example", "editor").await;
     // adding and changing accounts, signing out
-    let form = admin.form("/desk/staff", "form[action='/desk/staff']").await;
-    let res = form
-        .set("name", "New One")
-        .set("email", "new@news.example")
-        .choose("role", "moderator")
-        .set("password", PASSWORD)
-        .post_plain(&admin)
-        .await;
+    let res = add_staff(&admin, "New One", "new@news.example", "moderator").await;
     assert_eq!(res.status, 303, "{}", res.body);
     let res = account_form(&admin, ed).await.choose("role", "moderator").post_plain(&admin).await;
     assert_eq!(res.status, 303, "{}", res.body);
@@ -146,21 +139,8 @@ async fn a_staff_change_and_its_audit_line_are_written_together_or_not_at_all() 
     let admin = staff(&app, "admin").await;
     let ed = account(&app, "ed@news.example", "editor").await;
     // the log refuses every line from now on
-    sqlx::query(
-        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log
-         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let form = admin.form("/desk/staff", "form[action='/desk/staff']").await;
-    let res = form
-        .set("name", "Unlogged")
-        .set("email", "unlogged@news.example")
-        .choose("role", "admin")
-        .set("password", PASSWORD)
-        .post_plain(&admin)
-        .await;
+    refuse_inserts(&app, "audit_log").await;
+    let res = add_staff(&admin, "Unlogged", "unlogged@news.example", "admin").await;
     assert_eq!(res.status, 500, "{}", res.body);
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff WHERE email = 'unlogged@news.example'")
         .fetch_one(&app.pool)

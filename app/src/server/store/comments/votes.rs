@@ -95,7 +95,17 @@ pub(super) async fn toggle_vote_in(
             value
         }
     };
-    let score: i64 = sqlx::query_scalar(
+    let score = recount_votes(&mut *tx, comment_id).await?;
+    Ok(VoteResult { score, my_vote: my_vote as i8 })
+}
+
+/// Counts a comment's votes again (those it arrived with in an import, and its readers'),
+/// after a vote is cast, taken back or erased; the new score.
+pub(crate) async fn recount_votes(
+    tx: &mut sqlx::SqliteConnection,
+    comment_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "UPDATE comments SET
             upvotes = imported_up + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = 1),
             downvotes = imported_down + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = -1),
@@ -104,7 +114,6 @@ pub(super) async fn toggle_vote_in(
          WHERE id = ?1 RETURNING score",
     )
     .bind(comment_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(VoteResult { score, my_vote: my_vote as i8 })
+    .fetch_one(tx)
+    .await
 }

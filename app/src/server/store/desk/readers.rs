@@ -5,6 +5,7 @@
 //! compare them as they are; `COLLATE NOCASE` would only fold ASCII.
 use crate::server::store::{Pool, StoreError};
 use serde_json::{json, Value};
+use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection};
 
 /// Whether anything is stored about this address.
@@ -211,6 +212,16 @@ pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreEr
     export_in(&mut conn, email, now).await
 }
 
+/// Every row `sql` finds for its one parameter `key`, as `to_json` writes it, in the query's order.
+async fn listed(
+    conn: &mut SqliteConnection,
+    sql: &'static str,
+    key: &str,
+    to_json: impl Fn(&SqliteRow) -> Value,
+) -> Result<Vec<Value>, sqlx::Error> {
+    Ok(sqlx::query(sql).bind(key).fetch_all(conn).await?.iter().map(to_json).collect())
+}
+
 async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result<Value, StoreError> {
     let readers = readers_of(&mut *conn, email).await?;
     let ids = serde_json::to_string(&readers).unwrap_or_default();
@@ -243,123 +254,110 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
         })
     })
     .collect::<Vec<_>>();
-    let subscriptions = sqlx::query(
+    let subscriptions = listed(
+        &mut *conn,
         "SELECT a.slug, s.kind, s.comment_id, s.confirmed, s.created_at FROM subscriptions s
          JOIN articles a ON a.id = s.article_id WHERE s.email = ? ORDER BY s.id",
+        email,
+        |r| {
+            json!({
+                "article": r.get::<String, _>("slug"),
+                "kind": r.get::<String, _>("kind"),
+                "comment": r.get::<Option<i64>, _>("comment_id"),
+                "confirmed": r.get::<bool, _>("confirmed"),
+                "created_at": iso(r.get("created_at")),
+            })
+        },
     )
-    .bind(email)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        json!({
-            "article": r.get::<String, _>("slug"),
-            "kind": r.get::<String, _>("kind"),
-            "comment": r.get::<Option<i64>, _>("comment_id"),
-            "confirmed": r.get::<bool, _>("confirmed"),
-            "created_at": iso(r.get("created_at")),
-        })
-    })
-    .collect::<Vec<_>>();
-    let votes = sqlx::query(
+    .await?;
+    let votes = listed(
+        &mut *conn,
         "SELECT v.comment_id, v.value, v.created_at, v.ip_hash FROM comment_votes v
          WHERE v.reader_id IN (SELECT value FROM json_each(?)) ORDER BY v.created_at",
+        &ids,
+        |r| {
+            json!({
+                "comment": r.get::<i64, _>("comment_id"),
+                "vote": if r.get::<i64, _>("value") > 0 { "up" } else { "down" },
+                "at": iso(r.get("created_at")),
+                "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
+            })
+        },
     )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        json!({
-            "comment": r.get::<i64, _>("comment_id"),
-            "vote": if r.get::<i64, _>("value") > 0 { "up" } else { "down" },
-            "at": iso(r.get("created_at")),
-            "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
-        })
-    })
-    .collect::<Vec<_>>();
-    let reports = sqlx::query(
+    .await?;
+    let reports = listed(
+        &mut *conn,
         "SELECT comment_id, reason, note, created_at, resolved_at, ip_hash FROM reports
          WHERE reader_id IN (SELECT value FROM json_each(?)) ORDER BY created_at",
-    )
-    .bind(&ids)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        json!({
-            "comment": r.get::<i64, _>("comment_id"),
-            "reason": r.get::<String, _>("reason"),
-            "note": r.get::<String, _>("note"),
-            "at": iso(r.get("created_at")),
-            "dealt_with_at": r.get::<Option<i64>, _>("resolved_at").map(iso),
-            "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
-        })
-    })
-    .collect::<Vec<_>>();
-    let messages = sqlx::query(
-        "SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = ? ORDER BY id",
-    )
-    .bind(email)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        json!({
-            "name": r.get::<String, _>("name"),
-            "subject": r.get::<String, _>("subject"),
-            "message": r.get::<String, _>("message"),
-            "sent_at": iso(r.get("created_at")),
-            "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
-        })
-    })
-    .collect::<Vec<_>>();
-    let bans = sqlx::query(
-        "SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = ? ORDER BY id",
-    )
-    .bind(email)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        json!({
-            "reason": r.get::<String, _>("reason"),
-            "from": iso(r.get("created_at")),
-            "until": r.get::<Option<i64>, _>("expires_at").map(iso),
-            "lifted_at": r.get::<Option<i64>, _>("lifted_at").map(iso),
-        })
-    })
-    .collect::<Vec<_>>();
-    let mail =
-        sqlx::query("SELECT kind, status, created_at, sent_at FROM outbox WHERE email = ? ORDER BY id")
-            .bind(email)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(|r| {
-                json!({
-                    "kind": r.get::<String, _>("kind"),
-                    "status": r.get::<String, _>("status"),
-                    "queued_at": iso(r.get("created_at")),
-                    "sent_at": r.get::<Option<i64>, _>("sent_at").map(iso),
-                })
+        &ids,
+        |r| {
+            json!({
+                "comment": r.get::<i64, _>("comment_id"),
+                "reason": r.get::<String, _>("reason"),
+                "note": r.get::<String, _>("note"),
+                "at": iso(r.get("created_at")),
+                "dealt_with_at": r.get::<Option<i64>, _>("resolved_at").map(iso),
+                "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
             })
-            .collect::<Vec<_>>();
-    let requests = sqlx::query(
-        "SELECT action, created_at, used_at FROM data_requests WHERE email = ? ORDER BY created_at",
+        },
     )
-    .bind(email)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| {
-        json!({
-            "action": r.get::<String, _>("action"),
-            "asked_at": iso(r.get("created_at")),
-            "used_at": r.get::<Option<i64>, _>("used_at").map(iso),
-        })
-    })
-    .collect::<Vec<_>>();
+    .await?;
+    let messages = listed(
+        &mut *conn,
+        "SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = ? ORDER BY id",
+        email,
+        |r| {
+            json!({
+                "name": r.get::<String, _>("name"),
+                "subject": r.get::<String, _>("subject"),
+                "message": r.get::<String, _>("message"),
+                "sent_at": iso(r.get("created_at")),
+                "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
+            })
+        },
+    )
+    .await?;
+    let bans = listed(
+        &mut *conn,
+        "SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = ? ORDER BY id",
+        email,
+        |r| {
+            json!({
+                "reason": r.get::<String, _>("reason"),
+                "from": iso(r.get("created_at")),
+                "until": r.get::<Option<i64>, _>("expires_at").map(iso),
+                "lifted_at": r.get::<Option<i64>, _>("lifted_at").map(iso),
+            })
+        },
+    )
+    .await?;
+    let mail = listed(
+        &mut *conn,
+        "SELECT kind, status, created_at, sent_at FROM outbox WHERE email = ? ORDER BY id",
+        email,
+        |r| {
+            json!({
+                "kind": r.get::<String, _>("kind"),
+                "status": r.get::<String, _>("status"),
+                "queued_at": iso(r.get("created_at")),
+                "sent_at": r.get::<Option<i64>, _>("sent_at").map(iso),
+            })
+        },
+    )
+    .await?;
+    let requests = listed(
+        &mut *conn,
+        "SELECT action, created_at, used_at FROM data_requests WHERE email = ? ORDER BY created_at",
+        email,
+        |r| {
+            json!({
+                "action": r.get::<String, _>("action"),
+                "asked_at": iso(r.get("created_at")),
+                "used_at": r.get::<Option<i64>, _>("used_at").map(iso),
+            })
+        },
+    )
+    .await?;
     Ok(json!({
         "email": email,
         "exported_at": iso(now),
@@ -426,17 +424,7 @@ async fn erase_in(
     .await?;
     out.votes = voted.len() as u64;
     for id in &voted {
-        sqlx::query(
-            "UPDATE comments SET
-                upvotes = imported_up + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = 1),
-                downvotes = imported_down + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = -1),
-                score = imported_up - imported_down
-                        + (SELECT COALESCE(SUM(value), 0) FROM comment_votes WHERE comment_id = ?1)
-             WHERE id = ?1",
-        )
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        crate::server::store::comments::recount_votes(&mut *tx, *id).await?;
     }
     out.reports = sqlx::query("DELETE FROM reports WHERE reader_id IN (SELECT value FROM json_each(?))")
         .bind(&ids)
