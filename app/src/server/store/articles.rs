@@ -37,7 +37,7 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
     let result = async {
         let existing = sqlx::query(
             "SELECT id, title, standfirst, section, tags, body_markdown, listed, withdrawn_at FROM articles
-             WHERE slug = ?",
+             WHERE slug = $1",
         )
         .bind(&a.slug)
         .fetch_optional(&mut *tx)
@@ -47,7 +47,7 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO articles (slug, title, standfirst, section, tags, body_markdown, body_html,
                                            published_at, updated_at, listed)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                 )
                 .bind(&a.slug)
                 .bind(&a.title)
@@ -75,8 +75,8 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
                 if !same {
                     // (an article withdrawn by an import is published again by its source)
                     sqlx::query(
-                        "UPDATE articles SET title = ?, standfirst = ?, section = ?, tags = ?, body_markdown = ?,
-                                body_html = ?, updated_at = ?, listed = ?, withdrawn_at = NULL WHERE id = ?",
+                        "UPDATE articles SET title = $1, standfirst = $2, section = $3, tags = $4, body_markdown = $5,
+                                body_html = $6, updated_at = $7, listed = $8, withdrawn_at = NULL WHERE id = $9",
                     )
                     .bind(&a.title)
                     .bind(&a.standfirst)
@@ -110,8 +110,8 @@ pub async fn front_page(
         "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at,
                 a.comment_count AS n
          FROM articles a
-         WHERE a.listed = 1 AND (?1 IS NULL OR lower(a.section) = lower(?1))
-         ORDER BY a.published_at DESC, a.id DESC LIMIT ?2",
+         WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1))
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $2",
     )
     .bind(section)
     .bind(limit)
@@ -134,7 +134,7 @@ pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreEr
     let row = sqlx::query(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
                 a.published_at, a.updated_at, a.comment_count AS n, a.comments_mode
-         FROM articles a WHERE a.slug = ? AND a.withdrawn_at IS NULL",
+         FROM articles a WHERE a.slug = $1 AND a.withdrawn_at IS NULL",
     )
     .bind(slug)
     .fetch_optional(pool)
@@ -186,12 +186,12 @@ pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
 }
 
 pub async fn slug_of(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?").bind(id).fetch_optional(pool).await?)
+    Ok(sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1").bind(id).fetch_optional(pool).await?)
 }
 
 /// The id of the published article with this slug.
 pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT id FROM articles WHERE slug = ? AND withdrawn_at IS NULL")
+    Ok(sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1 AND withdrawn_at IS NULL")
         .bind(slug)
         .fetch_optional(pool)
         .await?)
@@ -199,7 +199,7 @@ pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreErr
 
 /// Whether an article's comments are open, closed or hidden (`None`: no such article).
 pub async fn comments_mode(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT comments_mode FROM articles WHERE id = ?")
+    Ok(sqlx::query_scalar("SELECT comments_mode FROM articles WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await?)
@@ -225,8 +225,8 @@ pub async fn for_feed(
 ) -> Result<Vec<FeedArticle>, StoreError> {
     let rows = sqlx::query(
         "SELECT slug, title, standfirst, section, tags, body_html, published_at, updated_at
-         FROM articles WHERE listed = 1 AND (?1 IS NULL OR lower(section) = lower(?1))
-         ORDER BY published_at DESC, id DESC LIMIT ?2",
+         FROM articles WHERE listed = 1 AND ($1 IS NULL OR lower(section) = lower($1))
+         ORDER BY published_at DESC, id DESC LIMIT $2",
     )
     .bind(section)
     .bind(limit)
@@ -264,10 +264,10 @@ pub async fn comments_for_feed(
 ) -> Result<Vec<FeedComment>, StoreError> {
     let rows = sqlx::query(
         "SELECT c.id, c.author_name, c.body_html, c.created_at, c.edited_at FROM comments c
-         WHERE c.article_id = ? AND c.status = 'approved'
+         WHERE c.article_id = $1 AND c.status = 'approved'
            -- a reply shows only where its thread does (not under a held or spam comment)
            AND (c.root_id = c.id OR (SELECT r.status FROM comments r WHERE r.id = c.root_id) IN ('approved', 'deleted'))
-         ORDER BY c.created_at DESC, c.id DESC LIMIT ?",
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $2",
     )
     .bind(article_id)
     .bind(limit)

@@ -27,7 +27,7 @@ pub async fn insert(
     let result = async {
         let new: Option<i64> = sqlx::query_scalar(
             "INSERT INTO contact_messages (name, email, subject, message, created_at, submission_key, ip_hash)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (submission_key) DO NOTHING RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (submission_key) DO NOTHING RETURNING id",
         )
         .bind(&m.name)
         .bind(&m.email)
@@ -50,7 +50,7 @@ pub async fn insert(
             }
             return Ok::<_, StoreError>((id, true));
         }
-        let id = sqlx::query_scalar("SELECT id FROM contact_messages WHERE submission_key = ?")
+        let id = sqlx::query_scalar("SELECT id FROM contact_messages WHERE submission_key = $1")
             .bind(key)
             .fetch_one(&mut *tx)
             .await?;
@@ -62,7 +62,7 @@ pub async fn insert(
 
 /// Whether a message with this submission key is stored (a repeated submission).
 pub async fn has_key(pool: &Pool, key: &str) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM contact_messages WHERE submission_key = ?)")
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM contact_messages WHERE submission_key = $1)")
         .bind(key)
         .fetch_one(pool)
         .await?)
@@ -71,7 +71,7 @@ pub async fn has_key(pool: &Pool, key: &str) -> Result<bool, StoreError> {
 /// One message, for its mail to the editors.
 pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<ContactMessage>, StoreError> {
     let row = sqlx::query(
-        "SELECT id, name, email, subject, message, created_at FROM contact_messages WHERE id = ?",
+        "SELECT id, name, email, subject, message, created_at FROM contact_messages WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -93,7 +93,7 @@ fn message(r: &sqlx::sqlite::SqliteRow) -> ContactMessage {
 pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<ContactMessage>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, name, email, subject, message, created_at FROM contact_messages
-         ORDER BY created_at DESC, id DESC LIMIT ?",
+         ORDER BY created_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)
@@ -109,7 +109,7 @@ pub async fn in_state(
 ) -> Result<Vec<crate::domain::desk_views::InboxRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, name, email, subject, message, created_at, state FROM contact_messages
-         WHERE state = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+         WHERE state = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
     )
     .bind(state)
     .bind(limit)
@@ -132,7 +132,7 @@ pub async fn in_state(
 pub async fn state_counts(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
     let mut out = Vec::new();
     for s in ["unread", "read", "archived"] {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE state = ?")
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE state = $1")
             .bind(s)
             .fetch_one(pool)
             .await?;
@@ -151,12 +151,12 @@ pub async fn set_state(
 ) -> Result<Option<String>, StoreError> {
     let mut tx = super::begin(pool).await?;
     let result = async {
-        let before: Option<String> = sqlx::query_scalar("SELECT state FROM contact_messages WHERE id = ?")
+        let before: Option<String> = sqlx::query_scalar("SELECT state FROM contact_messages WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
         if let Some(b) = before.as_deref().filter(|b| *b != state) {
-            sqlx::query("UPDATE contact_messages SET state = ? WHERE id = ?")
+            sqlx::query("UPDATE contact_messages SET state = $1 WHERE id = $2")
                 .bind(state)
                 .bind(id)
                 .execute(&mut *tx)

@@ -40,7 +40,7 @@ pub async fn mapped(
     kind: &str,
     old: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT new_id FROM import_map WHERE source = ? AND kind = ? AND old_id = ?")
+    sqlx::query_scalar("SELECT new_id FROM import_map WHERE source = $1 AND kind = $2 AND old_id = $3")
         .bind(source)
         .bind(kind)
         .bind(old)
@@ -56,7 +56,7 @@ pub async fn map(
     new: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO import_map (source, kind, old_id, new_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO import_map (source, kind, old_id, new_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(source)
     .bind(kind)
@@ -73,7 +73,7 @@ pub async fn by_old_link(tx: &mut SqliteConnection, path: &str) -> Result<Option
         Some(bare) => bare.to_string(),
         None => format!("{path}/"),
     };
-    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'link' AND old_id IN (?, ?) LIMIT 1")
+    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'link' AND old_id IN ($1, $2) LIMIT 1")
         .bind(path)
         .bind(other)
         .fetch_optional(tx)
@@ -82,7 +82,7 @@ pub async fn by_old_link(tx: &mut SqliteConnection, path: &str) -> Result<Option
 
 /// An old WordPress post id (from any WordPress import): what a Disqus thread's `<id>` names.
 pub async fn by_old_post(tx: &mut SqliteConnection, post_id: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'post' AND old_id = ? LIMIT 1")
+    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'post' AND old_id = $1 LIMIT 1")
         .bind(post_id)
         .fetch_optional(tx)
         .await
@@ -99,14 +99,14 @@ pub async fn withdraw(
     now: i64,
 ) -> Result<Option<String>, sqlx::Error> {
     let slug: Option<String> = sqlx::query_scalar(
-        "UPDATE articles SET listed = 0, comments_mode = 'hidden', withdrawn_at = ?
-         WHERE id = ? AND withdrawn_at IS NULL RETURNING slug",
+        "UPDATE articles SET listed = 0, comments_mode = 'hidden', withdrawn_at = $1
+         WHERE id = $2 AND withdrawn_at IS NULL RETURNING slug",
     )
     .bind(now)
     .bind(article_id)
     .fetch_optional(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM import_map WHERE new_id = ? AND kind = 'link'")
+    sqlx::query("DELETE FROM import_map WHERE new_id = $1 AND kind = 'link'")
         .bind(article_id)
         .execute(&mut *tx)
         .await?;
@@ -115,7 +115,7 @@ pub async fn withdraw(
 
 /// Whether an imported article was withdrawn (`withdraw`).
 pub async fn is_withdrawn(tx: &mut SqliteConnection, article_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT withdrawn_at FROM articles WHERE id = ?")
+    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT withdrawn_at FROM articles WHERE id = $1")
         .bind(article_id)
         .fetch_optional(&mut *tx)
         .await?
@@ -124,7 +124,7 @@ pub async fn is_withdrawn(tx: &mut SqliteConnection, article_id: i64) -> Result<
 }
 
 pub async fn set_mode(tx: &mut SqliteConnection, article_id: i64, mode: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("UPDATE articles SET comments_mode = ? WHERE id = ? AND comments_mode <> ?")
+    Ok(sqlx::query("UPDATE articles SET comments_mode = $1 WHERE id = $2 AND comments_mode <> $3")
         .bind(mode)
         .bind(article_id)
         .bind(mode)
@@ -135,11 +135,11 @@ pub async fn set_mode(tx: &mut SqliteConnection, article_id: i64, mode: &str) ->
 }
 
 pub async fn article_by_slug(tx: &mut SqliteConnection, slug: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?").bind(slug).fetch_optional(tx).await
+    sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1").bind(slug).fetch_optional(tx).await
 }
 
 pub async fn close_comments(tx: &mut SqliteConnection, article_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("UPDATE articles SET comments_mode = 'closed' WHERE id = ? AND comments_mode = 'open'")
+    Ok(sqlx::query("UPDATE articles SET comments_mode = 'closed' WHERE id = $1 AND comments_mode = 'open'")
         .bind(article_id)
         .execute(tx)
         .await?
@@ -148,17 +148,19 @@ pub async fn close_comments(tx: &mut SqliteConnection, article_id: i64) -> Resul
 }
 
 pub async fn comment_by_key(tx: &mut SqliteConnection, key: &str) -> Result<Option<Placed>, sqlx::Error> {
-    Ok(sqlx::query("SELECT id, article_id, parent_id, root_id, depth FROM comments WHERE submission_key = ?")
-        .bind(key)
-        .fetch_optional(tx)
-        .await?
-        .map(|r| Placed {
-            id: r.get("id"),
-            article_id: r.get("article_id"),
-            parent_id: r.get("parent_id"),
-            root_id: r.get::<Option<i64>, _>("root_id").unwrap_or_else(|| r.get("id")),
-            depth: r.get("depth"),
-        }))
+    Ok(sqlx::query(
+        "SELECT id, article_id, parent_id, root_id, depth FROM comments WHERE submission_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(tx)
+    .await?
+    .map(|r| Placed {
+        id: r.get("id"),
+        article_id: r.get("article_id"),
+        parent_id: r.get("parent_id"),
+        root_id: r.get::<Option<i64>, _>("root_id").unwrap_or_else(|| r.get("id")),
+        depth: r.get("depth"),
+    }))
 }
 
 /// Stores one comment under its parent (within the depth limit), without notifying anyone:
@@ -181,11 +183,11 @@ pub async fn insert_comment(
         "INSERT INTO comments (id, root_id, article_id, parent_id, depth, status, author_name, author_email,
                                author_url, body, body_html, body_text, created_at, submission_key, ip_hash,
                                upvotes, downvotes, score, imported_up, imported_down, held_for, approved_at)
-         SELECT n.id, COALESCE(?3, n.id), ?2, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                ?16, ?17, ?16 - ?17, ?16, ?17, ?18, ?19
-         FROM (SELECT CASE WHEN ?1 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM comments WHERE id = ?1) THEN ?1
+         SELECT n.id, COALESCE($3, n.id), $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                $16, $17, $16 - $17, $16, $17, $18, $19
+         FROM (SELECT CASE WHEN $1 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM comments WHERE id = $1) THEN $1
                            ELSE (SELECT COALESCE(MAX(id), 0) + 1 FROM comments) END AS id) n
-         WHERE NOT EXISTS (SELECT 1 FROM import_forgotten WHERE key = ?14)
+         WHERE NOT EXISTS (SELECT 1 FROM import_forgotten WHERE key = $14)
          ON CONFLICT DO NOTHING
          RETURNING id",
     )
@@ -215,7 +217,7 @@ pub async fn insert_comment(
 
 /// Was the comment with this key imported once and erased at its author's request?
 pub async fn forgotten(tx: &mut SqliteConnection, key: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM import_forgotten WHERE key = ?")
+    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM import_forgotten WHERE key = $1")
         .bind(key)
         .fetch_optional(tx)
         .await?
@@ -227,7 +229,7 @@ pub async fn editor_passages(
     tx: &mut SqliteConnection,
     article_id: i64,
 ) -> Result<Vec<(i64, Option<String>)>, sqlx::Error> {
-    Ok(sqlx::query("SELECT id, key FROM passages WHERE article_id = ? AND origin = 'editor' ORDER BY id")
+    Ok(sqlx::query("SELECT id, key FROM passages WHERE article_id = $1 AND origin = 'editor' ORDER BY id")
         .bind(article_id)
         .fetch_all(tx)
         .await?
@@ -243,7 +245,7 @@ pub async fn set_passage(
     passage_id: i64,
 ) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query(
-        "UPDATE comments SET passage_id = ? WHERE id = ? AND parent_id IS NULL AND passage_id IS NULL",
+        "UPDATE comments SET passage_id = $1 WHERE id = $2 AND parent_id IS NULL AND passage_id IS NULL",
     )
     .bind(passage_id)
     .bind(comment_id)
@@ -261,7 +263,7 @@ pub async fn recount(tx: &mut SqliteConnection, article_id: i64) -> Result<(), s
              -- approved comment of the site for each thread (minutes at 100,000)
              SELECT COUNT(*) FROM comments r INDEXED BY comments_by_root
              WHERE r.root_id = comments.id AND r.id <> comments.id AND +r.status = 'approved')
-         WHERE article_id = ? AND parent_id IS NULL",
+         WHERE article_id = $1 AND parent_id IS NULL",
     )
     .bind(article_id)
     .execute(&mut *tx)
@@ -269,7 +271,7 @@ pub async fn recount(tx: &mut SqliteConnection, article_id: i64) -> Result<(), s
     sqlx::query(
         "UPDATE articles SET comment_count = (
              SELECT COUNT(*) FROM comments c WHERE c.article_id = articles.id AND c.status = 'approved')
-         WHERE id = ?",
+         WHERE id = $1",
     )
     .bind(article_id)
     .execute(&mut *tx)
@@ -281,7 +283,7 @@ pub async fn recount(tx: &mut SqliteConnection, article_id: i64) -> Result<(), s
 pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT a.slug FROM import_map m JOIN articles a ON a.id = m.new_id
-         WHERE m.kind = 'link' AND m.old_id = ? LIMIT 1",
+         WHERE m.kind = 'link' AND m.old_id = $1 LIMIT 1",
     )
     .bind(path)
     .fetch_optional(pool)
@@ -293,7 +295,7 @@ pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>
 pub async fn slug_for_old_post(pool: &Pool, post_id: &str) -> Result<Option<(String, String)>, StoreError> {
     Ok(sqlx::query(
         "SELECT a.slug, m.source FROM import_map m JOIN articles a ON a.id = m.new_id
-         WHERE m.kind = 'post' AND m.old_id = ? AND a.listed = 1 ORDER BY m.source LIMIT 1",
+         WHERE m.kind = 'post' AND m.old_id = $1 AND a.listed = 1 ORDER BY m.source LIMIT 1",
     )
     .bind(post_id)
     .fetch_optional(pool)
@@ -310,7 +312,7 @@ pub async fn comment_for_old_id(
     Ok(sqlx::query_scalar(
         "SELECT c.id FROM comments c JOIN articles a ON a.id = c.article_id
          JOIN import_map m ON m.new_id = a.id AND m.kind = 'post'
-         WHERE a.slug = ?1 AND c.submission_key = 'import:' || m.source || ':' || ?2 LIMIT 1",
+         WHERE a.slug = $1 AND c.submission_key = 'import:' || m.source || ':' || $2 LIMIT 1",
     )
     .bind(article_slug)
     .bind(old_id.to_string())
@@ -385,7 +387,7 @@ pub async fn export_comments(pool: &Pool, article_id: i64) -> Result<Vec<ExportC
     Ok(sqlx::query(
         "SELECT id, parent_id, status, trashed_at, author_name, author_email, author_url, body_html,
                 created_at, upvotes, downvotes, passage_id
-         FROM comments WHERE article_id = ? ORDER BY id",
+         FROM comments WHERE article_id = $1 ORDER BY id",
     )
     .bind(article_id)
     .fetch_all(pool)
@@ -411,7 +413,7 @@ pub async fn export_comments(pool: &Pool, article_id: i64) -> Result<Vec<ExportC
 pub async fn export_passages(pool: &Pool, article_id: i64) -> Result<Vec<ExportPassage>, StoreError> {
     Ok(sqlx::query(
         "SELECT id, key, question, start_at, end_at FROM passages
-         WHERE article_id = ? AND origin = 'editor' AND marked = 1 AND start_at IS NOT NULL
+         WHERE article_id = $1 AND origin = 'editor' AND marked = 1 AND start_at IS NOT NULL
          ORDER BY start_at",
     )
     .bind(article_id)

@@ -33,7 +33,7 @@ pub async fn sync(
     let text = plain_text(body_html);
     let rows = sqlx::query(
         "SELECT id, origin, key, quote, prefix, suffix, position, start_at, end_at
-         FROM passages WHERE article_id = ? ORDER BY id",
+         FROM passages WHERE article_id = $1 ORDER BY id",
     )
     .bind(article_id)
     .fetch_all(&mut *tx)
@@ -62,7 +62,7 @@ pub async fn sync(
                         passage = id,
                         "a passage was not found in the edited article: marked changed"
                     );
-                    sqlx::query("UPDATE passages SET start_at = NULL, end_at = NULL WHERE id = ?")
+                    sqlx::query("UPDATE passages SET start_at = NULL, end_at = NULL WHERE id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
@@ -97,7 +97,7 @@ pub async fn sync(
         let question = f.question.trim();
         match same {
             Some(p) => {
-                sqlx::query("UPDATE passages SET question = ?, key = ?, marked = 1 WHERE id = ?")
+                sqlx::query("UPDATE passages SET question = $1, key = $2, marked = 1 WHERE id = $3")
                     .bind(question)
                     .bind(&f.id)
                     .bind(p.id)
@@ -114,7 +114,7 @@ pub async fn sync(
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO passages (article_id, origin, key, question, quote, prefix, suffix, position,
                                            start_at, end_at, marked, created_at)
-                     VALUES (?, 'editor', ?, ?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+                     VALUES ($1, 'editor', $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) RETURNING id",
                 )
                 .bind(article_id)
                 .bind(&f.id)
@@ -135,7 +135,7 @@ pub async fn sync(
     let marked_json = serde_json::to_string(&marked).unwrap_or_else(|_| "[]".into());
     sqlx::query(
         "UPDATE passages SET marked = 0
-         WHERE article_id = ? AND origin = 'editor' AND id NOT IN (SELECT value FROM json_each(?))",
+         WHERE article_id = $1 AND origin = 'editor' AND id NOT IN (SELECT value FROM json_each($2))",
     )
     .bind(article_id)
     .bind(marked_json)
@@ -146,7 +146,7 @@ pub async fn sync(
 
 /// Whether passage `id` is one of this article's.
 pub async fn is_of(pool: &Pool, article_id: i64, id: i64) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM passages WHERE id = ? AND article_id = ?)")
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM passages WHERE id = $1 AND article_id = $2)")
         .bind(id)
         .bind(article_id)
         .fetch_one(pool)
@@ -161,7 +161,7 @@ pub async fn for_article(pool: &Pool, article_id: i64) -> Result<Vec<PassageView
         "SELECT p.id, p.origin, p.marked, p.question, p.quote, p.start_at, p.end_at,
                 (SELECT COUNT(*) FROM comments c WHERE c.passage_id = p.id AND c.status = 'approved') AS n
          FROM passages p
-         WHERE p.article_id = ? AND p.start_at IS NOT NULL
+         WHERE p.article_id = $1 AND p.start_at IS NOT NULL
          ORDER BY p.start_at, p.id",
     )
     .bind(article_id)
@@ -177,7 +177,7 @@ pub async fn for_article(pool: &Pool, article_id: i64) -> Result<Vec<PassageView
         let id: i64 = r.get("id");
         let recent = sqlx::query(
             "SELECT id, author_name, body FROM comments
-             WHERE passage_id = ? AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT 3",
+             WHERE passage_id = $1 AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT 3",
         )
         .bind(id)
         .fetch_all(pool)
@@ -216,7 +216,7 @@ pub async fn resolve(
     match target {
         FeedbackTarget::Passage(id) => {
             let ok: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM passages WHERE id = ? AND article_id = ?")
+                sqlx::query_scalar("SELECT id FROM passages WHERE id = $1 AND article_id = $2")
                     .bind(id)
                     .bind(article_id)
                     .fetch_optional(&mut *conn)
@@ -246,7 +246,7 @@ pub async fn resolve(
                 return Ok(Err(ApiError::field("body", "The selected text is not in this article.")));
             };
             let existing: Option<i64> = sqlx::query_scalar(
-                "SELECT id FROM passages WHERE article_id = ? AND start_at = ? AND end_at = ? ORDER BY id LIMIT 1",
+                "SELECT id FROM passages WHERE article_id = $1 AND start_at = $2 AND end_at = $3 ORDER BY id LIMIT 1",
             )
             .bind(article_id)
             .bind(s as i64)
@@ -260,7 +260,7 @@ pub async fn resolve(
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO passages (article_id, origin, quote, prefix, suffix, position, start_at, end_at,
                                        marked, created_at)
-                 VALUES (?, 'reader', ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id",
+                 VALUES ($1, 'reader', $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
             )
             .bind(article_id)
             .bind(&fresh.exact)
@@ -287,8 +287,8 @@ async fn place(
 ) -> Result<(), sqlx::Error> {
     let fresh = selector_at(text, start, end);
     sqlx::query(
-        "UPDATE passages SET quote = ?, prefix = ?, suffix = ?, position = ?, start_at = ?, end_at = ?
-         WHERE id = ?",
+        "UPDATE passages SET quote = $1, prefix = $2, suffix = $3, position = $4, start_at = $5, end_at = $6
+         WHERE id = $7",
     )
     .bind(&fresh.exact)
     .bind(&fresh.prefix)

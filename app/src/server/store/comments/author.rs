@@ -15,7 +15,7 @@ pub struct Owned {
 
 pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
     let row = sqlx::query(
-        "SELECT article_id, reader_id, ip_hash, created_at, status, root_id, parent_id FROM comments WHERE id = ?",
+        "SELECT article_id, reader_id, ip_hash, created_at, status, root_id, parent_id FROM comments WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
@@ -45,11 +45,11 @@ pub async fn edit_by_author(
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-            "UPDATE comments SET body = ?1, body_html = ?2, body_text = ?3, edited_at = ?4,
-                    status = CASE WHEN ?5 IS NULL THEN status ELSE 'pending' END,
-                    held_for = ?5,
-                    pinned = CASE WHEN ?5 IS NULL THEN pinned ELSE 0 END
-             WHERE id = ?6 AND status = 'approved'
+            "UPDATE comments SET body = $1, body_html = $2, body_text = $3, edited_at = $4,
+                    status = CASE WHEN $5 IS NULL THEN status ELSE 'pending' END,
+                    held_for = $5,
+                    pinned = CASE WHEN $5 IS NULL THEN pinned ELSE 0 END
+             WHERE id = $6 AND status = 'approved'
              RETURNING article_id, root_id",
         )
         .bind(body)
@@ -80,7 +80,7 @@ pub async fn mark_deleted(pool: &Pool, id: i64) -> Result<(), StoreError> {
 }
 
 pub(super) async fn mark_deleted_in(tx: &mut sqlx::SqliteConnection, id: i64) -> Result<(), StoreError> {
-    let row = sqlx::query("SELECT article_id, root_id, status FROM comments WHERE id = ?")
+    let row = sqlx::query("SELECT article_id, root_id, status FROM comments WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -88,18 +88,18 @@ pub(super) async fn mark_deleted_in(tx: &mut sqlx::SqliteConnection, id: i64) ->
         return Ok(());
     };
     sqlx::query(
-        "UPDATE comments SET status = 'deleted', body = '', body_html = '', body_text = '' WHERE id = ?",
+        "UPDATE comments SET status = 'deleted', body = '', body_html = '', body_text = '' WHERE id = $1",
     )
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE articles SET comment_count = comment_count - 1 WHERE id = ?")
+    sqlx::query("UPDATE articles SET comment_count = comment_count - 1 WHERE id = $1")
         .bind(row.get::<i64, _>("article_id"))
         .execute(&mut *tx)
         .await?;
     let root: Option<i64> = row.get("root_id");
     if let Some(root) = root.filter(|r| *r != id) {
-        sqlx::query("UPDATE comments SET reply_count = reply_count - 1 WHERE id = ?")
+        sqlx::query("UPDATE comments SET reply_count = reply_count - 1 WHERE id = $1")
             .bind(root)
             .execute(&mut *tx)
             .await?;

@@ -81,7 +81,7 @@ async fn insert_in(
     c: &NewComment<'_>,
     key: &str,
 ) -> Result<Inserted, InsertError> {
-    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM comments WHERE submission_key = ?")
+    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM comments WHERE submission_key = $1")
         .bind(key)
         .fetch_optional(&mut **tx)
         .await?
@@ -93,7 +93,7 @@ async fn insert_in(
         Some(pid) => {
             let parent = sqlx::query(
                 "SELECT parent_id, root_id, depth FROM comments
-                 WHERE id = ? AND article_id = ? AND status = 'approved'",
+                 WHERE id = $1 AND article_id = $2 AND status = 'approved'",
             )
             .bind(pid)
             .bind(c.article_id)
@@ -122,7 +122,7 @@ async fn insert_in(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, body,
                                body_html, created_at, submission_key, reader_id, ip_hash, passage_id,
                                status, held_for, approved_at, body_text)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
     )
     .bind(c.article_id)
     .bind(parent_id)
@@ -143,7 +143,7 @@ async fn insert_in(
     .bind(crate::domain::text::html_to_text(c.body_html))
     .fetch_one(&mut **tx)
     .await?;
-    sqlx::query("UPDATE comments SET root_id = id WHERE id = ? AND root_id IS NULL")
+    sqlx::query("UPDATE comments SET root_id = id WHERE id = $1 AND root_id IS NULL")
         .bind(id)
         .execute(&mut **tx)
         .await?;
@@ -152,12 +152,12 @@ async fn insert_in(
         super::desk::alerts::raise(tx, "held", id, c.created_at).await?;
         return Ok(Inserted::New(id));
     }
-    sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?")
+    sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = $1")
         .bind(c.article_id)
         .execute(&mut **tx)
         .await?;
     if let Some(root) = root_id {
-        sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?")
+        sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1")
             .bind(root)
             .execute(&mut **tx)
             .await?;
@@ -178,7 +178,7 @@ pub async fn newest_id(pool: &Pool) -> Result<i64, StoreError> {
 
 /// The passage a feedback is about.
 pub async fn passage_of(pool: &Pool, comment_id: i64) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT passage_id FROM comments WHERE id = ?")
+    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT passage_id FROM comments WHERE id = $1")
         .bind(comment_id)
         .fetch_optional(pool)
         .await?
@@ -187,7 +187,7 @@ pub async fn passage_of(pool: &Pool, comment_id: i64) -> Result<Option<i64>, Sto
 
 /// The comment a reader's form submission made, if it arrived before.
 pub async fn by_key(pool: &Pool, reader_id: &str, key: &str) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT id FROM comments WHERE submission_key = ?")
+    Ok(sqlx::query_scalar("SELECT id FROM comments WHERE submission_key = $1")
         .bind(format!("{reader_id}:{key}"))
         .fetch_optional(pool)
         .await?)
@@ -211,8 +211,8 @@ pub async fn is_duplicate(
     let anyone = body.chars().count() >= DUPLICATE_ANYONE_CHARS;
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM comments
-                        WHERE article_id = ?1 AND created_at >= ?2 AND status <> 'deleted' AND body = ?3
-                          AND (?4 OR reader_id = ?5 OR (?6 IS NOT NULL AND author_email = ?6)))",
+                        WHERE article_id = $1 AND created_at >= $2 AND status <> 'deleted' AND body = $3
+                          AND ($4 OR reader_id = $5 OR ($6 IS NOT NULL AND author_email = $6)))",
     )
     .bind(article_id)
     .bind(since)

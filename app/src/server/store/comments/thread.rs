@@ -44,7 +44,7 @@ pub enum Landing {
 pub async fn landing(pool: &Pool, article_id: i64, id: i64, sort: Sort) -> Result<Landing, StoreError> {
     let root: Option<(i64, i64)> = sqlx::query_as(
         "SELECT r.id, r.pinned FROM comments c JOIN comments r ON r.id = COALESCE(c.root_id, c.id)
-         WHERE c.id = ? AND c.article_id = ? AND c.status IN ('approved', 'deleted')
+         WHERE c.id = $1 AND c.article_id = $2 AND c.status IN ('approved', 'deleted')
            AND (r.status = 'approved' OR (r.status = 'deleted' AND r.reply_count > 0))",
     )
     .bind(id)
@@ -61,8 +61,8 @@ pub async fn landing(pool: &Pool, article_id: i64, id: i64, sort: Sort) -> Resul
         Sort::Votes => "c.score DESC, c.id DESC",
     };
     let first: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT c.id FROM comments c WHERE c.article_id = ? AND c.parent_id IS NULL AND {VISIBLE_ROOT}
-         ORDER BY {order} LIMIT ?"
+        "SELECT c.id FROM comments c WHERE c.article_id = $1 AND c.parent_id IS NULL AND {VISIBLE_ROOT}
+         ORDER BY {order} LIMIT $2"
     )))
     .bind(article_id)
     .bind(PAGE_SIZE)
@@ -76,8 +76,8 @@ pub async fn landing(pool: &Pool, article_id: i64, id: i64, sort: Sort) -> Resul
 pub async fn is_cursor(pool: &Pool, article_id: i64, sort: Sort, cursor: Cursor) -> Result<bool, StoreError> {
     let key = if sort == Sort::Votes { "c.score" } else { "c.created_at" };
     Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT EXISTS (SELECT 1 FROM comments c WHERE c.id = ? AND c.article_id = ? AND c.parent_id IS NULL
-                        AND {key} = ? AND {VISIBLE_ROOT})"
+        "SELECT EXISTS (SELECT 1 FROM comments c WHERE c.id = $1 AND c.article_id = $2 AND c.parent_id IS NULL
+                        AND {key} = $3 AND {VISIBLE_ROOT})"
     )))
     .bind(cursor.id)
     .bind(article_id)
@@ -89,7 +89,7 @@ pub async fn is_cursor(pool: &Pool, article_id: i64, sort: Sort, cursor: Cursor)
 /// Whether `id` is an approved comment of this article (one a reply form may answer).
 pub async fn is_approved_in(pool: &Pool, article_id: i64, id: i64) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM comments WHERE id = ? AND article_id = ? AND status = 'approved')",
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE id = $1 AND article_id = $2 AND status = 'approved')",
     )
     .bind(id)
     .bind(article_id)
@@ -102,7 +102,7 @@ pub(super) const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.statu
      c.pinned, c.featured, c.edited_by_staff,
      (SELECT p.quote FROM passages p WHERE p.id = c.passage_id) AS passage_quote,
      (SELECT p.start_at IS NULL FROM passages p WHERE p.id = c.passage_id) AS passage_changed,
-     COALESCE((SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.reader_id = ?1), 0) AS my_vote";
+     COALESCE((SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.reader_id = $1), 0) AS my_vote";
 
 /// The most top-level comments a page extended by `until` shows (five pages).
 pub const MAX_UNTIL: i64 = PAGE_SIZE * 5;
@@ -174,13 +174,13 @@ pub async fn page(
         let pick: Option<(i64, i64)> = if filter == Filter::Reacted {
             sqlx::query_as(
                 "SELECT COALESCE(root_id, id), id FROM comments
-                 WHERE article_id = ? AND status = 'approved' AND score > 0
+                 WHERE article_id = $1 AND status = 'approved' AND score > 0
                  ORDER BY score DESC, id ASC LIMIT 1",
             )
         } else {
             sqlx::query_as(
                 "SELECT id, id FROM comments
-                 WHERE article_id = ? AND parent_id IS NULL AND status = 'approved' AND reply_count > 0
+                 WHERE article_id = $1 AND parent_id IS NULL AND status = 'approved' AND reply_count > 0
                  ORDER BY reply_count DESC, id ASC LIMIT 1",
             )
         }
@@ -213,10 +213,10 @@ pub async fn page(
                  WHERE c.id IN (
                      -- each through its own index (the reader's; the pinned), not a walk over
                      -- every top-level comment of the article
-                     SELECT id FROM comments WHERE ?1 <> '' AND reader_id = ?1 AND article_id = ?2
+                     SELECT id FROM comments WHERE $1 <> '' AND reader_id = $1 AND article_id = $2
                        AND parent_id IS NULL AND status = 'pending'
                      UNION ALL
-                     SELECT id FROM comments INDEXED BY comments_pinned WHERE article_id = ?2 AND pinned = 1
+                     SELECT id FROM comments INDEXED BY comments_pinned WHERE article_id = $2 AND pinned = 1
                        AND parent_id IS NULL AND status = 'approved')
                  ORDER BY c.status = 'approved', c.created_at DESC, c.id DESC LIMIT 50"
             )))
@@ -239,8 +239,8 @@ pub async fn page(
     // comment of the site); the replies of these roots come through `comments_by_root`
     let reply_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM comments c
-         WHERE c.root_id IN (SELECT value FROM json_each(?2)) AND c.id <> c.root_id
-           AND (+c.status IN ('approved', 'deleted') OR (+c.status = 'pending' AND ?1 <> '' AND c.reader_id = ?1))
+         WHERE c.root_id IN (SELECT value FROM json_each($2)) AND c.id <> c.root_id
+           AND (+c.status IN ('approved', 'deleted') OR (+c.status = 'pending' AND $1 <> '' AND c.reader_id = $1))
          ORDER BY c.created_at, c.id"
     )))
     .bind(reader)
@@ -263,7 +263,7 @@ pub(super) async fn roots_by_id(
 ) -> Result<Vec<SqliteRow>, StoreError> {
     let Some(id) = id else { return Ok(Vec::new()) };
     Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM comments c WHERE c.id = ?2 AND {VISIBLE_ROOT}"
+        "SELECT {COLUMNS} FROM comments c WHERE c.id = $2 AND {VISIBLE_ROOT}"
     )))
     .bind(reader)
     .bind(id)
@@ -292,10 +292,10 @@ pub(super) async fn top_level(
     let only = if feedback_only { "AND c.passage_id IS NOT NULL" } else { "" };
     let sql = format!(
         "SELECT {COLUMNS} FROM comments c
-         WHERE c.article_id = ?2 AND c.parent_id IS NULL AND {VISIBLE_ROOT} {only}
-           AND (?3 IS NULL OR ({key}, c.id) {after} (?3, ?4))
-           AND (?5 IS NULL OR ({key}, c.id) {through} (?5, ?6))
-         ORDER BY {order} LIMIT ?7"
+         WHERE c.article_id = $2 AND c.parent_id IS NULL AND {VISIBLE_ROOT} {only}
+           AND ($3 IS NULL OR ({key}, c.id) {after} ($3, $4))
+           AND ($5 IS NULL OR ({key}, c.id) {through} ($5, $6))
+         ORDER BY {order} LIMIT $7"
     );
     // `until` (a refreshed "Load more") reaches at most MAX_UNTIL top-level comments: a URL
     // cannot make one page read the whole thread
@@ -315,7 +315,7 @@ pub(super) async fn top_level(
 /// Every approved comment of an article, oldest first (exports, feeds, tests).
 pub async fn approved_ids(pool: &Pool, article_id: i64) -> Result<Vec<i64>, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM comments WHERE article_id = ? AND status = 'approved' ORDER BY created_at, id",
+        "SELECT id FROM comments WHERE article_id = $1 AND status = 'approved' ORDER BY created_at, id",
     )
     .bind(article_id)
     .fetch_all(pool)
@@ -329,7 +329,7 @@ pub async fn approved_since(
     after_id: i64,
 ) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT id, parent_id FROM comments WHERE article_id = ? AND status = 'approved' AND id > ?
+        "SELECT id, parent_id FROM comments WHERE article_id = $1 AND status = 'approved' AND id > $2
          ORDER BY id LIMIT 500",
     )
     .bind(article_id)

@@ -52,14 +52,14 @@ pub(super) async fn toggle_vote_in(
     now: i64,
 ) -> Result<VoteResult, VoteError> {
     let existing: Option<i64> =
-        sqlx::query_scalar("SELECT value FROM comment_votes WHERE comment_id = ? AND reader_id = ?")
+        sqlx::query_scalar("SELECT value FROM comment_votes WHERE comment_id = $1 AND reader_id = $2")
             .bind(comment_id)
             .bind(voter.reader_id)
             .fetch_optional(&mut *tx)
             .await?;
     if existing.is_none() && voter.one_per_address {
         let from_address: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM comment_votes WHERE comment_id = ? AND ip_hash = ? AND reader_id <> ?)",
+            "SELECT EXISTS (SELECT 1 FROM comment_votes WHERE comment_id = $1 AND ip_hash = $2 AND reader_id <> $3)",
         )
         .bind(comment_id)
         .bind(voter.ip_hash)
@@ -73,7 +73,7 @@ pub(super) async fn toggle_vote_in(
     let value = i64::from(value);
     let my_vote = match existing {
         Some(v) if v == value => {
-            sqlx::query("DELETE FROM comment_votes WHERE comment_id = ? AND reader_id = ?")
+            sqlx::query("DELETE FROM comment_votes WHERE comment_id = $1 AND reader_id = $2")
                 .bind(comment_id)
                 .bind(voter.reader_id)
                 .execute(&mut *tx)
@@ -82,7 +82,7 @@ pub(super) async fn toggle_vote_in(
         }
         _ => {
             sqlx::query(
-                "INSERT INTO comment_votes (comment_id, reader_id, value, created_at, ip_hash) VALUES (?, ?, ?, ?, ?)
+                "INSERT INTO comment_votes (comment_id, reader_id, value, created_at, ip_hash) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (comment_id, reader_id) DO UPDATE SET value = excluded.value",
             )
             .bind(comment_id)
@@ -107,11 +107,11 @@ pub(crate) async fn recount_votes(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "UPDATE comments SET
-            upvotes = imported_up + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = 1),
-            downvotes = imported_down + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = ?1 AND value = -1),
+            upvotes = imported_up + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = $1 AND value = 1),
+            downvotes = imported_down + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = $1 AND value = -1),
             score = imported_up - imported_down
-                    + (SELECT COALESCE(SUM(value), 0) FROM comment_votes WHERE comment_id = ?1)
-         WHERE id = ?1 RETURNING score",
+                    + (SELECT COALESCE(SUM(value), 0) FROM comment_votes WHERE comment_id = $1)
+         WHERE id = $1 RETURNING score",
     )
     .bind(comment_id)
     .fetch_one(tx)

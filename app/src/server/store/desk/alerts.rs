@@ -10,7 +10,7 @@ pub async fn raise(
     now: i64,
 ) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO staff_alerts (kind, comment_id, created_at) VALUES (?, ?, ?) RETURNING id",
+        "INSERT INTO staff_alerts (kind, comment_id, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(kind)
     .bind(comment_id)
@@ -19,7 +19,7 @@ pub async fn raise(
     .await?;
     sqlx::query(
         "INSERT INTO outbox (kind, email, comment_id, alert_id, created_at, next_attempt_at)
-         SELECT 'staff', email, ?1, ?2, ?3, ?4 FROM staff WHERE alerts = 'immediate' AND disabled = 0
+         SELECT 'staff', email, $1, $2, $3, $4 FROM staff WHERE alerts = 'immediate' AND disabled = 0
          ON CONFLICT DO NOTHING",
     )
     .bind(comment_id)
@@ -37,11 +37,11 @@ pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let last: i64 =
-            sqlx::query_scalar("SELECT IFNULL(MAX(id), 0) FROM staff_alerts").fetch_one(&mut *tx).await?;
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM staff_alerts").fetch_one(&mut *tx).await?;
         let due: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT id, email, digest_alert_id FROM staff
-             WHERE alerts = 'hourly' AND disabled = 0 AND IFNULL(digest_sent_at, created_at) <= ?1 - 3600
-               AND digest_alert_id < ?2",
+             WHERE alerts = 'hourly' AND disabled = 0 AND COALESCE(digest_sent_at, created_at) <= $1 - 3600
+               AND digest_alert_id < $2",
         )
         .bind(now)
         .bind(last)
@@ -50,7 +50,7 @@ pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
         for (id, email, since) in &due {
             sqlx::query(
                 "INSERT INTO outbox (kind, email, since, alert_id, created_at, next_attempt_at)
-                 VALUES ('digest', ?, ?, ?, ?, ?)",
+                 VALUES ('digest', $1, $2, $3, $4, $5)",
             )
             .bind(email)
             .bind(since)
@@ -59,7 +59,7 @@ pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
             .bind(now * 1000)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE staff SET digest_sent_at = ?, digest_alert_id = ? WHERE id = ?")
+            sqlx::query("UPDATE staff SET digest_sent_at = $1, digest_alert_id = $2 WHERE id = $3")
                 .bind(now)
                 .bind(last)
                 .bind(id)
@@ -87,7 +87,7 @@ pub async fn lines(pool: &Pool, digest: bool, since: i64, to: i64) -> Result<Vec
     let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
         "SELECT x.kind, c.id, c.author_name, c.body, a.title FROM staff_alerts x
          JOIN comments c ON c.id = x.comment_id JOIN articles a ON a.id = c.article_id
-         WHERE (?1 AND x.id > ?2 AND x.id <= ?3) OR (NOT ?1 AND x.id = ?3)
+         WHERE ($1 AND x.id > $2 AND x.id <= $3) OR (NOT $1 AND x.id = $3)
          ORDER BY x.id LIMIT 200",
     )
     .bind(digest)

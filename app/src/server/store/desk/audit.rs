@@ -15,7 +15,7 @@ pub async fn record(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_log (staff_id, staff_name, action, target, before, after, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     // 0: not a staff member (a reader acting through a mailed link)
     .bind((who.id > 0).then_some(who.id))
@@ -34,7 +34,7 @@ pub async fn record(
 pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
     let rows = sqlx::query(
         "SELECT id, staff_name, action, target, before, after, created_at FROM audit_log
-         ORDER BY created_at DESC, id DESC LIMIT ?",
+         ORDER BY created_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)

@@ -17,9 +17,9 @@ pub struct Identities<'a> {
 pub async fn is_banned(pool: &Pool, who: &Identities<'_>, now: i64) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM bans
-                        WHERE lifted_at IS NULL AND (expires_at IS NULL OR expires_at > ?1)
-                          AND ((kind = 'email' AND (value = ?2 OR value = ?5)) OR (kind = 'address' AND value = ?3)
-                               OR (kind = 'reader' AND value = ?4)))",
+                        WHERE lifted_at IS NULL AND (expires_at IS NULL OR expires_at > $1)
+                          AND ((kind = 'email' AND (value = $2 OR value = $5)) OR (kind = 'address' AND value = $3)
+                               OR (kind = 'reader' AND value = $4)))",
     )
     .bind(now)
     .bind(who.email.map(str::to_lowercase))
@@ -46,7 +46,7 @@ pub async fn add(
     let result = async {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO bans (kind, value, reason, created_by, created_at, expires_at, created_by_role)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT role FROM staff WHERE id = ?4)) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, (SELECT role FROM staff WHERE id = $4)) RETURNING id",
         )
         .bind(kind)
         .bind(value)
@@ -91,7 +91,7 @@ pub async fn lift(
     let result = async {
         // the maker's role when they made it (an unknown one: an admin's)
         let made_by: Option<(String,)> = sqlx::query_as(
-            "SELECT IFNULL(created_by_role, 'admin') FROM bans WHERE id = ? AND lifted_at IS NULL",
+            "SELECT COALESCE(created_by_role, 'admin') FROM bans WHERE id = $1 AND lifted_at IS NULL",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -101,7 +101,7 @@ pub async fn lift(
             return Ok(Lifted::Outranked);
         }
         let row = sqlx::query(
-            "UPDATE bans SET lifted_at = ?, lifted_by = ? WHERE id = ? AND lifted_at IS NULL
+            "UPDATE bans SET lifted_at = $1, lifted_by = $2 WHERE id = $3 AND lifted_at IS NULL
              RETURNING kind, value, reason",
         )
         .bind(now)
@@ -126,10 +126,10 @@ pub async fn lift(
 /// Bans in force, newest first.
 pub async fn active(pool: &Pool, now: i64) -> Result<Vec<BanView>, StoreError> {
     let rows = sqlx::query(
-        "SELECT b.id, b.kind, b.value, b.reason, s.name AS by_name, IFNULL(b.created_by_role, 'admin') AS by_role,
+        "SELECT b.id, b.kind, b.value, b.reason, s.name AS by_name, COALESCE(b.created_by_role, 'admin') AS by_role,
                 b.created_at, b.expires_at
          FROM bans b LEFT JOIN staff s ON s.id = b.created_by
-         WHERE b.lifted_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > ?)
+         WHERE b.lifted_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > $1)
          ORDER BY b.created_at DESC, b.id DESC LIMIT 500",
     )
     .bind(now)
@@ -165,7 +165,7 @@ pub async fn identities_of(
     pool: &Pool,
     comment_id: i64,
 ) -> Result<Option<(Option<String>, Option<String>, Option<String>)>, StoreError> {
-    Ok(sqlx::query_as("SELECT author_email, ip_hash, reader_id FROM comments WHERE id = ?")
+    Ok(sqlx::query_as("SELECT author_email, ip_hash, reader_id FROM comments WHERE id = $1")
         .bind(comment_id)
         .fetch_optional(pool)
         .await?)

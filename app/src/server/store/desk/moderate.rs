@@ -29,7 +29,7 @@ struct Current {
 
 async fn current(conn: &mut SqliteConnection, id: i64) -> Result<Option<Current>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT article_id, root_id, status, approved_at, trashed_at, pinned, featured FROM comments WHERE id = ?",
+        "SELECT article_id, root_id, status, approved_at, trashed_at, pinned, featured FROM comments WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -53,13 +53,13 @@ pub(crate) async fn count_visible(
     root_id: Option<i64>,
     delta: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE articles SET comment_count = MAX(comment_count + ?, 0) WHERE id = ?")
+    sqlx::query("UPDATE articles SET comment_count = MAX(comment_count + $1, 0) WHERE id = $2")
         .bind(delta)
         .bind(article_id)
         .execute(&mut *conn)
         .await?;
     if let Some(root) = root_id.filter(|r| *r != id) {
-        sqlx::query("UPDATE comments SET reply_count = MAX(reply_count + ?, 0) WHERE id = ?")
+        sqlx::query("UPDATE comments SET reply_count = MAX(reply_count + $1, 0) WHERE id = $2")
             .bind(delta)
             .bind(root)
             .execute(&mut *conn)
@@ -118,9 +118,9 @@ pub async fn apply_in(
             return Ok(Outcome::default());
         }
         let sql = if column == "pinned" {
-            "UPDATE comments SET pinned = ? WHERE id = ?"
+            "UPDATE comments SET pinned = $1 WHERE id = $2"
         } else {
-            "UPDATE comments SET featured = ? WHERE id = ?"
+            "UPDATE comments SET featured = $1 WHERE id = $2"
         };
         sqlx::query(sql).bind(on).bind(id).execute(&mut *tx).await?;
         let (b, a) = if on { ("no", "yes") } else { ("yes", "no") };
@@ -132,12 +132,12 @@ pub async fn apply_in(
     let visible = status == "approved";
     let first_approval = visible && c.approved_at.is_none();
     sqlx::query(
-        "UPDATE comments SET status = ?2,
-                trashed_at = CASE WHEN ?2 = 'deleted' THEN ?3 ELSE NULL END,
-                approved_at = CASE WHEN ?2 = 'approved' THEN IFNULL(approved_at, ?3) ELSE approved_at END,
-                held_for = CASE WHEN ?2 = 'pending' THEN held_for ELSE NULL END,
-                pinned = CASE WHEN ?2 = 'approved' THEN pinned ELSE 0 END
-         WHERE id = ?1",
+        "UPDATE comments SET status = $2,
+                trashed_at = CASE WHEN $2 = 'deleted' THEN $3 ELSE NULL END,
+                approved_at = CASE WHEN $2 = 'approved' THEN COALESCE(approved_at, $3) ELSE approved_at END,
+                held_for = CASE WHEN $2 = 'pending' THEN held_for ELSE NULL END,
+                pinned = CASE WHEN $2 = 'approved' THEN pinned ELSE 0 END
+         WHERE id = $1",
     )
     .bind(id)
     .bind(status)
@@ -148,7 +148,7 @@ pub async fn apply_in(
         count_visible(&mut *tx, id, c.article_id, c.root_id, if visible { 1 } else { -1 }).await?;
     }
     // an editor's decision answers the reports made so far
-    sqlx::query("UPDATE reports SET resolved_at = ? WHERE comment_id = ? AND resolved_at IS NULL")
+    sqlx::query("UPDATE reports SET resolved_at = $1 WHERE comment_id = $2 AND resolved_at IS NULL")
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
@@ -197,7 +197,7 @@ pub async fn edit_text(
 ) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let before: Option<String> = sqlx::query_scalar("SELECT body FROM comments WHERE id = ?")
+        let before: Option<String> = sqlx::query_scalar("SELECT body FROM comments WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -206,7 +206,7 @@ pub async fn edit_text(
             return Ok(true);
         }
         sqlx::query(
-            "UPDATE comments SET body = ?, body_html = ?, body_text = ?, edited_by_staff = 1, edited_at = ? WHERE id = ?",
+            "UPDATE comments SET body = $1, body_html = $2, body_text = $3, edited_by_staff = 1, edited_at = $4 WHERE id = $5",
         )
         .bind(body)
         .bind(body_html)
@@ -241,13 +241,13 @@ pub async fn set_article_mode(
 ) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let before: Option<String> = sqlx::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
+        let before: Option<String> = sqlx::query_scalar("SELECT comments_mode FROM articles WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&mut *tx)
             .await?;
         let Some(before) = before else { return Ok(false) };
         if before != mode {
-            sqlx::query("UPDATE articles SET comments_mode = ? WHERE slug = ?")
+            sqlx::query("UPDATE articles SET comments_mode = $1 WHERE slug = $2")
                 .bind(mode)
                 .bind(slug)
                 .execute(&mut *tx)

@@ -66,8 +66,8 @@ async fn select(
                          OR (c.author_email IS NULL AND o.reader_id = c.reader_id))) AS rejected_before
          FROM comments c JOIN articles a ON a.id = c.article_id
          LEFT JOIN comments p ON p.id = c.parent_id
-         WHERE {condition} AND (?1 IS NULL OR c.id < ?1) AND (?3 IS NULL OR c.id = ?3)
-         ORDER BY c.id DESC LIMIT ?2"
+         WHERE {condition} AND ($1 IS NULL OR c.id < $1) AND ($3 IS NULL OR c.id = $3)
+         ORDER BY c.id DESC LIMIT $2"
     )))
     .bind(before)
     .bind(PAGE + 1)
@@ -78,7 +78,7 @@ async fn select(
     for r in rows.iter().take(PAGE as usize) {
         let id: i64 = r.get("id");
         let reports: Vec<(String, String)> = sqlx::query_as(
-            "SELECT reason, note FROM reports WHERE comment_id = ? AND resolved_at IS NULL ORDER BY id",
+            "SELECT reason, note FROM reports WHERE comment_id = $1 AND resolved_at IS NULL ORDER BY id",
         )
         .bind(id)
         .fetch_all(pool)
@@ -134,8 +134,8 @@ pub async fn has_approved(
     ip_hash: &str,
 ) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = ? COLLATE NOCASE AND status = 'approved'
-                        AND (reader_id = ? OR ip_hash = ?))",
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1 COLLATE NOCASE AND status = 'approved'
+                        AND (reader_id = $2 OR ip_hash = $3))",
     )
     .bind(email)
     .bind(reader_id)

@@ -11,11 +11,11 @@ use sqlx::{Row, SqliteConnection};
 /// Whether anything is stored about this address.
 pub async fn holds_data(pool: &Pool, email: &str) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = ?1)
-             OR EXISTS (SELECT 1 FROM subscriptions WHERE email = ?1)
-             OR EXISTS (SELECT 1 FROM subscribers WHERE email = ?1)
-             OR EXISTS (SELECT 1 FROM contact_messages WHERE email = ?1)
-             OR EXISTS (SELECT 1 FROM bans WHERE kind = 'email' AND value = ?1)",
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1)
+             OR EXISTS (SELECT 1 FROM subscriptions WHERE email = $1)
+             OR EXISTS (SELECT 1 FROM subscribers WHERE email = $1)
+             OR EXISTS (SELECT 1 FROM contact_messages WHERE email = $1)
+             OR EXISTS (SELECT 1 FROM bans WHERE kind = 'email' AND value = $1)",
     )
     .bind(email)
     .fetch_one(pool)
@@ -28,7 +28,7 @@ pub async fn request(pool: &Pool, email: &str, action: &str, now: i64) -> Result
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let recent: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'data' AND email = ? AND purpose = ? AND created_at > ?)",
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'data' AND email = $1 AND purpose = $2 AND created_at > $3)",
         )
         .bind(email)
         .bind(action)
@@ -38,7 +38,7 @@ pub async fn request(pool: &Pool, email: &str, action: &str, now: i64) -> Result
         if recent {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO outbox (kind, email, purpose, created_at, next_attempt_at) VALUES ('data', ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO outbox (kind, email, purpose, created_at, next_attempt_at) VALUES ('data', $1, $2, $3, $4)")
             .bind(email)
             .bind(action)
             .bind(now)
@@ -58,7 +58,7 @@ pub const LINK_SECONDS: i64 = 86_400;
 pub async fn new_link(pool: &Pool, email: &str, action: &str, now: i64) -> Result<String, StoreError> {
     let token = crate::server::tokens::random_token();
     sqlx::query(
-        "INSERT INTO data_requests (hash, email, action, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO data_requests (hash, email, action, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(crate::server::store::notify::token_hash(&token))
     .bind(email)
@@ -80,7 +80,7 @@ pub enum Link {
 
 pub async fn link(pool: &Pool, token: &str, now: i64) -> Result<Link, StoreError> {
     let row: Option<(String, String, i64, Option<i64>)> =
-        sqlx::query_as("SELECT email, action, expires_at, used_at FROM data_requests WHERE hash = ?")
+        sqlx::query_as("SELECT email, action, expires_at, used_at FROM data_requests WHERE hash = $1")
             .bind(crate::server::store::notify::token_hash(token))
             .fetch_optional(pool)
             .await?;
@@ -116,7 +116,7 @@ pub async fn use_link(
     let result = async {
         let hash = crate::server::store::notify::token_hash(token);
         let row: Option<(String, String)> = sqlx::query_as(
-            "UPDATE data_requests SET used_at = ? WHERE hash = ? AND used_at IS NULL AND expires_at > ?
+            "UPDATE data_requests SET used_at = $1 WHERE hash = $2 AND used_at IS NULL AND expires_at > $3
              RETURNING email, action",
         )
         .bind(now)
@@ -126,7 +126,7 @@ pub async fn use_link(
         .await?;
         let Some((email, action)) = row else {
             let state: Option<(Option<i64>, i64)> =
-                sqlx::query_as("SELECT used_at, expires_at FROM data_requests WHERE hash = ?")
+                sqlx::query_as("SELECT used_at, expires_at FROM data_requests WHERE hash = $1")
                     .bind(&hash)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -164,13 +164,13 @@ fn reader_target(reader_key: &str) -> String {
 async fn readers_of(conn: &mut SqliteConnection, email: &str) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar(
         "WITH tied (reader_id) AS (
-             SELECT reader_id FROM comments WHERE author_email = ?1 AND reader_id IS NOT NULL
-             UNION SELECT reader_id FROM subscriptions WHERE email = ?1 AND reader_id IS NOT NULL)
+             SELECT reader_id FROM comments WHERE author_email = $1 AND reader_id IS NOT NULL
+             UNION SELECT reader_id FROM subscriptions WHERE email = $1 AND reader_id IS NOT NULL)
          SELECT reader_id FROM tied t
          WHERE NOT EXISTS (SELECT 1 FROM comments c WHERE c.reader_id = t.reader_id
-                             AND c.author_email IS NOT NULL AND c.author_email <> ?1)
-           AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.reader_id = t.reader_id AND s.email <> ?1)
-           AND NOT EXISTS (SELECT 1 FROM subscriber_readers r WHERE r.reader_id = t.reader_id AND r.email <> ?1)",
+                             AND c.author_email IS NOT NULL AND c.author_email <> $1)
+           AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.reader_id = t.reader_id AND s.email <> $1)
+           AND NOT EXISTS (SELECT 1 FROM subscriber_readers r WHERE r.reader_id = t.reader_id AND r.email <> $1)",
     )
     .bind(email)
     .fetch_all(conn)
@@ -230,7 +230,7 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
         "SELECT c.id, a.slug, c.parent_id, c.status, c.author_name, c.author_email, c.author_url, c.body,
                 c.created_at, c.edited_at, c.ip_hash
          FROM comments c JOIN articles a ON a.id = c.article_id
-         WHERE c.author_email = ?1 OR (c.author_email IS NULL AND c.reader_id IN (SELECT value FROM json_each(?2)))
+         WHERE c.author_email = $1 OR (c.author_email IS NULL AND c.reader_id IN (SELECT value FROM json_each($2)))
          ORDER BY c.id",
     )
     .bind(email)
@@ -257,7 +257,7 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
     let subscriptions = listed(
         &mut *conn,
         "SELECT a.slug, s.kind, s.comment_id, s.confirmed, s.created_at FROM subscriptions s
-         JOIN articles a ON a.id = s.article_id WHERE s.email = ? ORDER BY s.id",
+         JOIN articles a ON a.id = s.article_id WHERE s.email = $1 ORDER BY s.id",
         email,
         |r| {
             json!({
@@ -273,7 +273,7 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
     let votes = listed(
         &mut *conn,
         "SELECT v.comment_id, v.value, v.created_at, v.ip_hash FROM comment_votes v
-         WHERE v.reader_id IN (SELECT value FROM json_each(?)) ORDER BY v.created_at",
+         WHERE v.reader_id IN (SELECT value FROM json_each($1)) ORDER BY v.created_at",
         &ids,
         |r| {
             json!({
@@ -288,7 +288,7 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
     let reports = listed(
         &mut *conn,
         "SELECT comment_id, reason, note, created_at, resolved_at, ip_hash FROM reports
-         WHERE reader_id IN (SELECT value FROM json_each(?)) ORDER BY created_at",
+         WHERE reader_id IN (SELECT value FROM json_each($1)) ORDER BY created_at",
         &ids,
         |r| {
             json!({
@@ -304,7 +304,7 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
     .await?;
     let messages = listed(
         &mut *conn,
-        "SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = ? ORDER BY id",
+        "SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = $1 ORDER BY id",
         email,
         |r| {
             json!({
@@ -319,7 +319,7 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
     .await?;
     let bans = listed(
         &mut *conn,
-        "SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = ? ORDER BY id",
+        "SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = $1 ORDER BY id",
         email,
         |r| {
             json!({
@@ -333,7 +333,7 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
     .await?;
     let mail = listed(
         &mut *conn,
-        "SELECT kind, status, created_at, sent_at FROM outbox WHERE email = ? ORDER BY id",
+        "SELECT kind, status, created_at, sent_at FROM outbox WHERE email = $1 ORDER BY id",
         email,
         |r| {
             json!({
@@ -347,7 +347,7 @@ async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result
     .await?;
     let requests = listed(
         &mut *conn,
-        "SELECT action, created_at, used_at FROM data_requests WHERE email = ? ORDER BY created_at",
+        "SELECT action, created_at, used_at FROM data_requests WHERE email = $1 ORDER BY created_at",
         email,
         |r| {
             json!({
@@ -417,7 +417,7 @@ async fn erase_in(
     let ids = serde_json::to_string(&readers).unwrap_or_default();
     // votes by the address's browsers, then the scores they counted in
     let voted: Vec<i64> = sqlx::query_scalar(
-        "DELETE FROM comment_votes WHERE reader_id IN (SELECT value FROM json_each(?)) RETURNING comment_id",
+        "DELETE FROM comment_votes WHERE reader_id IN (SELECT value FROM json_each($1)) RETURNING comment_id",
     )
     .bind(&ids)
     .fetch_all(&mut *tx)
@@ -426,14 +426,14 @@ async fn erase_in(
     for id in &voted {
         crate::server::store::comments::recount_votes(&mut *tx, *id).await?;
     }
-    out.reports = sqlx::query("DELETE FROM reports WHERE reader_id IN (SELECT value FROM json_each(?))")
+    out.reports = sqlx::query("DELETE FROM reports WHERE reader_id IN (SELECT value FROM json_each($1))")
         .bind(&ids)
         .execute(&mut *tx)
         .await?
         .rows_affected();
     let comments: Vec<(i64, i64, Option<i64>, String)> = sqlx::query_as(
         "SELECT id, article_id, root_id, status FROM comments
-         WHERE author_email = ?1 OR (author_email IS NULL AND reader_id IN (SELECT value FROM json_each(?2)))
+         WHERE author_email = $1 OR (author_email IS NULL AND reader_id IN (SELECT value FROM json_each($2)))
          ORDER BY id DESC",
     )
     .bind(email)
@@ -444,7 +444,7 @@ async fn erase_in(
     let targets: Vec<String> = comments.iter().map(|c| format!("comment #{}", c.0)).collect();
     sqlx::query(
         "UPDATE audit_log SET before = NULL, after = NULL
-         WHERE target IN (SELECT value FROM json_each(?)) AND action = 'comment edited'",
+         WHERE target IN (SELECT value FROM json_each($1)) AND action = 'comment edited'",
     )
     .bind(serde_json::to_string(&targets).unwrap_or_default())
     .execute(&mut *tx)
@@ -454,13 +454,13 @@ async fn erase_in(
             super::moderate::count_visible(&mut *tx, id, article_id, root_id, -1).await?;
         }
         // what readers said about it
-        out.reports += sqlx::query("DELETE FROM reports WHERE comment_id = ?")
+        out.reports += sqlx::query("DELETE FROM reports WHERE comment_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
         let has_replies: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = ?)")
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = $1)")
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -469,7 +469,7 @@ async fn erase_in(
                 "UPDATE comments SET status = 'deleted', trashed_at = NULL, author_name = '', author_email = NULL,
                         author_url = NULL, body = '', body_html = '', body_text = '', ip_hash = NULL,
                         reader_id = NULL, pinned = 0, featured = 0
-                 WHERE id = ?",
+                 WHERE id = $1",
             )
             .bind(id)
             .execute(&mut *tx)
@@ -479,54 +479,55 @@ async fn erase_in(
             // an imported comment: remembered as erased, so running the import again does not
             // bring it back
             sqlx::query(
-                "INSERT OR IGNORE INTO import_forgotten (key)
-                 SELECT submission_key FROM comments WHERE id = ? AND submission_key LIKE 'import:%'",
+                "INSERT INTO import_forgotten (key)
+                 SELECT submission_key FROM comments WHERE id = $1 AND submission_key LIKE 'import:%'
+                 ON CONFLICT DO NOTHING",
             )
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM comments WHERE id = ?").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
             out.comments_removed += 1;
         }
     }
-    out.subscriptions = sqlx::query("DELETE FROM subscriptions WHERE email = ?")
+    out.subscriptions = sqlx::query("DELETE FROM subscriptions WHERE email = $1")
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
     for sql in [
-        "DELETE FROM mail_tokens WHERE email = ?",
-        "DELETE FROM subscriber_readers WHERE email = ?",
-        "DELETE FROM subscribers WHERE email = ?",
+        "DELETE FROM mail_tokens WHERE email = $1",
+        "DELETE FROM subscriber_readers WHERE email = $1",
+        "DELETE FROM subscribers WHERE email = $1",
     ] {
         sqlx::query(sql).bind(email).execute(&mut *tx).await?;
     }
-    out.mail = sqlx::query("DELETE FROM outbox WHERE email = ?")
+    out.mail = sqlx::query("DELETE FROM outbox WHERE email = $1")
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    out.messages = sqlx::query("DELETE FROM contact_messages WHERE email = ?")
+    out.messages = sqlx::query("DELETE FROM contact_messages WHERE email = $1")
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
     // its links: used up, and without the address
-    sqlx::query("UPDATE data_requests SET email = '', used_at = IFNULL(used_at, ?) WHERE email = ?")
+    sqlx::query("UPDATE data_requests SET email = '', used_at = COALESCE(used_at, $1) WHERE email = $2")
         .bind(now)
         .bind(email)
         .execute(&mut *tx)
         .await?;
     // a ban keeps stopping the address without naming it, in the desk and in the log
-    sqlx::query("UPDATE bans SET value = ? WHERE kind = 'email' AND value = ?")
+    sqlx::query("UPDATE bans SET value = $1 WHERE kind = 'email' AND value = $2")
         .bind(erased_key)
         .bind(email)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "UPDATE audit_log SET before = REPLACE(before, ?1, '(an erased address)'),
-                              after = REPLACE(after, ?1, '(an erased address)')
-         WHERE instr(IFNULL(before, ''), ?1) > 0 OR instr(IFNULL(after, ''), ?1) > 0",
+        "UPDATE audit_log SET before = REPLACE(before, $1, '(an erased address)'),
+                              after = REPLACE(after, $1, '(an erased address)')
+         WHERE instr(COALESCE(before, ''), $1) > 0 OR instr(COALESCE(after, ''), $1) > 0",
     )
     .bind(email)
     .execute(&mut *tx)

@@ -60,7 +60,7 @@ pub async fn create(
     let result = async {
         let id: Option<i64> = sqlx::query_scalar(
             "INSERT INTO staff (email, name, role, password_hash, created_at, digest_alert_id)
-             VALUES (?, ?, ?, ?, ?, (SELECT IFNULL(MAX(id), 0) FROM staff_alerts))
+             VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(id), 0) FROM staff_alerts))
              ON CONFLICT (email) DO NOTHING RETURNING id",
         )
         .bind(&email)
@@ -82,7 +82,7 @@ pub async fn create(
 /// The account and its password hash, for signing in.
 pub async fn for_sign_in(pool: &Pool, email: &str) -> Result<Option<(StaffAccount, String)>, StoreError> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS}, password_hash FROM staff WHERE email = ?"
+        "SELECT {COLUMNS}, password_hash FROM staff WHERE email = $1"
     )))
     .bind(email.to_lowercase())
     .fetch_optional(pool)
@@ -91,7 +91,7 @@ pub async fn for_sign_in(pool: &Pool, email: &str) -> Result<Option<(StaffAccoun
 }
 
 pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<StaffAccount>, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = ?")))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
         .bind(id)
         .fetch_optional(pool)
         .await?;
@@ -169,7 +169,7 @@ async fn update_in(
 ) -> Result<(), UpdateError> {
     if let Some(admin) = change.by_admin {
         let still: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM staff WHERE id = ? AND role = 'admin' AND disabled = 0)",
+            "SELECT EXISTS (SELECT 1 FROM staff WHERE id = $1 AND role = 'admin' AND disabled = 0)",
         )
         .bind(admin)
         .fetch_one(&mut *tx)
@@ -178,7 +178,7 @@ async fn update_in(
             return Err(UpdateError::NotAdmin);
         }
     }
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = ?")))
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -190,7 +190,7 @@ async fn update_in(
     let stays_active_admin = role == Role::Admin && !disabled;
     if was_active_admin && !stays_active_admin {
         let others: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND disabled = 0 AND id <> ?",
+            "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND disabled = 0 AND id <> $1",
         )
         .bind(id)
         .fetch_one(&mut *tx)
@@ -200,13 +200,15 @@ async fn update_in(
         }
     }
     // a switch to the hourly digest starts its hour now
-    sqlx::query("UPDATE staff SET digest_sent_at = ? WHERE id = ? AND alerts <> 'hourly' AND ? = 'hourly'")
-        .bind(now)
-        .bind(id)
-        .bind(alerts)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE staff SET role = ?, alerts = ?, disabled = ? WHERE id = ?")
+    sqlx::query(
+        "UPDATE staff SET digest_sent_at = $1 WHERE id = $2 AND alerts <> 'hourly' AND $3 = 'hourly'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(alerts)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE staff SET role = $1, alerts = $2, disabled = $3 WHERE id = $4")
         .bind(role.as_str())
         .bind(alerts)
         .bind(disabled)
@@ -223,7 +225,7 @@ async fn update_in(
         audit::record(&mut *tx, who, "staff changed", &target, Some(&b), Some(&a), now).await?;
     }
     if let Some(hash) = change.password_hash {
-        sqlx::query("UPDATE staff SET password_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(id)
             .execute(&mut *tx)
@@ -231,7 +233,7 @@ async fn update_in(
         audit::record(&mut *tx, who, "password changed", &target, None, None, now).await?;
     }
     if disabled || change.password_hash.is_some() {
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = ?").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -260,9 +262,9 @@ pub async fn new_session(
 ) -> Result<(), StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ?").bind(now).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
         sqlx::query(
-            "INSERT INTO staff_sessions (hash, staff_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO staff_sessions (hash, staff_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(hash)
         .bind(staff.id)
@@ -271,7 +273,7 @@ pub async fn new_session(
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO staff_networks (staff_id, network, last_signed_in_at) VALUES (?, ?, ?)
+            "INSERT INTO staff_networks (staff_id, network, last_signed_in_at) VALUES ($1, $2, $3)
              ON CONFLICT (staff_id, network) DO UPDATE SET last_signed_in_at = excluded.last_signed_in_at",
         )
         .bind(staff.id)
@@ -299,7 +301,7 @@ pub async fn knows_network(
 ) -> Result<bool, StoreError> {
     Ok(sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM staff_networks
-                        WHERE staff_id = ? AND network = ? AND last_signed_in_at >= ?)",
+                        WHERE staff_id = $1 AND network = $2 AND last_signed_in_at >= $3)",
     )
     .bind(staff_id)
     .bind(network)
@@ -313,7 +315,7 @@ pub async fn by_session(pool: &Pool, hash: &str, now: i64) -> Result<Option<Staf
     let row = sqlx::query(
         "SELECT s.id, s.email, s.name, s.role, s.alerts, s.disabled, s.created_at
          FROM staff_sessions x JOIN staff s ON s.id = x.staff_id
-         WHERE x.hash = ? AND x.expires_at > ? AND s.disabled = 0",
+         WHERE x.hash = $1 AND x.expires_at > $2 AND s.disabled = 0",
     )
     .bind(hash)
     .bind(now)
@@ -327,13 +329,13 @@ pub async fn end_session(pool: &Pool, hash: &str, now: i64) -> Result<bool, Stor
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let ended: Option<(i64, String)> = sqlx::query_as(
-            "SELECT s.id, s.name FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.hash = ?",
+            "SELECT s.id, s.name FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.hash = $1",
         )
         .bind(hash)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((id, name)) = ended else { return Ok(false) };
-        sqlx::query("DELETE FROM staff_sessions WHERE hash = ?").bind(hash).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM staff_sessions WHERE hash = $1").bind(hash).execute(&mut *tx).await?;
         let who = Actor { id, name };
         audit::record(&mut tx, &who, "signed out", &format!("staff #{id}"), None, None, now).await?;
         Ok::<_, StoreError>(true)

@@ -6,17 +6,17 @@ const DAY: i64 = 86_400;
 
 async fn figures(pool: &Pool, since: i64) -> Result<Figures, StoreError> {
     let (approved, held, spam): (i64, i64, i64) = sqlx::query_as(
-        "SELECT IFNULL(SUM(status = 'approved'), 0), IFNULL(SUM(status = 'pending'), 0), IFNULL(SUM(status = 'spam'), 0)
-         FROM comments WHERE created_at >= ?",
+        "SELECT COALESCE(SUM(status = 'approved'), 0), COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'spam'), 0)
+         FROM comments WHERE created_at >= $1",
     )
     .bind(since)
     .fetch_one(pool)
     .await?;
-    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE created_at >= ?")
+    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE created_at >= $1")
         .bind(since)
         .fetch_one(pool)
         .await?;
-    let messages: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE created_at >= ?")
+    let messages: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE created_at >= $1")
         .bind(since)
         .fetch_one(pool)
         .await?;
@@ -28,7 +28,7 @@ pub async fn front_page(pool: &Pool, now: i64) -> Result<FrontPage, StoreError> 
     let first = today - 29 * DAY;
     let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT (created_at / 86400) * 86400 AS day, SUM(status = 'approved'), SUM(status = 'pending'), SUM(status = 'spam')
-         FROM comments WHERE created_at >= ? GROUP BY day ORDER BY day",
+         FROM comments WHERE created_at >= $1 GROUP BY day ORDER BY day",
     )
     .bind(first)
     .fetch_all(pool)

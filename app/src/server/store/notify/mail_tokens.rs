@@ -40,8 +40,8 @@ pub async fn new_token(
     };
     sqlx::query(
         "INSERT INTO mail_tokens (hash, purpose, email, subscription_id, article_id, kind, created_at, expires_at, reader_id)
-         SELECT ?1, ?2, ?3, ?4, s.article_id, s.kind, ?5, ?6, ?7
-         FROM (SELECT 1) LEFT JOIN subscriptions s ON s.id = ?4",
+         SELECT $1, $2, $3, $4, s.article_id, s.kind, $5, $6, $7
+         FROM (SELECT 1) LEFT JOIN subscriptions s ON s.id = $4",
     )
     .bind(token_hash(&token))
     .bind(purpose.as_str())
@@ -76,7 +76,7 @@ pub(super) async fn token(
     }
     let row = sqlx::query(
         "SELECT hash, email, subscription_id, article_id, kind, expires_at, used_at, reader_id
-         FROM mail_tokens WHERE hash = ? AND purpose = ?",
+         FROM mail_tokens WHERE hash = $1 AND purpose = $2",
     )
     .bind(token_hash(token))
     .bind(purpose.as_str())
@@ -99,7 +99,7 @@ pub(super) async fn article_title(
     article_id: Option<i64>,
 ) -> Result<Option<String>, sqlx::Error> {
     let Some(id) = article_id else { return Ok(None) };
-    sqlx::query_scalar("SELECT title FROM articles WHERE id = ?").bind(id).fetch_optional(conn).await
+    sqlx::query_scalar("SELECT title FROM articles WHERE id = $1").bind(id).fetch_optional(conn).await
 }
 
 /// The subscriptions a confirmation token is about: what its browser asked for (waiting, or
@@ -112,7 +112,7 @@ pub(super) async fn pending_of(
     let rows = sqlx::query(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id
-         WHERE s.email = ?1 AND s.confirmed = ?2 AND (s.reader_id = ?3 OR (?3 IS NULL AND s.id = ?4))
+         WHERE s.email = $1 AND s.confirmed = $2 AND (s.reader_id = $3 OR ($3 IS NULL AND s.id = $4))
          ORDER BY s.id",
     )
     .bind(&t.email)
@@ -171,7 +171,7 @@ pub(super) async fn of_email_conn(
     let rows = sqlx::query(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id
-         WHERE s.email = ? ORDER BY s.created_at DESC, s.id DESC",
+         WHERE s.email = $1 ORDER BY s.created_at DESC, s.id DESC",
     )
     .bind(email)
     .fetch_all(conn)
@@ -185,7 +185,7 @@ pub(super) async fn one(
 ) -> Result<Option<ManagedSubscription>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
-         FROM subscriptions s JOIN articles a ON a.id = s.article_id WHERE s.id = ?",
+         FROM subscriptions s JOIN articles a ON a.id = s.article_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -237,21 +237,21 @@ pub(super) async fn confirm_in(
     if t.expires_at.is_some_and(|e| e < now) {
         return Ok(LinkUse::Expired);
     }
-    sqlx::query("UPDATE mail_tokens SET used_at = ? WHERE hash = ?")
+    sqlx::query("UPDATE mail_tokens SET used_at = $1 WHERE hash = $2")
         .bind(now)
         .bind(&t.hash)
         .execute(&mut *tx)
         .await?;
     // the requests of the browser that asked (tokens from before: the one subscription)
-    let which = "email = ?1 AND confirmed = 0 AND (reader_id = ?2 OR (?2 IS NULL AND id = ?3))";
+    let which = "email = $1 AND confirmed = 0 AND (reader_id = $2 OR ($2 IS NULL AND id = $3))";
     if let Some(confirming_reader) = accept {
-        sqlx::query("UPDATE subscribers SET confirmed_at = COALESCE(confirmed_at, ?) WHERE email = ?")
+        sqlx::query("UPDATE subscribers SET confirmed_at = COALESCE(confirmed_at, $1) WHERE email = $2")
             .bind(now)
             .bind(&t.email)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "INSERT INTO subscriber_readers (email, reader_id, confirmed_at) VALUES (?, ?, ?)
+            "INSERT INTO subscriber_readers (email, reader_id, confirmed_at) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING",
         )
         .bind(&t.email)
@@ -286,7 +286,7 @@ pub async fn unsubscribe_token(pool: &Pool, raw: &str, now: i64) -> Result<LinkU
             // every browser's row of this address for this mail, not only the one it was sent for
             sqlx::query(SAME_SUBSCRIPTION).bind(id).execute(&mut *tx).await?;
         }
-        sqlx::query("UPDATE mail_tokens SET used_at = COALESCE(used_at, ?) WHERE hash = ?")
+        sqlx::query("UPDATE mail_tokens SET used_at = COALESCE(used_at, $1) WHERE hash = $2")
             .bind(now)
             .bind(&t.hash)
             .execute(&mut *tx)

@@ -16,9 +16,9 @@ pub async fn enqueue_for_comment(
     let done = sqlx::query(
         "WITH RECURSIVE
            new AS (
-             SELECT id, article_id, parent_id, LOWER(IFNULL(author_email, '')) AS author_email,
-                    IFNULL(reader_id, '') AS reader_id
-             FROM comments WHERE id = ?1 AND status = 'approved'
+             SELECT id, article_id, parent_id, LOWER(COALESCE(author_email, '')) AS author_email,
+                    COALESCE(reader_id, '') AS reader_id
+             FROM comments WHERE id = $1 AND status = 'approved'
            ),
            chain (id, parent_id) AS (
              SELECT c.id, c.parent_id FROM comments c JOIN new ON c.id = new.parent_id
@@ -30,11 +30,11 @@ pub async fn enqueue_for_comment(
              WHERE c.status = 'approved' AND c.author_email IS NOT NULL
            )
          INSERT INTO outbox (kind, email, subscription_id, comment_id, created_at, next_attempt_at)
-         SELECT 'notify', s.email, MIN(s.id), ?1, ?2, ?3
+         SELECT 'notify', s.email, MIN(s.id), $1, $2, $3
          FROM subscriptions s JOIN new ON s.article_id = new.article_id
          WHERE s.confirmed = 1
            AND s.email <> new.author_email
-           AND (new.reader_id = '' OR IFNULL(s.reader_id, '') <> new.reader_id)
+           AND (new.reader_id = '' OR COALESCE(s.reader_id, '') <> new.reader_id)
            AND (s.kind = 'follow_ups'
                 OR (s.kind = 'comment_replies' AND s.comment_id = new.parent_id)
                 OR (s.kind = 'my_replies' AND s.email IN (SELECT email FROM ancestors)))
@@ -55,7 +55,7 @@ pub async fn approve(pool: &Pool, comment_id: i64, now: i64) -> Result<bool, Sto
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let row = sqlx::query(
-            "UPDATE comments SET status = 'approved' WHERE id = ? AND status = 'pending'
+            "UPDATE comments SET status = 'approved' WHERE id = $1 AND status = 'pending'
              RETURNING article_id, root_id",
         )
         .bind(comment_id)
@@ -64,12 +64,12 @@ pub async fn approve(pool: &Pool, comment_id: i64, now: i64) -> Result<bool, Sto
         let Some(row) = row else { return Ok(false) };
         let article_id: i64 = row.get("article_id");
         let root: Option<i64> = row.get("root_id");
-        sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = ?")
+        sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = $1")
             .bind(article_id)
             .execute(&mut *tx)
             .await?;
         if let Some(root) = root.filter(|r| *r != comment_id) {
-            sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = ?")
+            sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1")
                 .bind(root)
                 .execute(&mut *tx)
                 .await?;
@@ -112,11 +112,11 @@ pub async fn claim(
 ) -> Result<Vec<OutboxRow>, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = sqlx::query(
-        "UPDATE outbox SET lease_owner = ?1, lease_until = ?2
+        "UPDATE outbox SET lease_owner = $1, lease_until = $2
          WHERE id IN (SELECT id FROM outbox
-                      WHERE status = 'pending' AND next_attempt_at <= ?3
-                        AND (lease_until IS NULL OR lease_until < ?3)
-                      ORDER BY next_attempt_at, id LIMIT ?4)
+                      WHERE status = 'pending' AND next_attempt_at <= $3
+                        AND (lease_until IS NULL OR lease_until < $3)
+                      ORDER BY next_attempt_at, id LIMIT $4)
          RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts,
                    alert_id, since, created_at, purpose",
     )
@@ -157,9 +157,9 @@ pub async fn undelivered(
     limit: i64,
 ) -> Result<Vec<crate::domain::notify::UndeliveredMail>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, kind, email, IFNULL(last_error, '') AS error, attempts, created_at
+        "SELECT id, kind, email, COALESCE(last_error, '') AS error, attempts, created_at
          FROM outbox WHERE status = 'dropped' AND (attempts > 0 OR last_error LIKE 'daily cap%')
-         ORDER BY id DESC LIMIT ?",
+         ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)
@@ -181,7 +181,7 @@ pub async fn undelivered(
 /// longer `owner`'s (its lease ran out and another worker took it) or no longer pending.
 pub async fn renew_lease(pool: &Pool, id: i64, owner: &str, until_ms: i64) -> Result<bool, StoreError> {
     let done = sqlx::query(
-        "UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_owner = ? AND status = 'pending'",
+        "UPDATE outbox SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND status = 'pending'",
     )
     .bind(until_ms)
     .bind(id)
@@ -193,7 +193,7 @@ pub async fn renew_lease(pool: &Pool, id: i64, owner: &str, until_ms: i64) -> Re
 
 /// Keeps every row `owner` holds reserved until `until_ms` (while it is sending).
 pub async fn renew_leases(pool: &Pool, owner: &str, until_ms: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE outbox SET lease_until = ? WHERE lease_owner = ? AND status = 'pending'")
+    sqlx::query("UPDATE outbox SET lease_until = $1 WHERE lease_owner = $2 AND status = 'pending'")
         .bind(until_ms)
         .bind(owner)
         .execute(pool)
@@ -203,18 +203,20 @@ pub async fn renew_leases(pool: &Pool, owner: &str, until_ms: i64) -> Result<(),
 
 /// How many mails were sent to `email` since `since` (seconds): the daily cap counts these.
 pub async fn sent_to_since(pool: &Pool, email: &str, since: i64) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE email = ? AND status = 'sent' AND sent_at >= ?")
-        .bind(email)
-        .bind(since)
-        .fetch_one(pool)
-        .await?)
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM outbox WHERE email = $1 AND status = 'sent' AND sent_at >= $2",
+    )
+    .bind(email)
+    .bind(since)
+    .fetch_one(pool)
+    .await?)
 }
 
 /// The transport accepted the mail.
 pub async fn mark_sent(pool: &Pool, id: i64, owner: &str, now: i64) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND lease_owner = ?",
+        "UPDATE outbox SET status = 'sent', sent_at = $1, lease_owner = NULL, lease_until = NULL
+         WHERE id = $2 AND lease_owner = $3",
     )
     .bind(now)
     .bind(id)
@@ -233,9 +235,9 @@ pub async fn mark_failed(
     next_attempt_ms: i64,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+        "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
                 lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND lease_owner = ?",
+         WHERE id = $3 AND lease_owner = $4",
     )
     .bind(error)
     .bind(next_attempt_ms)
@@ -249,9 +251,9 @@ pub async fn mark_failed(
 /// The SMTP server refused the mail for good (5xx): given up after this attempt.
 pub async fn mark_refused(pool: &Pool, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET status = 'dropped', last_error = ?, attempts = attempts + 1,
+        "UPDATE outbox SET status = 'dropped', last_error = $1, attempts = attempts + 1,
                            lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND lease_owner = ?",
+         WHERE id = $2 AND lease_owner = $3",
     )
     .bind(reason)
     .bind(id)
@@ -265,8 +267,8 @@ pub async fn mark_refused(pool: &Pool, id: i64, owner: &str, reason: &str) -> Re
 /// reached its daily cap).
 pub async fn mark_dropped(pool: &Pool, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE outbox SET status = 'dropped', last_error = ?, lease_owner = NULL, lease_until = NULL
-         WHERE id = ? AND lease_owner = ?",
+        "UPDATE outbox SET status = 'dropped', last_error = $1, lease_owner = NULL, lease_until = NULL
+         WHERE id = $2 AND lease_owner = $3",
     )
     .bind(reason)
     .bind(id)
@@ -297,9 +299,9 @@ pub async fn notify_details(
 ) -> Result<Option<NotifyDetails>, StoreError> {
     let row = sqlx::query(
         "SELECT s.kind, a.title, a.slug, c.id, c.author_name, c.body, c.parent_id
-         FROM subscriptions s JOIN comments c ON c.id = ?2 AND c.status = 'approved'
+         FROM subscriptions s JOIN comments c ON c.id = $2 AND c.status = 'approved'
          JOIN articles a ON a.id = c.article_id
-         WHERE s.id = ?1 AND s.confirmed = 1",
+         WHERE s.id = $1 AND s.confirmed = 1",
     )
     .bind(subscription_id)
     .bind(comment_id)
@@ -326,7 +328,7 @@ pub async fn confirm_details(
 ) -> Result<Option<(Kind, String, String)>, StoreError> {
     let row = sqlx::query(
         "SELECT s.kind, a.title, a.slug FROM subscriptions s JOIN articles a ON a.id = s.article_id
-         WHERE s.id = ? AND s.confirmed = 0",
+         WHERE s.id = $1 AND s.confirmed = 0",
     )
     .bind(subscription_id)
     .fetch_optional(pool)

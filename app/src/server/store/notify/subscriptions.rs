@@ -42,17 +42,17 @@ pub(super) async fn subscribe_in(
     reader_id: &str,
     now: i64,
 ) -> Result<Subscribed, sqlx::Error> {
-    sqlx::query("INSERT INTO subscribers (email) VALUES (?) ON CONFLICT (email) DO NOTHING")
+    sqlx::query("INSERT INTO subscribers (email) VALUES ($1) ON CONFLICT (email) DO NOTHING")
         .bind(email)
         .execute(&mut *tx)
         .await?;
     let confirm_sent_at: Option<i64> =
-        sqlx::query_scalar("SELECT confirm_sent_at FROM subscribers WHERE email = ?")
+        sqlx::query_scalar("SELECT confirm_sent_at FROM subscribers WHERE email = $1")
             .bind(email)
             .fetch_one(&mut *tx)
             .await?;
     let trusted: bool = sqlx::query_scalar(
-        "SELECT EXISTS (SELECT 1 FROM subscriber_readers WHERE email = ? AND reader_id = ?)",
+        "SELECT EXISTS (SELECT 1 FROM subscriber_readers WHERE email = $1 AND reader_id = $2)",
     )
     .bind(email)
     .bind(reader_id)
@@ -61,8 +61,8 @@ pub(super) async fn subscribe_in(
     // the reader's own row; another reader's row for the same address is not touched
     let existing = sqlx::query(
         "SELECT id, confirmed FROM subscriptions
-         WHERE article_id = ? AND email = ? AND kind = ? AND IFNULL(comment_id, 0) = IFNULL(?, 0)
-           AND reader_id = ?",
+         WHERE article_id = $1 AND email = $2 AND kind = $3 AND COALESCE(comment_id, 0) = COALESCE($4, 0)
+           AND reader_id = $5",
     )
     .bind(article_id)
     .bind(email)
@@ -76,7 +76,7 @@ pub(super) async fn subscribe_in(
             let id: i64 = row.get("id");
             let confirmed = row.get::<i64, _>("confirmed") != 0 || trusted;
             if trusted {
-                sqlx::query("UPDATE subscriptions SET confirmed = 1 WHERE id = ?")
+                sqlx::query("UPDATE subscriptions SET confirmed = 1 WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -86,7 +86,7 @@ pub(super) async fn subscribe_in(
         None => {
             let id = sqlx::query_scalar::<_, i64>(
                 "INSERT INTO subscriptions (article_id, email, kind, comment_id, reader_id, confirmed, created_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
             .bind(article_id)
             .bind(email)
@@ -104,7 +104,7 @@ pub(super) async fn subscribe_in(
     // at most one per 10 minutes, and at most CONFIRM_PER_DAY a day: an address that never asked
     // for anything cannot be made to receive a stream of confirmation mails
     let today: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM outbox WHERE kind = 'confirm' AND email = ? AND created_at >= ?",
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'confirm' AND email = $1 AND created_at >= $2",
     )
     .bind(email)
     .bind(now - 24 * 3600)
@@ -125,7 +125,7 @@ pub(super) async fn subscribe_in(
             now,
         )
         .await?;
-        sqlx::query("UPDATE subscribers SET confirm_sent_at = ? WHERE email = ?")
+        sqlx::query("UPDATE subscribers SET confirm_sent_at = $1 WHERE email = $2")
             .bind(now)
             .bind(email)
             .execute(&mut *tx)
@@ -150,7 +150,7 @@ pub async fn enqueue(conn: &mut SqliteConnection, row: Enqueue<'_>, now: i64) ->
     sqlx::query(
         "INSERT INTO outbox (kind, email, subscription_id, comment_id, contact_message_id, reader_id,
                              created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
     )
     .bind(row.kind)
     .bind(row.email)
@@ -173,8 +173,8 @@ pub async fn queue_manage_link(pool: &Pool, email: &str, now: i64) -> Result<boo
         // made is no reason to mail anyone; and one link per 10 minutes is enough (asking again
         // and again must not fill someone's inbox)
         let due: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE email = ?1 AND confirmed = 1)
-                AND NOT EXISTS (SELECT 1 FROM outbox WHERE kind = 'manage' AND email = ?1 AND created_at > ?2)",
+            "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE email = $1 AND confirmed = 1)
+                AND NOT EXISTS (SELECT 1 FROM outbox WHERE kind = 'manage' AND email = $1 AND created_at > $2)",
         )
         .bind(email)
         .bind(now - MANAGE_LINK_SECONDS)
@@ -203,11 +203,11 @@ pub async fn unsubscribe_reader(
 ) -> Result<u64, StoreError> {
     let done = sqlx::query(
         "DELETE FROM subscriptions
-         WHERE article_id = ?1 AND kind = ?2
-           AND (reader_id = ?3
+         WHERE article_id = $1 AND kind = $2
+           AND (reader_id = $3
                 OR email IN (SELECT s.email FROM subscriptions s
-                             JOIN subscriber_readers r ON r.email = s.email AND r.reader_id = ?3
-                             WHERE s.article_id = ?1 AND s.kind = ?2 AND s.reader_id = ?3))",
+                             JOIN subscriber_readers r ON r.email = s.email AND r.reader_id = $3
+                             WHERE s.article_id = $1 AND s.kind = $2 AND s.reader_id = $3))",
     )
     .bind(article_id)
     .bind(kind.as_str())
@@ -220,8 +220,8 @@ pub async fn unsubscribe_reader(
 /// Deletes every row of the same address, article, kind (and comment) as subscription `id`:
 /// whoever's browser made them, the address gets no more of this mail.
 pub(super) const SAME_SUBSCRIPTION: &str = "DELETE FROM subscriptions
-     WHERE (email, article_id, kind, IFNULL(comment_id, 0)) IN
-           (SELECT email, article_id, kind, IFNULL(comment_id, 0) FROM subscriptions WHERE id = ?1)";
+     WHERE (email, article_id, kind, COALESCE(comment_id, 0)) IN
+           (SELECT email, article_id, kind, COALESCE(comment_id, 0) FROM subscriptions WHERE id = $1)";
 
 /// The reader's "Notify of" subscriptions on an article.
 pub async fn for_reader(
@@ -231,7 +231,7 @@ pub async fn for_reader(
 ) -> Result<Vec<SubscriptionView>, StoreError> {
     let rows = sqlx::query(
         "SELECT kind, MAX(confirmed) AS confirmed FROM subscriptions
-         WHERE reader_id = ? AND article_id = ? AND kind IN ('follow_ups', 'my_replies')
+         WHERE reader_id = $1 AND article_id = $2 AND kind IN ('follow_ups', 'my_replies')
          GROUP BY kind ORDER BY kind",
     )
     .bind(reader_id)
@@ -267,7 +267,7 @@ pub(super) fn managed(r: &sqlx::sqlite::SqliteRow) -> Option<ManagedSubscription
 /// Removes one subscription of an address (the manage page's "Turn off").
 pub async fn remove_of_email(pool: &Pool, email: &str, id: i64) -> Result<bool, StoreError> {
     let owned: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = ? AND email = ?)")
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = $1 AND email = $2)")
             .bind(id)
             .bind(email)
             .fetch_one(pool)
