@@ -65,6 +65,11 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         let transport = app::server::mail::Transport::from_config(&config.mail).map_err(StartError::Mail)?;
         tokio::spawn(mailer.clone().run(transport));
     }
+    let rate = Arc::new(app::server::rate_limits::RateLimiter::new(
+        pool.clone(),
+        app::server::reader_cookie::Secret::new(secret.clone().into_bytes()),
+        config.clock.clone(),
+    ));
     Ok(AppState::new(app::server::state::Shared {
         pool,
         site: Arc::new(SiteConfig {
@@ -74,7 +79,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         }),
         secret: app::server::reader_cookie::Secret::new(secret.into_bytes()),
         limits: Arc::new(config.limits.clone()),
-        rate: Arc::new(app::server::rate_limits::RateLimiter::default()),
+        rate,
         live,
         mailer,
         streams: Arc::new(app::server::live_streams::Streams::new(config.sse_per_ip, config.sse_total)),

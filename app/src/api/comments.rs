@@ -219,11 +219,13 @@ pub async fn submit(
     state
         .rate
         .hit(Bucket::CommentIp, &visitor.ip.to_string(), limits.comments_per_ip, Duration::from_secs(60))
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     if let Some(email) = &input.email {
         state
             .rate
             .hit(Bucket::CommentEmail, email, limits.comments_per_email, Duration::from_secs(3600))
+            .await
             .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     }
     // the same text on the same article within the window is a duplicate, whoever sends it
@@ -437,6 +439,7 @@ pub async fn vote(
     state
         .rate
         .hit(Bucket::VoteIp, &visitor.ip.to_string(), state.limits.votes_per_ip, Duration::from_secs(60))
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let voter = crate::server::store::comments::Voter {
         reader_id: &visitor.reader_id,

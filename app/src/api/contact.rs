@@ -54,6 +54,7 @@ pub async fn submit(
             limits.contact_per_ip,
             std::time::Duration::from_secs(3600),
         )
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let to = state.site.contact_to.as_deref();
     let (id, new) = crate::server::store::contact::insert(

@@ -145,10 +145,12 @@ pub async fn subscribe(
     state
         .rate
         .hit(Bucket::SubscribeIp, &visitor.ip.to_string(), limits.subscribe_per_ip, hour)
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     state
         .rate
         .hit(Bucket::SubscribeEmail, email, limits.subscribe_per_email, hour)
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let done = crate::server::store::notify::subscribe(
         &state.pool,
@@ -189,10 +191,12 @@ pub async fn manage_link(
     state
         .rate
         .hit(Bucket::SubscribeIp, &visitor.ip.to_string(), state.limits.subscribe_per_ip, hour)
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     state
         .rate
         .hit(Bucket::SubscribeEmail, email.as_str(), state.limits.subscribe_per_email, hour)
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let queued =
         crate::server::store::notify::queue_manage_link(&state.pool, email.as_str(), state.clock.now())

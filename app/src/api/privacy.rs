@@ -34,10 +34,12 @@ pub async fn request(
     state
         .rate
         .hit(Bucket::SubscribeIp, &visitor.ip.to_string(), limits.subscribe_per_ip, hour)
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     state
         .rate
         .hit(Bucket::SubscribeEmail, email.as_str(), limits.subscribe_per_email, hour)
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let now = state.clock.now();
     // queued whatever the address: the worker looks it up and sends nothing to an address

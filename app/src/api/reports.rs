@@ -50,6 +50,7 @@ pub async fn report(
             state.limits.reports_per_ip,
             std::time::Duration::from_secs(3600),
         )
+        .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
     let now = state.clock.now();
     let ip_hash = visitor.ip_hash(state);

@@ -1,8 +1,6 @@
-//! Abuse limits, first layer: fixed-window counters in memory, per IP and per email.
-//! (One process; a shared store comes with multi-server deployments.)
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+//! Abuse limits, first layer: fixed-window counters per IP and per email, in the database.
+use crate::server::store::limits as store;
+use std::time::Duration;
 
 /// How much is allowed. Defaults suit a newsroom; tests and benchmarks raise them.
 #[derive(Debug, Clone)]
@@ -84,118 +82,82 @@ pub enum Bucket {
     ReportIp,
 }
 
-#[derive(Default)]
+/// The counters, kept in the database (`store::limits`): every server on it counts the same
+/// attempts, and a restart forgives nothing. Keys are stored as a keyed hash (the site's secret),
+/// never as the address or email they stand for.
+///
+/// A counter that cannot be read or written refuses (and logs): a limit never opens because the
+/// database is unwell.
 pub struct RateLimiter {
-    windows: Mutex<Windows>,
-    /// When a spaced key may go next (`space`).
-    next: Mutex<HashMap<(Bucket, String), Instant>>,
+    pool: crate::server::store::Pool,
+    secret: crate::server::reader_cookie::Secret,
+    clock: crate::server::clock::Clock,
 }
 
-/// The counters, and when stale ones were last swept out.
-#[derive(Default)]
-struct Windows {
-    map: HashMap<(Bucket, String), (Instant, u32)>,
-    swept: Option<Instant>,
-}
-
-/// Past this many keys the stale ones (older than the longest window, an hour) are swept out —
-/// at most once a minute, so a flood of new keys does not make every call walk the map.
-const SWEEP_ABOVE: usize = 100_000;
-
-impl Windows {
-    fn entry(&mut self, bucket: Bucket, key: &str, now: Instant, window: Duration) -> &mut (Instant, u32) {
-        if self.map.len() > SWEEP_ABOVE
-            && self.swept.is_none_or(|at| now.duration_since(at) >= Duration::from_secs(60))
-        {
-            self.swept = Some(now);
-            self.map.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
-        }
-        let entry = self.map.entry((bucket, key.to_string())).or_insert((now, 0));
-        if now.duration_since(entry.0) >= window {
-            *entry = (now, 0);
-        }
-        entry
-    }
-}
+/// What a refused hit waits when its counter could not be reached.
+const UNREACHABLE_WAIT: u64 = 1;
 
 impl RateLimiter {
+    pub fn new(
+        pool: crate::server::store::Pool,
+        secret: crate::server::reader_cookie::Secret,
+        clock: crate::server::clock::Clock,
+    ) -> RateLimiter {
+        RateLimiter { pool, secret, clock }
+    }
+
+    fn key(&self, bucket: Bucket, key: &str) -> String {
+        format!("{bucket:?}:{}", &self.secret.sign(&format!("rate:{bucket:?}:{key}"))[..32])
+    }
+
     /// Counts one hit; `Err(seconds)` to wait when over `max` per `window`.
-    pub fn hit(&self, bucket: Bucket, key: &str, max: u32, window: Duration) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = windows.entry(bucket, key, now, window);
-        if entry.1 >= max {
-            let wait = window.saturating_sub(now.duration_since(entry.0)).as_secs().max(1);
-            return Err(wait);
+    pub async fn hit(&self, bucket: Bucket, key: &str, max: u32, window: Duration) -> Result<(), u64> {
+        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX / 4);
+        match store::hit(&self.pool, &self.key(bucket, key), max, window_ms, self.clock.now_ms()).await {
+            Ok(None) => Ok(()),
+            Ok(Some(wait_ms)) => Err(seconds(wait_ms)),
+            Err(e) => {
+                tracing::error!(error = %e, ?bucket, "counting a rate limit");
+                Err(UNREACHABLE_WAIT)
+            }
         }
-        entry.1 += 1;
-        Ok(())
     }
-}
 
-impl RateLimiter {
-    /// Counts one hit of `key` in its `window` (never refused) and answers the count so far.
-    pub fn tally(&self, bucket: Bucket, key: &str, window: Duration) -> u32 {
-        let now = Instant::now();
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = windows.entry(bucket, key, now, window);
-        entry.1 = entry.1.saturating_add(1);
-        entry.1
+    /// Counts one hit of `key` in its `window` (never refused) and answers the count so far
+    /// (`u32::MAX` when the counter could not be reached).
+    pub async fn tally(&self, bucket: Bucket, key: &str, window: Duration) -> u32 {
+        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX / 4);
+        match store::tally(&self.pool, &self.key(bucket, key), window_ms, self.clock.now_ms()).await {
+            Ok(n) => u32::try_from(n).unwrap_or(u32::MAX),
+            Err(e) => {
+                tracing::error!(error = %e, ?bucket, "counting a tally");
+                u32::MAX
+            }
+        }
     }
 
     /// Lets `key` go at most once per `spacing`: `Err(seconds)` until its next turn.
-    pub fn space(&self, bucket: Bucket, key: &str, spacing: Duration) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut map = self.next.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() > SWEEP_ABOVE {
-            map.retain(|_, next| *next > now);
+    pub async fn space(&self, bucket: Bucket, key: &str, spacing: Duration) -> Result<(), u64> {
+        let spacing_ms = i64::try_from(spacing.as_millis()).unwrap_or(i64::MAX / 4);
+        match store::space(&self.pool, &self.key(bucket, key), spacing_ms, self.clock.now_ms()).await {
+            Ok(None) => Ok(()),
+            Ok(Some(wait_ms)) => Err(seconds(wait_ms)),
+            Err(e) => {
+                tracing::error!(error = %e, ?bucket, "spacing attempts");
+                Err(UNREACHABLE_WAIT)
+            }
         }
-        let next = map.entry((bucket, key.to_string())).or_insert(now);
-        if *next > now {
-            return Err(next.duration_since(now).as_secs().max(1));
-        }
-        *next = now + spacing;
-        Ok(())
     }
 
     /// Takes back one hit of `key` (an attempt that turned out fine, or was not tried).
-    pub fn forgive(&self, bucket: Bucket, key: &str) {
-        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(entry) = windows.map.get_mut(&(bucket, key.to_string())) {
-            entry.1 = entry.1.saturating_sub(1);
+    pub async fn forgive(&self, bucket: Bucket, key: &str) {
+        if let Err(e) = store::forgive(&self.pool, &self.key(bucket, key)).await {
+            tracing::error!(error = %e, ?bucket, "giving back a counted hit");
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_window_allows_max_hits_then_says_how_long_to_wait() {
-        let r = RateLimiter::default();
-        let w = Duration::from_secs(60);
-        for _ in 0..3 {
-            assert!(r.hit(Bucket::CommentIp, "1.2.3.4", 3, w).is_ok());
-        }
-        let wait = r.hit(Bucket::CommentIp, "1.2.3.4", 3, w).unwrap_err();
-        assert!((1..=60).contains(&wait));
-        assert!(r.hit(Bucket::CommentIp, "5.6.7.8", 3, w).is_ok(), "other IPs are not affected");
-        assert!(r.hit(Bucket::VoteIp, "1.2.3.4", 3, w).is_ok(), "other buckets are not affected");
-    }
-
-    #[test]
-    fn a_tally_counts_every_hit_and_a_spaced_key_waits_its_turn() {
-        let r = RateLimiter::default();
-        let w = Duration::from_secs(60);
-        assert_eq!((1..=5).map(|_| r.tally(Bucket::LoginFailureAccountWide, "a", w)).last(), Some(5));
-        assert_eq!(r.tally(Bucket::LoginFailureAccountWide, "b", w), 1, "per key");
-        let spacing = Duration::from_secs(30);
-        assert_eq!(r.space(Bucket::LoginUnknownNetwork, "a", spacing), Ok(()));
-        let wait = r.space(Bucket::LoginUnknownNetwork, "a", spacing).unwrap_err();
-        assert!((29..=30).contains(&wait), "{wait}");
-        assert_eq!(r.space(Bucket::LoginUnknownNetwork, "b", spacing), Ok(()), "per key");
-        assert_eq!(r.space(Bucket::LoginUnknownNetwork, "c", Duration::ZERO), Ok(()));
-        assert_eq!(r.space(Bucket::LoginUnknownNetwork, "c", Duration::ZERO), Ok(()), "no spacing: always");
-    }
+/// Whole seconds to wait, at least one.
+fn seconds(ms: i64) -> u64 {
+    u64::try_from(ms).unwrap_or(0).div_ceil(1000).max(1)
 }

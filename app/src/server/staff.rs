@@ -124,23 +124,23 @@ async fn attempt(state: &AppState, ip: &str, email: &str, password: &str) -> Res
         (Bucket::LoginFailureAccount, format!("{email} {ip}"), per_account),
     ];
     for (n, (bucket, key, max)) in counters.iter().enumerate() {
-        if let Err(retry_after) = state.rate.hit(*bucket, key, *max, hour) {
+        if let Err(retry_after) = state.rate.hit(*bucket, key, *max, hour).await {
             // the counters already taken for this attempt are given back: it was not tried
             for (b, k, _) in &counters[..n] {
-                state.rate.forgive(*b, k);
+                state.rate.forgive(*b, k).await;
             }
             return Ok(Attempt::Limited { retry_after });
         }
     }
-    let forgive = |state: &AppState| {
+    let forgive = async |state: &AppState| {
         for (b, k, _) in &counters {
-            state.rate.forgive(*b, k);
+            state.rate.forgive(*b, k).await;
         }
     };
     let found = store::for_sign_in(&state.pool, email)
         .await
         .map_err(|e| crate::server::state::internal("loading a staff account", e))?;
-    let wide = state.rate.tally(Bucket::LoginFailureAccountWide, email, hour);
+    let wide = state.rate.tally(Bucket::LoginFailureAccountWide, email, hour).await;
     let threshold = per_account.saturating_mul(ACCOUNT_WIDE_FACTOR);
     if wide > threshold {
         let known = match &found {
@@ -156,10 +156,10 @@ async fn attempt(state: &AppState, ip: &str, email: &str, password: &str) -> Res
         };
         if !known {
             if let Err(retry_after) =
-                state.rate.space(Bucket::LoginUnknownNetwork, email, spacing(wide - threshold))
+                state.rate.space(Bucket::LoginUnknownNetwork, email, spacing(wide - threshold)).await
             {
-                forgive(state);
-                state.rate.forgive(Bucket::LoginFailureAccountWide, email);
+                forgive(state).await;
+                state.rate.forgive(Bucket::LoginFailureAccountWide, email).await;
                 return Ok(Attempt::Limited { retry_after });
             }
         }
@@ -175,8 +175,8 @@ async fn attempt(state: &AppState, ip: &str, email: &str, password: &str) -> Res
     };
     Ok(match found {
         Some((staff, _)) if matches && !staff.disabled => {
-            forgive(state);
-            state.rate.forgive(Bucket::LoginFailureAccountWide, email);
+            forgive(state).await;
+            state.rate.forgive(Bucket::LoginFailureAccountWide, email).await;
             Attempt::Matches(staff)
         }
         other => Attempt::Wrong(other.map(|(s, _)| s)),
@@ -229,12 +229,15 @@ pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) ->
         Attempt::Limited { retry_after } => {
             tracing::warn!(%ip, "staff sign-in refused: too many attempts");
             // once per network an hour, whatever addresses it types
-            let once = state.rate.hit(
-                crate::server::rate_limits::Bucket::LoginRefusalLogged,
-                ip,
-                1,
-                std::time::Duration::from_secs(3600),
-            );
+            let once = state
+                .rate
+                .hit(
+                    crate::server::rate_limits::Bucket::LoginRefusalLogged,
+                    ip,
+                    1,
+                    std::time::Duration::from_secs(3600),
+                )
+                .await;
             if once.is_ok() {
                 log_attempt(state, "sign-in refused: too many attempts", "the sign-in form", &network, now)
                     .await;
@@ -254,7 +257,7 @@ const ATTEMPT_LINES_PER_HOUR: u32 = 500;
 async fn log_attempt(state: &AppState, action: &str, target: &str, network: &str, now: i64) {
     use crate::server::rate_limits::Bucket;
     let hour = std::time::Duration::from_secs(3600);
-    let n = state.rate.tally(Bucket::LoginLinesLogged, "", hour);
+    let n = state.rate.tally(Bucket::LoginLinesLogged, "", hour).await;
     if n > ATTEMPT_LINES_PER_HOUR + 1 {
         return;
     }

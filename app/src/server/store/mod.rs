@@ -4,8 +4,10 @@ pub mod comments;
 pub mod contact;
 pub mod desk;
 pub mod imports;
+pub mod limits;
 pub mod notify;
 pub mod passages;
+pub mod postgres;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -36,7 +38,7 @@ pub async fn connect(url: &str) -> Result<Pool, StoreError> {
 }
 
 pub async fn migrate(pool: &Pool) -> Result<(), StoreError> {
-    sqlx::migrate!("../migrations").run(pool).await?;
+    sqlx::migrate!("../migrations/sqlite").run(pool).await?;
     fold_emails(pool).await?;
     Ok(())
 }
@@ -64,11 +66,13 @@ async fn fold_emails(pool: &Pool) -> Result<(), StoreError> {
             for (id, email) in rows {
                 let folded = email.to_lowercase();
                 if folded != email {
-                    sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE {table} SET {column} = ? WHERE id = ?")))
-                        .bind(folded)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "UPDATE {table} SET {column} = $1 WHERE id = $2"
+                    )))
+                    .bind(folded)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                 }
             }
         }
@@ -117,15 +121,17 @@ pub fn now() -> i64 {
 /// The signing key from `settings`, created on first start so cookies survive restarts.
 pub async fn signing_key(pool: &Pool) -> Result<String, StoreError> {
     let fresh = crate::server::tokens::random_token() + &crate::server::tokens::random_token();
-    sqlx::query("INSERT INTO settings (name, value) VALUES ('signing_key', ?) ON CONFLICT (name) DO NOTHING")
-        .bind(&fresh)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "INSERT INTO settings (name, value) VALUES ('signing_key', $1) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(&fresh)
+    .execute(pool)
+    .await?;
     Ok(sqlx::query_scalar("SELECT value FROM settings WHERE name = 'signing_key'").fetch_one(pool).await?)
 }
 
 /// A consistent copy of the whole database at `path` (`VACUUM INTO`), for a dry run.
 pub async fn copy_to(pool: &Pool, path: &std::path::Path) -> Result<(), StoreError> {
-    sqlx::query("VACUUM INTO ?").bind(path.display().to_string()).execute(pool).await?;
+    sqlx::query("VACUUM INTO $1").bind(path.display().to_string()).execute(pool).await?;
     Ok(())
 }

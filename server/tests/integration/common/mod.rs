@@ -1,6 +1,7 @@
 //! Spawns the real server on port 0 against a fresh SQLite file, and talks HTTP to it.
 #![allow(dead_code)]
 pub mod forms;
+pub mod postgres;
 pub mod smtp;
 pub use forms::Form;
 use std::path::PathBuf;
@@ -30,6 +31,16 @@ pub async fn spawn() -> TestApp {
 
 /// The server with a configuration adjusted by `adjust`.
 pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> TestApp {
+    spawn_on(None, adjust).await
+}
+
+/// Another server on `app`'s database, configured like `spawn_with`: a second app server of
+/// the same site, or `app`'s server after a restart.
+pub async fn spawn_beside(app: &TestApp, adjust: impl FnOnce(&mut server::config::Config)) -> TestApp {
+    spawn_on(Some(app.db_url.clone()), adjust).await
+}
+
+async fn spawn_on(database: Option<String>, adjust: impl FnOnce(&mut server::config::Config)) -> TestApp {
     if let Ok(filter) = std::env::var("TEST_LOG") {
         let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
     }
@@ -37,6 +48,9 @@ pub async fn spawn_with(adjust: impl FnOnce(&mut server::config::Config)) -> Tes
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let mut config = test_config(dir.path(), addr);
+    if let Some(url) = database {
+        config.database_url = url;
+    }
     adjust(&mut config);
     let state = server::prepare(&config).await.expect("prepare");
     let pool = state.pool.clone();

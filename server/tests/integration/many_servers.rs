@@ -1,0 +1,68 @@
+//! Several app servers on one database (issue 23): what one server counts, every server counts,
+//! and a restart forgives nothing.
+use crate::common::*;
+use crate::desk::{account, sign_in, PASSWORD};
+
+#[tokio::test]
+async fn comment_limits_count_across_servers_and_restarts() {
+    let limits = |c: &mut server::config::Config| {
+        c.limits.comments_per_ip = 2;
+        c.limits.votes_per_ip = 1;
+    };
+    let a = spawn_with(limits).await;
+    let first = a.comment_as(&a.me(), "Ada", "one", None).await;
+    a.comment_as(&a.me(), "Ada", "two", None).await;
+    let res = a.reader("voter").vote_form(ARTICLE, first, "up").await.post_plain(&a.reader("voter")).await;
+    assert_eq!(res.status, 303, "the address's one vote this minute");
+
+    // another server on the same database — or this one, restarted
+    let b = spawn_beside(&a, limits).await;
+    let me = b.me();
+    let res = me.comment_form(None).await.set("name", "Ada").set("body", "three, kept").post_plain(&me).await;
+    assert_eq!(res.status, 429, "the address had its two comments this minute: {}", res.body);
+    assert!(res.body.contains("too often") && res.body.contains(">three, kept</textarea>"));
+    let voter = b.reader("voter2");
+    let res = voter.vote_form(ARTICLE, first, "down").await.post_plain(&voter).await;
+    assert_eq!(res.status, 429, "the address had its vote this minute");
+    assert_eq!(a.comment_count().await, 2);
+
+    // a window ends for every server at once
+    a.clock.advance(61);
+    b.clock.advance(61);
+    let res = me.comment_form(None).await.set("name", "Ada").set("body", "three").post_plain(&me).await;
+    assert_eq!(res.status, 303, "a minute later: {}", res.body);
+}
+
+#[tokio::test]
+async fn sign_in_throttles_count_across_servers() {
+    let limits = |c: &mut server::config::Config| c.limits.login_failures_per_ip = 2;
+    let a = spawn_with(limits).await;
+    account(&a, "ed@news.example", "editor").await;
+    assert_eq!(sign_in(&a, "ed@news.example", "wrong").await.status, 401);
+    assert_eq!(sign_in(&a, "ed@news.example", "wrong again").await.status, 401);
+    let b = spawn_beside(&a, limits).await;
+    assert_eq!(
+        sign_in(&b, "ed@news.example", PASSWORD).await.status,
+        429,
+        "the network used its attempts on the other server"
+    );
+}
+
+#[tokio::test]
+async fn no_address_or_email_is_stored_with_the_counters() {
+    let a = spawn_with(|c| c.limits.comments_per_ip = 5).await;
+    let me = a.me();
+    me.comment_form(None)
+        .await
+        .set("name", "Ada")
+        .set("email", "ada@example.com")
+        .set("body", "counted")
+        .post_plain(&me)
+        .await;
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT key FROM rate_windows").fetch_all(&a.pool).await.unwrap();
+    assert!(keys.len() >= 2, "the address and the email were counted: {keys:?}");
+    for k in &keys {
+        assert!(!k.contains("127.0.0.1") && !k.contains("ada@"), "{k}");
+    }
+}

@@ -1,0 +1,102 @@
+//! The two schemas: what `migrations/sqlite/` leaves on SQLite and `migrations/postgres/` on
+//! PostgreSQL must be the same tables, columns, kinds of value, defaults and indexes, or one
+//! backend stores what the other cannot.
+use crate::common;
+use sqlx::Row;
+use std::collections::BTreeSet;
+
+/// (table, column, kind, not null, default)
+type Column = (String, String, &'static str, bool, Option<String>);
+
+/// Indexes only one backend has, and why.
+const ONLY_SQLITE: &[&str] = &[
+    // `author_email COLLATE NOCASE`: addresses are stored lower-cased (issue 22), and on
+    // PostgreSQL the plain `comments_author_email` serves the same look-ups
+    "comments_email",
+];
+
+#[tokio::test]
+async fn both_backends_have_the_same_columns_and_indexes() {
+    let app = common::spawn().await;
+    let pg = app::server::store::postgres::connect(&common::postgres::fresh_database().await)
+        .await
+        .expect("connect");
+    app::server::store::postgres::migrate(&pg).await.expect("the PostgreSQL migrations apply");
+    // a second run (another server starting) finds nothing to do
+    app::server::store::postgres::migrate(&pg).await.expect("the PostgreSQL migrations apply twice");
+
+    let mut sqlite: BTreeSet<Column> = BTreeSet::new();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(tables.len() >= 20, "the SQLite schema has its tables: {tables:?}");
+    for table in &tables {
+        let rows = sqlx::query("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)")
+            .bind(table)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+        for r in rows {
+            let kind = match r.get::<String, _>("type").to_uppercase().as_str() {
+                "INTEGER" => "integer",
+                "TEXT" => "text",
+                other => panic!("{table}: a column of type {other}"),
+            };
+            let pk: i64 = r.get("pk");
+            let notnull: bool = r.get("notnull");
+            sqlite.insert((table.clone(), r.get("name"), kind, notnull || pk > 0, r.get("dflt_value")));
+        }
+    }
+
+    let mut postgres: BTreeSet<Column> = BTreeSet::new();
+    let rows = sqlx::query(
+        "SELECT table_name::text AS t, column_name::text AS c, data_type::text AS k,
+                is_nullable::text AS n, column_default::text AS d
+         FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&pg)
+    .await
+    .unwrap();
+    for r in rows {
+        let table: String = r.get("t");
+        let kind = match r.get::<String, _>("k").as_str() {
+            "bigint" => "integer",
+            "text" => "text",
+            other => panic!("{table}: a column of type {other} (integers are BIGINT, text TEXT)"),
+        };
+        // `'open'::text` is SQLite's `'open'`
+        let default: Option<String> =
+            r.get::<Option<String>, _>("d").map(|d| d.trim_end_matches("::text").to_string());
+        postgres.insert((table, r.get("c"), kind, r.get::<String, _>("n") == "NO", default));
+    }
+    let only_sqlite: Vec<_> = sqlite.difference(&postgres).collect();
+    let only_postgres: Vec<_> = postgres.difference(&sqlite).collect();
+    assert!(
+        only_sqlite.is_empty() && only_postgres.is_empty(),
+        "columns differ\n only on SQLite: {only_sqlite:#?}\n only on PostgreSQL: {only_postgres:#?}"
+    );
+
+    let sqlite_indexes: BTreeSet<String> = sqlx::query_scalar::<_, String>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .filter(|name| !ONLY_SQLITE.contains(&name.as_str()))
+    .collect();
+    let postgres_indexes: BTreeSet<String> = sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes i WHERE schemaname = current_schema()
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+    )
+    .fetch_all(&pg)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    assert_eq!(sqlite_indexes, postgres_indexes, "the same indexes on both backends");
+}
