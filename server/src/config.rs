@@ -32,6 +32,10 @@ pub struct Config {
     /// (`BYLINE_PAGE_CACHE_SECONDS`, 60; 0 turns the cache off).
     pub page_cache_bytes: usize,
     pub page_cache_seconds: u64,
+    /// How often this server reads the changes other servers on the database made
+    /// (`BYLINE_CHANGES_POLL_MS`, 100): the longest a comment posted elsewhere takes to reach
+    /// this server's kept pages and live streams.
+    pub changes_poll: std::time::Duration,
     /// Abuse limits and the edit window (`BYLINE_*` variables, see the README).
     pub limits: app::server::rate_limits::Limits,
     /// Mail: `SMTP_URL`, `MAIL_DIR`, `MAIL_FROM`, and the worker's timing (see the README).
@@ -69,6 +73,7 @@ pub const VARIABLES: &[&str] = &[
     "BYLINE_COMMENTS_PER_EMAIL_PER_HOUR",
     "BYLINE_VOTES_PER_IP_PER_MINUTE",
     "BYLINE_MIN_FORM_SECONDS",
+    "BYLINE_CHANGES_POLL_MS",
     "BYLINE_DUPLICATE_WINDOW_SECONDS",
     "SMTP_URL",
     "MAIL_DIR",
@@ -163,6 +168,9 @@ impl Config {
             sse_total: num("BYLINE_SSE_TOTAL", 2000)?,
             page_cache_bytes: num::<usize>("BYLINE_PAGE_CACHE_MB", 64)?.saturating_mul(1024 * 1024),
             page_cache_seconds: num("BYLINE_PAGE_CACHE_SECONDS", 60)?,
+            changes_poll: std::time::Duration::from_millis(
+                num::<u64>("BYLINE_CHANGES_POLL_MS", 100)?.max(10),
+            ),
             clock: match std::env::var_os("BYLINE_CLOCK_FILE") {
                 Some(path) => {
                     tracing::warn!(file = ?path, "BYLINE_CLOCK_FILE is set: the clock moves by the seconds in that file (for tests only)");
@@ -192,6 +200,7 @@ impl Config {
             sse_total: 2000,
             page_cache_bytes: 64 * 1024 * 1024,
             page_cache_seconds: 60,
+            changes_poll: std::time::Duration::from_millis(50),
             clock: app::server::clock::Clock::system(),
             limits: app::server::rate_limits::Limits::default(),
             mail: app::server::mail::MailConfig::with_defaults(&format!("http://{addr}")),
@@ -332,6 +341,7 @@ mod tests {
             ("BYLINE_SSE_TOTAL", "2001", |c| c.sse_total.to_string()),
             ("BYLINE_PAGE_CACHE_MB", "65", |c| c.page_cache_bytes.to_string()),
             ("BYLINE_PAGE_CACHE_SECONDS", "61", |c| c.page_cache_seconds.to_string()),
+            ("BYLINE_CHANGES_POLL_MS", "250", |c| format!("{:?}", c.changes_poll)),
             ("BYLINE_HEADER_TIMEOUT_SECONDS", "11", |c| c.connections.header_timeout.as_secs().to_string()),
             ("BYLINE_REQUEST_TIMEOUT_SECONDS", "31", |c| c.connections.request_timeout.as_secs().to_string()),
             ("BYLINE_CONNECTIONS_PER_ADDRESS", "100", |c| format!("{:?}", c.connections.per_address)),

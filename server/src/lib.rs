@@ -70,7 +70,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         app::server::reader_cookie::Secret::new(secret.clone().into_bytes()),
         config.clock.clone(),
     ));
-    Ok(AppState::new(app::server::state::Shared {
+    let state = AppState::new(app::server::state::Shared {
         pool,
         site: Arc::new(SiteConfig {
             base_url: config.base_url.clone(),
@@ -88,9 +88,13 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             std::time::Duration::from_secs(config.page_cache_seconds),
         )),
         clock: config.clock.clone(),
+        origin: app::server::changes::origin(),
         scripts: Arc::new(app::server::csp::Scripts::new(app::inline_scripts(&leptos_options).into())),
         leptos_options,
-    }))
+    });
+    // what the other servers on the database (and `server import`) change reaches this one
+    tokio::spawn(app::server::changes::follow(state.clone(), config.changes_poll));
+    Ok(state)
 }
 
 /// Imports the articles of every content folder. A file that cannot be read, parsed or stored

@@ -56,6 +56,14 @@ pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool)
         Source::Disqus => import::disqus(&site, input, &mut |at| bar.at(at)).await,
     };
     bar.done();
+    if !dry_run {
+        // whatever was committed, all of it or a part: the running servers drop their kept pages
+        let told =
+            app::server::changes::record_from_command(&pool, "import", app::server::changes::Change::Site);
+        if let Err(e) = told.await {
+            tracing::warn!(error = %e, "could not tell the running servers; their pages refresh within a minute");
+        }
+    }
     pool.close().await;
     if let Some(p) = original {
         p.close().await;

@@ -296,13 +296,15 @@ pub async fn submit(
     let id = match insert(&state.pool, &new).await {
         Ok(Inserted::New(id)) => {
             tracing::info!(comment = id, article = %article.slug, held = held.is_some(), "comment posted");
-            state.pages.invalidate(&article.slug);
             // a held comment is news only once an editor approves it
-            if held.is_none() {
-                let _ = state
-                    .live
-                    .send(crate::server::state::LiveEvent { article_id: article.id, comment_id: id });
-            }
+            state
+                .changed(match held {
+                    None => {
+                        crate::server::changes::Change::Comment { article_id: article.id, comment_id: id }
+                    }
+                    Some(_) => crate::server::changes::Change::Article(article.id),
+                })
+                .await;
             let email = input.email.as_deref().and_then(|e| crate::domain::text::Email::parse(e).ok());
             if let (true, Some(email)) = (wants_replies, email) {
                 // the comment is stored; a refused or failed subscription is logged, never a
@@ -455,7 +457,7 @@ pub async fn vote(
                 ),
                 crate::server::store::comments::VoteError::Store(e) => internal("storing a vote", e),
             })?;
-    state.pages.invalidate_article(&state.pool, owned.article_id).await;
+    state.changed(crate::server::changes::Change::Article(owned.article_id)).await;
     let path = article_path_of(state, owned.article_id).await?;
     Ok(VoteOutcome {
         score: result.score,
@@ -521,7 +523,7 @@ pub async fn edit(
     if !changed {
         return Err(ApiError::NotFound("This comment is no longer available.".into()));
     }
-    state.pages.invalidate_article(&state.pool, owned.article_id).await;
+    state.changed(crate::server::changes::Change::Article(owned.article_id)).await;
     if held.is_some() {
         state.mailer.wake.notify_one();
     }
@@ -545,7 +547,7 @@ pub async fn delete(
     crate::server::store::comments::mark_deleted(&state.pool, comment)
         .await
         .map_err(|e| crate::server::state::internal("deleting a comment", e))?;
-    state.pages.invalidate_article(&state.pool, owned.article_id).await;
+    state.changed(crate::server::changes::Change::Article(owned.article_id)).await;
     let path = article_path_of(state, owned.article_id).await?;
     // land on the parent (or the thread) since the comment itself may be gone
     let anchor = owned.parent_id.map(|p| format!("#comment-{p}")).unwrap_or_else(|| "#comments".into());

@@ -83,7 +83,7 @@ pub async fn report(
         Reported::New { held, .. } => {
             tracing::info!(comment, held, "comment reported");
             if held {
-                state.pages.invalidate_all();
+                state.changed(crate::server::changes::Change::Site).await;
             }
             state.mailer.wake.notify_one();
         }

@@ -6,7 +6,7 @@
 use crate::domain::desk::{Moderation, Queue, Role};
 use crate::domain::{ApiError, FormEcho};
 use crate::server::staff;
-use crate::server::state::{internal, AppState, LiveEvent};
+use crate::server::state::{internal, AppState};
 use crate::server::store::desk as store;
 use crate::server::store::desk::staff::StaffAccount;
 use axum::extract::{Path, Request, State};
@@ -212,21 +212,21 @@ pub async fn moderate(State(state): State<AppState>, req: Request) -> Response {
         match store::moderate::apply(&state.pool, id, action, &who, now).await {
             Ok(outcome) => {
                 if let Some((article_id, comment_id)) = outcome.shown {
-                    let _ = state.live.send(LiveEvent { article_id, comment_id });
+                    state.changed(crate::server::changes::Change::Comment { article_id, comment_id }).await;
                 }
                 if outcome.changed {
                     changed += 1;
                 }
             }
             Err(e) => {
-                state.pages.invalidate_all();
+                state.changed(crate::server::changes::Change::Site).await;
                 return failed("moderating a comment", e);
             }
         }
     }
     state.mailer.wake.notify_one();
     if changed > 0 {
-        state.pages.invalidate_all();
+        state.changed(crate::server::changes::Change::Site).await;
     }
     let sep = if back.contains('?') { '&' } else { '?' };
     finish(&w.headers, &format!("{back}{sep}done={}&n={changed}", action.as_str()))
@@ -258,7 +258,7 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, req: Reque
     .await
     {
         Ok(true) => {
-            state.pages.invalidate_all();
+            state.changed(crate::server::changes::Change::Site).await;
             finish(&w.headers, &format!("{uri}?done=edited"))
         }
         Ok(false) => {
@@ -474,7 +474,7 @@ pub async fn settings(State(state): State<AppState>, req: Request) -> Response {
     match saved {
         Ok(()) => {
             // "close after N days" and the hold rules show on every article
-            state.pages.invalidate_all();
+            state.changed(crate::server::changes::Change::Site).await;
             finish(&w.headers, "/desk/settings?done=saved")
         }
         Err(e) => failed("saving settings", e),
@@ -508,7 +508,8 @@ pub async fn article_mode(State(state): State<AppState>, req: Request) -> Respon
     .await
     {
         Ok(true) => {
-            state.pages.invalidate(slug);
+            // named by its slug here; a rare change: every kept page drops
+            state.changed(crate::server::changes::Change::Site).await;
             finish(&w.headers, "/desk/articles?done=saved")
         }
         Ok(false) => {
@@ -695,7 +696,7 @@ pub async fn readers(State(state): State<AppState>, req: Request) -> Response {
             let key = crate::server::requester::erased_key(&state.secret, email.as_str());
             match store::readers::erase(&state.pool, email.as_str(), &key, &who, now).await {
                 Ok(done) => {
-                    state.pages.invalidate_all();
+                    state.changed(crate::server::changes::Change::Site).await;
                     finish(
                         &w.headers,
                         &format!(

@@ -126,7 +126,7 @@ pub async fn reader_data(State(state): State<AppState>, Query(q): Query<TokenQue
         }
         Ok(LinkUse::Erased(_)) => {
             // after the commit: no kept page shows what was erased
-            state.pages.invalidate_all();
+            state.changed(crate::server::changes::Change::Site).await;
             tracing::info!("a reader erased their data");
             back("/privacy/data", &q.token, "&erased=1")
         }

@@ -22,6 +22,7 @@ pub mod article_files;
 pub mod article_memo;
 pub mod assets;
 pub mod cached_views;
+pub mod changes;
 pub mod clock;
 pub mod content;
 pub mod csp;

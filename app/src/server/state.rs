@@ -49,6 +49,8 @@ pub struct Shared {
     pub pages: Arc<crate::server::page_cache::PageCache>,
     /// The wall clock, or a test's.
     pub clock: crate::server::clock::Clock,
+    /// This server's name in the change feed (`server::changes::origin`).
+    pub origin: String,
     /// The inline scripts Byline writes, hashed once: every page's Content-Security-Policy.
     pub scripts: Arc<crate::server::csp::Scripts>,
 }

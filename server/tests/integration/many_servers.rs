@@ -66,3 +66,61 @@ async fn no_address_or_email_is_stored_with_the_counters() {
         assert!(!k.contains("127.0.0.1") && !k.contains("ada@"), "{k}");
     }
 }
+
+/// A browser without any cookie (a crawler, a first visit): served from the page cache.
+fn nobody(app: &TestApp) -> Session<'_> {
+    Session { app, cookie: String::new() }
+}
+
+/// The seed article as readers without a cookie get it from `app`, once it keeps the page.
+async fn kept_page(app: &TestApp) -> String {
+    nobody(app).get(ARTICLE).await;
+    let page = nobody(app).get(ARTICLE).await;
+    assert_eq!(page.headers["x-byline-cache"], "hit", "the page is kept");
+    page.body
+}
+
+#[tokio::test]
+async fn a_comment_posted_on_one_server_reaches_the_streams_and_kept_pages_of_another() {
+    use std::time::Duration;
+    let a = spawn().await;
+    let b = spawn_beside(&a, |_| {}).await;
+    let before = a.comment_as(&a.other_reader(), "A", "Before the stream opened.", None).await;
+    assert!(kept_page(&b).await.contains("Before the stream opened."));
+    let mut stream = b.http.get(b.url(&format!("{ARTICLE}/events?after={before}"))).send().await.unwrap();
+    assert_eq!(stream.status(), 200);
+
+    let posted = a.comment_as(&a.other_reader(), "Posted on A", "Across the servers.", None).await;
+    let mut seen = String::new();
+    while !seen.contains(&format!("id: {posted}\n")) {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+            .await
+            .expect("the comment posted on the other server is announced")
+            .unwrap()
+            .expect("the stream stays open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let page = nobody(&b).get(ARTICLE).await;
+    assert!(page.body.contains("Across the servers."), "the kept page was dropped at once");
+
+    // the desk on one server, a reader without a cookie on the other
+    let editor = crate::desk::staff(&a, "moderator").await;
+    crate::desk::moderate(&editor, "trash", posted).await;
+    wait_until("the trashed comment leaves the other server's kept page", || async {
+        !nobody(&b).get(ARTICLE).await.body.contains("Across the servers.")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_import_run_beside_the_server_shows_on_its_kept_pages() {
+    let app = spawn().await;
+    assert!(!kept_page(&app).await.contains("Replying to a comment that was later deleted."));
+    // the Disqus fixture's thread on the seed article, found by its Byline address
+    let file = crate::import::fixture("disqus-export.xml").display().to_string();
+    crate::import::import_ok(&app, &["import", "disqus", &file]).await;
+    wait_until("the imported comments show to readers without a cookie", || async {
+        nobody(&app).get(ARTICLE).await.body.contains("Replying to a comment that was later deleted.")
+    })
+    .await;
+}

@@ -1,5 +1,6 @@
 //! sqlx queries: the only place with SQL. Every value goes through a bound parameter.
 pub mod articles;
+pub mod changes;
 pub mod comments;
 pub mod contact;
 pub mod desk;

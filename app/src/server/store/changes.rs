@@ -1,0 +1,60 @@
+//! The change feed every server on the database follows (`server::changes`).
+use super::Pool;
+
+/// One row of the feed.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ChangeRow {
+    pub id: i64,
+    pub origin: String,
+    pub kind: String,
+    pub article_id: Option<i64>,
+    pub comment_id: Option<i64>,
+}
+
+/// Adds a change made by `origin`.
+pub async fn record(
+    pool: &Pool,
+    origin: &str,
+    kind: &str,
+    article_id: Option<i64>,
+    comment_id: Option<i64>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO changes (origin, kind, article_id, comment_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(origin)
+    .bind(kind)
+    .bind(article_id)
+    .bind(comment_id)
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The newest change's id (0: none yet): where a server that just started begins to follow.
+pub async fn newest(pool: &Pool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes").fetch_one(pool).await
+}
+
+/// At most `limit` changes after `after`, oldest first.
+pub async fn after(pool: &Pool, after: i64, limit: i64) -> Result<Vec<ChangeRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, origin, kind, article_id, comment_id FROM changes
+         WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+/// Deletes the changes made before `before_ms`.
+pub async fn sweep(pool: &Pool, before_ms: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM changes WHERE created_at < $1")
+        .bind(before_ms)
+        .execute(pool)
+        .await?
+        .rows_affected())
+}
