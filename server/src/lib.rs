@@ -70,6 +70,14 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         app::server::reader_cookie::Secret::new(secret.clone().into_bytes()),
         config.clock.clone(),
     ));
+    let origin = app::server::changes::origin();
+    let (feed, changes) = tokio::sync::mpsc::channel(app::server::changes::FEED_CAPACITY);
+    tokio::spawn(app::server::changes::write_down(
+        pool.clone(),
+        origin.clone(),
+        config.clock.clone(),
+        changes,
+    ));
     let state = AppState::new(app::server::state::Shared {
         pool,
         site: Arc::new(SiteConfig {
@@ -88,7 +96,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             std::time::Duration::from_secs(config.page_cache_seconds),
         )),
         clock: config.clock.clone(),
-        origin: app::server::changes::origin(),
+        origin,
+        feed,
         scripts: Arc::new(app::server::csp::Scripts::new(app::inline_scripts(&leptos_options).into())),
         leptos_options,
     });

@@ -297,14 +297,15 @@ pub async fn submit(
         Ok(Inserted::New(id)) => {
             tracing::info!(comment = id, article = %article.slug, held = held.is_some(), "comment posted");
             // a held comment is news only once an editor approves it
-            state
-                .changed(match held {
+            state.changed_at(
+                &article.slug,
+                match held {
                     None => {
                         crate::server::changes::Change::Comment { article_id: article.id, comment_id: id }
                     }
                     Some(_) => crate::server::changes::Change::Article(article.id),
-                })
-                .await;
+                },
+            );
             let email = input.email.as_deref().and_then(|e| crate::domain::text::Email::parse(e).ok());
             if let (true, Some(email)) = (wants_replies, email) {
                 // the comment is stored; a refused or failed subscription is logged, never a

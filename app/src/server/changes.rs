@@ -5,20 +5,10 @@
 //!
 //! The table, not an in-process channel, is the truth: a server that was busy or reconnecting
 //! reads what it missed from the last id it saw.
+pub use crate::server::state::Change;
 use crate::server::state::{AppState, LiveEvent, Shared};
 use crate::server::store::changes as store;
 use std::time::Duration;
-
-/// What changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    /// A comment became visible: its article's kept pages drop and its live streams announce it.
-    Comment { article_id: i64, comment_id: i64 },
-    /// What one article's pages show changed (a vote, an edit, a held comment, its mode).
-    Article(i64),
-    /// What any page shows may have changed: settings, an erasure, the desk, an import.
-    Site,
-}
 
 impl Change {
     fn kind(&self) -> &'static str {
@@ -65,18 +55,23 @@ impl Shared {
     /// server on the database. Call it after the change's transaction committed.
     pub async fn changed(&self, change: Change) {
         self.apply(&change).await;
-        let recorded = store::record(
-            &self.pool,
-            &self.origin,
-            change.kind(),
-            change.article_id(),
-            change.comment_id(),
-            self.clock.now_ms(),
-        )
-        .await;
-        if let Err(e) = recorded {
+        self.write_down(change);
+    }
+
+    /// `changed`, for a change of the article at `slug` (known to the caller: no look-up).
+    pub fn changed_at(&self, slug: &str, change: Change) {
+        self.pages.invalidate(slug);
+        if let Change::Comment { article_id, comment_id } = change {
+            let _ = self.live.send(LiveEvent { article_id, comment_id });
+        }
+        self.write_down(change);
+    }
+
+    fn write_down(&self, change: Change) {
+        // written down off the request's path, many in one transaction (`write_down`)
+        if let Err(e) = self.feed.try_send(change) {
             // this server shows the change; the others show it when their kept pages expire
-            tracing::error!(error = %e, ?change, "writing down a change for the other servers");
+            tracing::error!(error = %e, "the change feed is full: a change is not written down");
         }
     }
 
@@ -100,6 +95,44 @@ pub async fn record_from_command(
 ) -> Result<(), sqlx::Error> {
     let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
     store::record(pool, command, change.kind(), change.article_id(), change.comment_id(), now_ms).await
+}
+
+/// Changes waiting to be written down, at most: past it the database is far behind, and a
+/// change is dropped (logged) rather than held in memory without end.
+pub const FEED_CAPACITY: usize = 10_000;
+
+/// Writes the changes this server made to the `changes` table: whatever has gathered since the
+/// last write, in one transaction. A failed write is retried; the rows stay in order.
+pub async fn write_down(
+    pool: crate::server::store::Pool,
+    origin: String,
+    clock: crate::server::clock::Clock,
+    mut feed: tokio::sync::mpsc::Receiver<Change>,
+) {
+    let mut batch: Vec<Change> = Vec::new();
+    loop {
+        if batch.is_empty() {
+            match feed.recv().await {
+                Some(change) => batch.push(change),
+                None => return,
+            }
+        }
+        while batch.len() < BATCH as usize {
+            match feed.try_recv() {
+                Ok(change) => batch.push(change),
+                Err(_) => break,
+            }
+        }
+        let rows: Vec<(&'static str, Option<i64>, Option<i64>)> =
+            batch.iter().map(|c| (c.kind(), c.article_id(), c.comment_id())).collect();
+        match store::record_all(&pool, &origin, &rows, clock.now_ms()).await {
+            Ok(()) => batch.clear(),
+            Err(e) => {
+                tracing::error!(error = %e, "writing down changes for the other servers; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
 }
 
 /// How many changes one read takes; more wait for the next turn (which comes at once).

@@ -87,12 +87,18 @@ pub enum Bucket {
 /// never as the address or email they stand for.
 ///
 /// A counter that cannot be read or written refuses (and logs): a limit never opens because the
-/// database is unwell.
+/// database is unwell. A key refused here is refused from memory until its window ends: a flood
+/// from one address costs no write per request.
 pub struct RateLimiter {
     pool: crate::server::store::Pool,
     secret: crate::server::reader_cookie::Secret,
     clock: crate::server::clock::Clock,
+    /// Stored key → until when (ms) it is refused, as the database answered.
+    refused: std::sync::Mutex<std::collections::HashMap<String, i64>>,
 }
+
+/// Past this many remembered refusals, the ended ones are swept out (each call walks them then).
+const REFUSALS_KEPT: usize = 10_000;
 
 /// What a refused hit waits when its counter could not be reached.
 const UNREACHABLE_WAIT: u64 = 1;
@@ -103,7 +109,25 @@ impl RateLimiter {
         secret: crate::server::reader_cookie::Secret,
         clock: crate::server::clock::Clock,
     ) -> RateLimiter {
-        RateLimiter { pool, secret, clock }
+        RateLimiter { pool, secret, clock, refused: Default::default() }
+    }
+
+    /// `Some(ms to wait)` while `stored` is known to be refused.
+    fn still_refused(&self, stored: &str, now_ms: i64) -> Option<i64> {
+        let refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        refused.get(stored).map(|until| until - now_ms).filter(|wait| *wait > 0)
+    }
+
+    fn remember_refusal(&self, stored: String, until_ms: i64, now_ms: i64) {
+        let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+        if refused.len() >= REFUSALS_KEPT {
+            refused.retain(|_, until| *until > now_ms);
+            if refused.len() >= REFUSALS_KEPT {
+                // a flood of distinct keys: the database answers for them
+                return;
+            }
+        }
+        refused.insert(stored, until_ms);
     }
 
     fn key(&self, bucket: Bucket, key: &str) -> String {
@@ -113,9 +137,16 @@ impl RateLimiter {
     /// Counts one hit; `Err(seconds)` to wait when over `max` per `window`.
     pub async fn hit(&self, bucket: Bucket, key: &str, max: u32, window: Duration) -> Result<(), u64> {
         let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX / 4);
-        match store::hit(&self.pool, &self.key(bucket, key), max, window_ms, self.clock.now_ms()).await {
+        let (stored, now_ms) = (self.key(bucket, key), self.clock.now_ms());
+        if let Some(wait_ms) = self.still_refused(&stored, now_ms) {
+            return Err(seconds(wait_ms));
+        }
+        match store::hit(&self.pool, &stored, max, window_ms, now_ms).await {
             Ok(None) => Ok(()),
-            Ok(Some(wait_ms)) => Err(seconds(wait_ms)),
+            Ok(Some(wait_ms)) => {
+                self.remember_refusal(stored, now_ms + wait_ms, now_ms);
+                Err(seconds(wait_ms))
+            }
             Err(e) => {
                 tracing::error!(error = %e, ?bucket, "counting a rate limit");
                 Err(UNREACHABLE_WAIT)
@@ -151,7 +182,9 @@ impl RateLimiter {
 
     /// Takes back one hit of `key` (an attempt that turned out fine, or was not tried).
     pub async fn forgive(&self, bucket: Bucket, key: &str) {
-        if let Err(e) = store::forgive(&self.pool, &self.key(bucket, key)).await {
+        let stored = self.key(bucket, key);
+        self.refused.lock().unwrap_or_else(|p| p.into_inner()).remove(&stored);
+        if let Err(e) = store::forgive(&self.pool, &stored).await {
             tracing::error!(error = %e, ?bucket, "giving back a counted hit");
         }
     }

@@ -51,8 +51,21 @@ pub struct Shared {
     pub clock: crate::server::clock::Clock,
     /// This server's name in the change feed (`server::changes::origin`).
     pub origin: String,
+    /// Changes on their way to the `changes` table (`server::changes::write_down`).
+    pub feed: tokio::sync::mpsc::Sender<Change>,
     /// The inline scripts Byline writes, hashed once: every page's Content-Security-Policy.
     pub scripts: Arc<crate::server::csp::Scripts>,
+}
+
+/// What changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A comment became visible: its article's kept pages drop and its live streams announce it.
+    Comment { article_id: i64, comment_id: i64 },
+    /// What one article's pages show changed (a vote, an edit, a held comment, its mode).
+    Article(i64),
+    /// What any page shows may have changed: settings, an erasure, the desk, an import.
+    Site,
 }
 
 /// A comment became visible on an article.

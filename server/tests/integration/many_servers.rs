@@ -124,3 +124,40 @@ async fn an_import_run_beside_the_server_shows_on_its_kept_pages() {
     })
     .await;
 }
+
+/// Makes every write to the counters fail, as a database in trouble would.
+async fn counters_unwritable(app: &TestApp) {
+    for event in ["INSERT", "UPDATE"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE TRIGGER refuse_counters_{event} BEFORE {event} ON rate_windows
+             BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+        )))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_refused_address_is_refused_from_memory_and_an_unwritable_counter_opens_nothing() {
+    let app = spawn_with(|c| c.limits.comments_per_ip = 1).await;
+    let me = app.me();
+    app.comment_as(&me, "Ada", "one", None).await;
+    let refused = me.comment_form(None).await.set("name", "Ada").set("body", "two").post_plain(&me).await;
+    assert_eq!(refused.status, 429);
+    let wait: u64 = refused.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((50..=60).contains(&wait), "the rest of the minute: {wait}");
+
+    counters_unwritable(&app).await;
+    // the refusal is remembered: no write is tried, and the wait is still the real one
+    let again = me.comment_form(None).await.set("name", "Ada").set("body", "three").post_plain(&me).await;
+    assert_eq!(again.status, 429);
+    let wait: u64 = again.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!(wait > 1, "answered from memory, not from a failed write: {wait}");
+    // a minute later the counter must be written, and cannot be: refused, never let through
+    app.clock.advance(61);
+    let broken = me.comment_form(None).await.set("name", "Ada").set("body", "four").post_plain(&me).await;
+    assert_eq!(broken.status, 429, "{}", broken.body);
+    assert!(broken.body.contains(">four</textarea>"), "the text is kept");
+    assert_eq!(app.comment_count().await, 1);
+}

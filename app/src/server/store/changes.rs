@@ -33,6 +33,33 @@ pub async fn record(
     Ok(())
 }
 
+/// Adds the changes `origin` made, in order, in one transaction.
+pub async fn record_all(
+    pool: &Pool,
+    origin: &str,
+    rows: &[(&str, Option<i64>, Option<i64>)],
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = super::begin(pool).await?;
+    let result = async {
+        for (kind, article_id, comment_id) in rows {
+            sqlx::query(
+                "INSERT INTO changes (origin, kind, article_id, comment_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(origin)
+            .bind(kind)
+            .bind(article_id)
+            .bind(comment_id)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    }
+    .await;
+    super::end(tx, result).await
+}
+
 /// The newest change's id (0: none yet): where a server that just started begins to follow.
 pub async fn newest(pool: &Pool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes").fetch_one(pool).await
