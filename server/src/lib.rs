@@ -40,7 +40,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     }
     let pool = app::server::store::connect(&config.database_url).await?;
     app::server::store::migrate(&pool).await?;
-    import_content(&pool, &config.content_dirs, &config.clock).await;
+    if import_content(&pool, &config.content_dirs, &config.clock).await {
+        // the other servers on the database show the new or changed articles at once
+        let told =
+            app::server::changes::record_from_command(&pool, "start", app::server::changes::Change::Site)
+                .await;
+        if let Err(e) = told {
+            tracing::warn!(error = %e, "could not tell the other servers of changed articles");
+        }
+    }
     let leptos_options = LeptosOptions::builder()
         .output_name("frontend")
         .site_root(config.site_root.clone())
@@ -107,13 +115,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
 }
 
 /// Imports the articles of every content folder. A file that cannot be read, parsed or stored
-/// is skipped with an error in the log; the rest of the site starts.
+/// is skipped with an error in the log; the rest of the site starts. Answers whether an article
+/// was added or changed.
 async fn import_content(
     pool: &app::server::store::Pool,
     dirs: &[std::path::PathBuf],
     clock: &app::server::clock::Clock,
-) {
+) -> bool {
     use app::server::store::articles::{import, Imported};
+    let mut changed = false;
     for dir in dirs {
         let files = match app::server::article_files::read_dir(dir, clock.now()) {
             Ok(files) => files,
@@ -131,8 +141,12 @@ async fn import_content(
                 }
             };
             match import(pool, &a, clock.now()).await {
-                Ok(Imported::New) => tracing::info!(slug = %a.slug, "imported article"),
+                Ok(Imported::New) => {
+                    changed = true;
+                    tracing::info!(slug = %a.slug, "imported article")
+                }
                 Ok(Imported::Updated) => {
+                    changed = true;
                     tracing::info!(slug = %a.slug, "updated article; passages anchored again")
                 }
                 Ok(Imported::Unchanged) => {}
@@ -142,6 +156,7 @@ async fn import_content(
             }
         }
     }
+    changed
 }
 
 /// The app's routes, walked once per process. Leptos' walk suppresses resource loading in the

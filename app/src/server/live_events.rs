@@ -124,7 +124,20 @@ fn comment_stream(
             };
             match event {
                 Ok(e) if e.article_id == c.article_id => {
-                    c.queue.push_back(e.comment_id);
+                    if c.sent == i64::MAX {
+                        c.queue.push_back(e.comment_id);
+                    } else {
+                        // from the database, everything after the last one sent: a comment
+                        // another server stored first may be announced here after this one
+                        // (its change arrives with the next read of the feed)
+                        c.queue.clear();
+                        c.queue.extend(catch_up(&c).await);
+                        // nothing new to name (the page showed it already): the article may
+                        // have been hidden all the same, and then its stream ends
+                        if c.queue.is_empty() && hidden(&c).await {
+                            return None;
+                        }
+                    }
                     c.unchecked = true;
                 }
                 Ok(_) => {}

@@ -161,3 +161,26 @@ async fn a_refused_address_is_refused_from_memory_and_an_unwritable_counter_open
     assert!(broken.body.contains(">four</textarea>"), "the text is kept");
     assert_eq!(app.comment_count().await, 1);
 }
+
+#[tokio::test]
+async fn a_stream_announces_a_comment_stored_first_elsewhere_even_when_its_own_comes_first() {
+    use std::time::Duration;
+    let a = spawn().await;
+    // b reads the feed late: its own comment is announced before it hears of a's
+    let b = spawn_beside(&a, |c| c.changes_poll = Duration::from_millis(1500)).await;
+    let before = a.comment_as(&a.other_reader(), "A", "Before the stream opened.", None).await;
+    let mut stream = b.http.get(b.url(&format!("{ARTICLE}/events?after={before}"))).send().await.unwrap();
+    let first = a.comment_as(&a.other_reader(), "On A", "Stored first, on A.", None).await;
+    let second = b.comment_as(&b.other_reader(), "On B", "Stored second, on B.", None).await;
+    assert!(first < second);
+    let mut seen = String::new();
+    while !(seen.contains(&format!("id: {first}\n")) && seen.contains(&format!("id: {second}\n"))) {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("both comments are announced, in order; so far: {seen}"))
+            .unwrap()
+            .expect("the stream stays open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.find(&format!("id: {first}\n")) < seen.find(&format!("id: {second}\n")), "{seen}");
+}
