@@ -114,6 +114,18 @@ fn hostile() -> impl Strategy<Value = String> {
 
 proptest! {
     #[test]
+    fn a_url_loses_its_password_whatever_it_holds(user in hostile(), password in "[^@/?#]{1,20}", host in hostile(), tail in hostile()) {
+        let url = format!("postgres://{user}:{password}@{host}/{tail}");
+        let shown = app::server::mail::without_password(&url);
+        // the password is gone unless the user or host text happens to contain it
+        if !user.contains(&password) && !host.contains(&password) && !tail.contains(&password)
+            && !user.contains(['@', '/', '?', '#']) {
+            prop_assert!(!shown.contains(&password), "{shown}");
+        }
+        let _ = app::server::mail::without_password(&tail);
+    }
+
+    #[test]
     fn imported_text_converts_anything(s in hostile(), id in any::<i64>()) {
         use app::server::content::text as t;
         let (html, passages) = t::article_body(&s);

@@ -2,7 +2,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// `DATABASE_URL`, default `sqlite:data/byline.db`.
     pub database_url: String,
@@ -48,6 +48,54 @@ pub struct Config {
     /// default behind `TRUST_PROXY`, where every connection is the proxy's),
     /// `BYLINE_CONNECTIONS_TOTAL` (10,000, 0 for none).
     pub connections: crate::serve::Connections,
+}
+
+/// No secret in a debug print or a log line: the site key is not shown, a URL's password is
+/// replaced (`app::server::mail::without_password`). The destructuring names every field, so a
+/// new one cannot be left out unnoticed.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Config {
+            database_url,
+            addr,
+            site_root,
+            content_dirs,
+            base_url,
+            secret,
+            trust_proxy,
+            loopback_aliases,
+            contact_to,
+            sse_per_ip,
+            sse_total,
+            page_cache_bytes,
+            page_cache_seconds,
+            changes_poll,
+            limits,
+            mail,
+            clock,
+            connections,
+        } = self;
+        f.debug_struct("Config")
+            .field("database_url", &app::server::mail::without_password(database_url))
+            .field("addr", addr)
+            .field("site_root", site_root)
+            .field("content_dirs", content_dirs)
+            .field("base_url", base_url)
+            .field("secret", &secret.as_ref().map(|_| "(set, not shown)"))
+            .field("trust_proxy", trust_proxy)
+            .field("loopback_aliases", loopback_aliases)
+            .field("contact_to", contact_to)
+            .field("sse_per_ip", sse_per_ip)
+            .field("sse_total", sse_total)
+            .field("page_cache_bytes", page_cache_bytes)
+            .field("page_cache_seconds", page_cache_seconds)
+            .field("changes_poll", changes_poll)
+            .field("limits", limits)
+            .field("mail", mail)
+            .field("clock", clock)
+            .field("connections", connections)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -279,6 +327,22 @@ fn mail_from_env(base_url: &str) -> Result<app::server::mail::MailConfig, Config
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+
+    #[test]
+    fn a_debug_print_shows_no_secret() {
+        let mut c = Config::for_tests(
+            "postgres://byline:db-password@db.example/byline".into(),
+            "127.0.0.1:3000".parse().unwrap(),
+            PathBuf::from("content"),
+        );
+        c.secret = Some("the-site-key".into());
+        c.mail.smtp_url = Some("smtp://mailer:smtp-password@mail.example:587".into());
+        let printed = format!("{c:?}");
+        for secret in ["db-password", "the-site-key", "smtp-password"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("db.example") && printed.contains("mail.example"), "{printed}");
+    }
 
     /// The variables the README's settings table names (each row's first column; `A` / `B`
     /// rows name several).

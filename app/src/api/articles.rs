@@ -1,5 +1,7 @@
 use crate::domain::thread::{Cursor, ThreadQuery};
 use crate::domain::{ApiError, Article, ArticleSummary, ThreadNode};
+#[cfg(feature = "ssr")]
+use crate::server::state::OrInternal;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
@@ -45,11 +47,11 @@ impl ThreadPage {
 #[server(prefix = "/api", endpoint = "/front_page", input = GetUrl)]
 pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummary>, ApiError> {
     use crate::server::answer::set_status_for;
-    use crate::server::state::{app_state, internal};
+    use crate::server::state::app_state;
     let state = app_state()?;
     let list = crate::server::store::articles::front_page(&state.pool, section.as_deref(), 50)
         .await
-        .map_err(|e| internal("loading the front page", e))?;
+        .or_internal("loading the front page")?;
     if section.is_some() && list.is_empty() {
         let err = ApiError::NotFound("There is no such section.".into());
         set_status_for(&err);
@@ -61,18 +63,18 @@ pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummar
 #[server(prefix = "/api", endpoint = "/article", input = GetUrl)]
 pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
     use crate::server::answer::set_status_for;
-    use crate::server::state::{app_state, internal};
+    use crate::server::state::app_state;
     let state = app_state()?;
     let article = crate::server::article_memo::article_by_slug(&state, &slug)
         .await
-        .map_err(|e| internal("loading an article", e))?;
+        .or_internal("loading an article")?;
     match article {
         Some(mut article) => {
             // an article older than the settings keep comments open shows as closed
             if article.comments_mode == "open" {
                 let settings = crate::server::store::desk::settings::load(&state.pool)
                     .await
-                    .map_err(|e| internal("loading the moderation settings", e))?;
+                    .or_internal("loading the moderation settings")?;
                 if crate::api::comments::closed(&article, &settings, state.clock.now()).is_some() {
                     article.comments_mode = "closed".into();
                 }
@@ -92,13 +94,13 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
 /// shown so far, so a refresh keeps it).
 #[server(prefix = "/api", endpoint = "/thread", input = GetUrl)]
 pub async fn get_thread(slug: String, query: String, until: Option<String>) -> Result<ThreadPage, ApiError> {
-    use crate::server::state::{app_state, internal};
+    use crate::server::state::app_state;
     let state = app_state()?;
     let q = ThreadQuery::from_query_string(&query);
     let until = until.as_deref().and_then(Cursor::parse);
     let Some(article) = crate::server::article_memo::article_by_slug(&state, &slug)
         .await
-        .map_err(|e| internal("loading an article for its thread", e))?
+        .or_internal("loading an article for its thread")?
     else {
         return Err(ApiError::NotFound("We could not find that article.".into()));
     };
@@ -113,12 +115,11 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
         edit_window: state.limits.edit_window_seconds,
     };
     // read before the page: a comment arriving in between is announced, never lost
-    let newest = crate::server::store::comments::newest_id(&state.pool)
-        .await
-        .map_err(|e| internal("loading a thread", e))?;
+    let newest =
+        crate::server::store::comments::newest_id(&state.pool).await.or_internal("loading a thread")?;
     let page = crate::server::store::comments::page(&state.pool, article.id, &q, until, &viewer)
         .await
-        .map_err(|e| internal("loading a thread", e))?;
+        .or_internal("loading a thread")?;
     let last = page.roots.last().map(|c| Cursor {
         key: if q.sort == crate::domain::thread::Sort::Votes { c.score } else { c.created_at },
         id: c.id,
@@ -140,11 +141,11 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
 /// The passages an article shows ("Inline Feedbacks"), with counts and the last feedbacks.
 #[server(prefix = "/api", endpoint = "/passages", input = GetUrl)]
 pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView>, ApiError> {
-    use crate::server::state::{app_state, internal};
+    use crate::server::state::app_state;
     let state = app_state()?;
     let Some(article) = crate::server::article_memo::article_by_slug(&state, &slug)
         .await
-        .map_err(|e| internal("loading an article for its passages", e))?
+        .or_internal("loading an article for its passages")?
     else {
         return Ok(Vec::new());
     };
@@ -152,7 +153,5 @@ pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView
     if article.comments_mode == "hidden" {
         return Ok(Vec::new());
     }
-    crate::server::store::passages::for_article(&state.pool, article.id)
-        .await
-        .map_err(|e| internal("loading passages", e))
+    crate::server::store::passages::for_article(&state.pool, article.id).await.or_internal("loading passages")
 }

@@ -2,6 +2,8 @@
 // client function does not carry the item's own allow
 #![allow(clippy::too_many_arguments)]
 use crate::domain::ApiError;
+#[cfg(feature = "ssr")]
+use crate::server::state::OrInternal;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -195,11 +197,11 @@ pub async fn submit(
         crate::api::forms::form_age(&state.secret, &form.key, &form.article, now, limits.form_key_seconds)?;
     let article = crate::server::store::articles::by_slug(&state.pool, &form.article)
         .await
-        .map_err(|e| internal("loading the article for a comment", e))?
+        .or_internal("loading the article for a comment")?
         .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))?;
     let settings = crate::server::store::desk::settings::load(&state.pool)
         .await
-        .map_err(|e| internal("loading the moderation settings", e))?;
+        .or_internal("loading the moderation settings")?;
     if let Some(refusal) = closed(&article, &settings, now) {
         return Err(refusal);
     }
@@ -208,7 +210,7 @@ pub async fn submit(
     // a repeated submission (double click, reloaded POST) answers with the comment it made
     if let Some(id) = crate::server::store::comments::by_key(&state.pool, &visitor.reader_id, &form.key)
         .await
-        .map_err(|e| internal("looking up a submission key", e))?
+        .or_internal("looking up a submission key")?
     {
         return repeat(state, visitor, id, location(id), now).await;
     }
@@ -239,12 +241,12 @@ pub async fn submit(
         now - limits.duplicate_window_seconds,
     )
     .await
-    .map_err(|e| internal("checking for a duplicate comment", e))?;
+    .or_internal("checking for a duplicate comment")?;
     if duplicate {
         // the same submission may have been stored meanwhile (a double click racing itself)
         if let Some(id) = crate::server::store::comments::by_key(&state.pool, &visitor.reader_id, &form.key)
             .await
-            .map_err(|e| internal("looking up a submission key", e))?
+            .or_internal("looking up a submission key")?
         {
             return repeat(state, visitor, id, location(id), now).await;
         }
@@ -260,7 +262,7 @@ pub async fn submit(
     };
     let banned = crate::server::store::desk::bans::is_banned(&state.pool, &identities, now)
         .await
-        .map_err(|e| internal("checking bans", e))?;
+        .or_internal("checking bans")?;
     if banned {
         // neutral: a banned author is not told why, nor that a ban exists
         tracing::info!(ip = %visitor.ip, "comment from a banned author refused");
@@ -270,7 +272,7 @@ pub async fn submit(
         Some(email) if settings.hold == crate::domain::desk::HoldMode::FirstTime => {
             crate::server::store::desk::queue::has_approved(&state.pool, email, &visitor.reader_id, &ip_hash)
                 .await
-                .map_err(|e| internal("looking up an author's approved comments", e))?
+                .or_internal("looking up an author's approved comments")?
         }
         _ => false,
     };
@@ -334,7 +336,7 @@ pub async fn submit(
         // a feedback returns to its passage, where the panel says it was posted
         let passage = crate::server::store::comments::passage_of(&state.pool, id)
             .await
-            .map_err(|e| internal("loading a feedback's passage", e))?;
+            .or_internal("loading a feedback's passage")?;
         if let Some(p) = passage {
             let location = format!("{}?feedback={p}&posted={id}#feedback-{p}", article.path());
             return Ok(PostedComment { id, location, held: held.is_some(), repeat: false });
@@ -359,7 +361,7 @@ async fn repeat(
     if visitor.set_cookie.is_some() {
         let made = crate::server::store::comments::owner(&state.pool, id)
             .await
-            .map_err(|e| crate::server::state::internal("loading a repeated comment", e))?
+            .or_internal("loading a repeated comment")?
             .map_or(0, |o| o.created_at);
         if now - made > 60 {
             return Err(ApiError::Duplicate);
@@ -406,7 +408,7 @@ async fn article_path_of(
 ) -> Result<String, ApiError> {
     crate::server::store::articles::slug_of(&state.pool, article_id)
         .await
-        .map_err(|e| crate::server::state::internal("loading an article's slug", e))?
+        .or_internal("loading an article's slug")?
         .map(|slug| crate::domain::article::article_path(&slug))
         .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))
 }
@@ -429,7 +431,7 @@ pub async fn vote(
     };
     let owned = crate::server::store::comments::owner(&state.pool, comment)
         .await
-        .map_err(|e| internal("loading a comment to vote on", e))?
+        .or_internal("loading a comment to vote on")?
         .filter(|o| o.status == "approved")
         .ok_or_else(|| ApiError::NotFound("This comment is no longer available.".into()))?;
     let ip_hash = visitor.ip_hash(state);
@@ -476,7 +478,7 @@ async fn own_editable(
 ) -> Result<crate::server::store::comments::Owned, ApiError> {
     let owned = crate::server::store::comments::owner(&state.pool, comment)
         .await
-        .map_err(|e| crate::server::state::internal("loading a comment to change", e))?
+        .or_internal("loading a comment to change")?
         .filter(|o| o.status == "approved")
         .ok_or_else(|| ApiError::NotFound("This comment is no longer available.".into()))?;
     if owned.reader_id.as_deref() != Some(visitor.reader_id.as_str()) {
@@ -508,7 +510,7 @@ pub async fn edit(
     // the hold rules read the new text as they read a new comment's (links, words, "hold all")
     let settings = crate::server::store::desk::settings::load(&state.pool)
         .await
-        .map_err(|e| crate::server::state::internal("loading the moderation settings", e))?;
+        .or_internal("loading the moderation settings")?;
     let held = crate::domain::desk::hold_reason(&settings, &text, Some(""), true);
     // the text and the hold in one transaction; the kept pages dropped only after it
     let changed = crate::server::store::comments::edit_by_author(
@@ -520,7 +522,7 @@ pub async fn edit(
         now,
     )
     .await
-    .map_err(|e| crate::server::state::internal("editing a comment", e))?;
+    .or_internal("editing a comment")?;
     if !changed {
         return Err(ApiError::NotFound("This comment is no longer available.".into()));
     }
@@ -547,7 +549,7 @@ pub async fn delete(
     let owned = own_editable(state, visitor, comment).await?;
     crate::server::store::comments::mark_deleted(&state.pool, comment)
         .await
-        .map_err(|e| crate::server::state::internal("deleting a comment", e))?;
+        .or_internal("deleting a comment")?;
     state.changed(crate::server::changes::Change::Article(owned.article_id)).await;
     let path = article_path_of(state, owned.article_id).await?;
     // land on the parent (or the thread) since the comment itself may be gone

@@ -1,4 +1,6 @@
 use crate::domain::ApiError;
+#[cfg(feature = "ssr")]
+use crate::server::state::OrInternal;
 use leptos::prelude::*;
 
 /// Stores a Contact Us message for the editors.
@@ -41,7 +43,7 @@ pub async fn submit(
     // a repeated submission (double click, reloaded POST) is the message already stored
     let repeat = crate::server::store::contact::has_key(&state.pool, &form.key)
         .await
-        .map_err(|e| crate::server::state::internal("looking up a contact message", e))?;
+        .or_internal("looking up a contact message")?;
     if repeat {
         return Ok(());
     }
@@ -66,7 +68,7 @@ pub async fn submit(
         now,
     )
     .await
-    .map_err(|e| crate::server::state::internal("storing a contact message", e))?;
+    .or_internal("storing a contact message")?;
     if new {
         tracing::info!(message = id, mailed = to.is_some(), "contact message stored");
         state.mailer.wake.notify_one();

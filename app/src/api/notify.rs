@@ -2,26 +2,28 @@
 //! "Manage my subscriptions" request, and what links from mails are about.
 use crate::domain::notify::{LinkState, NotifyState, SubscriptionSet};
 use crate::domain::ApiError;
+#[cfg(feature = "ssr")]
+use crate::server::state::OrInternal;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// The current reader's subscriptions on an article (by their reader cookie).
 #[server(prefix = "/api", endpoint = "/notify_state", input = GetUrl)]
 pub async fn get_notify_state(slug: String) -> Result<NotifyState, ApiError> {
-    use crate::server::state::{app_state, internal};
+    use crate::server::state::app_state;
     let state = app_state()?;
     let Some(reader) = crate::server::requester::known_reader(&state) else {
         return Ok(NotifyState::default());
     };
     let Some(article) = crate::server::article_memo::article_by_slug(&state, &slug)
         .await
-        .map_err(|e| internal("loading an article for its notify bar", e))?
+        .or_internal("loading an article for its notify bar")?
     else {
         return Ok(NotifyState::default());
     };
     let subscriptions = crate::server::store::notify::for_reader(&state.pool, article.id, &reader)
         .await
-        .map_err(|e| internal("loading a reader's subscriptions", e))?;
+        .or_internal("loading a reader's subscriptions")?;
     Ok(NotifyState { subscriptions })
 }
 
@@ -63,7 +65,7 @@ pub async fn get_mail_link(purpose: String, token: String) -> Result<LinkState, 
     };
     crate::server::store::notify::link_state(&state.pool, purpose, &token, state.clock.now())
         .await
-        .map_err(|e| crate::server::state::internal("reading a mail link", e))
+        .or_internal("reading a mail link")
 }
 
 /// The bar's message for an outcome code (carried in the URL after a plain form post).
@@ -84,11 +86,10 @@ pub async fn set(
     form: &crate::domain::notify::NotifyForm,
 ) -> Result<SubscriptionSet, ApiError> {
     use crate::domain::notify::{Kind, SubscriptionAction};
-    use crate::server::state::internal;
 
     let article = crate::server::store::articles::by_slug(&state.pool, &form.article)
         .await
-        .map_err(|e| internal("loading the article for a subscription", e))?
+        .or_internal("loading the article for a subscription")?
         .ok_or_else(|| ApiError::NotFound("This article no longer exists.".into()))?;
     let kind = Kind::parse(&form.kind)
         .filter(|k| Kind::BAR.contains(k))
@@ -102,7 +103,7 @@ pub async fn set(
                 &visitor.reader_id,
             )
             .await
-            .map_err(|e| internal("removing a subscription", e))?;
+            .or_internal("removing a subscription")?;
             "unsubscribed"
         }
         SubscriptionAction::Subscribe => {
@@ -116,7 +117,7 @@ pub async fn set(
     };
     let subscriptions = crate::server::store::notify::for_reader(&state.pool, article.id, &visitor.reader_id)
         .await
-        .map_err(|e| internal("loading a reader's subscriptions", e))?;
+        .or_internal("loading a reader's subscriptions")?;
     Ok(SubscriptionSet {
         state: NotifyState { subscriptions },
         message: outcome_message(code).unwrap_or_default().to_string(),
@@ -162,7 +163,7 @@ pub async fn subscribe(
         state.clock.now(),
     )
     .await
-    .map_err(|e| crate::server::state::internal("storing a subscription", e))?;
+    .or_internal("storing a subscription")?;
     if done.confirmation_queued {
         state.mailer.wake.notify_one();
     }
@@ -201,7 +202,7 @@ pub async fn manage_link(
     let queued =
         crate::server::store::notify::queue_manage_link(&state.pool, email.as_str(), state.clock.now())
             .await
-            .map_err(|e| crate::server::state::internal("queueing a manage link", e))?;
+            .or_internal("queueing a manage link")?;
     if queued {
         state.mailer.wake.notify_one();
     }

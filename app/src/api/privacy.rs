@@ -1,6 +1,8 @@
 //! Readers' data (GDPR): a reader asks, by email, for a copy of what we keep about the address
 //! or for its erasure; a mailed link confirms it (`server::mail_links::reader_data`).
 use crate::domain::ApiError;
+#[cfg(feature = "ssr")]
+use crate::server::state::OrInternal;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -24,7 +26,7 @@ pub async fn request(
     action: &str,
 ) -> Result<String, ApiError> {
     use crate::server::rate_limits::Bucket;
-    use crate::server::state::internal;
+
     if !matches!(action, "export" | "erase") {
         return Err(ApiError::BadRequest);
     }
@@ -46,7 +48,7 @@ pub async fn request(
     // we hold nothing about, so the answer takes the same time either way
     let queued = crate::server::store::desk::readers::request(&state.pool, email.as_str(), action, now)
         .await
-        .map_err(|e| internal("queueing a data request", e))?;
+        .or_internal("queueing a data request")?;
     if queued {
         state.mailer.wake.notify_one();
     }
@@ -60,7 +62,7 @@ pub async fn get_data_link(token: String) -> Result<String, ApiError> {
     let state = crate::server::state::app_state()?;
     let link = crate::server::store::desk::readers::link(&state.pool, &token, state.clock.now())
         .await
-        .map_err(|e| crate::server::state::internal("reading a data link", e))?;
+        .or_internal("reading a data link")?;
     Ok(match link {
         Link::Valid { action, .. } => action,
         Link::Used => "used".into(),

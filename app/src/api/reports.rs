@@ -1,6 +1,8 @@
 //! Readers report a comment to the editors: a reason from a short list and an optional note,
 //! one report per reader per comment. Enough reports (a setting) hold it for review.
 use crate::domain::ApiError;
+#[cfg(feature = "ssr")]
+use crate::server::state::OrInternal;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +34,7 @@ pub async fn report(
     back: &str,
 ) -> Result<ReportOutcome, ApiError> {
     use crate::server::rate_limits::Bucket;
-    use crate::server::state::internal;
+
     use crate::server::store::desk::reports::Reported;
     if !crate::domain::desk::REPORT_REASONS.iter().any(|(v, _)| *v == reason) {
         return Err(ApiError::field("reason", "Choose why the editors should look at this comment."));
@@ -62,13 +64,13 @@ pub async fn report(
     };
     let banned = crate::server::store::desk::bans::is_banned(&state.pool, &identities, now)
         .await
-        .map_err(|e| internal("checking bans", e))?;
+        .or_internal("checking bans")?;
     if banned {
         return Err(ApiError::Forbidden("This report could not be sent.".into()));
     }
     let settings = crate::server::store::desk::settings::load(&state.pool)
         .await
-        .map_err(|e| internal("loading the moderation settings", e))?;
+        .or_internal("loading the moderation settings")?;
     let new = crate::server::store::desk::reports::NewReport {
         comment_id: comment,
         reader_id: &visitor.reader_id,
@@ -78,7 +80,7 @@ pub async fn report(
     };
     let done = crate::server::store::desk::reports::report(&state.pool, &new, settings.reports_to_hold, now)
         .await
-        .map_err(|e| internal("storing a report", e))?;
+        .or_internal("storing a report")?;
     match done {
         Reported::New { held, .. } => {
             tracing::info!(comment, held, "comment reported");
@@ -97,12 +99,12 @@ pub async fn report(
     }
     let path = crate::server::store::comments::owner(&state.pool, comment)
         .await
-        .map_err(|e| internal("loading a reported comment", e))?
+        .or_internal("loading a reported comment")?
         .map(|o| o.article_id);
     let path = match path {
         Some(article_id) => crate::server::store::articles::slug_of(&state.pool, article_id)
             .await
-            .map_err(|e| internal("loading an article's slug", e))?
+            .or_internal("loading an article's slug")?
             .map(|s| crate::domain::article::article_path(&s))
             .unwrap_or_else(|| "/".into()),
         None => "/".into(),

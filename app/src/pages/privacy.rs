@@ -1,5 +1,7 @@
 //! `/privacy`: what we keep about commenters (the text is set in the desk).
 use crate::domain::ApiError;
+#[cfg(feature = "ssr")]
+use crate::server::state::OrInternal;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use leptos_meta::{Meta, Title};
@@ -10,7 +12,7 @@ pub async fn get_privacy() -> Result<String, ApiError> {
     let state = crate::server::state::app_state()?;
     let s = crate::server::store::desk::settings::load(&state.pool)
         .await
-        .map_err(|e| crate::server::state::internal("loading the privacy text", e))?;
+        .or_internal("loading the privacy text")?;
     Ok(crate::server::text_to_html::comment_html(&s.privacy_text))
 }
 

@@ -77,6 +77,17 @@ pub fn wants_html(headers: &http::HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
 }
 
+/// The form a plain post carries, read by `read_form`; a body too large or unreadable is
+/// answered at once with the page that says so (the handler returns it).
+macro_rules! form_or_answer {
+    ($req:expr) => {
+        match read_form($req).await {
+            Ok(form) => form,
+            Err(page) => return page,
+        }
+    };
+}
+
 async fn read_form<T: serde::de::DeserializeOwned>(req: Request) -> Result<T, Response> {
     let bytes = axum::body::to_bytes(req.into_body(), FORM_LIMIT).await.map_err(|_| {
         simple_page(
@@ -96,10 +107,7 @@ async fn read_form<T: serde::de::DeserializeOwned>(req: Request) -> Result<T, Re
 }
 
 async fn comment(state: &AppState, visitor: &mut Requester, req: Request) -> Response {
-    let form: CommentForm = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: CommentForm = form_or_answer!(req);
     *visitor = visitor.clone().for_form(state, &form.key, &form.article, &form.body);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
@@ -135,10 +143,7 @@ async fn comment(state: &AppState, visitor: &mut Requester, req: Request) -> Res
 }
 
 async fn feedback(state: &AppState, visitor: &mut Requester, req: Request) -> Response {
-    let mut form: CommentForm = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let mut form: CommentForm = form_or_answer!(req);
     *visitor = visitor.clone().for_form(state, &form.key, &form.article, &form.body);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
@@ -171,10 +176,7 @@ async fn feedback(state: &AppState, visitor: &mut Requester, req: Request) -> Re
 }
 
 async fn vote(state: &AppState, visitor: &Requester, req: Request) -> Response {
-    let form: CommentActionForm = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: CommentActionForm = form_or_answer!(req);
     match crate::api::comments::vote(state, visitor, form.comment, &form.direction, &form.back).await {
         Ok(outcome) => Redirect::to(&outcome.location).into_response(),
         Err(error) => notice(state, &form, error).await,
@@ -182,10 +184,7 @@ async fn vote(state: &AppState, visitor: &Requester, req: Request) -> Response {
 }
 
 async fn edit(state: &AppState, visitor: &Requester, req: Request) -> Response {
-    let form: CommentActionForm = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: CommentActionForm = form_or_answer!(req);
     match crate::api::comments::edit(state, visitor, form.comment, &form.body, &form.back).await {
         Ok(done) => Redirect::to(&done.location).into_response(),
         Err(error) => {
@@ -200,10 +199,7 @@ async fn edit(state: &AppState, visitor: &Requester, req: Request) -> Response {
 }
 
 async fn delete(state: &AppState, visitor: &Requester, req: Request) -> Response {
-    let form: CommentActionForm = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: CommentActionForm = form_or_answer!(req);
     match crate::api::comments::delete(state, visitor, form.comment, &form.back).await {
         Ok(done) => Redirect::to(&done.location).into_response(),
         Err(error) => notice(state, &form, error).await,
@@ -225,10 +221,7 @@ async fn notice(state: &AppState, form: &CommentActionForm, error: ApiError) -> 
 }
 
 async fn contact(state: &AppState, visitor: &Requester, req: Request) -> Response {
-    let form: ContactForm = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: ContactForm = form_or_answer!(req);
     match crate::api::contact::submit(state, visitor, &form).await {
         Ok(()) => Redirect::to("/contact?sent=1").into_response(),
         Err(err) => {
@@ -239,10 +232,7 @@ async fn contact(state: &AppState, visitor: &Requester, req: Request) -> Respons
 }
 
 async fn notify(state: &AppState, visitor: &Requester, req: Request) -> Response {
-    let form: crate::domain::notify::NotifyForm = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: crate::domain::notify::NotifyForm = form_or_answer!(req);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
@@ -262,10 +252,7 @@ async fn manage(state: &AppState, visitor: &Requester, req: Request) -> Response
         #[serde(default)]
         email: String,
     }
-    let form: Form = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: Form = form_or_answer!(req);
     match crate::api::notify::manage_link(state, visitor, &form.email).await {
         Ok(_) => Redirect::to("/subscriptions?sent=1").into_response(),
         Err(error) => {
@@ -287,10 +274,7 @@ async fn report(state: &AppState, visitor: &Requester, req: Request) -> Response
         #[serde(default)]
         back: String,
     }
-    let form: Form = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: Form = form_or_answer!(req);
     match crate::api::reports::report(state, visitor, form.comment, &form.reason, &form.note, &form.back)
         .await
     {
@@ -320,10 +304,7 @@ async fn reader_data(state: &AppState, visitor: &Requester, req: Request) -> Res
         #[serde(default)]
         action: String,
     }
-    let form: Form = match read_form(req).await {
-        Ok(f) => f,
-        Err(res) => return res,
-    };
+    let form: Form = form_or_answer!(req);
     match crate::api::privacy::request(state, visitor, &form.email, &form.action).await {
         Ok(_) => Redirect::to("/privacy?sent=1#your-data").into_response(),
         Err(error) => {

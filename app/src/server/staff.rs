@@ -4,6 +4,7 @@ use crate::domain::desk::Role;
 use crate::domain::desk_views::StaffMe;
 use crate::domain::ApiError;
 use crate::server::state::AppState;
+use crate::server::state::OrInternal;
 use crate::server::store::desk::staff as store;
 
 /// The session cookie: HttpOnly, SameSite=Strict; on https `Secure` and named with the
@@ -137,9 +138,7 @@ async fn attempt(state: &AppState, ip: &str, email: &str, password: &str) -> Res
             state.rate.forgive(*b, k).await;
         }
     };
-    let found = store::for_sign_in(&state.pool, email)
-        .await
-        .map_err(|e| crate::server::state::internal("loading a staff account", e))?;
+    let found = store::for_sign_in(&state.pool, email).await.or_internal("loading a staff account")?;
     let wide = state.rate.tally(Bucket::LoginFailureAccountWide, email, hour).await;
     let threshold = per_account.saturating_mul(ACCOUNT_WIDE_FACTOR);
     if wide > threshold {
@@ -151,7 +150,7 @@ async fn attempt(state: &AppState, ip: &str, email: &str, password: &str) -> Res
                 state.clock.now() - KNOWN_NETWORK_SECONDS,
             )
             .await
-            .map_err(|e| crate::server::state::internal("loading a staff account's networks", e))?,
+            .or_internal("loading a staff account's networks")?,
             None => false,
         };
         if !known {
@@ -168,8 +167,7 @@ async fn attempt(state: &AppState, ip: &str, email: &str, password: &str) -> Res
     let hash = found.as_ref().map(|(_, h)| h.clone()).unwrap_or_else(|| decoy_hash().to_string());
     static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_CHECKS);
     let matches = {
-        let _permit =
-            CHECKS.acquire().await.map_err(|e| crate::server::state::internal("password checks", e))?;
+        let _permit = CHECKS.acquire().await.or_internal("password checks")?;
         // argon2 takes tens of milliseconds of CPU: off the async workers
         tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false)
     };
@@ -210,7 +208,7 @@ pub async fn sign_in(state: &AppState, ip: &str, email: &str, password: &str) ->
                 now + SESSION_SECONDS,
             )
             .await
-            .map_err(|e| crate::server::state::internal("opening a staff session", e))?;
+            .or_internal("opening a staff session")?;
             tracing::info!(staff = staff.id, %ip, "staff signed in");
             let secure = state.site.secure_cookies();
             Ok(SignIn::Ok { cookie: cookie(&token, SESSION_SECONDS, secure), staff })
@@ -350,7 +348,7 @@ pub async fn of_headers(
     let Some(token) = token_of(headers, state.site.secure_cookies()) else { return Ok(None) };
     store::by_session(&state.pool, &crate::server::store::notify::token_hash(&token), state.clock.now())
         .await
-        .map_err(|e| crate::server::state::internal("loading a staff session", e))
+        .or_internal("loading a staff session")
 }
 
 pub fn me(s: &store::StaffAccount) -> StaffMe {

@@ -100,6 +100,18 @@ pub fn app_state() -> Result<AppState, crate::domain::ApiError> {
     })
 }
 
+/// `result.or_internal("what was being done")`: an unexpected failure is logged with its detail
+/// and answered with the clean message (no internal text reaches the browser).
+pub trait OrInternal<T> {
+    fn or_internal(self, context: &str) -> Result<T, crate::domain::ApiError>;
+}
+
+impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
+    fn or_internal(self, context: &str) -> Result<T, crate::domain::ApiError> {
+        self.map_err(|e| internal(context, e))
+    }
+}
+
 /// Logs an unexpected failure with its detail and answers the clean message.
 pub fn internal(context: &str, err: impl std::fmt::Display) -> crate::domain::ApiError {
     tracing::error!(error = %err, "{context}");

@@ -4,7 +4,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MailConfig {
     /// `SMTP_URL` (`smtp://user:pass@host:587?tls=required`, `smtps://…`); unset: write files.
     pub smtp_url: Option<String>,
@@ -23,6 +23,37 @@ pub struct MailConfig {
     pub smtp_timeout: Duration,
     /// The first retry delay; each further failure doubles it, up to an hour.
     pub retry_base: Duration,
+}
+
+/// `url` with its password (between `user:` and `@`) replaced: for debug prints and logs.
+pub fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
+}
+
+/// No password in a debug print (see `without_password`); the destructuring names every field.
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let MailConfig { smtp_url, dir, from, worker, poll, lease, smtp_timeout, retry_base } = self;
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &smtp_url.as_deref().map(without_password))
+            .field("dir", dir)
+            .field("from", from)
+            .field("worker", worker)
+            .field("poll", poll)
+            .field("lease", lease)
+            .field("smtp_timeout", smtp_timeout)
+            .field("retry_base", retry_base)
+            .finish()
+    }
 }
 
 impl MailConfig {
