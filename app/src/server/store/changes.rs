@@ -20,17 +20,7 @@ pub async fn record(
     comment_id: Option<i64>,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO changes (origin, kind, article_id, comment_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(origin)
-    .bind(kind)
-    .bind(article_id)
-    .bind(comment_id)
-    .bind(now_ms)
-    .execute(pool)
-    .await?;
-    Ok(())
+    record_all(pool, origin, &[(kind, article_id, comment_id)], now_ms).await
 }
 
 /// Adds the changes `origin` made, in order, in one transaction.
