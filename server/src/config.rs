@@ -6,6 +6,9 @@ use std::path::PathBuf;
 pub struct Config {
     /// `DATABASE_URL`, default `sqlite:data/byline.db`.
     pub database_url: String,
+    /// `BYLINE_DB_WAIT_SECONDS`, default 60: how long a start waits for a PostgreSQL that does
+    /// not answer yet, retrying (a wrong URL or password ends at once).
+    pub database_wait: std::time::Duration,
     /// `LEPTOS_SITE_ADDR`, default `127.0.0.1:3000`.
     pub addr: SocketAddr,
     /// `LEPTOS_SITE_ROOT`: where `pkg/` (the hydration bundle and CSS) is; default `target/site`.
@@ -57,6 +60,7 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let Config {
             database_url,
+            database_wait,
             addr,
             site_root,
             content_dirs,
@@ -77,6 +81,7 @@ impl std::fmt::Debug for Config {
         } = self;
         f.debug_struct("Config")
             .field("database_url", &app::server::mail::without_password(database_url))
+            .field("database_wait", database_wait)
             .field("addr", addr)
             .field("site_root", site_root)
             .field("content_dirs", content_dirs)
@@ -109,6 +114,7 @@ pub struct ConfigError {
 /// `Config`, or by the binary itself (`RUST_LOG`, `NO_COLOR`).
 pub const VARIABLES: &[&str] = &[
     "DATABASE_URL",
+    "BYLINE_DB_WAIT_SECONDS",
     "LEPTOS_SITE_ADDR",
     "SITE_URL",
     "CONTENT_DIR",
@@ -205,6 +211,7 @@ impl Config {
         Ok(Config {
             connections,
             database_url: var("DATABASE_URL", "sqlite:data/byline.db"),
+            database_wait: std::time::Duration::from_secs(num("BYLINE_DB_WAIT_SECONDS", 60u64)?),
             addr,
             site_root: var("LEPTOS_SITE_ROOT", "target/site"),
             content_dirs: std::env::split_paths(&var("CONTENT_DIR", "content")).collect(),
@@ -236,6 +243,7 @@ impl Config {
     pub fn for_tests(database_url: String, addr: SocketAddr, content_dir: PathBuf) -> Config {
         Config {
             database_url,
+            database_wait: std::time::Duration::from_secs(10),
             addr,
             site_root: "target/site".into(),
             content_dirs: vec![content_dir],
@@ -369,6 +377,7 @@ mod tests {
         type Get = fn(&Config) -> String;
         let cases: &[(&str, &str, Get)] = &[
             ("DATABASE_URL", "sqlite:/tmp/elsewhere.db", |c| c.database_url.clone()),
+            ("BYLINE_DB_WAIT_SECONDS", "7", |c| c.database_wait.as_secs().to_string()),
             ("LEPTOS_SITE_ADDR", "127.0.0.1:4321", |c| c.addr.to_string()),
             ("SITE_URL", "https://news.example", |c| c.base_url.clone()),
             ("CONTENT_DIR", "a:b", |c| format!("{:?}", c.content_dirs)),

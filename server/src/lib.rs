@@ -38,7 +38,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
             tracing::warn!(error = %e, dir = %dir.display(), "could not create the database folder");
         }
     }
-    let pool = app::server::store::connect(&config.database_url).await?;
+    let pool = app::server::store::connect(&config.database_url, config.database_wait).await?;
     app::server::store::migrate(&pool).await?;
     if import_content(&pool, &config.content_dirs, &config.clock).await {
         // the other servers on the database show the new or changed articles at once

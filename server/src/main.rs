@@ -192,7 +192,7 @@ async fn import(source: ImportSource) -> Result<(), Box<dyn std::error::Error>> 
 async fn admin(command: AdminCommand) -> Result<(), Box<dyn std::error::Error>> {
     use app::server::store::desk::staff as store;
     let config = Config::from_env()?;
-    let pool = app::server::store::connect(&config.database_url).await?;
+    let pool = app::server::store::connect(&config.database_url, config.database_wait).await?;
     app::server::store::migrate(&pool).await?;
     let now = config.clock.now();
     // what the command line does to accounts is in the audit log like the desk's changes

@@ -18,7 +18,7 @@ pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool)
     let opened = std::fs::File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
     let input = BufReader::with_capacity(256 * 1024, opened);
-    let pool = app::server::store::connect(&config.database_url).await?;
+    let pool = app::server::store::connect(&config.database_url, config.database_wait).await?;
     app::server::store::migrate(&pool).await?;
     let secret = match &config.secret {
         Some(s) => s.clone(),
@@ -32,7 +32,9 @@ pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool)
     let (pool, original) = match &copy {
         Some(path) => {
             app::server::store::copy_to(&pool, path).await?;
-            let copy_pool = app::server::store::connect(&format!("sqlite:{}", path.display())).await?;
+            let copy_pool =
+                app::server::store::connect(&format!("sqlite:{}", path.display()), config.database_wait)
+                    .await?;
             (copy_pool, Some(pool))
         }
         None => (pool, None),
@@ -84,7 +86,7 @@ pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool)
 }
 
 pub async fn export_wordpress(config: &Config) -> Result<(), BoxError> {
-    let pool = app::server::store::connect(&config.database_url).await?;
+    let pool = app::server::store::connect(&config.database_url, config.database_wait).await?;
     app::server::store::migrate(&pool).await?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());

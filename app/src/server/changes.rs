@@ -92,7 +92,7 @@ pub async fn record_from_command(
     pool: &crate::server::store::Pool,
     command: &str,
     change: Change,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::Error> {
     let now_ms = time::OffsetDateTime::now_utc().unix_timestamp() * 1000;
     store::record(pool, command, change.kind(), change.article_id(), change.comment_id(), now_ms).await
 }

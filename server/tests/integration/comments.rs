@@ -39,7 +39,7 @@ async fn a_reply_nests_under_its_parent_and_deep_replies_stop_at_depth_five() {
         parent = Some(id.to_string());
     }
     let rows: Vec<(i64, Option<i64>, i64)> =
-        sqlx::query_as("SELECT id, parent_id, depth FROM comments ORDER BY id")
+        db::query_as("SELECT id, parent_id, depth FROM comments ORDER BY id")
             .fetch_all(&app.pool)
             .await
             .unwrap();
@@ -148,7 +148,7 @@ async fn markup_in_a_comment_is_stored_as_typed_and_shown_as_text() {
     let evil =
         r#"<script>alert("x")</script><img src=x onerror="alert(1)"><a href="javascript:alert(2)">y</a>"#;
     assert_eq!(app.post_js("/api/post_comment", &comment("<b>Eve</b>", "", evil, &k)).await.status, 200);
-    let stored: String = sqlx::query_scalar("SELECT body FROM comments").fetch_one(&app.pool).await.unwrap();
+    let stored: String = db::query_scalar("SELECT body FROM comments").fetch_one(&app.pool).await.unwrap();
     assert_eq!(stored, evil);
     let page = app.get(ARTICLE).await.body;
     assert!(page.contains("&lt;script&gt;alert(\"x\")&lt;/script&gt;"), "script not escaped");

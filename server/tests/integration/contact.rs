@@ -2,7 +2,7 @@
 use crate::common::*;
 
 async fn stored(app: &TestApp) -> Vec<(String, String)> {
-    sqlx::query_as("SELECT subject, message FROM contact_messages").fetch_all(&app.pool).await.unwrap()
+    db::query_as("SELECT subject, message FROM contact_messages").fetch_all(&app.pool).await.unwrap()
 }
 
 /// The Contact Us page's form, filled in.

@@ -6,7 +6,7 @@ const EDITOR_PASSAGE: &str =
     "The ratified extradition treaty, however, provides for several reasons for refusing the request";
 
 async fn editor_passage(app: &TestApp) -> i64 {
-    sqlx::query_scalar("SELECT id FROM passages WHERE origin = 'editor' AND quote = ?")
+    db::query_scalar("SELECT id FROM passages WHERE origin = 'editor' AND quote = ?")
         .bind(EDITOR_PASSAGE)
         .fetch_one(&app.pool)
         .await
@@ -105,7 +105,7 @@ async fn a_reader_comments_on_any_passage_they_select() {
     ];
     let res = app.post_js("/api/post_feedback", &form).await;
     assert_eq!(res.status, 200, "{}", res.body);
-    let (pid, origin): (i64, String) = sqlx::query_as("SELECT id, origin FROM passages WHERE quote = ?")
+    let (pid, origin): (i64, String) = db::query_as("SELECT id, origin FROM passages WHERE quote = ?")
         .bind(quote)
         .fetch_one(&app.pool)
         .await
@@ -123,7 +123,7 @@ async fn a_reader_comments_on_any_passage_they_select() {
     again[7] = ("body", "Agreed, and the language too.");
     again[8] = ("key", &k2);
     assert_eq!(app.other_reader().post_js("/api/post_feedback", &again).await.status, 200);
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passages WHERE origin = 'reader'")
+    let n: i64 = db::query_scalar("SELECT COUNT(*) FROM passages WHERE origin = 'reader'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
@@ -217,7 +217,7 @@ async fn reimporting_an_edited_article_keeps_feedback_on_its_passages() {
     let dir = content.path().to_path_buf();
     let app = spawn_with(move |c| c.content_dirs = vec![dir]).await;
     let path = "/articles/harbour-plan";
-    let editor: i64 = sqlx::query_scalar("SELECT id FROM passages WHERE origin = 'editor'")
+    let editor: i64 = db::query_scalar("SELECT id FROM passages WHERE origin = 'editor'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
@@ -246,11 +246,11 @@ async fn reimporting_an_edited_article_keeps_feedback_on_its_passages() {
     post(Some(editor), "", "Wait for the survey.").await;
     post(None, "Nobody has costed it yet", "Who pays?").await;
     let gone = post(None, "a turning point for the town", "Hardly.").await;
-    let reader: i64 = sqlx::query_scalar("SELECT id FROM passages WHERE quote = 'Nobody has costed it yet'")
+    let reader: i64 = db::query_scalar("SELECT id FROM passages WHERE quote = 'Nobody has costed it yet'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let before: i64 = sqlx::query_scalar("SELECT start_at FROM passages WHERE id = ?")
+    let before: i64 = db::query_scalar("SELECT start_at FROM passages WHERE id = ?")
         .bind(reader)
         .fetch_one(&app.pool)
         .await
@@ -261,7 +261,7 @@ async fn reimporting_an_edited_article_keeps_feedback_on_its_passages() {
     assert_eq!(done, app::server::store::articles::Imported::Updated);
 
     let rows: Vec<(i64, String, Option<i64>, Option<String>)> =
-        sqlx::query_as("SELECT id, quote, start_at, question FROM passages ORDER BY id")
+        db::query_as("SELECT id, quote, start_at, question FROM passages ORDER BY id")
             .fetch_all(&app.pool)
             .await
             .unwrap();

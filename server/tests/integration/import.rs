@@ -49,12 +49,12 @@ fn wp_fixture() -> String {
 }
 
 async fn scalar(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&app.pool).await.unwrap()
+    db::query_scalar::<i64>(db::AssertSqlSafe(sql.to_string())).fetch_one(&app.pool).await.unwrap()
 }
 
 /// A fingerprint of everything an import writes: equal before and after a second run.
 async fn fingerprint(app: &TestApp) -> String {
-    let rows: String = sqlx::query_scalar(
+    let rows: String = db::query_scalar(
         "SELECT json_group_array(json_array(id, article_id, parent_id, status, author_name, upvotes, downvotes,
                                             passage_id, body_html))
          FROM (SELECT * FROM comments ORDER BY id)",
@@ -63,12 +63,12 @@ async fn fingerprint(app: &TestApp) -> String {
     .await
     .unwrap();
     let articles: Vec<(i64, String, String, i64, String)> =
-        sqlx::query_as("SELECT id, slug, body_html, comment_count, comments_mode FROM articles ORDER BY id")
+        db::query_as("SELECT id, slug, body_html, comment_count, comments_mode FROM articles ORDER BY id")
             .fetch_all(&app.pool)
             .await
             .unwrap();
     let passages: Vec<(i64, String, Option<String>)> =
-        sqlx::query_as("SELECT id, quote, question FROM passages ORDER BY id")
+        db::query_as("SELECT id, quote, question FROM passages ORDER BY id")
             .fetch_all(&app.pool)
             .await
             .unwrap();
@@ -100,7 +100,7 @@ async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
     );
     // votes as wpDiscuz counted them: comment 2 had 27 likes and 6 dislikes
     let (up, down, score): (i64, i64, i64) =
-        sqlx::query_as("SELECT upvotes, downvotes, score FROM comments WHERE id = 2")
+        db::query_as("SELECT upvotes, downvotes, score FROM comments WHERE id = 2")
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -117,7 +117,7 @@ async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE ip_hash IS NOT NULL").await, 0);
     // Inline Feedback: the shortcode's passage and question, the 7 comments on it
     let (quote, question): (String, String) =
-        sqlx::query_as("SELECT quote, question FROM passages WHERE article_id = ? AND origin = 'editor'")
+        db::query_as("SELECT quote, question FROM passages WHERE article_id = ? AND origin = 'editor'")
             .bind(n200)
             .fetch_one(&app.pool)
             .await
@@ -134,7 +134,7 @@ async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
     // HTML, CJK and emoji kept; the link is nofollow ugc; the held comments are not shown
     assert!(page.body.contains("<strong>乌鲁木齐</strong>"));
     assert!(page.body.contains("rel=\"nofollow ugc noopener\""));
-    let held: Vec<(String,)> = sqlx::query_as("SELECT body_text FROM comments WHERE status = 'pending'")
+    let held: Vec<(String,)> = db::query_as("SELECT body_text FROM comments WHERE status = 'pending'")
         .fetch_all(&app.pool)
         .await
         .unwrap();
@@ -144,7 +144,7 @@ async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
     }
     // WordPress closed nothing here; section and tags came over
     let (section, tags, mode): (String, String, String) =
-        sqlx::query_as("SELECT section, tags, comments_mode FROM articles WHERE id = ?")
+        db::query_as("SELECT section, tags, comments_mode FROM articles WHERE id = ?")
             .bind(n200)
             .fetch_one(&app.pool)
             .await
@@ -186,7 +186,7 @@ async fn most_voted_shows_the_order_wpdiscuz_showed() {
     expected.retain(|(id, _, _)| *id != 1); // hello-world's
     expected.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)));
     let page = app.get("/articles/article-n200?sort=votes").await;
-    let top_level: Vec<i64> = sqlx::query_scalar("SELECT id FROM comments WHERE parent_id IS NULL")
+    let top_level: Vec<i64> = db::query_scalar("SELECT id FROM comments WHERE parent_id IS NULL")
         .fetch_all(&app.pool)
         .await
         .unwrap();
@@ -445,10 +445,8 @@ async fn edge_cases_orphans_duplicates_drafts_pingbacks_broken_utf8_and_huge_com
     // an old address starting like one of ours still redirects
     let r = app.get("/feedback-on-the-budget/").await;
     assert_eq!((r.status, r.location.as_deref()), (301, Some("/articles/feedback-on-the-budget")));
-    let hash: Option<String> = sqlx::query_scalar("SELECT ip_hash FROM comments WHERE id = 3020")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let hash: Option<String> =
+        db::query_scalar("SELECT ip_hash FROM comments WHERE id = 3020").fetch_one(&app.pool).await.unwrap();
     let hash = hash.expect("a recent comment keeps its address hash");
     assert!(hash.len() == 32 && !hash.contains("198.51.100"), "{hash}");
     assert_eq!(
@@ -467,14 +465,14 @@ async fn edge_cases_orphans_duplicates_drafts_pingbacks_broken_utf8_and_huge_com
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE id = 3004").await, 1, "--keep-pingbacks");
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE id = 3005").await, 0);
     let broken: String =
-        sqlx::query_scalar("SELECT body FROM comments WHERE id = 3006").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT body FROM comments WHERE id = 3006").fetch_one(&app.pool).await.unwrap();
     assert_eq!(broken, "broken: \u{FFFD}BROKEN");
-    let (mode,): (String,) = sqlx::query_as("SELECT comments_mode FROM articles WHERE slug = 'edge-one'")
+    let (mode,): (String,) = db::query_as("SELECT comments_mode FROM articles WHERE slug = 'edge-one'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(mode, "closed", "wpdiscuz_closed");
-    let url: String = sqlx::query_scalar("SELECT author_url FROM comments WHERE id = 3001")
+    let url: String = db::query_scalar("SELECT author_url FROM comments WHERE id = 3001")
         .fetch_one(&app.pool)
         .await
         .unwrap();
@@ -534,7 +532,7 @@ async fn disqus_threads_are_matched_by_url_and_their_comments_imported() {
     assert!(report.contains("comment 50006 replied to 49999, which is not in the file"), "{report}");
     assert!(report.contains("Comments closed on 1 articles"), "{report}");
     // the thread of the imported WordPress post (by its old address)
-    let gulnar: (i64, String) = sqlx::query_as(
+    let gulnar: (i64, String) = db::query_as(
         "SELECT c.id, c.body_html FROM comments c JOIN articles a ON a.id = c.article_id
          WHERE a.slug = 'article-n200' AND c.author_name = 'Gulnar'",
     )
@@ -542,14 +540,13 @@ async fn disqus_threads_are_matched_by_url_and_their_comments_imported() {
     .await
     .unwrap();
     assert!(!gulnar.1.contains("script") && gulnar.1.contains("中文 😀"), "{}", gulnar.1);
-    let mehmet_parent: i64 =
-        sqlx::query_scalar("SELECT parent_id FROM comments WHERE author_name = 'Mehmet'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let mehmet_parent: i64 = db::query_scalar("SELECT parent_id FROM comments WHERE author_name = 'Mehmet'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(mehmet_parent, gulnar.0, "a reply before its parent finds it");
     // the seed article (already here, by its URL): closed, the deleted comment keeps its place
-    let mode: String = sqlx::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
+    let mode: String = db::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
         .bind(SLUG)
         .fetch_one(&app.pool)
         .await
@@ -584,7 +581,7 @@ async fn an_export_imported_into_an_empty_site_gives_the_same_threads_votes_and_
     async fn site(
         app: &TestApp,
     ) -> (Vec<(String, String, String, String, String)>, String, Vec<(String, Option<String>, i64)>) {
-        let articles = sqlx::query_as(
+        let articles = db::query_as(
             "SELECT slug, title, section, tags, comments_mode FROM articles
              WHERE slug IN ('article-n200', 'article-post', 'hello-world') ORDER BY slug",
         )
@@ -592,7 +589,7 @@ async fn an_export_imported_into_an_empty_site_gives_the_same_threads_votes_and_
         .await
         .unwrap();
         // each comment by what a reader sees: who, when, what, its parent's, status, votes, passage
-        let comments: String = sqlx::query_scalar(
+        let comments: String = db::query_scalar(
             "SELECT json_group_array(json_array(slug, created_at, author_name, body_text, parent_at, status, upvotes,
                                                 downvotes, quote))
              FROM (SELECT a.slug, c.created_at, c.author_name, c.body_text, p.created_at AS parent_at, c.status,
@@ -605,7 +602,7 @@ async fn an_export_imported_into_an_empty_site_gives_the_same_threads_votes_and_
         .fetch_one(&app.pool)
         .await
         .unwrap();
-        let passages = sqlx::query_as(
+        let passages = db::query_as(
             "SELECT p.quote, p.question, (SELECT COUNT(*) FROM comments c WHERE c.passage_id = p.id)
              FROM passages p JOIN articles a ON a.id = p.article_id
              WHERE a.slug IN ('article-n200', 'article-post', 'hello-world') ORDER BY p.quote",

@@ -29,7 +29,7 @@ async fn follower(app: &TestApp, sink: &Sink, email: &str) {
     let path = mail.link("/subscriptions/confirm?token=").replace(&app.base, "");
     assert_eq!(s.post_plain(&path, &[]).await.status, 303);
     let confirmed: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE email = ? AND confirmed = 1")
+        db::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE email = ? AND confirmed = 1")
             .bind(email)
             .fetch_one(&app.pool)
             .await
@@ -39,7 +39,7 @@ async fn follower(app: &TestApp, sink: &Sink, email: &str) {
 
 /// The outbox row of the notification about `comment` to `email`.
 async fn row(app: &TestApp, email: &str, comment: i64) -> (String, i64, Option<String>) {
-    sqlx::query_as("SELECT status, attempts, last_error FROM outbox WHERE kind = 'notify' AND email = ? AND comment_id = ?")
+    db::query_as("SELECT status, attempts, last_error FROM outbox WHERE kind = 'notify' AND email = ? AND comment_id = ?")
         .bind(email)
         .bind(comment)
         .fetch_one(&app.pool)
@@ -69,7 +69,7 @@ async fn two_workers_and_an_smtp_server_slower_than_the_lease_send_each_mail_onc
         ..app::server::mail::MailConfig::with_defaults(&app.base)
     };
     let second = app::server::mail::Mailer {
-        pool: app::server::store::connect(&app.db_url).await.unwrap(),
+        pool: app::server::store::connect(&app.db_url, std::time::Duration::from_secs(10)).await.unwrap(),
         config: std::sync::Arc::new(config.clone()),
         base_url: app.base.clone(),
         per_address_per_day: 1000,

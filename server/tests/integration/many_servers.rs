@@ -60,7 +60,7 @@ async fn no_address_or_email_is_stored_with_the_counters() {
         .post_plain(&me)
         .await;
     let keys: Vec<String> =
-        sqlx::query_scalar("SELECT key FROM rate_windows").fetch_all(&a.pool).await.unwrap();
+        db::query_scalar("SELECT key FROM rate_windows").fetch_all(&a.pool).await.unwrap();
     assert!(keys.len() >= 2, "the address and the email were counted: {keys:?}");
     for k in &keys {
         assert!(!k.contains("127.0.0.1") && !k.contains("ada@"), "{k}");
@@ -128,7 +128,7 @@ async fn an_import_run_beside_the_server_shows_on_its_kept_pages() {
 /// Makes every write to the counters fail, as a database in trouble would.
 async fn counters_unwritable(app: &TestApp) {
     for event in ["INSERT", "UPDATE"] {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
+        db::query(db::AssertSqlSafe(format!(
             "CREATE TRIGGER refuse_counters_{event} BEFORE {event} ON rate_windows
              BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
         )))

@@ -40,7 +40,7 @@ async fn a_view_without_a_cookie_sets_none_and_is_kept_after_the_first_request()
     // kept, not rendered again: a change made behind the server's back does not show...
     let (id, _) = post_as(&app.me(), "The original words.", &key()).await;
     assert!(nobody(&app).get(ARTICLE).await.body.contains("The original words."));
-    sqlx::query("UPDATE comments SET body_html = '<p>Changed behind its back.</p>' WHERE id = ?")
+    db::query("UPDATE comments SET body_html = '<p>Changed behind its back.</p>' WHERE id = ?")
         .bind(id)
         .execute(&app.pool)
         .await
@@ -223,7 +223,7 @@ async fn javascript_off_a_first_time_reader_posts_from_the_kept_page_with_the_ch
     assert_eq!(again.status, 303);
     assert_eq!(posted.location, again.location, "a double submit is one comment");
     let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE body = 'Read it, thought, wrote.'")
+        db::query_scalar("SELECT COUNT(*) FROM comments WHERE body = 'Read it, thought, wrote.'")
             .fetch_one(&app.pool)
             .await
             .unwrap();

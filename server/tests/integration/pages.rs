@@ -86,7 +86,7 @@ async fn the_sitemap_lists_every_page_and_robots_names_it() {
 async fn the_seed_article_is_imported_once_however_often_the_server_starts() {
     let app = spawn().await;
     let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM articles").fetch_one(&app.pool).await.unwrap()
+        db::query_scalar::<i64>("SELECT COUNT(*) FROM articles").fetch_one(&app.pool).await.unwrap()
     };
     assert_eq!(count().await, 1);
     let comment = app.comment_as(&app.me(), "Ada", "Still here after a restart.", None).await;
@@ -96,12 +96,12 @@ async fn the_seed_article_is_imported_once_however_often_the_server_starts() {
         server::prepare(&config).await.expect("prepare again");
     }
     assert_eq!(count().await, 1);
-    let article: i64 = sqlx::query_scalar("SELECT article_id FROM comments WHERE id = ?")
+    let article: i64 = db::query_scalar("SELECT article_id FROM comments WHERE id = ?")
         .bind(comment)
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let slug: String = sqlx::query_scalar("SELECT slug FROM articles WHERE id = ?")
+    let slug: String = db::query_scalar("SELECT slug FROM articles WHERE id = ?")
         .bind(article)
         .fetch_one(&app.pool)
         .await

@@ -6,7 +6,7 @@ use crate::common::*;
 #[tokio::test]
 async fn the_database_runs_in_wal_mode() {
     let app = spawn().await;
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&app.pool).await.unwrap();
+    let mode: String = db::query_scalar("PRAGMA journal_mode").fetch_one(&app.pool).await.unwrap();
     assert_eq!(mode, "wal");
     assert!(app.dir.path().join("byline.db-wal").exists(), "the write-ahead log is beside the database");
 }
@@ -31,7 +31,7 @@ async fn without_byline_secret_a_random_key_is_kept_in_the_database_and_survives
     let key_in = |pool: &app::server::store::Pool| {
         let pool = pool.clone();
         async move {
-            sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE name = 'signing_key'")
+            db::query_scalar::<String>("SELECT value FROM settings WHERE name = 'signing_key'")
                 .fetch_one(&pool)
                 .await
                 .unwrap()
@@ -113,7 +113,7 @@ async fn with_the_mail_worker_off_another_process_on_the_database_sends_the_mail
         .await;
     assert_eq!(res.status, 200);
     let queued: (String, i64, Option<String>) =
-        sqlx::query_as("SELECT status, attempts, lease_owner FROM outbox WHERE email = 'w@example.com'")
+        db::query_as("SELECT status, attempts, lease_owner FROM outbox WHERE email = 'w@example.com'")
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -124,7 +124,7 @@ async fn with_the_mail_worker_off_another_process_on_the_database_sends_the_mail
         ..app::server::mail::MailConfig::with_defaults(&app.base)
     };
     let other = app::server::mail::Mailer {
-        pool: app::server::store::connect(&app.db_url).await.unwrap(),
+        pool: app::server::store::connect(&app.db_url, std::time::Duration::from_secs(10)).await.unwrap(),
         config: std::sync::Arc::new(config.clone()),
         base_url: app.base.clone(),
         per_address_per_day: 50,
@@ -249,7 +249,7 @@ async fn a_mail_link_expires_after_seven_days() {
     assert_eq!(pressed.status, 303);
     assert!(me.get(pressed.location.as_deref().unwrap()).await.body.contains("This link has expired"));
     let confirmed: i64 =
-        sqlx::query_scalar("SELECT confirmed FROM subscriptions").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT confirmed FROM subscriptions").fetch_one(&app.pool).await.unwrap();
     assert_eq!(confirmed, 0);
 }
 
@@ -284,12 +284,12 @@ async fn opening_a_mail_link_changes_nothing() {
     assert_eq!(subscribe(&me, "scan@example.com").await.status, 200);
     let mail = sink.wait_for("scan@example.com", "Confirm", 1).await.pop().unwrap();
     let snapshot = || async {
-        let subs: Vec<(i64, bool)> = sqlx::query_as("SELECT id, confirmed FROM subscriptions ORDER BY id")
+        let subs: Vec<(i64, bool)> = db::query_as("SELECT id, confirmed FROM subscriptions ORDER BY id")
             .fetch_all(&app.pool)
             .await
             .unwrap();
         let tokens: Vec<(String, Option<i64>)> =
-            sqlx::query_as("SELECT hash, used_at FROM mail_tokens ORDER BY hash")
+            db::query_as("SELECT hash, used_at FROM mail_tokens ORDER BY hash")
                 .fetch_all(&app.pool)
                 .await
                 .unwrap();

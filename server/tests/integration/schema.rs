@@ -2,7 +2,6 @@
 //! PostgreSQL must be the same tables, columns, kinds of value, defaults and indexes, or one
 //! backend stores what the other cannot.
 use crate::common;
-use sqlx::Row;
 use std::collections::BTreeSet;
 
 /// (table, column, kind, not null, default)
@@ -17,26 +16,27 @@ const ONLY_SQLITE: &[&str] = &[
 
 #[tokio::test]
 async fn both_backends_have_the_same_columns_and_indexes() {
-    let app = common::spawn().await;
-    let pg = app::server::store::postgres::connect(&common::postgres::fresh_database().await)
-        .await
-        .expect("connect");
-    app::server::store::postgres::migrate(&pg).await.expect("the PostgreSQL migrations apply");
+    let wait = std::time::Duration::from_secs(10);
+    let dir = tempfile::tempdir().unwrap();
+    let lite = db::connect(&format!("sqlite:{}", dir.path().join("s.db").display()), wait).await.unwrap();
+    db::migrate(&lite).await.expect("the SQLite migrations apply");
+    let pg = db::connect(&common::postgres::fresh_database().await, wait).await.expect("connect");
+    db::migrate(&pg).await.expect("the PostgreSQL migrations apply");
     // a second run (another server starting) finds nothing to do
-    app::server::store::postgres::migrate(&pg).await.expect("the PostgreSQL migrations apply twice");
+    db::migrate(&pg).await.expect("the PostgreSQL migrations apply twice");
 
     let mut sqlite: BTreeSet<Column> = BTreeSet::new();
-    let tables: Vec<String> = sqlx::query_scalar(
+    let tables: Vec<String> = db::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
     )
-    .fetch_all(&app.pool)
+    .fetch_all(&lite)
     .await
     .unwrap();
     assert!(tables.len() >= 20, "the SQLite schema has its tables: {tables:?}");
     for table in &tables {
-        let rows = sqlx::query("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)")
+        let rows = db::query("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info($1)")
             .bind(table)
-            .fetch_all(&app.pool)
+            .fetch_all(&lite)
             .await
             .unwrap();
         for r in rows {
@@ -52,7 +52,7 @@ async fn both_backends_have_the_same_columns_and_indexes() {
     }
 
     let mut postgres: BTreeSet<Column> = BTreeSet::new();
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT table_name::text AS t, column_name::text AS c, data_type::text AS k,
                 is_nullable::text AS n, column_default::text AS d
          FROM information_schema.columns
@@ -80,16 +80,15 @@ async fn both_backends_have_the_same_columns_and_indexes() {
         "columns differ\n only on SQLite: {only_sqlite:#?}\n only on PostgreSQL: {only_postgres:#?}"
     );
 
-    let sqlite_indexes: BTreeSet<String> = sqlx::query_scalar::<_, String>(
-        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
-    )
-    .fetch_all(&app.pool)
-    .await
-    .unwrap()
-    .into_iter()
-    .filter(|name| !ONLY_SQLITE.contains(&name.as_str()))
-    .collect();
-    let postgres_indexes: BTreeSet<String> = sqlx::query_scalar(
+    let sqlite_indexes: BTreeSet<String> =
+        db::query_scalar::<String>("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            .fetch_all(&lite)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|name| !ONLY_SQLITE.contains(&name.as_str()))
+            .collect();
+    let postgres_indexes: BTreeSet<String> = db::query_scalar(
         "SELECT indexname::text FROM pg_indexes i WHERE schemaname = current_schema()
            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
     )

@@ -3,7 +3,7 @@
 use crate::common::*;
 
 async fn set_time(app: &TestApp, id: i64, created_at: i64) {
-    sqlx::query("UPDATE comments SET created_at = ? WHERE id = ?")
+    db::query("UPDATE comments SET created_at = ? WHERE id = ?")
         .bind(created_at)
         .bind(id)
         .execute(&app.pool)
@@ -33,7 +33,7 @@ async fn one_vote_per_reader_same_again_removes_it_other_way_switches() {
     let res = second.vote_form(ARTICLE, id, "up").await.post_js(&second).await;
     assert_eq!(res.json()["score"].as_i64(), Some(2));
     let votes: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&app.pool).await.unwrap();
     assert_eq!(votes, 2);
     // the score is in the page
     assert!(app.other_reader().get(ARTICLE).await.body.contains("class=\"score positive\">2</span>"));
@@ -93,7 +93,7 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
         .post_js("/api/edit_comment", &[("comment", &ids), ("body", "hijack"), ("back", ARTICLE)])
         .await;
     assert_eq!(other.status, 403);
-    let body: String = sqlx::query_scalar("SELECT body FROM comments WHERE id = ?")
+    let body: String = db::query_scalar("SELECT body FROM comments WHERE id = ?")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -122,7 +122,7 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
     let plain = edit_form.set("body", "keep me").post_plain(&me).await;
     assert_eq!(plain.status, 403);
     assert!(plain.body.contains("can no longer be changed"));
-    let body: String = sqlx::query_scalar("SELECT body FROM comments WHERE id = ?")
+    let body: String = db::query_scalar("SELECT body FROM comments WHERE id = ?")
         .bind(id)
         .fetch_one(&app.pool)
         .await

@@ -7,20 +7,25 @@
 //! cancel links take any origin by design, RFC 8058: their secret token is the authority.)
 use crate::common::smtp::Sink;
 use crate::common::*;
-use sqlx::Connection;
 
-/// Whether anything was committed to the database since the last call: SQLite's
-/// `data_version` changes when another connection (the server's) commits.
-struct Watch(sqlx::SqliteConnection, i64);
+/// Whether anything was written to the database since the last call: SQLite's `data_version`
+/// changes when another connection (the server's) commits; PostgreSQL's next transaction id
+/// moves when any transaction writes.
+struct Watch(db::Tx, i64);
 
 impl Watch {
     async fn new(app: &TestApp) -> Watch {
-        let mut conn = sqlx::SqliteConnection::connect(&app.db_url).await.unwrap();
+        let pool = db::connect(&app.db_url, std::time::Duration::from_secs(10)).await.unwrap();
+        let mut conn = pool.acquire().await.unwrap();
         let v = Watch::version(&mut conn).await;
         Watch(conn, v)
     }
-    async fn version(conn: &mut sqlx::SqliteConnection) -> i64 {
-        sqlx::query_scalar("PRAGMA data_version").fetch_one(conn).await.unwrap()
+    async fn version(conn: &mut db::Conn) -> i64 {
+        db::query_scalar("PRAGMA data_version")
+            .or_postgres("SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint")
+            .fetch_one(conn)
+            .await
+            .unwrap()
     }
     /// Answers whether the database changed, and starts watching afresh.
     async fn changed(&mut self) -> bool {
@@ -89,7 +94,7 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
     assert_eq!(res.status, 200);
     let mail = sink.wait_for("a@example.com", "Confirm", 1).await.pop().unwrap();
     let confirm = mail.link("/subscriptions/confirm?token=").replace(&app.base, "");
-    let pid: i64 = sqlx::query_scalar("SELECT id FROM passages LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    let pid: i64 = db::query_scalar("SELECT id FROM passages LIMIT 1").fetch_one(&app.pool).await.unwrap();
     let pid = pid.to_string();
 
     // `k` is the submission key of the comment form, `fk` the feedback form's (a submission of
@@ -208,7 +213,7 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
             assert_eq!(res.status, 403, "{} as {cookie}: {}", s.path, res.body);
         }
     }
-    let body: String = sqlx::query_scalar("SELECT body FROM comments WHERE id = ?")
+    let body: String = db::query_scalar("SELECT body FROM comments WHERE id = ?")
         .bind(&own)
         .fetch_one(&app.pool)
         .await
@@ -234,7 +239,7 @@ async fn every_write_surface_refuses_other_sites_repeats_and_hostile_text_withou
     }
     let pool = &app.pool;
     let count =
-        |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap() };
+        |sql: &'static str| async move { db::query_scalar::<i64>(sql).fetch_one(pool).await.unwrap() };
     assert_eq!(count("SELECT COUNT(*) FROM comments WHERE body = 'A table comment.'").await, 1);
     assert_eq!(count("SELECT COUNT(*) FROM comments WHERE body = 'Table feedback.'").await, 1);
     assert_eq!(count("SELECT COUNT(*) FROM contact_messages WHERE message = 'Table message.'").await, 1);

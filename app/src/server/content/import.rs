@@ -12,7 +12,7 @@ use crate::server::reader_cookie::Secret;
 use crate::server::store::articles::{self, Imported, NewArticle};
 use crate::server::store::imports::{self as store, ImportedComment, Placed};
 use crate::server::store::Pool;
-use sqlx::SqliteConnection;
+use db::Conn;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::BufRead;
 use std::time::{Duration, Instant};
@@ -33,7 +33,7 @@ pub enum ImportError {
     #[error(transparent)]
     Disqus(#[from] super::disqus::DsqError),
     #[error("database: {0}")]
-    Store(#[from] sqlx::Error),
+    Store(#[from] db::Error),
     #[error("{0}")]
     Store2(#[from] crate::server::store::StoreError),
     #[error("the feedback-forms CSV: {0}")]
@@ -187,7 +187,7 @@ impl<'a> Site<'a> {
 /// A transaction committed every `BATCH` writes or `HOLD`, whichever comes first.
 struct Writer<'a> {
     pool: &'a Pool,
-    tx: Option<sqlx::Transaction<'static, sqlx::Sqlite>>,
+    tx: Option<db::Tx>,
     opened: Option<Instant>,
     writes: usize,
 }
@@ -197,7 +197,7 @@ impl<'a> Writer<'a> {
         Writer { pool, tx: None, opened: None, writes: 0 }
     }
 
-    async fn conn(&mut self) -> Result<&mut SqliteConnection, sqlx::Error> {
+    async fn conn(&mut self) -> Result<&mut Conn, db::Error> {
         if self.tx.is_none() {
             self.tx = Some(crate::server::store::begin(self.pool).await?);
             self.opened = Some(Instant::now());
@@ -205,7 +205,7 @@ impl<'a> Writer<'a> {
         Ok(&mut **self.tx.as_mut().expect("opened above"))
     }
 
-    async fn wrote(&mut self) -> Result<(), sqlx::Error> {
+    async fn wrote(&mut self) -> Result<(), db::Error> {
         self.writes += 1;
         if self.writes >= BATCH {
             self.commit().await?;
@@ -214,14 +214,14 @@ impl<'a> Writer<'a> {
     }
 
     /// Called between items: ends a transaction that has been open for long enough.
-    async fn tick(&mut self) -> Result<(), sqlx::Error> {
+    async fn tick(&mut self) -> Result<(), db::Error> {
         if self.opened.is_some_and(|at| at.elapsed() >= HOLD) {
             self.commit().await?;
         }
         Ok(())
     }
 
-    async fn commit(&mut self) -> Result<(), sqlx::Error> {
+    async fn commit(&mut self) -> Result<(), db::Error> {
         self.writes = 0;
         self.opened = None;
         if let Some(tx) = self.tx.take() {
@@ -517,7 +517,7 @@ async fn post_in(
         Imported::Unchanged => report.articles_unchanged += 1,
     }
     let conn = w.conn().await?;
-    let id = store::article_by_slug(conn, &slug).await?.ok_or(sqlx::Error::RowNotFound)?;
+    let id = store::article_by_slug(conn, &slug).await?.ok_or(db::Error::RowNotFound)?;
     store::map(conn, source, "post", &post.id.to_string(), id).await?;
     if let Some(path) = text::path_of(&post.link).filter(|p| p != "/") {
         store::map(conn, source, "link", &path, id).await?;
@@ -553,7 +553,7 @@ async fn post_in(
 }
 
 /// `wanted`, or `wanted-ID`, `wanted-ID-2`… : the first slug no article has.
-async fn free_slug(conn: &mut SqliteConnection, wanted: &str, id: i64) -> Result<String, sqlx::Error> {
+async fn free_slug(conn: &mut Conn, wanted: &str, id: i64) -> Result<String, db::Error> {
     if store::article_by_slug(conn, wanted).await?.is_none() {
         return Ok(wanted.to_string());
     }
@@ -590,7 +590,7 @@ fn status_of(approved: &str) -> Option<&'static str> {
 }
 
 /// Why an insert wrote nothing: found from an earlier run, or erased here since.
-async fn not_written(conn: &mut SqliteConnection, key: &str, report: &mut Report) -> Result<(), sqlx::Error> {
+async fn not_written(conn: &mut Conn, key: &str, report: &mut Report) -> Result<(), db::Error> {
     if store::forgotten(conn, key).await? {
         report.erased += 1;
     } else {
@@ -601,11 +601,11 @@ async fn not_written(conn: &mut SqliteConnection, key: &str, report: &mut Report
 
 /// A stored comment by its key: from this run's memory, else the database (an earlier run).
 async fn placed(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     known: &mut HashMap<String, Placed>,
     source: &str,
     old: &str,
-) -> Result<Option<Placed>, sqlx::Error> {
+) -> Result<Option<Placed>, db::Error> {
     if let Some(p) = known.get(old) {
         return Ok(Some(*p));
     }
@@ -868,10 +868,7 @@ pub async fn disqus<R: BufRead>(
     w.finish(result).await
 }
 
-async fn thread_article(
-    conn: &mut SqliteConnection,
-    t: &super::disqus::DsqThread,
-) -> Result<Option<i64>, sqlx::Error> {
+async fn thread_article(conn: &mut Conn, t: &super::disqus::DsqThread) -> Result<Option<i64>, db::Error> {
     if let Some(path) = text::path_of(&t.link) {
         if let Some(id) = store::by_old_link(conn, &path).await? {
             return Ok(Some(id));

@@ -1,6 +1,5 @@
 use super::{Pool, StoreError};
 use crate::domain::{Article, ArticleSummary};
-use sqlx::Row;
 
 /// An article parsed from a content file, ready to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +34,7 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
     let tags = serde_json::to_string(&a.tags).unwrap_or_else(|_| "[]".into());
     let mut tx = super::begin(pool).await?;
     let result = async {
-        let existing = sqlx::query(
+        let existing = db::query(
             "SELECT id, title, standfirst, section, tags, body_markdown, listed, withdrawn_at FROM articles
              WHERE slug = $1",
         )
@@ -44,7 +43,7 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
         .await?;
         let (id, outcome) = match existing {
             None => {
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = db::query_scalar(
                     "INSERT INTO articles (slug, title, standfirst, section, tags, body_markdown, body_html,
                                            published_at, updated_at, listed)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -74,7 +73,7 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
                     && row.get::<Option<i64>, _>("withdrawn_at").is_none();
                 if !same {
                     // (an article withdrawn by an import is published again by its source)
-                    sqlx::query(
+                    db::query(
                         "UPDATE articles SET title = $1, standfirst = $2, section = $3, tags = $4, body_markdown = $5,
                                 body_html = $6, updated_at = $7, listed = $8, withdrawn_at = NULL WHERE id = $9",
                     )
@@ -106,7 +105,7 @@ pub async fn front_page(
     section: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ArticleSummary>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at,
                 a.comment_count AS n
          FROM articles a
@@ -131,7 +130,7 @@ pub async fn front_page(
 }
 
 pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreError> {
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
                 a.published_at, a.updated_at, a.comment_count AS n, a.comments_mode
          FROM articles a WHERE a.slug = $1 AND a.withdrawn_at IS NULL",
@@ -145,7 +144,7 @@ pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreEr
         title: r.get("title"),
         standfirst: r.get("standfirst"),
         section: r.get("section"),
-        tags: serde_json::from_str(r.get::<&str, _>("tags")).unwrap_or_default(),
+        tags: serde_json::from_str(r.get_str("tags")).unwrap_or_default(),
         body_html: r.get("body_html"),
         published_at: r.get("published_at"),
         updated_at: r.get("updated_at"),
@@ -156,7 +155,7 @@ pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreEr
 
 /// Every article with its comment mode, newest first (the desk).
 pub async fn comment_modes(pool: &Pool) -> Result<Vec<crate::domain::desk_views::ArticleMode>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT slug, title, published_at, comments_mode FROM articles ORDER BY published_at DESC, id DESC LIMIT 1000",
     )
     .fetch_all(pool)
@@ -174,7 +173,7 @@ pub async fn comment_modes(pool: &Pool) -> Result<Vec<crate::domain::desk_views:
 
 /// (slug, last modified) for every article, for the sitemap. A new comment counts as a change.
 pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT a.slug, MAX(a.updated_at, COALESCE(
                   (SELECT MAX(c.created_at) FROM comments c
                    WHERE c.article_id = a.id AND c.status = 'approved'), 0)) AS lastmod
@@ -186,12 +185,12 @@ pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
 }
 
 pub async fn slug_of(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT slug FROM articles WHERE id = $1").bind(id).fetch_optional(pool).await?)
+    Ok(db::query_scalar("SELECT slug FROM articles WHERE id = $1").bind(id).fetch_optional(pool).await?)
 }
 
 /// The id of the published article with this slug.
 pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1 AND withdrawn_at IS NULL")
+    Ok(db::query_scalar("SELECT id FROM articles WHERE slug = $1 AND withdrawn_at IS NULL")
         .bind(slug)
         .fetch_optional(pool)
         .await?)
@@ -199,7 +198,7 @@ pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreErr
 
 /// Whether an article's comments are open, closed or hidden (`None`: no such article).
 pub async fn comments_mode(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT comments_mode FROM articles WHERE id = $1")
+    Ok(db::query_scalar("SELECT comments_mode FROM articles WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await?)
@@ -223,7 +222,7 @@ pub async fn for_feed(
     section: Option<&str>,
     limit: i64,
 ) -> Result<Vec<FeedArticle>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT slug, title, standfirst, section, tags, body_html, published_at, updated_at
          FROM articles WHERE listed = 1 AND ($1 IS NULL OR lower(section) = lower($1))
          ORDER BY published_at DESC, id DESC LIMIT $2",
@@ -239,7 +238,7 @@ pub async fn for_feed(
             title: r.get("title"),
             standfirst: r.get("standfirst"),
             section: r.get("section"),
-            tags: serde_json::from_str(r.get::<&str, _>("tags")).unwrap_or_default(),
+            tags: serde_json::from_str(r.get_str("tags")).unwrap_or_default(),
             body_html: r.get("body_html"),
             published_at: r.get("published_at"),
             updated_at: r.get("updated_at"),
@@ -262,7 +261,7 @@ pub async fn comments_for_feed(
     article_id: i64,
     limit: i64,
 ) -> Result<Vec<FeedComment>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT c.id, c.author_name, c.body_html, c.created_at, c.edited_at FROM comments c
          WHERE c.article_id = $1 AND c.status = 'approved'
            -- a reply shows only where its thread does (not under a held or spam comment)

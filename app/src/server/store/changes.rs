@@ -2,7 +2,7 @@
 use super::Pool;
 
 /// One row of the feed.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeRow {
     pub id: i64,
     pub origin: String,
@@ -10,6 +10,7 @@ pub struct ChangeRow {
     pub article_id: Option<i64>,
     pub comment_id: Option<i64>,
 }
+db::from_row!(ChangeRow { id, origin, kind, article_id, comment_id });
 
 /// Adds a change made by `origin`.
 pub async fn record(
@@ -19,7 +20,7 @@ pub async fn record(
     article_id: Option<i64>,
     comment_id: Option<i64>,
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::Error> {
     record_all(pool, origin, &[(kind, article_id, comment_id)], now_ms).await
 }
 
@@ -29,11 +30,11 @@ pub async fn record_all(
     origin: &str,
     rows: &[(&str, Option<i64>, Option<i64>)],
     now_ms: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::Error> {
     let mut tx = super::begin(pool).await?;
     let result = async {
         for (kind, article_id, comment_id) in rows {
-            sqlx::query(
+            db::query(
                 "INSERT INTO changes (origin, kind, article_id, comment_id, created_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(origin)
@@ -44,20 +45,20 @@ pub async fn record_all(
             .execute(&mut *tx)
             .await?;
         }
-        Ok::<_, sqlx::Error>(())
+        Ok::<_, db::Error>(())
     }
     .await;
     super::end(tx, result).await
 }
 
 /// The newest change's id (0: none yet): where a server that just started begins to follow.
-pub async fn newest(pool: &Pool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes").fetch_one(pool).await
+pub async fn newest(pool: &Pool) -> Result<i64, db::Error> {
+    db::query_scalar("SELECT COALESCE(MAX(id), 0) FROM changes").fetch_one(pool).await
 }
 
 /// At most `limit` changes after `after`, oldest first.
-pub async fn after(pool: &Pool, after: i64, limit: i64) -> Result<Vec<ChangeRow>, sqlx::Error> {
-    sqlx::query_as(
+pub async fn after(pool: &Pool, after: i64, limit: i64) -> Result<Vec<ChangeRow>, db::Error> {
+    db::query_as(
         "SELECT id, origin, kind, article_id, comment_id FROM changes
          WHERE id > $1 ORDER BY id LIMIT $2",
     )
@@ -68,8 +69,8 @@ pub async fn after(pool: &Pool, after: i64, limit: i64) -> Result<Vec<ChangeRow>
 }
 
 /// Deletes the changes made before `before_ms`.
-pub async fn sweep(pool: &Pool, before_ms: i64) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM changes WHERE created_at < $1")
+pub async fn sweep(pool: &Pool, before_ms: i64) -> Result<u64, db::Error> {
+    Ok(db::query("DELETE FROM changes WHERE created_at < $1")
         .bind(before_ms)
         .execute(pool)
         .await?

@@ -1,7 +1,6 @@
 use super::{Pool, StoreError};
 use crate::domain::ContactInput;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactMessage {
@@ -25,7 +24,7 @@ pub async fn insert(
 ) -> Result<(i64, bool), StoreError> {
     let mut tx = super::begin(pool).await?;
     let result = async {
-        let new: Option<i64> = sqlx::query_scalar(
+        let new: Option<i64> = db::query_scalar(
             "INSERT INTO contact_messages (name, email, subject, message, created_at, submission_key, ip_hash)
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (submission_key) DO NOTHING RETURNING id",
         )
@@ -50,7 +49,7 @@ pub async fn insert(
             }
             return Ok::<_, StoreError>((id, true));
         }
-        let id = sqlx::query_scalar("SELECT id FROM contact_messages WHERE submission_key = $1")
+        let id = db::query_scalar("SELECT id FROM contact_messages WHERE submission_key = $1")
             .bind(key)
             .fetch_one(&mut *tx)
             .await?;
@@ -62,7 +61,7 @@ pub async fn insert(
 
 /// Whether a message with this submission key is stored (a repeated submission).
 pub async fn has_key(pool: &Pool, key: &str) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM contact_messages WHERE submission_key = $1)")
+    Ok(db::query_scalar("SELECT EXISTS (SELECT 1 FROM contact_messages WHERE submission_key = $1)")
         .bind(key)
         .fetch_one(pool)
         .await?)
@@ -70,16 +69,15 @@ pub async fn has_key(pool: &Pool, key: &str) -> Result<bool, StoreError> {
 
 /// One message, for its mail to the editors.
 pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<ContactMessage>, StoreError> {
-    let row = sqlx::query(
-        "SELECT id, name, email, subject, message, created_at FROM contact_messages WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
+    let row =
+        db::query("SELECT id, name, email, subject, message, created_at FROM contact_messages WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
     Ok(row.as_ref().map(message))
 }
 
-fn message(r: &sqlx::sqlite::SqliteRow) -> ContactMessage {
+fn message(r: &db::Row) -> ContactMessage {
     ContactMessage {
         id: r.get("id"),
         name: r.get("name"),
@@ -91,7 +89,7 @@ fn message(r: &sqlx::sqlite::SqliteRow) -> ContactMessage {
 }
 
 pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<ContactMessage>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT id, name, email, subject, message, created_at FROM contact_messages
          ORDER BY created_at DESC, id DESC LIMIT $1",
     )
@@ -107,7 +105,7 @@ pub async fn in_state(
     state: &str,
     limit: i64,
 ) -> Result<Vec<crate::domain::desk_views::InboxRow>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT id, name, email, subject, message, created_at, state FROM contact_messages
          WHERE state = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
     )
@@ -132,7 +130,7 @@ pub async fn in_state(
 pub async fn state_counts(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
     let mut out = Vec::new();
     for s in ["unread", "read", "archived"] {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE state = $1")
+        let n: i64 = db::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE state = $1")
             .bind(s)
             .fetch_one(pool)
             .await?;
@@ -151,12 +149,12 @@ pub async fn set_state(
 ) -> Result<Option<String>, StoreError> {
     let mut tx = super::begin(pool).await?;
     let result = async {
-        let before: Option<String> = sqlx::query_scalar("SELECT state FROM contact_messages WHERE id = $1")
+        let before: Option<String> = db::query_scalar("SELECT state FROM contact_messages WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
         if let Some(b) = before.as_deref().filter(|b| *b != state) {
-            sqlx::query("UPDATE contact_messages SET state = $1 WHERE id = $2")
+            db::query("UPDATE contact_messages SET state = $1 WHERE id = $2")
                 .bind(state)
                 .bind(id)
                 .execute(&mut *tx)

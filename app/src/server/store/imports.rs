@@ -1,7 +1,7 @@
 //! What an import writes (WordPress, Disqus) and what old addresses lead to. The importer
 //! decides; this file only holds the SQL.
 use super::{Pool, StoreError};
-use sqlx::{Row, SqliteConnection};
+use db::Conn;
 
 /// A comment from another system, as it is stored.
 pub struct ImportedComment<'a> {
@@ -34,13 +34,8 @@ pub struct Placed {
     pub depth: i64,
 }
 
-pub async fn mapped(
-    tx: &mut SqliteConnection,
-    source: &str,
-    kind: &str,
-    old: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT new_id FROM import_map WHERE source = $1 AND kind = $2 AND old_id = $3")
+pub async fn mapped(tx: &mut Conn, source: &str, kind: &str, old: &str) -> Result<Option<i64>, db::Error> {
+    db::query_scalar("SELECT new_id FROM import_map WHERE source = $1 AND kind = $2 AND old_id = $3")
         .bind(source)
         .bind(kind)
         .bind(old)
@@ -48,14 +43,8 @@ pub async fn mapped(
         .await
 }
 
-pub async fn map(
-    tx: &mut SqliteConnection,
-    source: &str,
-    kind: &str,
-    old: &str,
-    new: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn map(tx: &mut Conn, source: &str, kind: &str, old: &str, new: i64) -> Result<(), db::Error> {
+    db::query(
         "INSERT INTO import_map (source, kind, old_id, new_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     )
     .bind(source)
@@ -68,12 +57,12 @@ pub async fn map(
 }
 
 /// An old address (the path of a permalink) from any import.
-pub async fn by_old_link(tx: &mut SqliteConnection, path: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn by_old_link(tx: &mut Conn, path: &str) -> Result<Option<i64>, db::Error> {
     let other = match path.strip_suffix('/') {
         Some(bare) => bare.to_string(),
         None => format!("{path}/"),
     };
-    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'link' AND old_id IN ($1, $2) LIMIT 1")
+    db::query_scalar("SELECT new_id FROM import_map WHERE kind = 'link' AND old_id IN ($1, $2) LIMIT 1")
         .bind(path)
         .bind(other)
         .fetch_optional(tx)
@@ -81,8 +70,8 @@ pub async fn by_old_link(tx: &mut SqliteConnection, path: &str) -> Result<Option
 }
 
 /// An old WordPress post id (from any WordPress import): what a Disqus thread's `<id>` names.
-pub async fn by_old_post(tx: &mut SqliteConnection, post_id: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT new_id FROM import_map WHERE kind = 'post' AND old_id = $1 LIMIT 1")
+pub async fn by_old_post(tx: &mut Conn, post_id: &str) -> Result<Option<i64>, db::Error> {
+    db::query_scalar("SELECT new_id FROM import_map WHERE kind = 'post' AND old_id = $1 LIMIT 1")
         .bind(post_id)
         .fetch_optional(tx)
         .await
@@ -93,12 +82,8 @@ pub async fn by_old_post(tx: &mut SqliteConnection, post_id: &str) -> Result<Opt
 /// private, back to a draft): withdrawn — its address answers 404, it is in no list, feed or
 /// sitemap, its comments are hidden and its old addresses forgotten. Answers its slug, if it
 /// was published until now.
-pub async fn withdraw(
-    tx: &mut SqliteConnection,
-    article_id: i64,
-    now: i64,
-) -> Result<Option<String>, sqlx::Error> {
-    let slug: Option<String> = sqlx::query_scalar(
+pub async fn withdraw(tx: &mut Conn, article_id: i64, now: i64) -> Result<Option<String>, db::Error> {
+    let slug: Option<String> = db::query_scalar(
         "UPDATE articles SET listed = 0, comments_mode = 'hidden', withdrawn_at = $1
          WHERE id = $2 AND withdrawn_at IS NULL RETURNING slug",
     )
@@ -106,7 +91,7 @@ pub async fn withdraw(
     .bind(article_id)
     .fetch_optional(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM import_map WHERE new_id = $1 AND kind = 'link'")
+    db::query("DELETE FROM import_map WHERE new_id = $1 AND kind = 'link'")
         .bind(article_id)
         .execute(&mut *tx)
         .await?;
@@ -114,8 +99,8 @@ pub async fn withdraw(
 }
 
 /// Whether an imported article was withdrawn (`withdraw`).
-pub async fn is_withdrawn(tx: &mut SqliteConnection, article_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT withdrawn_at FROM articles WHERE id = $1")
+pub async fn is_withdrawn(tx: &mut Conn, article_id: i64) -> Result<bool, db::Error> {
+    Ok(db::query_scalar::<Option<i64>>("SELECT withdrawn_at FROM articles WHERE id = $1")
         .bind(article_id)
         .fetch_optional(&mut *tx)
         .await?
@@ -123,8 +108,8 @@ pub async fn is_withdrawn(tx: &mut SqliteConnection, article_id: i64) -> Result<
         .is_some())
 }
 
-pub async fn set_mode(tx: &mut SqliteConnection, article_id: i64, mode: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("UPDATE articles SET comments_mode = $1 WHERE id = $2 AND comments_mode <> $3")
+pub async fn set_mode(tx: &mut Conn, article_id: i64, mode: &str) -> Result<bool, db::Error> {
+    Ok(db::query("UPDATE articles SET comments_mode = $1 WHERE id = $2 AND comments_mode <> $3")
         .bind(mode)
         .bind(article_id)
         .bind(mode)
@@ -134,12 +119,12 @@ pub async fn set_mode(tx: &mut SqliteConnection, article_id: i64, mode: &str) ->
         > 0)
 }
 
-pub async fn article_by_slug(tx: &mut SqliteConnection, slug: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT id FROM articles WHERE slug = $1").bind(slug).fetch_optional(tx).await
+pub async fn article_by_slug(tx: &mut Conn, slug: &str) -> Result<Option<i64>, db::Error> {
+    db::query_scalar("SELECT id FROM articles WHERE slug = $1").bind(slug).fetch_optional(tx).await
 }
 
-pub async fn close_comments(tx: &mut SqliteConnection, article_id: i64) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query("UPDATE articles SET comments_mode = 'closed' WHERE id = $1 AND comments_mode = 'open'")
+pub async fn close_comments(tx: &mut Conn, article_id: i64) -> Result<bool, db::Error> {
+    Ok(db::query("UPDATE articles SET comments_mode = 'closed' WHERE id = $1 AND comments_mode = 'open'")
         .bind(article_id)
         .execute(tx)
         .await?
@@ -147,30 +132,25 @@ pub async fn close_comments(tx: &mut SqliteConnection, article_id: i64) -> Resul
         > 0)
 }
 
-pub async fn comment_by_key(tx: &mut SqliteConnection, key: &str) -> Result<Option<Placed>, sqlx::Error> {
-    Ok(sqlx::query(
-        "SELECT id, article_id, parent_id, root_id, depth FROM comments WHERE submission_key = $1",
-    )
-    .bind(key)
-    .fetch_optional(tx)
-    .await?
-    .map(|r| Placed {
-        id: r.get("id"),
-        article_id: r.get("article_id"),
-        parent_id: r.get("parent_id"),
-        root_id: r.get::<Option<i64>, _>("root_id").unwrap_or_else(|| r.get("id")),
-        depth: r.get("depth"),
-    }))
+pub async fn comment_by_key(tx: &mut Conn, key: &str) -> Result<Option<Placed>, db::Error> {
+    Ok(db::query("SELECT id, article_id, parent_id, root_id, depth FROM comments WHERE submission_key = $1")
+        .bind(key)
+        .fetch_optional(tx)
+        .await?
+        .map(|r| Placed {
+            id: r.get("id"),
+            article_id: r.get("article_id"),
+            parent_id: r.get("parent_id"),
+            root_id: r.get::<Option<i64>, _>("root_id").unwrap_or_else(|| r.get("id")),
+            depth: r.get("depth"),
+        }))
 }
 
 /// Stores one comment under its parent (within the depth limit), without notifying anyone:
 /// it was news on the old site, years ago perhaps. One statement: the old id is kept when it is
 /// free; a key already stored (an earlier run) or erased since (`import_forgotten`) writes
 /// nothing and answers `None`.
-pub async fn insert_comment(
-    tx: &mut SqliteConnection,
-    c: &ImportedComment<'_>,
-) -> Result<Option<Placed>, sqlx::Error> {
+pub async fn insert_comment(tx: &mut Conn, c: &ImportedComment<'_>) -> Result<Option<Placed>, db::Error> {
     let (parent_id, root, depth) = match c.parent {
         None => (None, None, 1),
         Some(p) => {
@@ -179,7 +159,7 @@ pub async fn insert_comment(
         }
     };
     let approved = c.status == "approved";
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<i64> = db::query_scalar(
         "INSERT INTO comments (id, root_id, article_id, parent_id, depth, status, author_name, author_email,
                                author_url, body, body_html, body_text, created_at, submission_key, ip_hash,
                                upvotes, downvotes, score, imported_up, imported_down, held_for, approved_at)
@@ -216,8 +196,8 @@ pub async fn insert_comment(
 }
 
 /// Was the comment with this key imported once and erased at its author's request?
-pub async fn forgotten(tx: &mut SqliteConnection, key: &str) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM import_forgotten WHERE key = $1")
+pub async fn forgotten(tx: &mut Conn, key: &str) -> Result<bool, db::Error> {
+    Ok(db::query_scalar::<i64>("SELECT 1 FROM import_forgotten WHERE key = $1")
         .bind(key)
         .fetch_optional(tx)
         .await?
@@ -226,10 +206,10 @@ pub async fn forgotten(tx: &mut SqliteConnection, key: &str) -> Result<bool, sql
 
 /// The article's passages marked by its editor: (id, key).
 pub async fn editor_passages(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     article_id: i64,
-) -> Result<Vec<(i64, Option<String>)>, sqlx::Error> {
-    Ok(sqlx::query("SELECT id, key FROM passages WHERE article_id = $1 AND origin = 'editor' ORDER BY id")
+) -> Result<Vec<(i64, Option<String>)>, db::Error> {
+    Ok(db::query("SELECT id, key FROM passages WHERE article_id = $1 AND origin = 'editor' ORDER BY id")
         .bind(article_id)
         .fetch_all(tx)
         .await?
@@ -239,12 +219,8 @@ pub async fn editor_passages(
 }
 
 /// Makes a top-level comment feedback on a passage.
-pub async fn set_passage(
-    tx: &mut SqliteConnection,
-    comment_id: i64,
-    passage_id: i64,
-) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query(
+pub async fn set_passage(tx: &mut Conn, comment_id: i64, passage_id: i64) -> Result<bool, db::Error> {
+    Ok(db::query(
         "UPDATE comments SET passage_id = $1 WHERE id = $2 AND parent_id IS NULL AND passage_id IS NULL",
     )
     .bind(passage_id)
@@ -256,8 +232,8 @@ pub async fn set_passage(
 }
 
 /// The article's and its threads' counters, counted again after an import.
-pub async fn recount(tx: &mut SqliteConnection, article_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn recount(tx: &mut Conn, article_id: i64) -> Result<(), db::Error> {
+    db::query(
         "UPDATE comments SET reply_count = (
              -- through the thread's own index: left to itself, the planner walks every
              -- approved comment of the site for each thread (minutes at 100,000)
@@ -268,7 +244,7 @@ pub async fn recount(tx: &mut SqliteConnection, article_id: i64) -> Result<(), s
     .bind(article_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    db::query(
         "UPDATE articles SET comment_count = (
              SELECT COUNT(*) FROM comments c WHERE c.article_id = articles.id AND c.status = 'approved')
          WHERE id = $1",
@@ -281,7 +257,7 @@ pub async fn recount(tx: &mut SqliteConnection, article_id: i64) -> Result<(), s
 
 /// Where an old address goes: the article's slug, for a path some import recorded.
 pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT a.slug FROM import_map m JOIN articles a ON a.id = m.new_id
          WHERE m.kind = 'link' AND m.old_id = $1 LIMIT 1",
     )
@@ -293,7 +269,7 @@ pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>
 /// `/?p=ID`: the article an imported WordPress post became, with the source it came from (not
 /// one withdrawn since: `withdraw`).
 pub async fn slug_for_old_post(pool: &Pool, post_id: &str) -> Result<Option<(String, String)>, StoreError> {
-    Ok(sqlx::query(
+    Ok(db::query(
         "SELECT a.slug, m.source FROM import_map m JOIN articles a ON a.id = m.new_id
          WHERE m.kind = 'post' AND m.old_id = $1 AND a.listed = 1 ORDER BY m.source LIMIT 1",
     )
@@ -309,7 +285,7 @@ pub async fn comment_for_old_id(
     article_slug: &str,
     old_id: i64,
 ) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT c.id FROM comments c JOIN articles a ON a.id = c.article_id
          JOIN import_map m ON m.new_id = a.id AND m.kind = 'post'
          WHERE a.slug = $1 AND c.submission_key = 'import:' || m.source || ':' || $2 LIMIT 1",
@@ -360,7 +336,7 @@ pub struct ExportPassage {
 }
 
 pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreError> {
-    Ok(sqlx::query(
+    Ok(db::query(
         "SELECT id, slug, title, standfirst, section, tags, body_html, published_at, comments_mode,
                 withdrawn_at IS NOT NULL AS withdrawn
          FROM articles ORDER BY published_at, id",
@@ -374,7 +350,7 @@ pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreErr
         title: r.get("title"),
         standfirst: r.get("standfirst"),
         section: r.get("section"),
-        tags: serde_json::from_str(r.get::<&str, _>("tags")).unwrap_or_default(),
+        tags: serde_json::from_str(r.get_str("tags")).unwrap_or_default(),
         withdrawn: r.get::<bool, _>("withdrawn"),
         body_html: r.get("body_html"),
         published_at: r.get("published_at"),
@@ -384,7 +360,7 @@ pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreErr
 }
 
 pub async fn export_comments(pool: &Pool, article_id: i64) -> Result<Vec<ExportComment>, StoreError> {
-    Ok(sqlx::query(
+    Ok(db::query(
         "SELECT id, parent_id, status, trashed_at, author_name, author_email, author_url, body_html,
                 created_at, upvotes, downvotes, passage_id
          FROM comments WHERE article_id = $1 ORDER BY id",
@@ -411,7 +387,7 @@ pub async fn export_comments(pool: &Pool, article_id: i64) -> Result<Vec<ExportC
 }
 
 pub async fn export_passages(pool: &Pool, article_id: i64) -> Result<Vec<ExportPassage>, StoreError> {
-    Ok(sqlx::query(
+    Ok(db::query(
         "SELECT id, key, question, start_at, end_at FROM passages
          WHERE article_id = $1 AND origin = 'editor' AND marked = 1 AND start_at IS NOT NULL
          ORDER BY start_at",

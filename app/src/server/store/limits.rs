@@ -18,10 +18,10 @@ pub async fn hit(
     max: u32,
     window_ms: i64,
     now_ms: i64,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<i64>, db::Error> {
     sweep(pool, now_ms).await;
     // a refused hit leaves the count at max + 1: nothing more is counted until the window ends
-    let (started_at, hits): (i64, i64) = sqlx::query_as(
+    let (started_at, hits): (i64, i64) = db::query_as(
         "INSERT INTO rate_windows (key, started_at, hits) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
            hits = CASE WHEN rate_windows.started_at <= $2 - $3 THEN 1
@@ -41,9 +41,9 @@ pub async fn hit(
 }
 
 /// Counts one hit of `key` in its window, never refused, and answers the count so far.
-pub async fn tally(pool: &Pool, key: &str, window_ms: i64, now_ms: i64) -> Result<i64, sqlx::Error> {
+pub async fn tally(pool: &Pool, key: &str, window_ms: i64, now_ms: i64) -> Result<i64, db::Error> {
     sweep(pool, now_ms).await;
-    sqlx::query_scalar(
+    db::query_scalar(
         "INSERT INTO rate_windows (key, started_at, hits) VALUES ($1, $2, 1)
          ON CONFLICT (key) DO UPDATE SET
            hits = CASE WHEN rate_windows.started_at <= $2 - $3 THEN 1 ELSE rate_windows.hits + 1 END,
@@ -60,9 +60,9 @@ pub async fn tally(pool: &Pool, key: &str, window_ms: i64, now_ms: i64) -> Resul
 
 /// Lets `key` go at most once per `spacing_ms`: `Some(milliseconds to wait)` until its next
 /// turn. The row's `started_at` is that next turn.
-pub async fn space(pool: &Pool, key: &str, spacing_ms: i64, now_ms: i64) -> Result<Option<i64>, sqlx::Error> {
+pub async fn space(pool: &Pool, key: &str, spacing_ms: i64, now_ms: i64) -> Result<Option<i64>, db::Error> {
     // the turn is taken only when it has come; otherwise the row stays as it was
-    let taken: Option<i64> = sqlx::query_scalar(
+    let taken: Option<i64> = db::query_scalar(
         "INSERT INTO rate_windows (key, started_at, hits) VALUES ($1, $2 + $3, 1)
          ON CONFLICT (key) DO UPDATE SET started_at = $2 + $3, hits = rate_windows.hits + 1
            WHERE rate_windows.started_at <= $2
@@ -76,7 +76,7 @@ pub async fn space(pool: &Pool, key: &str, spacing_ms: i64, now_ms: i64) -> Resu
     if taken.is_some() {
         return Ok(None);
     }
-    let next: Option<i64> = sqlx::query_scalar("SELECT started_at FROM rate_windows WHERE key = $1")
+    let next: Option<i64> = db::query_scalar("SELECT started_at FROM rate_windows WHERE key = $1")
         .bind(key)
         .fetch_optional(pool)
         .await?;
@@ -84,8 +84,8 @@ pub async fn space(pool: &Pool, key: &str, spacing_ms: i64, now_ms: i64) -> Resu
 }
 
 /// Takes back one hit of `key` (an attempt that turned out fine, or was not tried).
-pub async fn forgive(pool: &Pool, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE rate_windows SET hits = hits - 1 WHERE key = $1 AND hits > 0")
+pub async fn forgive(pool: &Pool, key: &str) -> Result<(), db::Error> {
+    db::query("UPDATE rate_windows SET hits = hits - 1 WHERE key = $1 AND hits > 0")
         .bind(key)
         .execute(pool)
         .await?;
@@ -97,7 +97,7 @@ pub async fn forgive(pool: &Pool, key: &str) -> Result<(), sqlx::Error> {
 async fn sweep(pool: &Pool, now_ms: i64) {
     use rand::Rng;
     if rand::rng().random_range(0..SWEEP_ONE_IN) == 0 {
-        let swept = sqlx::query("DELETE FROM rate_windows WHERE started_at < $1")
+        let swept = db::query("DELETE FROM rate_windows WHERE started_at < $1")
             .bind(now_ms - 2 * HOUR_MS)
             .execute(pool)
             .await;

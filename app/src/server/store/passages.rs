@@ -4,7 +4,7 @@ use super::{Pool, StoreError};
 use crate::domain::passage::FeedbackPassage;
 use crate::domain::passage::{anchor, normalize, plain_text, selector_at, Selector, QUOTE_MAX, QUOTE_MIN};
 use crate::domain::{ApiError, PassageView, RecentFeedback};
-use sqlx::{Row, SqliteConnection};
+use db::Conn;
 
 struct Stored {
     id: i64,
@@ -24,14 +24,14 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 /// but keep their feedback. A passage that cannot be found keeps its last selector and reads
 /// as "changed".
 pub async fn sync(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     article_id: i64,
     body_html: &str,
     feedback: &[FeedbackPassage],
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::Error> {
     let text = plain_text(body_html);
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT id, origin, key, quote, prefix, suffix, position, start_at, end_at
          FROM passages WHERE article_id = $1 ORDER BY id",
     )
@@ -62,7 +62,7 @@ pub async fn sync(
                         passage = id,
                         "a passage was not found in the edited article: marked changed"
                     );
-                    sqlx::query("UPDATE passages SET start_at = NULL, end_at = NULL WHERE id = $1")
+                    db::query("UPDATE passages SET start_at = NULL, end_at = NULL WHERE id = $1")
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
@@ -97,7 +97,7 @@ pub async fn sync(
         let question = f.question.trim();
         match same {
             Some(p) => {
-                sqlx::query("UPDATE passages SET question = $1, key = $2, marked = 1 WHERE id = $3")
+                db::query("UPDATE passages SET question = $1, key = $2, marked = 1 WHERE id = $3")
                     .bind(question)
                     .bind(&f.id)
                     .bind(p.id)
@@ -111,7 +111,7 @@ pub async fn sync(
             }
             None => {
                 let fresh = selector_at(&text, s, e);
-                let id: i64 = sqlx::query_scalar(
+                let id: i64 = db::query_scalar(
                     "INSERT INTO passages (article_id, origin, key, question, quote, prefix, suffix, position,
                                            start_at, end_at, marked, created_at)
                      VALUES ($1, 'editor', $2, $3, $4, $5, $6, $7, $8, $9, 1, $10) RETURNING id",
@@ -133,7 +133,7 @@ pub async fn sync(
         }
     }
     let marked_json = serde_json::to_string(&marked).unwrap_or_else(|_| "[]".into());
-    sqlx::query(
+    db::query(
         "UPDATE passages SET marked = 0
          WHERE article_id = $1 AND origin = 'editor' AND id NOT IN (SELECT value FROM json_each($2))",
     )
@@ -146,7 +146,7 @@ pub async fn sync(
 
 /// Whether passage `id` is one of this article's.
 pub async fn is_of(pool: &Pool, article_id: i64, id: i64) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM passages WHERE id = $1 AND article_id = $2)")
+    Ok(db::query_scalar("SELECT EXISTS (SELECT 1 FROM passages WHERE id = $1 AND article_id = $2)")
         .bind(id)
         .bind(article_id)
         .fetch_one(pool)
@@ -157,7 +157,7 @@ pub async fn is_of(pool: &Pool, article_id: i64, id: i64) -> Result<bool, StoreE
 /// feedback, wherever they can be found in the current text; with their counts and the last
 /// three feedbacks.
 pub async fn for_article(pool: &Pool, article_id: i64) -> Result<Vec<PassageView>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT p.id, p.origin, p.marked, p.question, p.quote, p.start_at, p.end_at,
                 (SELECT COUNT(*) FROM comments c WHERE c.passage_id = p.id AND c.status = 'approved') AS n
          FROM passages p
@@ -175,7 +175,7 @@ pub async fn for_article(pool: &Pool, article_id: i64) -> Result<Vec<PassageView
             continue;
         }
         let id: i64 = r.get("id");
-        let recent = sqlx::query(
+        let recent = db::query(
             "SELECT id, author_name, body FROM comments
              WHERE passage_id = $1 AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT 3",
         )
@@ -206,17 +206,17 @@ pub async fn for_article(pool: &Pool, article_id: i64) -> Result<Vec<PassageView
 /// reader selected — the place the quote has in the article (validated: it must be there),
 /// reusing a passage already at that place.
 pub async fn resolve(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     article_id: i64,
     body_html: &str,
     target: &crate::domain::FeedbackTarget,
     now: i64,
-) -> Result<Result<i64, ApiError>, sqlx::Error> {
+) -> Result<Result<i64, ApiError>, db::Error> {
     use crate::domain::FeedbackTarget;
     match target {
         FeedbackTarget::Passage(id) => {
             let ok: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM passages WHERE id = $1 AND article_id = $2")
+                db::query_scalar("SELECT id FROM passages WHERE id = $1 AND article_id = $2")
                     .bind(id)
                     .bind(article_id)
                     .fetch_optional(&mut *conn)
@@ -245,7 +245,7 @@ pub async fn resolve(
             let Some((s, e)) = anchor(&text, &wanted) else {
                 return Ok(Err(ApiError::field("body", "The selected text is not in this article.")));
             };
-            let existing: Option<i64> = sqlx::query_scalar(
+            let existing: Option<i64> = db::query_scalar(
                 "SELECT id FROM passages WHERE article_id = $1 AND start_at = $2 AND end_at = $3 ORDER BY id LIMIT 1",
             )
             .bind(article_id)
@@ -257,7 +257,7 @@ pub async fn resolve(
                 return Ok(Ok(id));
             }
             let fresh = selector_at(&text, s, e);
-            let id: i64 = sqlx::query_scalar(
+            let id: i64 = db::query_scalar(
                 "INSERT INTO passages (article_id, origin, quote, prefix, suffix, position, start_at, end_at,
                                        marked, created_at)
                  VALUES ($1, 'reader', $2, $3, $4, $5, $6, $7, 1, $8) RETURNING id",
@@ -280,13 +280,13 @@ pub async fn resolve(
 /// Stores where passage `id` now is in the article's `text` (characters `start..end`), with
 /// its selector taken afresh from there.
 async fn place(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut db::Conn,
     id: i64,
     text: &str,
     (start, end): (usize, usize),
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::Error> {
     let fresh = selector_at(text, start, end);
-    sqlx::query(
+    db::query(
         "UPDATE passages SET quote = $1, prefix = $2, suffix = $3, position = $4, start_at = $5, end_at = $6
          WHERE id = $7",
     )

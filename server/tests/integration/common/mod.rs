@@ -1,4 +1,6 @@
-//! Spawns the real server on port 0 against a fresh SQLite file, and talks HTTP to it.
+//! Spawns the real server on port 0 against a fresh database, and talks HTTP to it. The
+//! database is a SQLite file, or, with `BYLINE_TEST_BACKEND=postgres` (scripts/test runs the
+//! suite both ways), a fresh PostgreSQL database of its own.
 #![allow(dead_code)]
 pub mod forms;
 pub mod postgres;
@@ -16,7 +18,7 @@ pub struct TestApp {
     pub pool: app::server::store::Pool,
     /// The reader cookie of the default session, like a browser that opened the page.
     pub cookie: String,
-    /// The SQLite URL, for a second process or worker on the same database.
+    /// The database's URL, for a second process or worker on the same database.
     pub db_url: String,
     pub dir: tempfile::TempDir,
     /// The server's clock: `advance` it to close a window or expire a lease without waiting.
@@ -48,8 +50,10 @@ async fn spawn_on(database: Option<String>, adjust: impl FnOnce(&mut server::con
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let mut config = test_config(dir.path(), addr);
-    if let Some(url) = database {
-        config.database_url = url;
+    match database {
+        Some(url) => config.database_url = url,
+        None if on_postgres() => config.database_url = postgres::fresh_database().await,
+        None => {}
     }
     adjust(&mut config);
     let state = server::prepare(&config).await.expect("prepare");
@@ -68,6 +72,15 @@ async fn spawn_on(database: Option<String>, adjust: impl FnOnce(&mut server::con
         db_url: config.database_url,
         dir,
         clock,
+    }
+}
+
+/// Whether this run of the suite is on PostgreSQL (`BYLINE_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    match std::env::var("BYLINE_TEST_BACKEND").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("BYLINE_TEST_BACKEND={other}: sqlite or postgres"),
     }
 }
 
@@ -94,7 +107,8 @@ pub fn test_config(dir: &std::path::Path, addr: std::net::SocketAddr) -> server:
 
 /// A handle on a server running elsewhere (another process) at `base`.
 pub async fn attach(base: String, db_url: String, dir: tempfile::TempDir) -> TestApp {
-    let pool = app::server::store::connect(&db_url).await.expect("connect");
+    let pool =
+        app::server::store::connect(&db_url, std::time::Duration::from_secs(10)).await.expect("connect");
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     TestApp {
@@ -221,7 +235,7 @@ impl TestApp {
     /// SMTP sink holds is then final. Panics if that takes over 20 s.
     pub async fn outbox_settled(&self) {
         wait_until("the outbox to settle", || async {
-            let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
+            let pending: i64 = db::query_scalar("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
                 .fetch_one(&self.pool)
                 .await
                 .unwrap();
@@ -231,7 +245,7 @@ impl TestApp {
     }
 
     pub async fn comment_count(&self) -> i64 {
-        sqlx::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&self.pool).await.expect("count")
+        db::query_scalar("SELECT COUNT(*) FROM comments").fetch_one(&self.pool).await.expect("count")
     }
 
     /// Posts a comment (or reply) as this session, through the form the article page renders

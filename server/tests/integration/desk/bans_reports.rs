@@ -54,7 +54,7 @@ async fn a_banned_author_sees_a_neutral_refusal_until_the_ban_is_lifted_or_expir
         "{list}"
     );
     let ids: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM bans WHERE kind <> 'email'").fetch_all(&app.pool).await.unwrap();
+        db::query_scalar("SELECT id FROM bans WHERE kind <> 'email'").fetch_all(&app.pool).await.unwrap();
     for b in ids {
         assert_eq!(m.post_plain(&format!("/desk/bans/{b}/lift"), &[]).await.status, 303);
     }
@@ -122,7 +122,7 @@ async fn readers_report_once_each_and_enough_reports_hold_a_comment_for_review()
     // the editors keep it: approved again, the reports are answered
     moderate(&admin, "approve", id).await;
     assert!(app.other_reader().get(ARTICLE).await.body.contains("A contested comment."));
-    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE resolved_at IS NULL")
+    let open: i64 = db::query_scalar("SELECT COUNT(*) FROM reports WHERE resolved_at IS NULL")
         .fetch_one(&app.pool)
         .await
         .unwrap();

@@ -42,7 +42,7 @@ async fn a_held_comment_sends_no_mail_and_no_event_and_its_approval_sends_both_o
     let anonymous = app.http.get(app.url(ARTICLE)).send().await.unwrap().text().await.unwrap();
     assert!(!anonymous.contains("Held until the desk says so."), "crawlers do not see it either");
     let count: i64 =
-        sqlx::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
     assert_eq!(count, 1, "the fence only");
     // nobody can reply to it or vote on it yet: no reply form, and a forged one is refused
     let page = app.other_reader().get(&format!("{ARTICLE}?replytocom={id}")).await.body;
@@ -71,7 +71,7 @@ async fn a_held_comment_sends_no_mail_and_no_event_and_its_approval_sends_both_o
     // approving again (a double click, a second editor) changes nothing and sends nothing
     assert_eq!(second_editor.post_plain(&admin).await.status, 303);
     // held for reports and approved again: no second mail either
-    sqlx::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = ?")
+    db::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = ?")
         .bind(id)
         .execute(&app.pool)
         .await
@@ -106,7 +106,7 @@ async fn first_time_commenters_links_and_blocked_words_are_held() {
     // the link and word rules hold even known commenters
     let (_, id, held) = post(&ada, "ada@example.com", "See https://a.example and www.b.example", None).await;
     assert!(held);
-    let why: String = sqlx::query_scalar("SELECT held_for FROM comments WHERE id = ?")
+    let why: String = db::query_scalar("SELECT held_for FROM comments WHERE id = ?")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -186,7 +186,7 @@ async fn an_edit_is_held_by_the_rules_a_new_comment_would_be() {
     assert!(!app.other_reader().get(ARTICLE).await.body.contains("casino"));
     assert!(me.get(ARTICLE).await.body.contains("Awaiting moderation"));
     let count: i64 =
-        sqlx::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
     assert_eq!(count, 0);
 }
 

@@ -26,7 +26,7 @@ async fn editors_file_contact_messages_and_moderators_do_not_see_them() {
     assert!(inbox.contains("Look into the treaty.") && inbox.contains("Tip &lt;b&gt;"), "{inbox}");
     assert!(inbox.contains("mailto:ada@example.com"));
     assert!(editor.get("/desk").await.body.contains("unread messages"));
-    let id: i64 = sqlx::query_scalar("SELECT id FROM contact_messages").fetch_one(&app.pool).await.unwrap();
+    let id: i64 = db::query_scalar("SELECT id FROM contact_messages").fetch_one(&app.pool).await.unwrap();
     let id = id.to_string();
     let form = editor.form("/desk/inbox", "form[action='/desk/inbox']").await.press("state", "archived");
     assert_eq!(form.value("id"), id);

@@ -109,15 +109,11 @@ pub(crate) async fn post_form(s: &Session<'_>, form: Form, email: &str, body: &s
 }
 
 pub(crate) async fn status_of(app: &TestApp, id: i64) -> String {
-    sqlx::query_scalar("SELECT status FROM comments WHERE id = ?")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    db::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&app.pool).await.unwrap()
 }
 
 pub(crate) async fn audit(app: &TestApp) -> Vec<(String, String, Option<String>, Option<String>)> {
-    sqlx::query_as("SELECT action, target, before, after FROM audit_log ORDER BY id")
+    db::query_as("SELECT action, target, before, after FROM audit_log ORDER BY id")
         .fetch_all(&app.pool)
         .await
         .unwrap()

@@ -70,7 +70,7 @@ async fn a_reader_exports_then_erases_their_data_through_mailed_links() {
         "replies keep their place"
     );
     let rows: Vec<(i64, String, Option<String>, String)> =
-        sqlx::query_as("SELECT id, author_name, author_email, body FROM comments ORDER BY id")
+        db::query_as("SELECT id, author_name, author_email, body FROM comments ORDER BY id")
             .fetch_all(&app.pool)
             .await
             .unwrap();
@@ -78,20 +78,20 @@ async fn a_reader_exports_then_erases_their_data_through_mailed_links() {
     assert_eq!(rows[0], (top, String::new(), None, String::new()));
     assert!(!rows.iter().any(|r| r.0 == alone));
     for table in ["subscriptions", "subscribers", "subscriber_readers", "comment_votes"] {
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        let n: i64 = db::query_scalar(db::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
             .fetch_one(&app.pool)
             .await
             .unwrap();
         assert_eq!(n, 0, "{table}");
     }
-    let score: i64 = sqlx::query_scalar("SELECT score FROM comments WHERE id = ?")
+    let score: i64 = db::query_scalar("SELECT score FROM comments WHERE id = ?")
         .bind(reply)
         .fetch_one(&app.pool)
         .await
         .unwrap();
     assert_eq!(score, 0, "Ada's vote no longer counts");
     let count: i64 =
-        sqlx::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT comment_count FROM articles").fetch_one(&app.pool).await.unwrap();
     assert_eq!(count, 1);
     // the link works once (the same page's button again: nothing)
     assert_eq!(erase.post_plain(&app.me()).await.status, 303);
@@ -150,7 +150,7 @@ async fn the_comment_form_links_the_privacy_page_the_desk_sets() {
         form.contains("By posting you agree") && form.contains("href=\"/privacy\""),
         "the comment form's consent line"
     );
-    let pid: i64 = sqlx::query_scalar("SELECT id FROM passages LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    let pid: i64 = db::query_scalar("SELECT id FROM passages LIMIT 1").fetch_one(&app.pool).await.unwrap();
     let panel = app.get(&format!("{ARTICLE}?feedback={pid}")).await.body;
     assert!(panel.contains("By sending you agree"), "and the feedback panel's");
     settings(&admin, &[("privacy_text", "We keep **little**. <script>x()</script>")]).await;
@@ -163,7 +163,7 @@ async fn the_comment_form_links_the_privacy_page_the_desk_sets() {
 async fn old_client_address_hashes_are_erased() {
     let app = spawn().await;
     let id = app.comment_as(&app.other_reader(), "A", "Old comment.", None).await;
-    sqlx::query("UPDATE comments SET created_at = created_at - 100 * 86400 WHERE id = ?")
+    db::query("UPDATE comments SET created_at = created_at - 100 * 86400 WHERE id = ?")
         .bind(id)
         .execute(&app.pool)
         .await
@@ -174,7 +174,7 @@ async fn old_client_address_hashes_are_erased() {
         .unwrap();
     assert_eq!(n, 1);
     let hashes: Vec<Option<String>> =
-        sqlx::query_scalar("SELECT ip_hash FROM comments ORDER BY id").fetch_all(&app.pool).await.unwrap();
+        db::query_scalar("SELECT ip_hash FROM comments ORDER BY id").fetch_all(&app.pool).await.unwrap();
     assert!(hashes[0].is_none() && hashes[1].is_some(), "{hashes:?}");
     let _ = fresh;
 }

@@ -20,7 +20,7 @@ async fn signing_in_opens_a_strict_http_only_session_and_signing_out_ends_it() {
     }
     assert!(!cookie.contains(PASSWORD));
     let token = cookie.split(';').next().unwrap().split('=').nth(1).unwrap().to_string();
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_sessions WHERE hash = ?")
+    let stored: i64 = db::query_scalar("SELECT COUNT(*) FROM staff_sessions WHERE hash = ?")
         .bind(&token)
         .fetch_one(&app.pool)
         .await
@@ -163,8 +163,7 @@ async fn roles_decide_what_each_staff_member_sees_and_does() {
         )
         .await;
     assert_eq!(refused.status, 403);
-    let staff_rows: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(&app.pool).await.unwrap();
+    let staff_rows: i64 = db::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(&app.pool).await.unwrap();
     assert_eq!(staff_rows, 3, "nothing was added");
     // an admin adds an account, which can then sign in with the role given
     let added = admin
@@ -196,7 +195,7 @@ async fn roles_decide_what_each_staff_member_sees_and_does() {
 async fn the_last_admin_stays_and_a_disabled_account_is_signed_out() {
     let app = spawn().await;
     let admin = staff(&app, "admin").await;
-    let me: i64 = sqlx::query_scalar("SELECT id FROM staff").fetch_one(&app.pool).await.unwrap();
+    let me: i64 = db::query_scalar("SELECT id FROM staff").fetch_one(&app.pool).await.unwrap();
     let res = admin.post_plain(&format!("/desk/staff/{me}"), &[("role", "editor")]).await;
     assert_eq!(res.status, 409);
     assert!(res.body.contains("last active admin"));
@@ -293,7 +292,7 @@ async fn the_first_admin_is_made_on_the_command_line_and_no_default_password_exi
     let chief = signed_in(&app, "chief@news.example", PASSWORD).await;
     assert!(chief.get("/desk/settings").await.status == 200, "the first account is an admin");
     let hash: String =
-        sqlx::query_scalar("SELECT password_hash FROM staff").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT password_hash FROM staff").fetch_one(&app.pool).await.unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
 }
 
@@ -339,7 +338,7 @@ async fn every_desk_write_checks_session_origin_and_role() {
         (&other_staff.leak()[..], vec![("role", "admin")], "admin"),
     ];
     let audit_rows = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(&app.pool).await.unwrap()
+        db::query_scalar::<i64>("SELECT COUNT(*) FROM audit_log").fetch_one(&app.pool).await.unwrap()
     };
     let before = audit_rows().await;
     for (path, form, lowest) in &surfaces {
@@ -374,7 +373,7 @@ async fn every_desk_write_checks_session_origin_and_role() {
     }
     assert_eq!(audit_rows().await, before, "nothing was done");
     assert_eq!(status_of(&app, id.parse().unwrap()).await, "approved");
-    let mode: String = sqlx::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
+    let mode: String = db::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
         .bind(SLUG)
         .fetch_one(&app.pool)
         .await
@@ -382,12 +381,12 @@ async fn every_desk_write_checks_session_origin_and_role() {
     assert_eq!(mode, "open");
     // and one's own account cannot be promoted by its owner
     let editor_id: i64 =
-        sqlx::query_scalar("SELECT id FROM staff WHERE role = 'editor'").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT id FROM staff WHERE role = 'editor'").fetch_one(&app.pool).await.unwrap();
     let res = editor
         .post_plain(&format!("/desk/staff/{editor_id}"), &[("role", "admin"), ("alerts", "hourly")])
         .await;
     assert_eq!(res.status, 303, "their own alerts may change");
-    let (role, alerts): (String, String) = sqlx::query_as("SELECT role, alerts FROM staff WHERE id = ?")
+    let (role, alerts): (String, String) = db::query_as("SELECT role, alerts FROM staff WHERE id = ?")
         .bind(editor_id)
         .fetch_one(&app.pool)
         .await

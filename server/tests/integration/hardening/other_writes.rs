@@ -24,10 +24,7 @@ async fn contact_us_has_the_comment_forms_defences_and_reaches_the_editors_by_ma
     })
     .await;
     let count = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM contact_messages")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap()
+        db::query_scalar::<i64>("SELECT COUNT(*) FROM contact_messages").fetch_one(&app.pool).await.unwrap()
     };
     // an unsigned key, a bot filling the honeypot, a form posted at once
     let res = app.post_js("/api/contact", &contact_form("Unsigned", "0123456789abcdef0123")).await;
@@ -103,7 +100,7 @@ async fn a_page_extended_by_until_is_bounded() {
         assert_eq!(res.status, 200);
     }
     let oldest: (i64, i64) =
-        sqlx::query_as("SELECT created_at, id FROM comments ORDER BY created_at, id LIMIT 1")
+        db::query_as("SELECT created_at, id FROM comments ORDER BY created_at, id LIMIT 1")
             .fetch_one(&app.pool)
             .await
             .unwrap();

@@ -34,7 +34,7 @@ async fn an_address_confirmed_by_its_owner_cannot_be_subscribed_by_anyone_else()
         .await;
     assert_eq!(off.status, 200, "{}", off.body);
     let kinds: Vec<String> =
-        sqlx::query_scalar("SELECT kind FROM subscriptions WHERE email = 'victim@example.com'")
+        db::query_scalar("SELECT kind FROM subscriptions WHERE email = 'victim@example.com'")
             .fetch_all(&app.pool)
             .await
             .unwrap();
@@ -104,7 +104,7 @@ async fn resubscribing_an_address_does_not_take_its_subscription_over() {
         .await;
     assert_eq!(off.status, 200);
     let owner_id = owner.cookie.split_once('=').unwrap().1.split('.').next().unwrap().to_string();
-    let owners: i64 = sqlx::query_scalar(
+    let owners: i64 = db::query_scalar(
         "SELECT COUNT(*) FROM subscriptions WHERE email = ? AND reader_id = ? AND confirmed = 1",
     )
     .bind("owner@example.com")
@@ -128,7 +128,7 @@ async fn one_click_unsubscribe_stops_the_mail_whichever_browser_subscribed() {
     subscribe_confirmed(&laptop, &sink, "two@example.com", "follow_ups").await;
     let phone = app.other_reader();
     subscribe(&phone, "two@example.com").await;
-    sqlx::query("UPDATE subscriptions SET confirmed = 1").execute(&app.pool).await.unwrap();
+    db::query("UPDATE subscriptions SET confirmed = 1").execute(&app.pool).await.unwrap();
     // a control subscriber shows the worker ran
     let ctl = app.other_reader();
     subscribe_confirmed(&ctl, &sink, "ctl@example.com", "follow_ups").await;
@@ -172,7 +172,7 @@ async fn the_comment_forms_reply_checkbox_obeys_the_subscription_limits_and_mail
         );
     }
     let subs: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
     assert_eq!(subs, 2, "the third subscription was over the per-address limit");
     app.outbox_settled().await;
     assert!(sink.to("three@example.com", "").is_empty());
@@ -203,7 +203,7 @@ async fn mail_to_one_address_is_capped_per_day_and_carries_its_message_id() {
     sink.wait_for("busy@example.com", "New ", 2).await;
     app.outbox_settled().await;
     assert_eq!(sink.to("busy@example.com", "").len(), 3, "1 confirmation + 2 notifications, then the cap");
-    let dropped: i64 = sqlx::query_scalar(
+    let dropped: i64 = db::query_scalar(
         "SELECT COUNT(*) FROM outbox WHERE status = 'dropped' AND last_error LIKE '%daily cap%'",
     )
     .fetch_one(&app.pool)

@@ -7,13 +7,13 @@ async fn a_vote_or_a_delete_that_fails_midway_leaves_the_database_writable() {
     let app = spawn().await;
     let id = app.comment_as(&app.other_reader(), "A", "A comment to fail on", None).await;
     // make the last statement of each transaction fail, as a full disk or a bug would
-    sqlx::query(
+    db::query(
         "CREATE TRIGGER fail_score BEFORE UPDATE OF score ON comments BEGIN SELECT RAISE(ABORT, 'injected'); END",
     )
     .execute(&app.pool)
     .await
     .unwrap();
-    sqlx::query(
+    db::query(
         "CREATE TRIGGER fail_count BEFORE UPDATE OF comment_count ON articles BEGIN SELECT RAISE(ABORT, 'injected'); END",
     )
     .execute(&app.pool)
@@ -23,11 +23,10 @@ async fn a_vote_or_a_delete_that_fails_midway_leaves_the_database_writable() {
     assert!(app::server::store::comments::toggle_vote(&app.pool, id, voter, 1, 0).await.is_err());
     assert!(app::server::store::comments::mark_deleted(&app.pool, id).await.is_err());
     // another process (its own pool) can still write at once: no transaction kept the lock
-    let other = app::server::store::connect(&app.db_url).await.unwrap();
-    let write = sqlx::query("INSERT INTO settings (name, value) VALUES ('probe', 'x')").execute(&other);
+    let other = app::server::store::connect(&app.db_url, std::time::Duration::from_secs(10)).await.unwrap();
+    let write = db::query("INSERT INTO settings (name, value) VALUES ('probe', 'x')").execute(&other);
     let done = tokio::time::timeout(Duration::from_secs(3), write).await;
     assert!(matches!(done, Ok(Ok(_))), "the write waited on a lock left behind: {done:?}");
-    let votes: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&other).await.unwrap();
+    let votes: i64 = db::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&other).await.unwrap();
     assert_eq!(votes, 0, "the failed vote was rolled back");
 }

@@ -36,7 +36,7 @@ async fn the_bar_refuses_a_bad_email_and_toggles_idempotently() {
     let res = me.form(ARTICLE, ".notify-state form.inline-form").await.post_plain(&me).await;
     assert_eq!(res.status, 303);
     let rows: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
     assert_eq!(rows, 0);
 }
 
@@ -58,7 +58,7 @@ async fn an_unknown_action_is_a_clean_refusal_in_both_modes() {
         assert!(!plain.body.contains("unknown variant"), "internal text leaked: {}", plain.body);
     }
     let rows: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
     assert_eq!(rows, 0);
 }
 
@@ -103,7 +103,7 @@ async fn manage_my_subscriptions_lists_and_turns_off() {
     let link = mail.link("/subscriptions/manage?token=").replace(&app.base, "");
     let page = app.get(&link).await.body;
     assert!(page.contains("new follow-up comments") && page.contains("new replies to my comments"));
-    let id: i64 = sqlx::query_scalar("SELECT id FROM subscriptions WHERE kind = 'follow_ups'")
+    let id: i64 = db::query_scalar("SELECT id FROM subscriptions WHERE kind = 'follow_ups'")
         .fetch_one(&app.pool)
         .await
         .unwrap();
@@ -147,6 +147,6 @@ async fn a_confirmation_mail_can_be_cancelled_with_one_click() {
     let res = reqwest::Client::new().post(&url).body("List-Unsubscribe=One-Click").send().await.unwrap();
     assert_eq!(res.status(), 200);
     let rows: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
     assert_eq!(rows, 0, "the waiting subscription is gone");
 }

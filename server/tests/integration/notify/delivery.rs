@@ -19,7 +19,7 @@ async fn subscribe_confirm_notify_and_one_click_unsubscribe() {
     let again = page_before.choose("kind", "follow_ups").set("email", "ada@example.com").post_js(&ada).await;
     assert_eq!(again.status, 200);
     let rows: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT COUNT(*) FROM subscriptions").fetch_one(&app.pool).await.unwrap();
     assert_eq!(rows, 1);
     let mails = sink.wait_for("ada@example.com", "Confirm", 1).await;
     let mail = &mails[0];
@@ -37,7 +37,7 @@ async fn subscribe_confirm_notify_and_one_click_unsubscribe() {
     // opening the link changes nothing (mail scanners open links); the button confirms
     let link = mail.link("/subscriptions/confirm?token=");
     let token = link.rsplit("token=").next().unwrap().to_string();
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM mail_tokens WHERE hash = ?")
+    let stored: i64 = db::query_scalar("SELECT COUNT(*) FROM mail_tokens WHERE hash = ?")
         .bind(&token)
         .fetch_one(&app.pool)
         .await
@@ -50,7 +50,7 @@ async fn subscribe_confirm_notify_and_one_click_unsubscribe() {
     assert!(!page.contains("waiting for your confirmation"));
     // the link is single-use: pressing it again (here from another browser) changes nothing
     let readers = |pool| async move {
-        sqlx::query_scalar::<_, String>("SELECT reader_id FROM subscriber_readers ORDER BY reader_id")
+        db::query_scalar::<String>("SELECT reader_id FROM subscriber_readers ORDER BY reader_id")
             .fetch_all(pool)
             .await
             .unwrap()
@@ -64,7 +64,7 @@ async fn subscribe_confirm_notify_and_one_click_unsubscribe() {
     assert!(page.contains("You&#39;re subscribed") || page.contains("You're subscribed"), "{page}");
     assert!(!page.contains("Confirm subscription"), "no button to press again");
     assert_eq!(readers(&app.pool).await, confirmed_by, "no other browser recorded as the address's");
-    let subs: Vec<(String, bool)> = sqlx::query_as("SELECT email, confirmed FROM subscriptions ORDER BY id")
+    let subs: Vec<(String, bool)> = db::query_as("SELECT email, confirmed FROM subscriptions ORDER BY id")
         .fetch_all(&app.pool)
         .await
         .unwrap();
@@ -160,12 +160,12 @@ async fn a_held_comment_notifies_only_when_approved() {
     let sink = Sink::start().await;
     let app = app_with(&sink).await;
     subscribed(&app, &sink, "f@example.com", "follow_ups").await;
-    let article: i64 = sqlx::query_scalar("SELECT id FROM articles WHERE slug = ?")
+    let article: i64 = db::query_scalar("SELECT id FROM articles WHERE slug = ?")
         .bind(SLUG)
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let held: i64 = sqlx::query_scalar(
+    let held: i64 = db::query_scalar(
         "INSERT INTO comments (article_id, author_name, body, body_html, created_at, submission_key, status)
          VALUES (?, 'Held', 'Waiting for a moderator.', '<p>Waiting for a moderator.</p>', ?, 'held-1', 'pending')
          RETURNING id",
@@ -200,7 +200,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back() {
     }
     // the worker tried and failed: the mail waits in the outbox
     wait_until("three failed attempts", || async {
-        let failed: i64 = sqlx::query_scalar(
+        let failed: i64 = db::query_scalar(
             "SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND status = 'pending' AND attempts > 0",
         )
         .fetch_one(&app.pool)
@@ -210,7 +210,7 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back() {
     })
     .await;
     let error: Option<String> =
-        sqlx::query_scalar("SELECT last_error FROM outbox WHERE kind = 'notify' LIMIT 1")
+        db::query_scalar("SELECT last_error FROM outbox WHERE kind = 'notify' LIMIT 1")
             .fetch_one(&app.pool)
             .await
             .unwrap();
@@ -219,11 +219,10 @@ async fn mail_queued_while_smtp_is_down_is_delivered_once_it_is_back() {
     assert_eq!(wait_notified(&sink, "f@example.com", 3).await, ids);
     app.outbox_settled().await;
     assert_eq!(notified(&sink, "f@example.com"), ids, "each delivered once");
-    let sent: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND status = 'sent'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let sent: i64 = db::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'notify' AND status = 'sent'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(sent, 3);
 }
 
@@ -236,7 +235,7 @@ async fn two_workers_on_one_database_send_each_mail_once() {
         subscribed(&app, &sink, r, "follow_ups").await;
     }
     // a second worker with its own connection pool, as another server process would have
-    let pool = app::server::store::connect(&app.db_url).await.unwrap();
+    let pool = app::server::store::connect(&app.db_url, std::time::Duration::from_secs(10)).await.unwrap();
     let config = app::server::mail::MailConfig {
         smtp_url: Some(sink.url()),
         poll: std::time::Duration::from_millis(20),

@@ -6,7 +6,7 @@ use crate::desk::{audit, data_link, post, settings, staff};
 
 /// Every text column of every table that could hold `needle`, as `table.column`.
 async fn where_found(app: &TestApp, needle: &str) -> Vec<String> {
-    let tables: Vec<String> = sqlx::query_scalar(
+    let tables: Vec<String> = db::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
     )
     .fetch_all(&app.pool)
@@ -15,12 +15,12 @@ async fn where_found(app: &TestApp, needle: &str) -> Vec<String> {
     let mut found = Vec::new();
     for table in tables {
         let columns: Vec<String> =
-            sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{table}')")))
+            db::query_scalar(db::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{table}')")))
                 .fetch_all(&app.pool)
                 .await
                 .unwrap();
         for column in columns {
-            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            let n: i64 = db::query_scalar(db::AssertSqlSafe(format!(
                 "SELECT COUNT(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower(?)) > 0"
             )))
             .bind(needle)
@@ -60,8 +60,7 @@ async fn an_erasure_leaves_nothing_of_the_reader_behind_and_the_export_lists_it_
     let res = form.set("email", "Zoë@Example.com").press("action", "export").post_js(&nobody(&app)).await;
     assert_eq!(res.status, 200, "{}", res.body);
     app.outbox_settled().await;
-    let link: String =
-        sqlx::query_scalar("SELECT hash FROM data_requests").fetch_one(&app.pool).await.unwrap();
+    let link: String = db::query_scalar("SELECT hash FROM data_requests").fetch_one(&app.pool).await.unwrap();
     assert!(!link.is_empty(), "the worker made her link");
 
     // her export lists everything we hold
@@ -84,7 +83,7 @@ async fn an_erasure_leaves_nothing_of_the_reader_behind_and_the_export_lists_it_
     for needle in ["zoë@example.com", "unmistakable", "as the desk tidied", "note on the report"] {
         assert_eq!(where_found(&app, needle).await, Vec::<String>::new(), "{needle} is still held");
     }
-    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(&app.pool).await.unwrap();
+    let reports: i64 = db::query_scalar("SELECT COUNT(*) FROM reports").fetch_one(&app.pool).await.unwrap();
     assert_eq!(reports, 0, "her report went with her");
     // the log keeps that an erasure happened, not what was erased
     let log = audit(&app).await;
@@ -110,27 +109,27 @@ async fn addresses_stored_as_typed_are_lower_cased_once_at_start() {
     let (_, id, _) =
         post(&app.reader("zoe"), "zoe@example.com", "Stored before addresses were folded.", None).await;
     // as an older version stored it, and the contact form too
-    sqlx::query("UPDATE comments SET author_email = 'ZOË@Example.COM' WHERE id = ?")
+    db::query("UPDATE comments SET author_email = 'ZOË@Example.COM' WHERE id = ?")
         .bind(id)
         .execute(&app.pool)
         .await
         .unwrap();
-    sqlx::query(
+    db::query(
         "INSERT INTO contact_messages (name, email, subject, message, created_at, submission_key)
          VALUES ('Zoë', 'ZOË@EXAMPLE.com', 'Hi', 'Hello', 1, 'k')",
     )
     .execute(&app.pool)
     .await
     .unwrap();
-    sqlx::query("DELETE FROM settings WHERE name = 'emails_folded'").execute(&app.pool).await.unwrap();
+    db::query("DELETE FROM settings WHERE name = 'emails_folded'").execute(&app.pool).await.unwrap();
     app::server::store::migrate(&app.pool).await.unwrap();
-    let comment: String = sqlx::query_scalar("SELECT author_email FROM comments WHERE id = ?")
+    let comment: String = db::query_scalar("SELECT author_email FROM comments WHERE id = ?")
         .bind(id)
         .fetch_one(&app.pool)
         .await
         .unwrap();
     let message: String =
-        sqlx::query_scalar("SELECT email FROM contact_messages").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT email FROM contact_messages").fetch_one(&app.pool).await.unwrap();
     assert_eq!((comment.as_str(), message.as_str()), ("zoë@example.com", "zoë@example.com"));
     // and a reader's request finds them
     assert!(app::server::store::desk::readers::holds_data(&app.pool, "zoë@example.com").await.unwrap());
@@ -176,9 +175,9 @@ async fn a_shared_browser_gives_away_nobody_elses_data() {
     let res = crate::desk::erase_reader(&admin, "me@example.com").await;
     assert_eq!(res.status, 303, "{}", res.body);
     let left: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM comments ORDER BY id").fetch_all(&app.pool).await.unwrap();
+        db::query_scalar("SELECT id FROM comments ORDER BY id").fetch_all(&app.pool).await.unwrap();
     assert_eq!(left, [theirs, anonymous, other]);
     let votes: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT COUNT(*) FROM comment_votes").fetch_one(&app.pool).await.unwrap();
     assert_eq!(votes, 1);
 }

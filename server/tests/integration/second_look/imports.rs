@@ -28,7 +28,7 @@ async fn password_protected_and_private_posts_are_not_published() {
         assert_eq!(nobody(&app).get(&format!("/articles/{slug}")).await.status, 404, "{slug}");
     }
     let texts: Vec<String> =
-        sqlx::query_scalar("SELECT body FROM comments").fetch_all(&app.pool).await.unwrap();
+        db::query_scalar("SELECT body FROM comments").fetch_all(&app.pool).await.unwrap();
     assert_eq!(texts, ["On the open post."]);
     let feed = nobody(&app).get("/feed").await.body;
     let sitemap = nobody(&app).get("/sitemap.xml").await.body;

@@ -38,7 +38,7 @@ pub(crate) async fn kept(app: &TestApp, path: &str) -> Reply {
 /// From now on the database refuses every row written into `table` (a trigger): what a write
 /// does when one of its parts fails.
 pub(crate) async fn refuse_inserts(app: &TestApp, table: &str) {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+    db::query(db::AssertSqlSafe(format!(
         "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table}
          BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
     )))

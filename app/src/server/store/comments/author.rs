@@ -1,6 +1,5 @@
 //! What the author of a comment may do within the edit window: change it, delete it.
 use crate::server::store::{Pool, StoreError};
-use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Owned {
@@ -14,7 +13,7 @@ pub struct Owned {
 }
 
 pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT article_id, reader_id, ip_hash, created_at, status, root_id, parent_id FROM comments WHERE id = $1",
     )
     .bind(id)
@@ -44,7 +43,7 @@ pub async fn edit_by_author(
 ) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let row: Option<(i64, Option<i64>)> = sqlx::query_as(
+        let row: Option<(i64, Option<i64>)> = db::query_as(
             "UPDATE comments SET body = $1, body_html = $2, body_text = $3, edited_at = $4,
                     status = CASE WHEN $5 IS NULL THEN status ELSE 'pending' END,
                     held_for = $5,
@@ -79,27 +78,27 @@ pub async fn mark_deleted(pool: &Pool, id: i64) -> Result<(), StoreError> {
     crate::server::store::end(tx, result).await
 }
 
-pub(super) async fn mark_deleted_in(tx: &mut sqlx::SqliteConnection, id: i64) -> Result<(), StoreError> {
-    let row = sqlx::query("SELECT article_id, root_id, status FROM comments WHERE id = $1")
+pub(super) async fn mark_deleted_in(tx: &mut db::Conn, id: i64) -> Result<(), StoreError> {
+    let row = db::query("SELECT article_id, root_id, status FROM comments WHERE id = $1")
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(row) = row.filter(|r| r.get::<String, _>("status") == "approved") else {
         return Ok(());
     };
-    sqlx::query(
+    db::query(
         "UPDATE comments SET status = 'deleted', body = '', body_html = '', body_text = '' WHERE id = $1",
     )
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE articles SET comment_count = comment_count - 1 WHERE id = $1")
+    db::query("UPDATE articles SET comment_count = comment_count - 1 WHERE id = $1")
         .bind(row.get::<i64, _>("article_id"))
         .execute(&mut *tx)
         .await?;
     let root: Option<i64> = row.get("root_id");
     if let Some(root) = root.filter(|r| *r != id) {
-        sqlx::query("UPDATE comments SET reply_count = reply_count - 1 WHERE id = $1")
+        db::query("UPDATE comments SET reply_count = reply_count - 1 WHERE id = $1")
             .bind(root)
             .execute(&mut *tx)
             .await?;

@@ -8,7 +8,6 @@ mod votes;
 use crate::domain::comment::reply_placement;
 use crate::server::store::{Pool, StoreError};
 pub use author::*;
-use sqlx::Row;
 pub use thread::*;
 pub use votes::*;
 
@@ -48,8 +47,8 @@ pub enum InsertError {
     Store(String),
 }
 
-impl From<sqlx::Error> for InsertError {
-    fn from(e: sqlx::Error) -> Self {
+impl From<db::Error> for InsertError {
+    fn from(e: db::Error) -> Self {
         InsertError::Store(e.to_string())
     }
 }
@@ -76,14 +75,10 @@ pub async fn insert(pool: &Pool, c: &NewComment<'_>) -> Result<Inserted, InsertE
     }
 }
 
-async fn insert_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    c: &NewComment<'_>,
-    key: &str,
-) -> Result<Inserted, InsertError> {
-    if let Some(id) = sqlx::query_scalar::<_, i64>("SELECT id FROM comments WHERE submission_key = $1")
+async fn insert_in(tx: &mut db::Conn, c: &NewComment<'_>, key: &str) -> Result<Inserted, InsertError> {
+    if let Some(id) = db::query_scalar::<i64>("SELECT id FROM comments WHERE submission_key = $1")
         .bind(key)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *tx)
         .await?
     {
         return Ok(Inserted::Repeat(id));
@@ -91,13 +86,13 @@ async fn insert_in(
     let (parent_id, root_id, depth) = match c.parent_id {
         None => (None, None, 1),
         Some(pid) => {
-            let parent = sqlx::query(
+            let parent = db::query(
                 "SELECT parent_id, root_id, depth FROM comments
                  WHERE id = $1 AND article_id = $2 AND status = 'approved'",
             )
             .bind(pid)
             .bind(c.article_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *tx)
             .await?
             .ok_or(InsertError::NoSuchParent)?;
             let root: Option<i64> = parent.get("root_id");
@@ -118,7 +113,7 @@ async fn insert_in(
         }
         _ => None,
     };
-    let id = sqlx::query_scalar::<_, i64>(
+    let id = db::query_scalar::<i64>(
         "INSERT INTO comments (article_id, parent_id, root_id, depth, author_name, author_email, body,
                                body_html, created_at, submission_key, reader_id, ip_hash, passage_id,
                                status, held_for, approved_at, body_text)
@@ -141,25 +136,25 @@ async fn insert_in(
     .bind(c.held_for)
     .bind(c.held_for.is_none().then_some(c.created_at))
     .bind(crate::domain::text::html_to_text(c.body_html))
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("UPDATE comments SET root_id = id WHERE id = $1 AND root_id IS NULL")
+    db::query("UPDATE comments SET root_id = id WHERE id = $1 AND root_id IS NULL")
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     if c.held_for.is_some() {
         // the moderators hear of it; its readers only once it is approved
         super::desk::alerts::raise(tx, "held", id, c.created_at).await?;
         return Ok(Inserted::New(id));
     }
-    sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = $1")
+    db::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = $1")
         .bind(c.article_id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     if let Some(root) = root_id {
-        sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1")
+        db::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1")
             .bind(root)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
     }
     // the comment is approved as it is stored: who must hear of it is decided in this
@@ -170,15 +165,12 @@ async fn insert_in(
 
 /// The newest comment id of the whole site (the table's last row: no scan).
 pub async fn newest_id(pool: &Pool) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(id) FROM comments")
-        .fetch_one(pool)
-        .await?
-        .unwrap_or(0))
+    Ok(db::query_scalar::<Option<i64>>("SELECT MAX(id) FROM comments").fetch_one(pool).await?.unwrap_or(0))
 }
 
 /// The passage a feedback is about.
 pub async fn passage_of(pool: &Pool, comment_id: i64) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar::<_, Option<i64>>("SELECT passage_id FROM comments WHERE id = $1")
+    Ok(db::query_scalar::<Option<i64>>("SELECT passage_id FROM comments WHERE id = $1")
         .bind(comment_id)
         .fetch_optional(pool)
         .await?
@@ -187,7 +179,7 @@ pub async fn passage_of(pool: &Pool, comment_id: i64) -> Result<Option<i64>, Sto
 
 /// The comment a reader's form submission made, if it arrived before.
 pub async fn by_key(pool: &Pool, reader_id: &str, key: &str) -> Result<Option<i64>, StoreError> {
-    Ok(sqlx::query_scalar("SELECT id FROM comments WHERE submission_key = $1")
+    Ok(db::query_scalar("SELECT id FROM comments WHERE submission_key = $1")
         .bind(format!("{reader_id}:{key}"))
         .fetch_optional(pool)
         .await?)
@@ -209,7 +201,7 @@ pub async fn is_duplicate(
     since: i64,
 ) -> Result<bool, StoreError> {
     let anyone = body.chars().count() >= DUPLICATE_ANYONE_CHARS;
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM comments
                         WHERE article_id = $1 AND created_at >= $2 AND status <> 'deleted' AND body = $3
                           AND ($4 OR reader_id = $5 OR ($6 IS NOT NULL AND author_email = $6)))",

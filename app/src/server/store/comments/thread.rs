@@ -2,8 +2,7 @@
 use crate::domain::thread::{Cursor, Filter, Sort, ThreadQuery, PAGE_SIZE};
 use crate::domain::CommentView;
 use crate::server::store::{Pool, StoreError};
-use sqlx::sqlite::SqliteRow;
-use sqlx::Row;
+use db::Row;
 
 /// Who may see what: the reader asking, the time, and how long authors may edit.
 #[derive(Debug, Clone, Copy)]
@@ -42,7 +41,7 @@ pub enum Landing {
 /// Every comment of one thread lands on the same page, so a page cache keeps one copy per
 /// thread at most, and none for the threads of the first page.
 pub async fn landing(pool: &Pool, article_id: i64, id: i64, sort: Sort) -> Result<Landing, StoreError> {
-    let root: Option<(i64, i64)> = sqlx::query_as(
+    let root: Option<(i64, i64)> = db::query_as(
         "SELECT r.id, r.pinned FROM comments c JOIN comments r ON r.id = COALESCE(c.root_id, c.id)
          WHERE c.id = $1 AND c.article_id = $2 AND c.status IN ('approved', 'deleted')
            AND (r.status = 'approved' OR (r.status = 'deleted' AND r.reply_count > 0))",
@@ -60,7 +59,7 @@ pub async fn landing(pool: &Pool, article_id: i64, id: i64, sort: Sort) -> Resul
         Sort::Oldest => "c.created_at ASC, c.id ASC",
         Sort::Votes => "c.score DESC, c.id DESC",
     };
-    let first: Vec<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+    let first: Vec<i64> = db::query_scalar(db::AssertSqlSafe(format!(
         "SELECT c.id FROM comments c WHERE c.article_id = $1 AND c.parent_id IS NULL AND {VISIBLE_ROOT}
          ORDER BY {order} LIMIT $2"
     )))
@@ -75,7 +74,7 @@ pub async fn landing(pool: &Pool, article_id: i64, id: i64, sort: Sort) -> Resul
 /// visible top-level comment with that sort key (what a "Load more" link carries).
 pub async fn is_cursor(pool: &Pool, article_id: i64, sort: Sort, cursor: Cursor) -> Result<bool, StoreError> {
     let key = if sort == Sort::Votes { "c.score" } else { "c.created_at" };
-    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+    Ok(db::query_scalar(db::AssertSqlSafe(format!(
         "SELECT EXISTS (SELECT 1 FROM comments c WHERE c.id = $1 AND c.article_id = $2 AND c.parent_id IS NULL
                         AND {key} = $3 AND {VISIBLE_ROOT})"
     )))
@@ -88,7 +87,7 @@ pub async fn is_cursor(pool: &Pool, article_id: i64, sort: Sort, cursor: Cursor)
 
 /// Whether `id` is an approved comment of this article (one a reply form may answer).
 pub async fn is_approved_in(pool: &Pool, article_id: i64, id: i64) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM comments WHERE id = $1 AND article_id = $2 AND status = 'approved')",
     )
     .bind(id)
@@ -111,7 +110,7 @@ pub const MAX_UNTIL: i64 = PAGE_SIZE * 5;
 pub(super) const VISIBLE_ROOT: &str =
     "(c.status = 'approved' OR (c.status = 'deleted' AND c.reply_count > 0))";
 
-pub(super) fn view(r: &SqliteRow, v: &Viewer) -> CommentView {
+pub(super) fn view(r: &Row, v: &Viewer) -> CommentView {
     let status: String = r.get("status");
     let deleted = status == "deleted";
     let mine = v.reader_id.is_some() && r.get::<Option<String>, _>("reader_id").as_deref() == v.reader_id;
@@ -172,13 +171,13 @@ pub async fn page(
         (roots_by_id(pool, Some(root), reader).await?, None)
     } else if let Some(filter @ (Filter::Reacted | Filter::Hottest)) = q.filter {
         let pick: Option<(i64, i64)> = if filter == Filter::Reacted {
-            sqlx::query_as(
+            db::query_as(
                 "SELECT COALESCE(root_id, id), id FROM comments
                  WHERE article_id = $1 AND status = 'approved' AND score > 0
                  ORDER BY score DESC, id ASC LIMIT 1",
             )
         } else {
-            sqlx::query_as(
+            db::query_as(
                 "SELECT id, id FROM comments
                  WHERE article_id = $1 AND parent_id IS NULL AND status = 'approved' AND reply_count > 0
                  ORDER BY reply_count DESC, id ASC LIMIT 1",
@@ -208,7 +207,7 @@ pub async fn page(
         // the first page: the reader's own held comments, then the pinned ones, then the rest
         let mut rows = rows;
         if q.after.is_none() && q.filter.is_none() {
-            let mut first = sqlx::query(sqlx::AssertSqlSafe(format!(
+            let mut first = db::query(db::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM comments c
                  WHERE c.id IN (
                      -- each through its own index (the reader's; the pinned), not a walk over
@@ -237,7 +236,7 @@ pub async fn page(
     let ids = serde_json::to_string(&roots.iter().map(|c| c.id).collect::<Vec<_>>()).unwrap_or_default();
     // `+c.status`: the status must not choose the index (it made SQLite walk every approved
     // comment of the site); the replies of these roots come through `comments_by_root`
-    let reply_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let reply_rows = db::query(db::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM comments c
          WHERE c.root_id IN (SELECT value FROM json_each($2)) AND c.id <> c.root_id
            AND (+c.status IN ('approved', 'deleted') OR (+c.status = 'pending' AND $1 <> '' AND c.reader_id = $1))
@@ -251,18 +250,14 @@ pub async fn page(
     Ok(Page { roots, replies, next, highlight, query: shown })
 }
 
-pub(super) fn cursor_of(r: &SqliteRow, sort: Sort) -> Cursor {
+pub(super) fn cursor_of(r: &Row, sort: Sort) -> Cursor {
     let key = if sort == Sort::Votes { r.get("score") } else { r.get("created_at") };
     Cursor { key, id: r.get("id") }
 }
 
-pub(super) async fn roots_by_id(
-    pool: &Pool,
-    id: Option<i64>,
-    reader: &str,
-) -> Result<Vec<SqliteRow>, StoreError> {
+pub(super) async fn roots_by_id(pool: &Pool, id: Option<i64>, reader: &str) -> Result<Vec<Row>, StoreError> {
     let Some(id) = id else { return Ok(Vec::new()) };
-    Ok(sqlx::query(sqlx::AssertSqlSafe(format!(
+    Ok(db::query(db::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM comments c WHERE c.id = $2 AND {VISIBLE_ROOT}"
     )))
     .bind(reader)
@@ -283,7 +278,7 @@ pub(super) async fn top_level(
     to: Option<Cursor>,
     reader: &str,
     feedback_only: bool,
-) -> Result<Vec<SqliteRow>, StoreError> {
+) -> Result<Vec<Row>, StoreError> {
     let (order, after, through, key) = match sort {
         Sort::Newest => ("c.created_at DESC, c.id DESC", "<", ">=", "c.created_at"),
         Sort::Oldest => ("c.created_at ASC, c.id ASC", ">", "<=", "c.created_at"),
@@ -300,7 +295,7 @@ pub(super) async fn top_level(
     // `until` (a refreshed "Load more") reaches at most MAX_UNTIL top-level comments: a URL
     // cannot make one page read the whole thread
     let limit = if to.is_some() { MAX_UNTIL } else { PAGE_SIZE + 1 };
-    Ok(sqlx::query(sqlx::AssertSqlSafe(sql))
+    Ok(db::query(db::AssertSqlSafe(sql))
         .bind(reader)
         .bind(article_id)
         .bind(from.map(|c| c.key))
@@ -314,7 +309,7 @@ pub(super) async fn top_level(
 
 /// Every approved comment of an article, oldest first (exports, feeds, tests).
 pub async fn approved_ids(pool: &Pool, article_id: i64) -> Result<Vec<i64>, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT id FROM comments WHERE article_id = $1 AND status = 'approved' ORDER BY created_at, id",
     )
     .bind(article_id)
@@ -328,7 +323,7 @@ pub async fn approved_since(
     article_id: i64,
     after_id: i64,
 ) -> Result<Vec<(i64, Option<i64>)>, StoreError> {
-    Ok(sqlx::query_as(
+    Ok(db::query_as(
         "SELECT id, parent_id FROM comments WHERE article_id = $1 AND status = 'approved' AND id > $2
          ORDER BY id LIMIT 500",
     )

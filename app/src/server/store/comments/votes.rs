@@ -14,8 +14,8 @@ pub enum VoteError {
     Store(String),
 }
 
-impl From<sqlx::Error> for VoteError {
-    fn from(e: sqlx::Error) -> Self {
+impl From<db::Error> for VoteError {
+    fn from(e: db::Error) -> Self {
         VoteError::Store(e.to_string())
     }
 }
@@ -45,20 +45,20 @@ pub async fn toggle_vote(
 }
 
 pub(super) async fn toggle_vote_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut db::Conn,
     comment_id: i64,
     voter: Voter<'_>,
     value: i8,
     now: i64,
 ) -> Result<VoteResult, VoteError> {
     let existing: Option<i64> =
-        sqlx::query_scalar("SELECT value FROM comment_votes WHERE comment_id = $1 AND reader_id = $2")
+        db::query_scalar("SELECT value FROM comment_votes WHERE comment_id = $1 AND reader_id = $2")
             .bind(comment_id)
             .bind(voter.reader_id)
             .fetch_optional(&mut *tx)
             .await?;
     if existing.is_none() && voter.one_per_address {
-        let from_address: bool = sqlx::query_scalar(
+        let from_address: bool = db::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM comment_votes WHERE comment_id = $1 AND ip_hash = $2 AND reader_id <> $3)",
         )
         .bind(comment_id)
@@ -73,7 +73,7 @@ pub(super) async fn toggle_vote_in(
     let value = i64::from(value);
     let my_vote = match existing {
         Some(v) if v == value => {
-            sqlx::query("DELETE FROM comment_votes WHERE comment_id = $1 AND reader_id = $2")
+            db::query("DELETE FROM comment_votes WHERE comment_id = $1 AND reader_id = $2")
                 .bind(comment_id)
                 .bind(voter.reader_id)
                 .execute(&mut *tx)
@@ -81,7 +81,7 @@ pub(super) async fn toggle_vote_in(
             0
         }
         _ => {
-            sqlx::query(
+            db::query(
                 "INSERT INTO comment_votes (comment_id, reader_id, value, created_at, ip_hash) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT (comment_id, reader_id) DO UPDATE SET value = excluded.value",
             )
@@ -101,11 +101,8 @@ pub(super) async fn toggle_vote_in(
 
 /// Counts a comment's votes again (those it arrived with in an import, and its readers'),
 /// after a vote is cast, taken back or erased; the new score.
-pub(crate) async fn recount_votes(
-    tx: &mut sqlx::SqliteConnection,
-    comment_id: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
+pub(crate) async fn recount_votes(tx: &mut db::Conn, comment_id: i64) -> Result<i64, db::Error> {
+    db::query_scalar(
         "UPDATE comments SET
             upvotes = imported_up + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = $1 AND value = 1),
             downvotes = imported_down + (SELECT COUNT(*) FROM comment_votes WHERE comment_id = $1 AND value = -1),

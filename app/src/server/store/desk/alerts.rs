@@ -1,15 +1,10 @@
 //! Staff alerts: a comment held or reported. Staff who chose "at once" get a mail per alert
 //! (queued in the same transaction); "hourly" get one digest an hour of what happened.
 use crate::server::store::{Pool, StoreError};
-use sqlx::SqliteConnection;
+use db::Conn;
 
-pub async fn raise(
-    conn: &mut SqliteConnection,
-    kind: &str,
-    comment_id: i64,
-    now: i64,
-) -> Result<i64, sqlx::Error> {
-    let id: i64 = sqlx::query_scalar(
+pub async fn raise(conn: &mut Conn, kind: &str, comment_id: i64, now: i64) -> Result<i64, db::Error> {
+    let id: i64 = db::query_scalar(
         "INSERT INTO staff_alerts (kind, comment_id, created_at) VALUES ($1, $2, $3) RETURNING id",
     )
     .bind(kind)
@@ -17,7 +12,7 @@ pub async fn raise(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
-    sqlx::query(
+    db::query(
         "INSERT INTO outbox (kind, email, comment_id, alert_id, created_at, next_attempt_at)
          SELECT 'staff', email, $1, $2, $3, $4 FROM staff WHERE alerts = 'immediate' AND disabled = 0
          ON CONFLICT DO NOTHING",
@@ -37,8 +32,8 @@ pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let last: i64 =
-            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM staff_alerts").fetch_one(&mut *tx).await?;
-        let due: Vec<(i64, String, i64)> = sqlx::query_as(
+            db::query_scalar("SELECT COALESCE(MAX(id), 0) FROM staff_alerts").fetch_one(&mut *tx).await?;
+        let due: Vec<(i64, String, i64)> = db::query_as(
             "SELECT id, email, digest_alert_id FROM staff
              WHERE alerts = 'hourly' AND disabled = 0 AND COALESCE(digest_sent_at, created_at) <= $1 - 3600
                AND digest_alert_id < $2",
@@ -48,7 +43,7 @@ pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
         .fetch_all(&mut *tx)
         .await?;
         for (id, email, since) in &due {
-            sqlx::query(
+            db::query(
                 "INSERT INTO outbox (kind, email, since, alert_id, created_at, next_attempt_at)
                  VALUES ('digest', $1, $2, $3, $4, $5)",
             )
@@ -59,7 +54,7 @@ pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
             .bind(now * 1000)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE staff SET digest_sent_at = $1, digest_alert_id = $2 WHERE id = $3")
+            db::query("UPDATE staff SET digest_sent_at = $1, digest_alert_id = $2 WHERE id = $3")
                 .bind(now)
                 .bind(last)
                 .bind(id)
@@ -84,7 +79,7 @@ pub struct AlertLine {
 
 /// One alert (`digest` false: alert `to`), or a digest's (the alerts after id `since` through `to`).
 pub async fn lines(pool: &Pool, digest: bool, since: i64, to: i64) -> Result<Vec<AlertLine>, StoreError> {
-    let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
+    let rows: Vec<(String, i64, String, String, String)> = db::query_as(
         "SELECT x.kind, c.id, c.author_name, c.body, a.title FROM staff_alerts x
          JOIN comments c ON c.id = x.comment_id JOIN articles a ON a.id = c.article_id
          WHERE ($1 AND x.id > $2 AND x.id <= $3) OR (NOT $1 AND x.id = $3)

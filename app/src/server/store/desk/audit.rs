@@ -2,18 +2,17 @@
 use super::Actor;
 use crate::domain::desk_views::AuditRow;
 use crate::server::store::{Pool, StoreError};
-use sqlx::Row;
 
 pub async fn record(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut db::Conn,
     who: &Actor,
     action: &str,
     target: &str,
     before: Option<&str>,
     after: Option<&str>,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), db::Error> {
+    db::query(
         "INSERT INTO audit_log (staff_id, staff_name, action, target, before, after, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -32,7 +31,7 @@ pub async fn record(
 
 /// The latest entries, newest first, as the desk shows them.
 pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT id, staff_name, action, target, before, after, created_at FROM audit_log
          ORDER BY created_at DESC, id DESC LIMIT $1",
     )

@@ -2,7 +2,6 @@
 use super::{audit, Actor};
 use crate::domain::desk_views::BanView;
 use crate::server::store::{Pool, StoreError};
-use sqlx::Row;
 
 /// The identities a ban can name: the email (and its keyed hash, which a ban of an erased
 /// address holds instead of the address), the client-address hash and the reader.
@@ -15,7 +14,7 @@ pub struct Identities<'a> {
 
 /// Whether any of the author's identities is under an active ban.
 pub async fn is_banned(pool: &Pool, who: &Identities<'_>, now: i64) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM bans
                         WHERE lifted_at IS NULL AND (expires_at IS NULL OR expires_at > $1)
                           AND ((kind = 'email' AND (value = $2 OR value = $5)) OR (kind = 'address' AND value = $3)
@@ -44,7 +43,7 @@ pub async fn add(
 ) -> Result<i64, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let id: i64 = sqlx::query_scalar(
+        let id: i64 = db::query_scalar(
             "INSERT INTO bans (kind, value, reason, created_by, created_at, expires_at, created_by_role)
              VALUES ($1, $2, $3, $4, $5, $6, (SELECT role FROM staff WHERE id = $4)) RETURNING id",
         )
@@ -90,7 +89,7 @@ pub async fn lift(
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         // the maker's role when they made it (an unknown one: an admin's)
-        let made_by: Option<(String,)> = sqlx::query_as(
+        let made_by: Option<(String,)> = db::query_as(
             "SELECT COALESCE(created_by_role, 'admin') FROM bans WHERE id = $1 AND lifted_at IS NULL",
         )
         .bind(id)
@@ -100,7 +99,7 @@ pub async fn lift(
         if crate::domain::desk::Role::parse(&made_by).is_none_or(|r| r > role) {
             return Ok(Lifted::Outranked);
         }
-        let row = sqlx::query(
+        let row = db::query(
             "UPDATE bans SET lifted_at = $1, lifted_by = $2 WHERE id = $3 AND lifted_at IS NULL
              RETURNING kind, value, reason",
         )
@@ -125,7 +124,7 @@ pub async fn lift(
 
 /// Bans in force, newest first.
 pub async fn active(pool: &Pool, now: i64) -> Result<Vec<BanView>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT b.id, b.kind, b.value, b.reason, s.name AS by_name, COALESCE(b.created_by_role, 'admin') AS by_role,
                 b.created_at, b.expires_at
          FROM bans b LEFT JOIN staff s ON s.id = b.created_by
@@ -165,7 +164,7 @@ pub async fn identities_of(
     pool: &Pool,
     comment_id: i64,
 ) -> Result<Option<(Option<String>, Option<String>, Option<String>)>, StoreError> {
-    Ok(sqlx::query_as("SELECT author_email, ip_hash, reader_id FROM comments WHERE id = $1")
+    Ok(db::query_as("SELECT author_email, ip_hash, reader_id FROM comments WHERE id = $1")
         .bind(comment_id)
         .fetch_optional(pool)
         .await?)

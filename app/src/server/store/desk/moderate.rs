@@ -5,7 +5,7 @@
 use super::{audit, Actor};
 use crate::domain::desk::Moderation;
 use crate::server::store::{Pool, StoreError};
-use sqlx::{Row, SqliteConnection};
+use db::Conn;
 
 /// What a change did, for the live stream and the mail worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,8 +27,8 @@ struct Current {
     featured: bool,
 }
 
-async fn current(conn: &mut SqliteConnection, id: i64) -> Result<Option<Current>, sqlx::Error> {
-    let row = sqlx::query(
+async fn current(conn: &mut Conn, id: i64) -> Result<Option<Current>, db::Error> {
+    let row = db::query(
         "SELECT article_id, root_id, status, approved_at, trashed_at, pinned, featured FROM comments WHERE id = $1",
     )
     .bind(id)
@@ -47,19 +47,19 @@ async fn current(conn: &mut SqliteConnection, id: i64) -> Result<Option<Current>
 
 /// The article's count and the thread's reply count follow a comment into or out of view.
 pub(crate) async fn count_visible(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     id: i64,
     article_id: i64,
     root_id: Option<i64>,
     delta: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE articles SET comment_count = MAX(comment_count + $1, 0) WHERE id = $2")
+) -> Result<(), db::Error> {
+    db::query("UPDATE articles SET comment_count = MAX(comment_count + $1, 0) WHERE id = $2")
         .bind(delta)
         .bind(article_id)
         .execute(&mut *conn)
         .await?;
     if let Some(root) = root_id.filter(|r| *r != id) {
-        sqlx::query("UPDATE comments SET reply_count = MAX(reply_count + $1, 0) WHERE id = $2")
+        db::query("UPDATE comments SET reply_count = MAX(reply_count + $1, 0) WHERE id = $2")
             .bind(delta)
             .bind(root)
             .execute(&mut *conn)
@@ -97,7 +97,7 @@ pub async fn apply(
 }
 
 pub async fn apply_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     id: i64,
     action: Moderation,
     who: &Actor,
@@ -122,7 +122,7 @@ pub async fn apply_in(
         } else {
             "UPDATE comments SET featured = $1 WHERE id = $2"
         };
-        sqlx::query(sql).bind(on).bind(id).execute(&mut *tx).await?;
+        db::query(sql).bind(on).bind(id).execute(&mut *tx).await?;
         let (b, a) = if on { ("no", "yes") } else { ("yes", "no") };
         audit::record(&mut *tx, who, &format!("comment {column}"), &target, Some(b), Some(a), now).await?;
         return Ok(Outcome { changed: true, ..Default::default() });
@@ -131,7 +131,7 @@ pub async fn apply_in(
     let was_visible = c.status == "approved";
     let visible = status == "approved";
     let first_approval = visible && c.approved_at.is_none();
-    sqlx::query(
+    db::query(
         "UPDATE comments SET status = $2,
                 trashed_at = CASE WHEN $2 = 'deleted' THEN $3 ELSE NULL END,
                 approved_at = CASE WHEN $2 = 'approved' THEN COALESCE(approved_at, $3) ELSE approved_at END,
@@ -148,7 +148,7 @@ pub async fn apply_in(
         count_visible(&mut *tx, id, c.article_id, c.root_id, if visible { 1 } else { -1 }).await?;
     }
     // an editor's decision answers the reports made so far
-    sqlx::query("UPDATE reports SET resolved_at = $1 WHERE comment_id = $2 AND resolved_at IS NULL")
+    db::query("UPDATE reports SET resolved_at = $1 WHERE comment_id = $2 AND resolved_at IS NULL")
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
@@ -197,7 +197,7 @@ pub async fn edit_text(
 ) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let before: Option<String> = sqlx::query_scalar("SELECT body FROM comments WHERE id = $1")
+        let before: Option<String> = db::query_scalar("SELECT body FROM comments WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -205,7 +205,7 @@ pub async fn edit_text(
         if before == body {
             return Ok(true);
         }
-        sqlx::query(
+        db::query(
             "UPDATE comments SET body = $1, body_html = $2, body_text = $3, edited_by_staff = 1, edited_at = $4 WHERE id = $5",
         )
         .bind(body)
@@ -241,13 +241,13 @@ pub async fn set_article_mode(
 ) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let before: Option<String> = sqlx::query_scalar("SELECT comments_mode FROM articles WHERE slug = $1")
+        let before: Option<String> = db::query_scalar("SELECT comments_mode FROM articles WHERE slug = $1")
             .bind(slug)
             .fetch_optional(&mut *tx)
             .await?;
         let Some(before) = before else { return Ok(false) };
         if before != mode {
-            sqlx::query("UPDATE articles SET comments_mode = $1 WHERE slug = $2")
+            db::query("UPDATE articles SET comments_mode = $1 WHERE slug = $2")
                 .bind(mode)
                 .bind(slug)
                 .execute(&mut *tx)

@@ -3,7 +3,6 @@
 use crate::domain::desk::Queue;
 use crate::domain::desk_views::QueueEntry;
 use crate::server::store::{Pool, StoreError};
-use sqlx::Row;
 
 fn condition(q: Queue) -> &'static str {
     match q {
@@ -21,7 +20,7 @@ fn condition(q: Queue) -> &'static str {
 pub async fn counts(pool: &Pool) -> Result<Vec<(Queue, i64)>, StoreError> {
     let mut out = Vec::new();
     for q in Queue::ALL {
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        let n: i64 = db::query_scalar(db::AssertSqlSafe(format!(
             "SELECT COUNT(*) FROM comments c WHERE {}",
             condition(q)
         )))
@@ -51,7 +50,7 @@ async fn select(
     before: Option<i64>,
     only: Option<i64>,
 ) -> Result<(Vec<QueueEntry>, Option<i64>), StoreError> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+    let rows = db::query(db::AssertSqlSafe(format!(
         "SELECT c.id, c.status, c.author_name, c.author_email, c.ip_hash, c.reader_id, c.body, c.body_html,
                 c.created_at, c.held_for, c.pinned, c.featured, c.edited_by_staff,
                 a.slug, a.title,
@@ -77,7 +76,7 @@ async fn select(
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows.iter().take(PAGE as usize) {
         let id: i64 = r.get("id");
-        let reports: Vec<(String, String)> = sqlx::query_as(
+        let reports: Vec<(String, String)> = db::query_as(
             "SELECT reason, note FROM reports WHERE comment_id = $1 AND resolved_at IS NULL ORDER BY id",
         )
         .bind(id)
@@ -133,7 +132,7 @@ pub async fn has_approved(
     reader_id: &str,
     ip_hash: &str,
 ) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1 COLLATE NOCASE AND status = 'approved'
                         AND (reader_id = $2 OR ip_hash = $3))",
     )

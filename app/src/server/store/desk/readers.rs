@@ -4,13 +4,13 @@
 //! Addresses are kept lower-cased (Unicode: `ZOË@x.com` is `zoë@x.com`), so the lookups here
 //! compare them as they are; `COLLATE NOCASE` would only fold ASCII.
 use crate::server::store::{Pool, StoreError};
+use db::Conn;
+use db::Row;
 use serde_json::{json, Value};
-use sqlx::sqlite::SqliteRow;
-use sqlx::{Row, SqliteConnection};
 
 /// Whether anything is stored about this address.
 pub async fn holds_data(pool: &Pool, email: &str) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1)
              OR EXISTS (SELECT 1 FROM subscriptions WHERE email = $1)
              OR EXISTS (SELECT 1 FROM subscribers WHERE email = $1)
@@ -27,7 +27,7 @@ pub async fn holds_data(pool: &Pool, email: &str) -> Result<bool, StoreError> {
 pub async fn request(pool: &Pool, email: &str, action: &str, now: i64) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let recent: bool = sqlx::query_scalar(
+        let recent: bool = db::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind = 'data' AND email = $1 AND purpose = $2 AND created_at > $3)",
         )
         .bind(email)
@@ -38,7 +38,7 @@ pub async fn request(pool: &Pool, email: &str, action: &str, now: i64) -> Result
         if recent {
             return Ok(false);
         }
-        sqlx::query("INSERT INTO outbox (kind, email, purpose, created_at, next_attempt_at) VALUES ('data', $1, $2, $3, $4)")
+        db::query("INSERT INTO outbox (kind, email, purpose, created_at, next_attempt_at) VALUES ('data', $1, $2, $3, $4)")
             .bind(email)
             .bind(action)
             .bind(now)
@@ -57,7 +57,7 @@ pub const LINK_SECONDS: i64 = 86_400;
 /// A new link token for the mail (only its hash is stored); good once, for a day.
 pub async fn new_link(pool: &Pool, email: &str, action: &str, now: i64) -> Result<String, StoreError> {
     let token = crate::server::tokens::random_token();
-    sqlx::query(
+    db::query(
         "INSERT INTO data_requests (hash, email, action, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(crate::server::store::notify::token_hash(&token))
@@ -80,7 +80,7 @@ pub enum Link {
 
 pub async fn link(pool: &Pool, token: &str, now: i64) -> Result<Link, StoreError> {
     let row: Option<(String, String, i64, Option<i64>)> =
-        sqlx::query_as("SELECT email, action, expires_at, used_at FROM data_requests WHERE hash = $1")
+        db::query_as("SELECT email, action, expires_at, used_at FROM data_requests WHERE hash = $1")
             .bind(crate::server::store::notify::token_hash(token))
             .fetch_optional(pool)
             .await?;
@@ -115,7 +115,7 @@ pub async fn use_link(
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let hash = crate::server::store::notify::token_hash(token);
-        let row: Option<(String, String)> = sqlx::query_as(
+        let row: Option<(String, String)> = db::query_as(
             "UPDATE data_requests SET used_at = $1 WHERE hash = $2 AND used_at IS NULL AND expires_at > $3
              RETURNING email, action",
         )
@@ -126,7 +126,7 @@ pub async fn use_link(
         .await?;
         let Some((email, action)) = row else {
             let state: Option<(Option<i64>, i64)> =
-                sqlx::query_as("SELECT used_at, expires_at FROM data_requests WHERE hash = $1")
+                db::query_as("SELECT used_at, expires_at FROM data_requests WHERE hash = $1")
                     .bind(&hash)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -161,8 +161,8 @@ fn reader_target(reader_key: &str) -> String {
 /// (a family computer; one someone was talked into confirming a subscription in) is not
 /// counted: its votes, reports and comments without an address are not this reader's to see
 /// or to erase.
-async fn readers_of(conn: &mut SqliteConnection, email: &str) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+async fn readers_of(conn: &mut Conn, email: &str) -> Result<Vec<String>, db::Error> {
+    db::query_scalar(
         "WITH tied (reader_id) AS (
              SELECT reader_id FROM comments WHERE author_email = $1 AND reader_id IS NOT NULL
              UNION SELECT reader_id FROM subscriptions WHERE email = $1 AND reader_id IS NOT NULL)
@@ -214,19 +214,19 @@ pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreEr
 
 /// Every row `sql` finds for its one parameter `key`, as `to_json` writes it, in the query's order.
 async fn listed(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     sql: &'static str,
     key: &str,
-    to_json: impl Fn(&SqliteRow) -> Value,
-) -> Result<Vec<Value>, sqlx::Error> {
-    Ok(sqlx::query(sql).bind(key).fetch_all(conn).await?.iter().map(to_json).collect())
+    to_json: impl Fn(&Row) -> Value,
+) -> Result<Vec<Value>, db::Error> {
+    Ok(db::query(sql).bind(key).fetch_all(conn).await?.iter().map(to_json).collect())
 }
 
-async fn export_in(conn: &mut SqliteConnection, email: &str, now: i64) -> Result<Value, StoreError> {
+async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, StoreError> {
     let readers = readers_of(&mut *conn, email).await?;
     let ids = serde_json::to_string(&readers).unwrap_or_default();
     let iso = crate::domain::time::iso8601;
-    let comments = sqlx::query(
+    let comments = db::query(
         "SELECT c.id, a.slug, c.parent_id, c.status, c.author_name, c.author_email, c.author_url, c.body,
                 c.created_at, c.edited_at, c.ip_hash
          FROM comments c JOIN articles a ON a.id = c.article_id
@@ -406,7 +406,7 @@ pub async fn erase(
 }
 
 async fn erase_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     email: &str,
     erased_key: &str,
     who: &super::Actor,
@@ -416,7 +416,7 @@ async fn erase_in(
     let readers = readers_of(&mut *tx, email).await?;
     let ids = serde_json::to_string(&readers).unwrap_or_default();
     // votes by the address's browsers, then the scores they counted in
-    let voted: Vec<i64> = sqlx::query_scalar(
+    let voted: Vec<i64> = db::query_scalar(
         "DELETE FROM comment_votes WHERE reader_id IN (SELECT value FROM json_each($1)) RETURNING comment_id",
     )
     .bind(&ids)
@@ -426,12 +426,12 @@ async fn erase_in(
     for id in &voted {
         crate::server::store::comments::recount_votes(&mut *tx, *id).await?;
     }
-    out.reports = sqlx::query("DELETE FROM reports WHERE reader_id IN (SELECT value FROM json_each($1))")
+    out.reports = db::query("DELETE FROM reports WHERE reader_id IN (SELECT value FROM json_each($1))")
         .bind(&ids)
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let comments: Vec<(i64, i64, Option<i64>, String)> = sqlx::query_as(
+    let comments: Vec<(i64, i64, Option<i64>, String)> = db::query_as(
         "SELECT id, article_id, root_id, status FROM comments
          WHERE author_email = $1 OR (author_email IS NULL AND reader_id IN (SELECT value FROM json_each($2)))
          ORDER BY id DESC",
@@ -442,7 +442,7 @@ async fn erase_in(
     .await?;
     // what the editors' log kept of their texts, in one statement (`audit_log_target`)
     let targets: Vec<String> = comments.iter().map(|c| format!("comment #{}", c.0)).collect();
-    sqlx::query(
+    db::query(
         "UPDATE audit_log SET before = NULL, after = NULL
          WHERE target IN (SELECT value FROM json_each($1)) AND action = 'comment edited'",
     )
@@ -454,18 +454,18 @@ async fn erase_in(
             super::moderate::count_visible(&mut *tx, id, article_id, root_id, -1).await?;
         }
         // what readers said about it
-        out.reports += sqlx::query("DELETE FROM reports WHERE comment_id = $1")
+        out.reports += db::query("DELETE FROM reports WHERE comment_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await?
             .rows_affected();
         let has_replies: bool =
-            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = $1)")
+            db::query_scalar("SELECT EXISTS (SELECT 1 FROM comments WHERE parent_id = $1)")
                 .bind(id)
                 .fetch_one(&mut *tx)
                 .await?;
         if has_replies {
-            sqlx::query(
+            db::query(
                 "UPDATE comments SET status = 'deleted', trashed_at = NULL, author_name = '', author_email = NULL,
                         author_url = NULL, body = '', body_html = '', body_text = '', ip_hash = NULL,
                         reader_id = NULL, pinned = 0, featured = 0
@@ -478,7 +478,7 @@ async fn erase_in(
         } else {
             // an imported comment: remembered as erased, so running the import again does not
             // bring it back
-            sqlx::query(
+            db::query(
                 "INSERT INTO import_forgotten (key)
                  SELECT submission_key FROM comments WHERE id = $1 AND submission_key LIKE 'import:%'
                  ON CONFLICT DO NOTHING",
@@ -486,11 +486,11 @@ async fn erase_in(
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            db::query("DELETE FROM comments WHERE id = $1").bind(id).execute(&mut *tx).await?;
             out.comments_removed += 1;
         }
     }
-    out.subscriptions = sqlx::query("DELETE FROM subscriptions WHERE email = $1")
+    out.subscriptions = db::query("DELETE FROM subscriptions WHERE email = $1")
         .bind(email)
         .execute(&mut *tx)
         .await?
@@ -500,31 +500,28 @@ async fn erase_in(
         "DELETE FROM subscriber_readers WHERE email = $1",
         "DELETE FROM subscribers WHERE email = $1",
     ] {
-        sqlx::query(sql).bind(email).execute(&mut *tx).await?;
+        db::query(sql).bind(email).execute(&mut *tx).await?;
     }
-    out.mail = sqlx::query("DELETE FROM outbox WHERE email = $1")
-        .bind(email)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    out.messages = sqlx::query("DELETE FROM contact_messages WHERE email = $1")
+    out.mail =
+        db::query("DELETE FROM outbox WHERE email = $1").bind(email).execute(&mut *tx).await?.rows_affected();
+    out.messages = db::query("DELETE FROM contact_messages WHERE email = $1")
         .bind(email)
         .execute(&mut *tx)
         .await?
         .rows_affected();
     // its links: used up, and without the address
-    sqlx::query("UPDATE data_requests SET email = '', used_at = COALESCE(used_at, $1) WHERE email = $2")
+    db::query("UPDATE data_requests SET email = '', used_at = COALESCE(used_at, $1) WHERE email = $2")
         .bind(now)
         .bind(email)
         .execute(&mut *tx)
         .await?;
     // a ban keeps stopping the address without naming it, in the desk and in the log
-    sqlx::query("UPDATE bans SET value = $1 WHERE kind = 'email' AND value = $2")
+    db::query("UPDATE bans SET value = $1 WHERE kind = 'email' AND value = $2")
         .bind(erased_key)
         .bind(email)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
+    db::query(
         "UPDATE audit_log SET before = REPLACE(before, $1, '(an erased address)'),
                               after = REPLACE(after, $1, '(an erased address)')
          WHERE instr(COALESCE(before, ''), $1) > 0 OR instr(COALESCE(after, ''), $1) > 0",

@@ -32,7 +32,7 @@ pub async fn report(
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let row: Option<(i64, Option<i64>, String, Option<String>)> =
-            sqlx::query_as("SELECT article_id, root_id, status, reader_id FROM comments WHERE id = $1")
+            db::query_as("SELECT article_id, root_id, status, reader_id FROM comments WHERE id = $1")
                 .bind(comment_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -42,7 +42,7 @@ pub async fn report(
         if author.as_deref() == Some(reader_id) {
             return Ok(Reported::Own);
         }
-        let done = sqlx::query(
+        let done = db::query(
             "INSERT INTO reports (comment_id, reader_id, ip_hash, reason, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (comment_id, reader_id) DO NOTHING",
         )
@@ -58,7 +58,7 @@ pub async fn report(
             return Ok(Reported::Again);
         }
         // readers on one network (one person with many cookies) count once
-        let open: i64 = sqlx::query_scalar(
+        let open: i64 = db::query_scalar(
             "SELECT COUNT(DISTINCT COALESCE(ip_hash, reader_id)) FROM reports WHERE comment_id = $1 AND resolved_at IS NULL",
         )
                 .bind(comment_id)
@@ -66,7 +66,7 @@ pub async fn report(
                 .await?;
         // once the editors kept it after reports, more reports alert them but hold nothing:
         // otherwise a few networks could hide a comment again after every review
-        let reviewed: bool = sqlx::query_scalar(
+        let reviewed: bool = db::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM reports WHERE comment_id = $1 AND resolved_at IS NOT NULL)",
         )
         .bind(comment_id)
@@ -74,7 +74,7 @@ pub async fn report(
         .await?;
         let held = threshold > 0 && open >= threshold as i64 && status == "approved" && !reviewed;
         if held {
-            sqlx::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = $1")
+            db::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = $1")
                 .bind(comment_id)
                 .execute(&mut *tx)
                 .await?;

@@ -6,7 +6,7 @@ const NAME: &str = "moderation";
 
 /// The settings; the defaults when none were saved (or what was saved cannot be read).
 pub async fn load(pool: &Pool) -> Result<ModerationSettings, StoreError> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
+    let value: Option<String> = db::query_scalar("SELECT value FROM settings WHERE name = $1")
         .bind(NAME)
         .fetch_optional(pool)
         .await?;
@@ -19,9 +19,9 @@ pub async fn load(pool: &Pool) -> Result<ModerationSettings, StoreError> {
         .unwrap_or_default())
 }
 
-pub async fn save(conn: &mut sqlx::SqliteConnection, s: &ModerationSettings) -> Result<(), StoreError> {
+pub async fn save(conn: &mut db::Conn, s: &ModerationSettings) -> Result<(), StoreError> {
     let value = serde_json::to_string(s).unwrap_or_default();
-    sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+    db::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
         .bind(NAME)
         .bind(value)
         .execute(conn)
@@ -39,7 +39,7 @@ pub async fn purge_addresses(pool: &Pool, before: i64) -> Result<u64, StoreError
         "UPDATE reports SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < $1",
         "UPDATE contact_messages SET ip_hash = NULL WHERE ip_hash IS NOT NULL AND created_at < $1",
     ] {
-        n += sqlx::query(sql).bind(before).execute(pool).await?.rows_affected();
+        n += db::query(sql).bind(before).execute(pool).await?.rows_affected();
     }
     Ok(n)
 }
@@ -50,12 +50,12 @@ pub async fn purge_addresses(pool: &Pool, before: i64) -> Result<u64, StoreError
 pub const MAIL_RECORD_DAYS: i64 = 30;
 
 pub async fn purge_mail_records(pool: &Pool, now: i64) -> Result<u64, StoreError> {
-    let mail = sqlx::query("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < $1")
+    let mail = db::query("DELETE FROM outbox WHERE status IN ('sent', 'dropped') AND created_at < $1")
         .bind(now - MAIL_RECORD_DAYS * 86_400)
         .execute(pool)
         .await?
         .rows_affected();
-    let links = sqlx::query("DELETE FROM data_requests WHERE expires_at < $1")
+    let links = db::query("DELETE FROM data_requests WHERE expires_at < $1")
         .bind(now - 86_400)
         .execute(pool)
         .await?

@@ -3,7 +3,6 @@
 use super::{audit, Actor};
 use crate::domain::desk::Role;
 use crate::server::store::{Pool, StoreError};
-use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaffAccount {
@@ -16,12 +15,12 @@ pub struct StaffAccount {
     pub created_at: i64,
 }
 
-fn account(r: &sqlx::sqlite::SqliteRow) -> Option<StaffAccount> {
+fn account(r: &db::Row) -> Option<StaffAccount> {
     Some(StaffAccount {
         id: r.get("id"),
         email: r.get("email"),
         name: r.get("name"),
-        role: Role::parse(r.get("role"))?,
+        role: Role::parse(r.get_str("role"))?,
         alerts: r.get("alerts"),
         disabled: r.get::<i64, _>("disabled") != 0,
         created_at: r.get("created_at"),
@@ -38,8 +37,8 @@ pub enum CreateError {
     Store(#[from] StoreError),
 }
 
-impl From<sqlx::Error> for CreateError {
-    fn from(e: sqlx::Error) -> Self {
+impl From<db::Error> for CreateError {
+    fn from(e: db::Error) -> Self {
         CreateError::Store(e.into())
     }
 }
@@ -58,7 +57,7 @@ pub async fn create(
     let email = email.to_lowercase();
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let id: Option<i64> = sqlx::query_scalar(
+        let id: Option<i64> = db::query_scalar(
             "INSERT INTO staff (email, name, role, password_hash, created_at, digest_alert_id)
              VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(id), 0) FROM staff_alerts))
              ON CONFLICT (email) DO NOTHING RETURNING id",
@@ -81,17 +80,16 @@ pub async fn create(
 
 /// The account and its password hash, for signing in.
 pub async fn for_sign_in(pool: &Pool, email: &str) -> Result<Option<(StaffAccount, String)>, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS}, password_hash FROM staff WHERE email = $1"
-    )))
-    .bind(email.to_lowercase())
-    .fetch_optional(pool)
-    .await?;
+    let row =
+        db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS}, password_hash FROM staff WHERE email = $1")))
+            .bind(email.to_lowercase())
+            .fetch_optional(pool)
+            .await?;
     Ok(row.and_then(|r| Some((account(&r)?, r.get("password_hash")))))
 }
 
 pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<StaffAccount>, StoreError> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
+    let row = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
         .bind(id)
         .fetch_optional(pool)
         .await?;
@@ -99,15 +97,14 @@ pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<StaffAccount>, StoreEr
 }
 
 pub async fn all(pool: &Pool) -> Result<Vec<StaffAccount>, StoreError> {
-    let rows =
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff ORDER BY role, name, id")))
-            .fetch_all(pool)
-            .await?;
+    let rows = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff ORDER BY role, name, id")))
+        .fetch_all(pool)
+        .await?;
     Ok(rows.iter().filter_map(account).collect())
 }
 
 pub async fn count(pool: &Pool) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(pool).await?)
+    Ok(db::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(pool).await?)
 }
 
 /// What changes on an account (`None`: as it is, read inside the transaction, so two changes
@@ -138,8 +135,8 @@ pub enum UpdateError {
     Store(#[from] StoreError),
 }
 
-impl From<sqlx::Error> for UpdateError {
-    fn from(e: sqlx::Error) -> Self {
+impl From<db::Error> for UpdateError {
+    fn from(e: db::Error) -> Self {
         UpdateError::Store(e.into())
     }
 }
@@ -161,14 +158,14 @@ pub async fn update(
 }
 
 async fn update_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut db::Conn,
     id: i64,
     change: &Change<'_>,
     who: &Actor,
     now: i64,
 ) -> Result<(), UpdateError> {
     if let Some(admin) = change.by_admin {
-        let still: bool = sqlx::query_scalar(
+        let still: bool = db::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM staff WHERE id = $1 AND role = 'admin' AND disabled = 0)",
         )
         .bind(admin)
@@ -178,7 +175,7 @@ async fn update_in(
             return Err(UpdateError::NotAdmin);
         }
     }
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
+    let row = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -189,26 +186,23 @@ async fn update_in(
     let was_active_admin = before.role == Role::Admin && !before.disabled;
     let stays_active_admin = role == Role::Admin && !disabled;
     if was_active_admin && !stays_active_admin {
-        let others: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM staff WHERE role = 'admin' AND disabled = 0 AND id <> $1",
-        )
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let others: i64 =
+            db::query_scalar("SELECT COUNT(*) FROM staff WHERE role = 'admin' AND disabled = 0 AND id <> $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
         if others == 0 {
             return Err(UpdateError::LastAdmin);
         }
     }
     // a switch to the hourly digest starts its hour now
-    sqlx::query(
-        "UPDATE staff SET digest_sent_at = $1 WHERE id = $2 AND alerts <> 'hourly' AND $3 = 'hourly'",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(alerts)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE staff SET role = $1, alerts = $2, disabled = $3 WHERE id = $4")
+    db::query("UPDATE staff SET digest_sent_at = $1 WHERE id = $2 AND alerts <> 'hourly' AND $3 = 'hourly'")
+        .bind(now)
+        .bind(id)
+        .bind(alerts)
+        .execute(&mut *tx)
+        .await?;
+    db::query("UPDATE staff SET role = $1, alerts = $2, disabled = $3 WHERE id = $4")
         .bind(role.as_str())
         .bind(alerts)
         .bind(disabled)
@@ -225,7 +219,7 @@ async fn update_in(
         audit::record(&mut *tx, who, "staff changed", &target, Some(&b), Some(&a), now).await?;
     }
     if let Some(hash) = change.password_hash {
-        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+        db::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
             .bind(hash)
             .bind(id)
             .execute(&mut *tx)
@@ -233,7 +227,7 @@ async fn update_in(
         audit::record(&mut *tx, who, "password changed", &target, None, None, now).await?;
     }
     if disabled || change.password_hash.is_some() {
-        sqlx::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
+        db::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
     }
     Ok(())
 }
@@ -262,8 +256,8 @@ pub async fn new_session(
 ) -> Result<(), StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
-        sqlx::query(
+        db::query("DELETE FROM staff_sessions WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
+        db::query(
             "INSERT INTO staff_sessions (hash, staff_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(hash)
@@ -272,7 +266,7 @@ pub async fn new_session(
         .bind(expires_at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
+        db::query(
             "INSERT INTO staff_networks (staff_id, network, last_signed_in_at) VALUES ($1, $2, $3)
              ON CONFLICT (staff_id, network) DO UPDATE SET last_signed_in_at = excluded.last_signed_in_at",
         )
@@ -299,7 +293,7 @@ pub async fn knows_network(
     network: &str,
     since: i64,
 ) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar(
+    Ok(db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM staff_networks
                         WHERE staff_id = $1 AND network = $2 AND last_signed_in_at >= $3)",
     )
@@ -312,7 +306,7 @@ pub async fn knows_network(
 
 /// The enabled account a live session belongs to.
 pub async fn by_session(pool: &Pool, hash: &str, now: i64) -> Result<Option<StaffAccount>, StoreError> {
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT s.id, s.email, s.name, s.role, s.alerts, s.disabled, s.created_at
          FROM staff_sessions x JOIN staff s ON s.id = x.staff_id
          WHERE x.hash = $1 AND x.expires_at > $2 AND s.disabled = 0",
@@ -328,14 +322,14 @@ pub async fn by_session(pool: &Pool, hash: &str, now: i64) -> Result<Option<Staf
 pub async fn end_session(pool: &Pool, hash: &str, now: i64) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let ended: Option<(i64, String)> = sqlx::query_as(
+        let ended: Option<(i64, String)> = db::query_as(
             "SELECT s.id, s.name FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.hash = $1",
         )
         .bind(hash)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((id, name)) = ended else { return Ok(false) };
-        sqlx::query("DELETE FROM staff_sessions WHERE hash = $1").bind(hash).execute(&mut *tx).await?;
+        db::query("DELETE FROM staff_sessions WHERE hash = $1").bind(hash).execute(&mut *tx).await?;
         let who = Actor { id, name };
         audit::record(&mut tx, &who, "signed out", &format!("staff #{id}"), None, None, now).await?;
         Ok::<_, StoreError>(true)

@@ -5,18 +5,18 @@ use crate::server::store::{Pool, StoreError};
 const DAY: i64 = 86_400;
 
 async fn figures(pool: &Pool, since: i64) -> Result<Figures, StoreError> {
-    let (approved, held, spam): (i64, i64, i64) = sqlx::query_as(
+    let (approved, held, spam): (i64, i64, i64) = db::query_as(
         "SELECT COALESCE(SUM(status = 'approved'), 0), COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'spam'), 0)
          FROM comments WHERE created_at >= $1",
     )
     .bind(since)
     .fetch_one(pool)
     .await?;
-    let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports WHERE created_at >= $1")
+    let reports: i64 = db::query_scalar("SELECT COUNT(*) FROM reports WHERE created_at >= $1")
         .bind(since)
         .fetch_one(pool)
         .await?;
-    let messages: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE created_at >= $1")
+    let messages: i64 = db::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE created_at >= $1")
         .bind(since)
         .fetch_one(pool)
         .await?;
@@ -26,7 +26,7 @@ async fn figures(pool: &Pool, since: i64) -> Result<Figures, StoreError> {
 pub async fn front_page(pool: &Pool, now: i64) -> Result<FrontPage, StoreError> {
     let today = now - now.rem_euclid(DAY);
     let first = today - 29 * DAY;
-    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(i64, i64, i64, i64)> = db::query_as(
         "SELECT (created_at / 86400) * 86400 AS day, SUM(status = 'approved'), SUM(status = 'pending'), SUM(status = 'spam')
          FROM comments WHERE created_at >= $1 GROUP BY day ORDER BY day",
     )
@@ -46,14 +46,14 @@ pub async fn front_page(pool: &Pool, now: i64) -> Result<FrontPage, StoreError> 
         })
         .collect();
     let waiting: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM comments WHERE status = 'pending'").fetch_one(pool).await?;
-    let reported: i64 = sqlx::query_scalar(
+        db::query_scalar("SELECT COUNT(*) FROM comments WHERE status = 'pending'").fetch_one(pool).await?;
+    let reported: i64 = db::query_scalar(
         "SELECT COUNT(DISTINCT r.comment_id) FROM reports r JOIN comments c ON c.id = r.comment_id
          WHERE r.resolved_at IS NULL AND c.status IN ('approved', 'pending')",
     )
     .fetch_one(pool)
     .await?;
-    let unread: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE state = 'unread'")
+    let unread: i64 = db::query_scalar("SELECT COUNT(*) FROM contact_messages WHERE state = 'unread'")
         .fetch_one(pool)
         .await?;
     Ok(FrontPage {

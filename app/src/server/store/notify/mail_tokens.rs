@@ -2,7 +2,7 @@
 use super::*;
 use crate::domain::notify::{Kind, LinkState, ManagedSubscription};
 use crate::server::store::{Pool, StoreError};
-use sqlx::{Row, SqliteConnection};
+use db::Conn;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -38,7 +38,7 @@ pub async fn new_token(
         // an unsubscribe link works for as long as the mail is kept
         Purpose::Unsubscribe => None,
     };
-    sqlx::query(
+    db::query(
         "INSERT INTO mail_tokens (hash, purpose, email, subscription_id, article_id, kind, created_at, expires_at, reader_id)
          SELECT $1, $2, $3, $4, s.article_id, s.kind, $5, $6, $7
          FROM (SELECT 1) LEFT JOIN subscriptions s ON s.id = $4",
@@ -67,14 +67,14 @@ pub(super) struct TokenRow {
 }
 
 pub(super) async fn token(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     purpose: Purpose,
     token: &str,
-) -> Result<Option<TokenRow>, sqlx::Error> {
+) -> Result<Option<TokenRow>, db::Error> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT hash, email, subscription_id, article_id, kind, expires_at, used_at, reader_id
          FROM mail_tokens WHERE hash = $1 AND purpose = $2",
     )
@@ -95,21 +95,21 @@ pub(super) async fn token(
 }
 
 pub(super) async fn article_title(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     article_id: Option<i64>,
-) -> Result<Option<String>, sqlx::Error> {
+) -> Result<Option<String>, db::Error> {
     let Some(id) = article_id else { return Ok(None) };
-    sqlx::query_scalar("SELECT title FROM articles WHERE id = $1").bind(id).fetch_optional(conn).await
+    db::query_scalar("SELECT title FROM articles WHERE id = $1").bind(id).fetch_optional(conn).await
 }
 
 /// The subscriptions a confirmation token is about: what its browser asked for (waiting, or
 /// once the link was used, confirmed).
 pub(super) async fn pending_of(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     t: &TokenRow,
     confirmed: bool,
-) -> Result<Vec<ManagedSubscription>, sqlx::Error> {
-    let rows = sqlx::query(
+) -> Result<Vec<ManagedSubscription>, db::Error> {
+    let rows = db::query(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id
          WHERE s.email = $1 AND s.confirmed = $2 AND (s.reader_id = $3 OR ($3 IS NULL AND s.id = $4))
@@ -165,10 +165,10 @@ pub async fn link_state(pool: &Pool, purpose: Purpose, raw: &str, now: i64) -> R
 }
 
 pub(super) async fn of_email_conn(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     email: &str,
-) -> Result<Vec<ManagedSubscription>, sqlx::Error> {
-    let rows = sqlx::query(
+) -> Result<Vec<ManagedSubscription>, db::Error> {
+    let rows = db::query(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id
          WHERE s.email = $1 ORDER BY s.created_at DESC, s.id DESC",
@@ -179,11 +179,8 @@ pub(super) async fn of_email_conn(
     Ok(rows.iter().filter_map(managed).collect())
 }
 
-pub(super) async fn one(
-    conn: &mut SqliteConnection,
-    id: i64,
-) -> Result<Option<ManagedSubscription>, sqlx::Error> {
-    let row = sqlx::query(
+pub(super) async fn one(conn: &mut Conn, id: i64) -> Result<Option<ManagedSubscription>, db::Error> {
+    let row = db::query(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id WHERE s.id = $1",
     )
@@ -225,7 +222,7 @@ pub async fn cancel(pool: &Pool, raw: &str, now: i64) -> Result<LinkUse, StoreEr
 }
 
 pub(super) async fn confirm_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     raw: &str,
     now: i64,
     accept: Option<&str>,
@@ -237,7 +234,7 @@ pub(super) async fn confirm_in(
     if t.expires_at.is_some_and(|e| e < now) {
         return Ok(LinkUse::Expired);
     }
-    sqlx::query("UPDATE mail_tokens SET used_at = $1 WHERE hash = $2")
+    db::query("UPDATE mail_tokens SET used_at = $1 WHERE hash = $2")
         .bind(now)
         .bind(&t.hash)
         .execute(&mut *tx)
@@ -245,12 +242,12 @@ pub(super) async fn confirm_in(
     // the requests of the browser that asked (tokens from before: the one subscription)
     let which = "email = $1 AND confirmed = 0 AND (reader_id = $2 OR ($2 IS NULL AND id = $3))";
     if let Some(confirming_reader) = accept {
-        sqlx::query("UPDATE subscribers SET confirmed_at = COALESCE(confirmed_at, $1) WHERE email = $2")
+        db::query("UPDATE subscribers SET confirmed_at = COALESCE(confirmed_at, $1) WHERE email = $2")
             .bind(now)
             .bind(&t.email)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
+        db::query(
             "INSERT INTO subscriber_readers (email, reader_id, confirmed_at) VALUES ($1, $2, $3)
              ON CONFLICT DO NOTHING",
         )
@@ -259,14 +256,14 @@ pub(super) async fn confirm_in(
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("UPDATE subscriptions SET confirmed = 1 WHERE {which}")))
+        db::query(db::AssertSqlSafe(format!("UPDATE subscriptions SET confirmed = 1 WHERE {which}")))
             .bind(&t.email)
             .bind(&t.reader_id)
             .bind(t.subscription_id)
             .execute(&mut *tx)
             .await?;
     } else {
-        sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM subscriptions WHERE {which}")))
+        db::query(db::AssertSqlSafe(format!("DELETE FROM subscriptions WHERE {which}")))
             .bind(&t.email)
             .bind(&t.reader_id)
             .bind(t.subscription_id)
@@ -284,9 +281,9 @@ pub async fn unsubscribe_token(pool: &Pool, raw: &str, now: i64) -> Result<LinkU
         let Some(t) = token(&mut tx, Purpose::Unsubscribe, raw).await? else { return Ok(LinkUse::Unknown) };
         if let Some(id) = t.subscription_id {
             // every browser's row of this address for this mail, not only the one it was sent for
-            sqlx::query(SAME_SUBSCRIPTION).bind(id).execute(&mut *tx).await?;
+            db::query(SAME_SUBSCRIPTION).bind(id).execute(&mut *tx).await?;
         }
-        sqlx::query("UPDATE mail_tokens SET used_at = COALESCE(used_at, $1) WHERE hash = $2")
+        db::query("UPDATE mail_tokens SET used_at = COALESCE(used_at, $1) WHERE hash = $2")
             .bind(now)
             .bind(&t.hash)
             .execute(&mut *tx)

@@ -1,19 +1,15 @@
 //! Who hears of a comment, and the outbox the mail worker empties.
 use crate::domain::notify::Kind;
 use crate::server::store::{Pool, StoreError};
-use sqlx::{Row, SqliteConnection};
+use db::Conn;
 
 /// Queues the notifications for a comment that has just become approved, inside the
 /// transaction that approved it. The three rules: `follow_ups` (every comment on the
 /// article), `my_replies` (an approved ancestor was written with the subscriber's email),
 /// `comment_replies` (a direct reply to the subscribed comment). Never the comment's own
 /// author; one mail per address per comment; confirmed subscriptions only.
-pub async fn enqueue_for_comment(
-    conn: &mut SqliteConnection,
-    comment_id: i64,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+pub async fn enqueue_for_comment(conn: &mut Conn, comment_id: i64, now: i64) -> Result<u64, db::Error> {
+    let done = db::query(
         "WITH RECURSIVE
            new AS (
              SELECT id, article_id, parent_id, LOWER(COALESCE(author_email, '')) AS author_email,
@@ -54,7 +50,7 @@ pub async fn enqueue_for_comment(
 pub async fn approve(pool: &Pool, comment_id: i64, now: i64) -> Result<bool, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
-        let row = sqlx::query(
+        let row = db::query(
             "UPDATE comments SET status = 'approved' WHERE id = $1 AND status = 'pending'
              RETURNING article_id, root_id",
         )
@@ -64,12 +60,12 @@ pub async fn approve(pool: &Pool, comment_id: i64, now: i64) -> Result<bool, Sto
         let Some(row) = row else { return Ok(false) };
         let article_id: i64 = row.get("article_id");
         let root: Option<i64> = row.get("root_id");
-        sqlx::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = $1")
+        db::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = $1")
             .bind(article_id)
             .execute(&mut *tx)
             .await?;
         if let Some(root) = root.filter(|r| *r != comment_id) {
-            sqlx::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1")
+            db::query("UPDATE comments SET reply_count = reply_count + 1 WHERE id = $1")
                 .bind(root)
                 .execute(&mut *tx)
                 .await?;
@@ -111,7 +107,7 @@ pub async fn claim(
     limit: i64,
 ) -> Result<Vec<OutboxRow>, StoreError> {
     let mut tx = crate::server::store::begin(pool).await?;
-    let result = sqlx::query(
+    let result = db::query(
         "UPDATE outbox SET lease_owner = $1, lease_until = $2
          WHERE id IN (SELECT id FROM outbox
                       WHERE status = 'pending' AND next_attempt_at <= $3
@@ -156,7 +152,7 @@ pub async fn undelivered(
     pool: &Pool,
     limit: i64,
 ) -> Result<Vec<crate::domain::notify::UndeliveredMail>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT id, kind, email, COALESCE(last_error, '') AS error, attempts, created_at
          FROM outbox WHERE status = 'dropped' AND (attempts > 0 OR last_error LIKE 'daily cap%')
          ORDER BY id DESC LIMIT $1",
@@ -180,7 +176,7 @@ pub async fn undelivered(
 /// Keeps row `id` reserved for `owner` until `until_ms`; answers `false` if the row is no
 /// longer `owner`'s (its lease ran out and another worker took it) or no longer pending.
 pub async fn renew_lease(pool: &Pool, id: i64, owner: &str, until_ms: i64) -> Result<bool, StoreError> {
-    let done = sqlx::query(
+    let done = db::query(
         "UPDATE outbox SET lease_until = $1 WHERE id = $2 AND lease_owner = $3 AND status = 'pending'",
     )
     .bind(until_ms)
@@ -193,7 +189,7 @@ pub async fn renew_lease(pool: &Pool, id: i64, owner: &str, until_ms: i64) -> Re
 
 /// Keeps every row `owner` holds reserved until `until_ms` (while it is sending).
 pub async fn renew_leases(pool: &Pool, owner: &str, until_ms: i64) -> Result<(), StoreError> {
-    sqlx::query("UPDATE outbox SET lease_until = $1 WHERE lease_owner = $2 AND status = 'pending'")
+    db::query("UPDATE outbox SET lease_until = $1 WHERE lease_owner = $2 AND status = 'pending'")
         .bind(until_ms)
         .bind(owner)
         .execute(pool)
@@ -203,18 +199,16 @@ pub async fn renew_leases(pool: &Pool, owner: &str, until_ms: i64) -> Result<(),
 
 /// How many mails were sent to `email` since `since` (seconds): the daily cap counts these.
 pub async fn sent_to_since(pool: &Pool, email: &str, since: i64) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(*) FROM outbox WHERE email = $1 AND status = 'sent' AND sent_at >= $2",
-    )
-    .bind(email)
-    .bind(since)
-    .fetch_one(pool)
-    .await?)
+    Ok(db::query_scalar("SELECT COUNT(*) FROM outbox WHERE email = $1 AND status = 'sent' AND sent_at >= $2")
+        .bind(email)
+        .bind(since)
+        .fetch_one(pool)
+        .await?)
 }
 
 /// The transport accepted the mail.
 pub async fn mark_sent(pool: &Pool, id: i64, owner: &str, now: i64) -> Result<(), StoreError> {
-    sqlx::query(
+    db::query(
         "UPDATE outbox SET status = 'sent', sent_at = $1, lease_owner = NULL, lease_until = NULL
          WHERE id = $2 AND lease_owner = $3",
     )
@@ -234,7 +228,7 @@ pub async fn mark_failed(
     error: &str,
     next_attempt_ms: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query(
+    db::query(
         "UPDATE outbox SET attempts = attempts + 1, last_error = $1, next_attempt_at = $2,
                 lease_owner = NULL, lease_until = NULL
          WHERE id = $3 AND lease_owner = $4",
@@ -250,7 +244,7 @@ pub async fn mark_failed(
 
 /// The SMTP server refused the mail for good (5xx): given up after this attempt.
 pub async fn mark_refused(pool: &Pool, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
-    sqlx::query(
+    db::query(
         "UPDATE outbox SET status = 'dropped', last_error = $1, attempts = attempts + 1,
                            lease_owner = NULL, lease_until = NULL
          WHERE id = $2 AND lease_owner = $3",
@@ -266,7 +260,7 @@ pub async fn mark_refused(pool: &Pool, id: i64, owner: &str, reason: &str) -> Re
 /// Nothing to send any more (the reader unsubscribed, the comment was deleted, the address
 /// reached its daily cap).
 pub async fn mark_dropped(pool: &Pool, id: i64, owner: &str, reason: &str) -> Result<(), StoreError> {
-    sqlx::query(
+    db::query(
         "UPDATE outbox SET status = 'dropped', last_error = $1, lease_owner = NULL, lease_until = NULL
          WHERE id = $2 AND lease_owner = $3",
     )
@@ -297,7 +291,7 @@ pub async fn notify_details(
     subscription_id: i64,
     comment_id: i64,
 ) -> Result<Option<NotifyDetails>, StoreError> {
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT s.kind, a.title, a.slug, c.id, c.author_name, c.body, c.parent_id
          FROM subscriptions s JOIN comments c ON c.id = $2 AND c.status = 'approved'
          JOIN articles a ON a.id = c.article_id
@@ -309,7 +303,7 @@ pub async fn notify_details(
     .await?;
     Ok(row.and_then(|r| {
         Some(NotifyDetails {
-            kind: Kind::parse(r.get("kind"))?,
+            kind: Kind::parse(r.get_str("kind"))?,
             article_title: r.get("title"),
             article_slug: r.get("slug"),
             comment_id: r.get("id"),
@@ -326,12 +320,12 @@ pub async fn confirm_details(
     pool: &Pool,
     subscription_id: i64,
 ) -> Result<Option<(Kind, String, String)>, StoreError> {
-    let row = sqlx::query(
+    let row = db::query(
         "SELECT s.kind, a.title, a.slug FROM subscriptions s JOIN articles a ON a.id = s.article_id
          WHERE s.id = $1 AND s.confirmed = 0",
     )
     .bind(subscription_id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| Some((Kind::parse(r.get("kind"))?, r.get("title"), r.get("slug")))))
+    Ok(row.and_then(|r| Some((Kind::parse(r.get_str("kind"))?, r.get("title"), r.get("slug")))))
 }

@@ -2,7 +2,7 @@
 use super::*;
 use crate::domain::notify::{Kind, ManagedSubscription, SubscriptionView};
 use crate::server::store::{Pool, StoreError};
-use sqlx::{Row, SqliteConnection};
+use db::Conn;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subscribed {
@@ -34,24 +34,24 @@ pub async fn subscribe(
 }
 
 pub(super) async fn subscribe_in(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     article_id: i64,
     email: &str,
     kind: Kind,
     comment_id: Option<i64>,
     reader_id: &str,
     now: i64,
-) -> Result<Subscribed, sqlx::Error> {
-    sqlx::query("INSERT INTO subscribers (email) VALUES ($1) ON CONFLICT (email) DO NOTHING")
+) -> Result<Subscribed, db::Error> {
+    db::query("INSERT INTO subscribers (email) VALUES ($1) ON CONFLICT (email) DO NOTHING")
         .bind(email)
         .execute(&mut *tx)
         .await?;
     let confirm_sent_at: Option<i64> =
-        sqlx::query_scalar("SELECT confirm_sent_at FROM subscribers WHERE email = $1")
+        db::query_scalar("SELECT confirm_sent_at FROM subscribers WHERE email = $1")
             .bind(email)
             .fetch_one(&mut *tx)
             .await?;
-    let trusted: bool = sqlx::query_scalar(
+    let trusted: bool = db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM subscriber_readers WHERE email = $1 AND reader_id = $2)",
     )
     .bind(email)
@@ -59,7 +59,7 @@ pub(super) async fn subscribe_in(
     .fetch_one(&mut *tx)
     .await?;
     // the reader's own row; another reader's row for the same address is not touched
-    let existing = sqlx::query(
+    let existing = db::query(
         "SELECT id, confirmed FROM subscriptions
          WHERE article_id = $1 AND email = $2 AND kind = $3 AND COALESCE(comment_id, 0) = COALESCE($4, 0)
            AND reader_id = $5",
@@ -76,7 +76,7 @@ pub(super) async fn subscribe_in(
             let id: i64 = row.get("id");
             let confirmed = row.get::<i64, _>("confirmed") != 0 || trusted;
             if trusted {
-                sqlx::query("UPDATE subscriptions SET confirmed = 1 WHERE id = $1")
+                db::query("UPDATE subscriptions SET confirmed = 1 WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
@@ -84,7 +84,7 @@ pub(super) async fn subscribe_in(
             (id, confirmed)
         }
         None => {
-            let id = sqlx::query_scalar::<_, i64>(
+            let id = db::query_scalar::<i64>(
                 "INSERT INTO subscriptions (article_id, email, kind, comment_id, reader_id, confirmed, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
@@ -103,7 +103,7 @@ pub(super) async fn subscribe_in(
     let mut confirmation_queued = false;
     // at most one per 10 minutes, and at most CONFIRM_PER_DAY a day: an address that never asked
     // for anything cannot be made to receive a stream of confirmation mails
-    let today: i64 = sqlx::query_scalar(
+    let today: i64 = db::query_scalar(
         "SELECT COUNT(*) FROM outbox WHERE kind = 'confirm' AND email = $1 AND created_at >= $2",
     )
     .bind(email)
@@ -125,7 +125,7 @@ pub(super) async fn subscribe_in(
             now,
         )
         .await?;
-        sqlx::query("UPDATE subscribers SET confirm_sent_at = $1 WHERE email = $2")
+        db::query("UPDATE subscribers SET confirm_sent_at = $1 WHERE email = $2")
             .bind(now)
             .bind(email)
             .execute(&mut *tx)
@@ -146,8 +146,8 @@ pub struct Enqueue<'a> {
     pub reader_id: Option<&'a str>,
 }
 
-pub async fn enqueue(conn: &mut SqliteConnection, row: Enqueue<'_>, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub async fn enqueue(conn: &mut Conn, row: Enqueue<'_>, now: i64) -> Result<(), db::Error> {
+    db::query(
         "INSERT INTO outbox (kind, email, subscription_id, comment_id, contact_message_id, reader_id,
                              created_at, next_attempt_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
@@ -172,7 +172,7 @@ pub async fn queue_manage_link(pool: &Pool, email: &str, now: i64) -> Result<boo
         // only an address that confirmed something gets these: a waiting request an attacker
         // made is no reason to mail anyone; and one link per 10 minutes is enough (asking again
         // and again must not fill someone's inbox)
-        let due: bool = sqlx::query_scalar(
+        let due: bool = db::query_scalar(
             "SELECT EXISTS (SELECT 1 FROM subscriptions WHERE email = $1 AND confirmed = 1)
                 AND NOT EXISTS (SELECT 1 FROM outbox WHERE kind = 'manage' AND email = $1 AND created_at > $2)",
         )
@@ -201,7 +201,7 @@ pub async fn unsubscribe_reader(
     kind: Kind,
     reader_id: &str,
 ) -> Result<u64, StoreError> {
-    let done = sqlx::query(
+    let done = db::query(
         "DELETE FROM subscriptions
          WHERE article_id = $1 AND kind = $2
            AND (reader_id = $3
@@ -229,7 +229,7 @@ pub async fn for_reader(
     article_id: i64,
     reader_id: &str,
 ) -> Result<Vec<SubscriptionView>, StoreError> {
-    let rows = sqlx::query(
+    let rows = db::query(
         "SELECT kind, MAX(confirmed) AS confirmed FROM subscriptions
          WHERE reader_id = $1 AND article_id = $2 AND kind IN ('follow_ups', 'my_replies')
          GROUP BY kind ORDER BY kind",
@@ -241,7 +241,7 @@ pub async fn for_reader(
     Ok(rows
         .iter()
         .filter_map(|r| {
-            let kind = Kind::parse(r.get("kind"))?;
+            let kind = Kind::parse(r.get_str("kind"))?;
             Some(SubscriptionView { kind, confirmed: r.get::<i64, _>("confirmed") != 0 })
         })
         .collect())
@@ -253,13 +253,13 @@ pub async fn of_email(pool: &Pool, email: &str) -> Result<Vec<ManagedSubscriptio
     Ok(of_email_conn(&mut conn, email).await?)
 }
 
-pub(super) fn managed(r: &sqlx::sqlite::SqliteRow) -> Option<ManagedSubscription> {
+pub(super) fn managed(r: &db::Row) -> Option<ManagedSubscription> {
     Some(ManagedSubscription {
         id: r.get("id"),
-        kind: Kind::parse(r.get("kind"))?,
+        kind: Kind::parse(r.get_str("kind"))?,
         confirmed: r.get::<i64, _>("confirmed") != 0,
         article_title: r.get("title"),
-        article_path: crate::domain::article::article_path(r.get("slug")),
+        article_path: crate::domain::article::article_path(r.get_str("slug")),
         comment_id: r.get("comment_id"),
     })
 }
@@ -267,7 +267,7 @@ pub(super) fn managed(r: &sqlx::sqlite::SqliteRow) -> Option<ManagedSubscription
 /// Removes one subscription of an address (the manage page's "Turn off").
 pub async fn remove_of_email(pool: &Pool, email: &str, id: i64) -> Result<bool, StoreError> {
     let owned: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = $1 AND email = $2)")
+        db::query_scalar("SELECT EXISTS (SELECT 1 FROM subscriptions WHERE id = $1 AND email = $2)")
             .bind(id)
             .bind(email)
             .fetch_one(pool)
@@ -275,6 +275,6 @@ pub async fn remove_of_email(pool: &Pool, email: &str, id: i64) -> Result<bool, 
     if !owned {
         return Ok(false);
     }
-    let done = sqlx::query(SAME_SUBSCRIPTION).bind(id).execute(pool).await?;
+    let done = db::query(SAME_SUBSCRIPTION).bind(id).execute(pool).await?;
     Ok(done.rows_affected() > 0)
 }
