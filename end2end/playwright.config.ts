@@ -56,7 +56,8 @@ export default defineConfig({
       `exec ${server}`,
     cwd: "..",
     env: {
-      DATABASE_URL: "sqlite:target/e2e/byline.db",
+      // scripts/test runs the suite a second time on PostgreSQL (a fresh database)
+      DATABASE_URL: process.env.E2E_DATABASE_URL ?? "sqlite:target/e2e/byline.db",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "target/site",
       RUST_LOG: "warn",

@@ -31,6 +31,11 @@ enum Command {
         #[command(subcommand)]
         format: ExportFormat,
     },
+    /// The database itself: `server db copy` moves a whole site between SQLite and PostgreSQL.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Manage staff accounts for the moderation desk (/desk).
     Admin {
         #[command(subcommand)]
@@ -63,6 +68,25 @@ enum ImportSource {
         /// Read everything and print the report without writing anything.
         #[arg(long)]
         dry_run: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Copy every article, comment, vote, subscription, account and setting from one database to
+    /// another, e.g. `server db copy --from sqlite:data/byline.db --to postgres://byline@db/byline`.
+    /// Stop the servers first. The counts are checked before the target commits; nothing is
+    /// written on failure.
+    Copy {
+        /// The database the site is in now (`sqlite:PATH` or `postgres://…`).
+        #[arg(long)]
+        from: String,
+        /// The database it moves to; refused if it already holds a site, unless `--replace`.
+        #[arg(long)]
+        to: String,
+        /// Empty the target first (everything in it is lost).
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -112,6 +136,10 @@ async fn main() -> std::process::ExitCode {
         None | Some(Command::Serve) => run().await,
         Some(Command::Admin { command }) => admin(command).await,
         Some(Command::Import { source }) => import(source).await,
+        Some(Command::Db { command: DbCommand::Copy { from, to, replace } }) => match Config::from_env() {
+            Ok(config) => server::transfer::copy_database(&config, &from, &to, replace).await,
+            Err(e) => Err(e.into()),
+        },
         Some(Command::Export { format: ExportFormat::Wordpress }) => match Config::from_env() {
             Ok(config) => server::transfer::export_wordpress(&config).await,
             Err(e) => Err(e.into()),

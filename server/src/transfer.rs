@@ -31,10 +31,20 @@ pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool)
     let copy = copy_dir.as_ref().map(|d| d.path().join("copy.db"));
     let (pool, original) = match &copy {
         Some(path) => {
-            app::server::store::copy_to(&pool, path).await?;
-            let copy_pool =
-                app::server::store::connect(&format!("sqlite:{}", path.display()), config.database_wait)
-                    .await?;
+            let url = format!("sqlite:{}", path.display());
+            let copy_pool = match pool.backend() {
+                db::Backend::Sqlite => {
+                    app::server::store::copy_to(&pool, path).await?;
+                    app::server::store::connect(&url, config.database_wait).await?
+                }
+                // PostgreSQL: the site copied into a private SQLite file, and the import tried there
+                db::Backend::Postgres => {
+                    let copy_pool = app::server::store::connect(&url, config.database_wait).await?;
+                    app::server::store::migrate(&copy_pool).await?;
+                    db::copy(&pool, &copy_pool, false, &mut |_, _| {}).await?;
+                    copy_pool
+                }
+            };
             (copy_pool, Some(pool))
         }
         None => (pool, None),
@@ -82,6 +92,53 @@ pub async fn import(config: &Config, source: Source, file: &Path, dry_run: bool)
     if !dry_run && (report.comments > 0 || report.articles_new + report.articles_updated > 0) {
         println!("A running server shows the imported comments within its page-cache time (BYLINE_PAGE_CACHE_SECONDS, 60 s by default).");
     }
+    Ok(())
+}
+
+/// `server db copy`: the whole site from one database to another (SQLite to PostgreSQL, or
+/// back), each table's rows counted again before the target commits.
+pub async fn copy_database(config: &Config, from: &str, to: &str, replace: bool) -> Result<(), BoxError> {
+    if from == to {
+        return Err("--from and --to name the same database".into());
+    }
+    let source =
+        app::server::store::connect(from, config.database_wait).await.map_err(|e| format!("--from: {e}"))?;
+    app::server::store::migrate(&source).await.map_err(|e| format!("--from: {e}"))?;
+    let target =
+        app::server::store::connect(to, config.database_wait).await.map_err(|e| format!("--to: {e}"))?;
+    app::server::store::migrate(&target).await.map_err(|e| format!("--to: {e}"))?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let started = std::time::Instant::now();
+    let mut last_table = String::new();
+    let copied = db::copy(&source, &target, replace, &mut |table, rows| {
+        if let Some(bar) = &bar {
+            bar.set_message(format!("{table}: {rows} rows"));
+        } else if table != last_table {
+            tracing::info!(table, "copying");
+            last_table = table.to_string();
+        }
+    })
+    .await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let copied = copied?;
+    // the servers on the target drop their kept pages and settings
+    let told = app::server::changes::record_from_command(&target, "copy", app::server::changes::Change::Site);
+    if let Err(e) = told.await {
+        tracing::warn!(error = %e, "could not tell the servers on the target");
+    }
+    source.close().await;
+    target.close().await;
+    println!("Copied, and counted again in the target:");
+    for c in &copied {
+        println!("  {:<24} {:>10} rows", c.table, c.rows);
+    }
+    println!("Took {:.1} s.", started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -10,10 +10,12 @@
 //! the dialects; why not generic functions over `sqlx::Database`: every function would carry a
 //! dozen bounds that Rust does not imply.
 mod connect;
+mod copy;
 mod query;
 mod row;
 
 pub use connect::{connect, migrate, ConnectError};
+pub use copy::{copy, Copied, CopyError};
 pub use query::{query, query_as, query_scalar, Done, Query};
 pub use row::{Col, FromRow, Row};
 pub use sqlx::AssertSqlSafe;
@@ -21,6 +23,9 @@ pub use sqlx::Error;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+
+/// The PostgreSQL advisory lock every write transaction holds (`Pool::begin`).
+pub const WRITE_LOCK: i64 = 0x4279_6c69_6e65; // "Byline"
 
 /// Which database a pool talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +50,26 @@ impl Pool {
     }
 
     /// A write transaction. On SQLite `BEGIN IMMEDIATE` takes the write lock up front, so two
-    /// writers queue (busy timeout) instead of one failing to upgrade a read lock; PostgreSQL
-    /// locks rows as they are written. End it with [`end`] (or `commit`/`rollback`).
+    /// writers queue (busy timeout) instead of one failing to upgrade a read lock. On
+    /// PostgreSQL the transaction first takes one advisory lock, [`WRITE_LOCK`], held until it
+    /// ends: write transactions from every server queue as SQLite's do, so what each one reads
+    /// before it writes (is this key new? is there another admin left? what is the score now?)
+    /// is still true when it commits — at READ COMMITTED it otherwise would not be. Statements
+    /// outside a transaction (reads, single-statement upserts and counters, the change feed)
+    /// do not wait for it. End the transaction with [`end`] (or `commit`/`rollback`).
     pub async fn begin(&self) -> Result<Tx, Error> {
         Ok(Tx(match self {
             Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => Conn::PostgresTx(p.begin().await?),
+            Pool::Postgres(p) => {
+                let mut tx = p.begin().await?;
+                let locked =
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await;
+                if let Err(e) = locked {
+                    let _ = tx.rollback().await;
+                    return Err(e);
+                }
+                Conn::PostgresTx(tx)
+            }
         }))
     }
 
@@ -180,5 +199,68 @@ impl Exec<'_> {
             Exec::Pool(p) => p.backend(),
             Exec::Conn(c) => c.backend(),
         }
+    }
+}
+
+/// Tells every server listening on `channel` (PostgreSQL's `NOTIFY`, sent when `conn`'s
+/// transaction commits) that something changed; nothing on SQLite, whose servers share one
+/// machine and read the table.
+pub async fn notify(conn: &mut Conn, channel: &str) -> Result<(), Error> {
+    if conn.backend() == Backend::Postgres {
+        query("SELECT pg_notify($1, '')").bind(channel).execute(conn).await?;
+    }
+    Ok(())
+}
+
+/// Wakes `wake` at each notification on `channel` (PostgreSQL), and after each reconnect of the
+/// listening connection: what was sent while it was away is lost, so whoever waits re-reads the
+/// table the notifications are about. Nothing on SQLite (`None`). Listening stops when the
+/// answer is dropped.
+pub fn wake_on_notify(
+    pool: &Pool,
+    channel: &'static str,
+    wake: std::sync::Arc<tokio::sync::Notify>,
+) -> Option<Listening> {
+    let Pool::Postgres(pg) = pool else { return None };
+    let pg = pg.clone();
+    Some(Listening(tokio::spawn(async move {
+        loop {
+            let mut listener = match sqlx::postgres::PgListener::connect_with(&pg).await {
+                Ok(l) => l,
+                Err(e) => {
+                    tracing::warn!(error = %e, channel, "listening for changes; trying again");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if let Err(e) = listener.listen(channel).await {
+                tracing::warn!(error = %e, channel, "listening for changes; trying again");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                continue;
+            }
+            wake.notify_one();
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(_)) => wake.notify_one(),
+                    // the connection was lost; sqlx reconnects on the next call: catch up
+                    Ok(None) => wake.notify_one(),
+                    Err(e) => {
+                        tracing::warn!(error = %e, channel, "the change listener failed; reconnecting");
+                        wake.notify_one();
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                        break;
+                    }
+                }
+            }
+        }
+    })))
+}
+
+/// A listener started by [`wake_on_notify`]; dropping it stops it.
+pub struct Listening(tokio::task::JoinHandle<()>);
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

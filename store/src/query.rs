@@ -5,7 +5,9 @@ use crate::{Conn, Error, Exec, Pool};
 use sqlx::{Postgres, SqlSafeStr, SqlStr, Sqlite};
 
 /// A bound value. Flags are bound as 0/1 integers on both backends (the schema keeps them as
-/// integers, so `WHERE hidden = $1` reads the same on both).
+/// integers, so `WHERE hidden = $1` reads the same on both). Text never carries a NUL: PostgreSQL
+/// cannot store one in `TEXT`, so on both backends it becomes U+FFFD (`text`), and what a reader
+/// typed around it is kept.
 #[derive(Debug, Clone)]
 pub enum Value {
     Int(Option<i64>),
@@ -47,6 +49,15 @@ impl Bind for Option<f64> {
         Value::Real(self)
     }
 }
+/// The text as stored: a NUL becomes U+FFFD (see `Value`).
+pub fn text(s: String) -> String {
+    if s.contains('\0') {
+        s.replace('\0', "\u{FFFD}")
+    } else {
+        s
+    }
+}
+
 impl Bind for &str {
     fn value(self) -> Value {
         Value::Text(Some(self.to_owned()))
@@ -255,7 +266,7 @@ fn sqlite(sql: SqlStr, args: Vec<Value>) -> SqliteQuery {
         q = match a {
             Value::Int(v) => q.bind(v),
             Value::Real(v) => q.bind(v),
-            Value::Text(v) => q.bind(v),
+            Value::Text(v) => q.bind(v.map(text)),
             Value::Blob(v) => q.bind(v),
         };
     }
@@ -268,7 +279,7 @@ fn postgres_query(sql: SqlStr, args: Vec<Value>) -> PostgresQuery {
         q = match a {
             Value::Int(v) => q.bind(v),
             Value::Real(v) => q.bind(v),
-            Value::Text(v) => q.bind(v),
+            Value::Text(v) => q.bind(v.map(text)),
             Value::Blob(v) => q.bind(v),
         };
     }

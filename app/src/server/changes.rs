@@ -155,6 +155,10 @@ pub async fn follow(state: AppState, poll: Duration) {
             }
         }
     };
+    // PostgreSQL: woken at once when another server writes a change (the table stays the truth:
+    // the poll goes on, and a reconnected listener wakes it to catch up)
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let _listening = db::wake_on_notify(&state.pool, store::CHANNEL, wake.clone());
     let mut reads: u32 = 0;
     let mut failing = false;
     loop {
@@ -196,6 +200,9 @@ pub async fn follow(state: AppState, poll: Duration) {
                 tracing::warn!(error = %e, "sweeping old changes");
             }
         }
-        tokio::time::sleep(poll).await;
+        tokio::select! {
+            () = tokio::time::sleep(poll) => {}
+            () = wake.notified() => {}
+        }
     }
 }

@@ -6,7 +6,7 @@ const EDITOR_PASSAGE: &str =
     "The ratified extradition treaty, however, provides for several reasons for refusing the request";
 
 async fn editor_passage(app: &TestApp) -> i64 {
-    db::query_scalar("SELECT id FROM passages WHERE origin = 'editor' AND quote = ?")
+    db::query_scalar("SELECT id FROM passages WHERE origin = 'editor' AND quote = $1")
         .bind(EDITOR_PASSAGE)
         .fetch_one(&app.pool)
         .await
@@ -105,7 +105,7 @@ async fn a_reader_comments_on_any_passage_they_select() {
     ];
     let res = app.post_js("/api/post_feedback", &form).await;
     assert_eq!(res.status, 200, "{}", res.body);
-    let (pid, origin): (i64, String) = db::query_as("SELECT id, origin FROM passages WHERE quote = ?")
+    let (pid, origin): (i64, String) = db::query_as("SELECT id, origin FROM passages WHERE quote = $1")
         .bind(quote)
         .fetch_one(&app.pool)
         .await
@@ -250,7 +250,7 @@ async fn reimporting_an_edited_article_keeps_feedback_on_its_passages() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let before: i64 = db::query_scalar("SELECT start_at FROM passages WHERE id = ?")
+    let before: i64 = db::query_scalar("SELECT start_at FROM passages WHERE id = $1")
         .bind(reader)
         .fetch_one(&app.pool)
         .await

@@ -59,6 +59,9 @@ async fn fingerprint(app: &TestApp) -> String {
                                             passage_id, body_html))
          FROM (SELECT * FROM comments ORDER BY id)",
     )
+        .or_postgres("SELECT COALESCE(json_agg(json_build_array(id, article_id, parent_id, status, author_name, upvotes, downvotes,
+                                            passage_id, body_html))::text, '[]')
+         FROM (SELECT * FROM comments ORDER BY id) t")
     .fetch_one(&app.pool)
     .await
     .unwrap();
@@ -105,7 +108,7 @@ async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
             .await
             .unwrap();
     assert_eq!((up, down, score), (27, 6, 21));
-    assert_eq!(scalar(&app, "SELECT SUM(upvotes + downvotes) FROM comments").await, 1843);
+    assert_eq!(scalar(&app, "SELECT CAST(SUM(upvotes + downvotes) AS BIGINT) FROM comments").await, 1843);
     // threads: the parent from the file; a reply to an absent comment is top-level, and its own
     // replies still hang below it
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE id = 26 AND parent_id IS NULL").await, 1);
@@ -117,7 +120,7 @@ async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
     assert_eq!(scalar(&app, "SELECT COUNT(*) FROM comments WHERE ip_hash IS NOT NULL").await, 0);
     // Inline Feedback: the shortcode's passage and question, the 7 comments on it
     let (quote, question): (String, String) =
-        db::query_as("SELECT quote, question FROM passages WHERE article_id = ? AND origin = 'editor'")
+        db::query_as("SELECT quote, question FROM passages WHERE article_id = $1 AND origin = 'editor'")
             .bind(n200)
             .fetch_one(&app.pool)
             .await
@@ -144,7 +147,7 @@ async fn the_wordpress_fixture_imports_with_the_counts_in_the_file() {
     }
     // WordPress closed nothing here; section and tags came over
     let (section, tags, mode): (String, String, String) =
-        db::query_as("SELECT section, tags, comments_mode FROM articles WHERE id = ?")
+        db::query_as("SELECT section, tags, comments_mode FROM articles WHERE id = $1")
             .bind(n200)
             .fetch_one(&app.pool)
             .await
@@ -546,7 +549,7 @@ async fn disqus_threads_are_matched_by_url_and_their_comments_imported() {
         .unwrap();
     assert_eq!(mehmet_parent, gulnar.0, "a reply before its parent finds it");
     // the seed article (already here, by its URL): closed, the deleted comment keeps its place
-    let mode: String = db::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
+    let mode: String = db::query_scalar("SELECT comments_mode FROM articles WHERE slug = $1")
         .bind(SLUG)
         .fetch_one(&app.pool)
         .await
@@ -599,6 +602,14 @@ async fn an_export_imported_into_an_empty_site_gives_the_same_threads_votes_and_
                    WHERE a.slug IN ('article-n200', 'article-post', 'hello-world')
                    ORDER BY a.slug, c.created_at, c.author_name)",
         )
+        .or_postgres("SELECT json_agg(json_build_array(slug, created_at, author_name, body_text, parent_at, status, upvotes,
+                                                downvotes, quote))::text
+             FROM (SELECT a.slug, c.created_at, c.author_name, c.body_text, p.created_at AS parent_at, c.status,
+                          c.upvotes, c.downvotes, ps.quote
+                   FROM comments c JOIN articles a ON a.id = c.article_id
+                   LEFT JOIN comments p ON p.id = c.parent_id LEFT JOIN passages ps ON ps.id = c.passage_id
+                   WHERE a.slug IN ('article-n200', 'article-post', 'hello-world')
+                   ORDER BY a.slug, c.created_at, c.author_name) t")
         .fetch_one(&app.pool)
         .await
         .unwrap();
@@ -619,4 +630,99 @@ async fn an_export_imported_into_an_empty_site_gives_the_same_threads_votes_and_
     assert_eq!(p1.len(), 1);
     assert_eq!(c1, c2);
     assert!(c1.len() > 10_000, "the comparison covers the comments");
+}
+
+/// `server db copy`: a whole site moves to the other backend (SQLite ↔ PostgreSQL) and a server
+/// on the copy shows the same threads, votes and feedback; a target holding a site is refused
+/// unless `--replace`; the copy's new comments take new ids.
+#[tokio::test]
+async fn db_copy_moves_a_whole_site_to_the_other_backend_and_back() {
+    let app = spawn().await;
+    import_ok(&app, &["import", "wordpress", &wp_fixture()]).await;
+    app.comment_as(&app.other_reader(), "Ada", "Posted before the move.", None).await;
+    // the other backend: a fresh PostgreSQL database, or a SQLite file
+    let other = if on_postgres() {
+        format!("sqlite:{}", app.dir.path().join("moved.db").display())
+    } else {
+        postgres::fresh_database().await
+    };
+    let out = cli(&app, &["db", "copy", "--from", &app.db_url.clone(), "--to", &other]).await;
+    let said = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        said.contains("comments") && said.contains("comment_votes"),
+        "the report names each table: {said}"
+    );
+
+    let moved = spawn_on_database(other.clone()).await;
+    for path in ["/articles/article-n200", "/articles/article-n200?sort=most_voted", ARTICLE, "/feed"] {
+        let (a, b) = (app.get(path).await, moved.get(path).await);
+        assert_eq!((a.status, b.status), (200, 200), "{path}");
+        let (a, b) = (without_keys(&a.body, &app.base), without_keys(&b.body, &moved.base));
+        if a != b {
+            let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+            let show = |p: &str| {
+                String::from_utf8_lossy(&p.as_bytes()[at.saturating_sub(200)..(at + 200).min(p.len())])
+                    .into_owned()
+            };
+            panic!("{path} reads differently after the move:\n{}\n---\n{}", show(&a), show(&b));
+        }
+    }
+    // a comment posted on the copy takes an id none of the copied ones has
+    let newest: i64 = db::query_scalar("SELECT MAX(id) FROM comments").fetch_one(&moved.pool).await.unwrap();
+    let id = moved.comment_as(&moved.other_reader(), "Grace", "Posted after the move.", None).await;
+    assert!(id > newest, "a new id after the copied ones: {id} > {newest}");
+
+    // a target that holds a site is refused, and nothing in it changes
+    let again = cli(&app, &["db", "copy", "--from", &app.db_url.clone(), "--to", &other]).await;
+    assert!(!again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("already holds a site") && err.contains("--replace"), "{err}");
+    let kept: i64 = db::query_scalar("SELECT COUNT(*) FROM comments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&moved.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 1, "the refused copy changed nothing");
+    // --replace: the target is the source again (the comment posted there is gone)
+    let replaced =
+        cli(&app, &["db", "copy", "--from", &app.db_url.clone(), "--to", &other, "--replace"]).await;
+    assert!(replaced.status.success(), "{}", String::from_utf8_lossy(&replaced.stderr));
+    let gone: i64 = db::query_scalar("SELECT COUNT(*) FROM comments WHERE id = $1")
+        .bind(id)
+        .fetch_one(&moved.pool)
+        .await
+        .unwrap();
+    assert_eq!(gone, 0);
+}
+
+/// A page without what differs between two servers of one site, or two answers: form keys and
+/// nonces, script nonces and the base URL.
+fn without_keys(page: &str, base: &str) -> String {
+    let mut page = page.replace(base, "");
+    while let Some(at) = page.find(" nonce=\"") {
+        let end = at + 8 + page[at + 8..].find('"').unwrap_or(0) + 1;
+        page.replace_range(at..end, "");
+    }
+    for marker in ["name=\"key\"", "id=\"form-nonce\""] {
+        page = without_values(page, marker);
+    }
+    page
+}
+
+/// `page` without the `value` of each tag that carries `marker`.
+fn without_values(mut page: String, marker: &str) -> String {
+    let mut from = 0;
+    while let Some(at) = page[from..].find(marker).map(|i| i + from) {
+        let start = page[..at].rfind('<').unwrap_or(at);
+        let end = at + page[at..].find('>').unwrap_or(0);
+        let tag: String = page[start..end]
+            .split(' ')
+            .filter(|part| !part.starts_with("value="))
+            .collect::<Vec<_>>()
+            .join(" ");
+        page.replace_range(start..end, &tag);
+        from = start + tag.len() + 1;
+    }
+    page
 }

@@ -29,7 +29,7 @@ async fn follower(app: &TestApp, sink: &Sink, email: &str) {
     let path = mail.link("/subscriptions/confirm?token=").replace(&app.base, "");
     assert_eq!(s.post_plain(&path, &[]).await.status, 303);
     let confirmed: i64 =
-        db::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE email = ? AND confirmed = 1")
+        db::query_scalar("SELECT COUNT(*) FROM subscriptions WHERE email = $1 AND confirmed = 1")
             .bind(email)
             .fetch_one(&app.pool)
             .await
@@ -39,7 +39,7 @@ async fn follower(app: &TestApp, sink: &Sink, email: &str) {
 
 /// The outbox row of the notification about `comment` to `email`.
 async fn row(app: &TestApp, email: &str, comment: i64) -> (String, i64, Option<String>) {
-    db::query_as("SELECT status, attempts, last_error FROM outbox WHERE kind = 'notify' AND email = ? AND comment_id = ?")
+    db::query_as("SELECT status, attempts, last_error FROM outbox WHERE kind = 'notify' AND email = $1 AND comment_id = $2")
         .bind(email)
         .bind(comment)
         .fetch_one(&app.pool)

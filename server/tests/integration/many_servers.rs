@@ -128,13 +128,8 @@ async fn an_import_run_beside_the_server_shows_on_its_kept_pages() {
 /// Makes every write to the counters fail, as a database in trouble would.
 async fn counters_unwritable(app: &TestApp) {
     for event in ["INSERT", "UPDATE"] {
-        db::query(db::AssertSqlSafe(format!(
-            "CREATE TRIGGER refuse_counters_{event} BEFORE {event} ON rate_windows
-             BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
-        )))
-        .execute(&app.pool)
-        .await
-        .unwrap();
+        refuse_writes(app, &format!("refuse_counters_{event}"), &format!("BEFORE {event} ON rate_windows"))
+            .await;
     }
 }
 

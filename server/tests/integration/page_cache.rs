@@ -40,7 +40,7 @@ async fn a_view_without_a_cookie_sets_none_and_is_kept_after_the_first_request()
     // kept, not rendered again: a change made behind the server's back does not show...
     let (id, _) = post_as(&app.me(), "The original words.", &key()).await;
     assert!(nobody(&app).get(ARTICLE).await.body.contains("The original words."));
-    db::query("UPDATE comments SET body_html = '<p>Changed behind its back.</p>' WHERE id = ?")
+    db::query("UPDATE comments SET body_html = '<p>Changed behind its back.</p>' WHERE id = $1")
         .bind(id)
         .execute(&app.pool)
         .await

@@ -96,12 +96,12 @@ async fn the_seed_article_is_imported_once_however_often_the_server_starts() {
         server::prepare(&config).await.expect("prepare again");
     }
     assert_eq!(count().await, 1);
-    let article: i64 = db::query_scalar("SELECT article_id FROM comments WHERE id = ?")
+    let article: i64 = db::query_scalar("SELECT article_id FROM comments WHERE id = $1")
         .bind(comment)
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let slug: String = db::query_scalar("SELECT slug FROM articles WHERE id = ?")
+    let slug: String = db::query_scalar("SELECT slug FROM articles WHERE id = $1")
         .bind(article)
         .fetch_one(&app.pool)
         .await

@@ -124,7 +124,7 @@ async fn killed_after_smtp_took_the_mail_but_before_it_was_recorded_it_is_sent_a
     let id = app.comment_as(&app.other_reader(), "Kim", "Taken by SMTP, then the server died.", None).await;
     let first_copy = sink.wait_for("k2@example.com", "New ", 1).await.pop().unwrap();
     let leased: (String, Option<String>) =
-        db::query_as("SELECT status, lease_owner FROM outbox WHERE kind = 'notify' AND comment_id = ?")
+        db::query_as("SELECT status, lease_owner FROM outbox WHERE kind = 'notify' AND comment_id = $1")
             .bind(id)
             .fetch_one(&app.pool)
             .await

@@ -3,7 +3,7 @@
 use crate::common::*;
 
 async fn set_time(app: &TestApp, id: i64, created_at: i64) {
-    db::query("UPDATE comments SET created_at = ? WHERE id = ?")
+    db::query("UPDATE comments SET created_at = $1 WHERE id = $2")
         .bind(created_at)
         .bind(id)
         .execute(&app.pool)
@@ -93,7 +93,7 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
         .post_js("/api/edit_comment", &[("comment", &ids), ("body", "hijack"), ("back", ARTICLE)])
         .await;
     assert_eq!(other.status, 403);
-    let body: String = db::query_scalar("SELECT body FROM comments WHERE id = ?")
+    let body: String = db::query_scalar("SELECT body FROM comments WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -122,7 +122,7 @@ async fn the_author_edits_and_deletes_within_the_window_and_is_refused_after() {
     let plain = edit_form.set("body", "keep me").post_plain(&me).await;
     assert_eq!(plain.status, 403);
     assert!(plain.body.contains("can no longer be changed"));
-    let body: String = db::query_scalar("SELECT body FROM comments WHERE id = ?")
+    let body: String = db::query_scalar("SELECT body FROM comments WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await

@@ -179,6 +179,12 @@ pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
                    WHERE c.article_id = a.id AND c.status = 'approved'), 0)) AS lastmod
          FROM articles a WHERE a.listed = 1 ORDER BY a.published_at DESC, a.id DESC",
     )
+    .or_postgres(
+        "SELECT a.slug, GREATEST(a.updated_at, COALESCE(
+                  (SELECT MAX(c.created_at) FROM comments c
+                   WHERE c.article_id = a.id AND c.status = 'approved'), 0)) AS lastmod
+         FROM articles a WHERE a.listed = 1 ORDER BY a.published_at DESC, a.id DESC",
+    )
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(|r| (r.get("slug"), r.get("lastmod"))).collect())

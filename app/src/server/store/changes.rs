@@ -24,7 +24,12 @@ pub async fn record(
     record_all(pool, origin, &[(kind, article_id, comment_id)], now_ms).await
 }
 
-/// Adds the changes `origin` made, in order, in one transaction.
+/// The PostgreSQL channel the followers listen on (`server::changes::follow`).
+pub const CHANNEL: &str = "byline_changes";
+
+/// Adds the changes `origin` made, in order, in one transaction. The transaction holds the
+/// write lock from the id it draws to its commit, so ids become visible in order on both
+/// backends, and a follower that read past an id never finds an older one later.
 pub async fn record_all(
     pool: &Pool,
     origin: &str,
@@ -45,6 +50,8 @@ pub async fn record_all(
             .execute(&mut *tx)
             .await?;
         }
+        // on PostgreSQL the other servers hear of it at the commit (they read the table)
+        db::notify(&mut tx, CHANNEL).await?;
         Ok::<_, db::Error>(())
     }
     .await;

@@ -171,6 +171,22 @@ pub async fn insert_comment(tx: &mut Conn, c: &ImportedComment<'_>) -> Result<Op
          ON CONFLICT DO NOTHING
          RETURNING id",
     )
+    // PostgreSQL: ids come from the sequence; a kept id first moves the sequence past itself,
+    // so a reader's comment posted meanwhile never takes it
+    .or_postgres(
+        "INSERT INTO comments (id, root_id, article_id, parent_id, depth, status, author_name, author_email,
+                               author_url, body, body_html, body_text, created_at, submission_key, ip_hash,
+                               upvotes, downvotes, score, imported_up, imported_down, held_for, approved_at)
+         SELECT n.id, COALESCE($3, n.id), $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                $16, $17, $16 - $17, $16, $17, $18, $19
+         FROM (SELECT CASE WHEN $1 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM comments WHERE id = $1)
+                                AND setval('comments_id_seq', GREATEST($1, (SELECT last_value FROM comments_id_seq))) > 0
+                           THEN $1
+                           ELSE nextval('comments_id_seq') END AS id) n
+         WHERE NOT EXISTS (SELECT 1 FROM import_forgotten WHERE key = $14)
+         ON CONFLICT DO NOTHING
+         RETURNING id",
+    )
     .bind(c.id.filter(|id| *id > 0))
     .bind(c.article_id)
     .bind(root)
@@ -239,6 +255,12 @@ pub async fn recount(tx: &mut Conn, article_id: i64) -> Result<(), db::Error> {
              -- approved comment of the site for each thread (minutes at 100,000)
              SELECT COUNT(*) FROM comments r INDEXED BY comments_by_root
              WHERE r.root_id = comments.id AND r.id <> comments.id AND +r.status = 'approved')
+         WHERE article_id = $1 AND parent_id IS NULL",
+    )
+    .or_postgres(
+        "UPDATE comments SET reply_count = (
+             SELECT COUNT(*) FROM comments r
+             WHERE r.root_id = comments.id AND r.id <> comments.id AND r.status = 'approved')
          WHERE article_id = $1 AND parent_id IS NULL",
     )
     .bind(article_id)

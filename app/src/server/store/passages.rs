@@ -137,6 +137,8 @@ pub async fn sync(
         "UPDATE passages SET marked = 0
          WHERE article_id = $1 AND origin = 'editor' AND id NOT IN (SELECT value FROM json_each($2))",
     )
+    .or_postgres("UPDATE passages SET marked = 0
+         WHERE article_id = $1 AND origin = 'editor' AND id NOT IN (SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb))")
     .bind(article_id)
     .bind(marked_json)
     .execute(&mut *tx)

@@ -42,6 +42,11 @@ pub async fn spawn_beside(app: &TestApp, adjust: impl FnOnce(&mut server::config
     spawn_on(Some(app.db_url.clone()), adjust).await
 }
 
+/// A server on the database `url` names (a site copied there, say).
+pub async fn spawn_on_database(url: String) -> TestApp {
+    spawn_on(Some(url), |_| {}).await
+}
+
 async fn spawn_on(database: Option<String>, adjust: impl FnOnce(&mut server::config::Config)) -> TestApp {
     if let Ok(filter) = std::env::var("TEST_LOG") {
         let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
@@ -72,6 +77,33 @@ async fn spawn_on(database: Option<String>, adjust: impl FnOnce(&mut server::con
         db_url: config.database_url,
         dir,
         clock,
+    }
+}
+
+/// From now on the database refuses the writes `when` names (`BEFORE INSERT ON outbox`,
+/// `BEFORE UPDATE OF score ON comments`), as a full disk or a bug would: a trigger named `name`.
+pub async fn refuse_writes(app: &TestApp, name: &str, when: &str) {
+    if on_postgres() {
+        db::query(db::AssertSqlSafe(format!(
+            "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql
+             AS $$ BEGIN RAISE EXCEPTION 'refused for the test'; END $$"
+        )))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        db::query(db::AssertSqlSafe(format!(
+            "CREATE TRIGGER {name} {when} FOR EACH ROW EXECUTE FUNCTION {name}()"
+        )))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    } else {
+        db::query(db::AssertSqlSafe(format!(
+            "CREATE TRIGGER {name} {when} BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+        )))
+        .execute(&app.pool)
+        .await
+        .unwrap();
     }
 }
 

@@ -28,7 +28,7 @@ async fn spam_trash_and_restore_keep_the_thread_and_its_counts_right() {
     moderate(&m, "restore", top).await;
     assert!(app.get(ARTICLE).await.body.contains("The top comment."));
     assert_eq!(count(&app).await, 2);
-    let replies: i64 = db::query_scalar("SELECT reply_count FROM comments WHERE id = ?")
+    let replies: i64 = db::query_scalar("SELECT reply_count FROM comments WHERE id = $1")
         .bind(top)
         .fetch_one(&app.pool)
         .await

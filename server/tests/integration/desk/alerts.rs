@@ -11,12 +11,12 @@ async fn moderators_get_mail_at_once_or_an_hourly_digest() {
     account(&app, "now@news.example", "moderator").await;
     let hourly = account(&app, "hourly@news.example", "moderator").await;
     let quiet = account(&app, "quiet@news.example", "moderator").await;
-    db::query("UPDATE staff SET alerts = 'hourly' WHERE id = ?")
+    db::query("UPDATE staff SET alerts = 'hourly' WHERE id = $1")
         .bind(hourly)
         .execute(&app.pool)
         .await
         .unwrap();
-    db::query("UPDATE staff SET alerts = 'none' WHERE id = ?").bind(quiet).execute(&app.pool).await.unwrap();
+    db::query("UPDATE staff SET alerts = 'none' WHERE id = $1").bind(quiet).execute(&app.pool).await.unwrap();
     settings(&admin, &[("hold", "all"), ("reports_to_hold", "5")]).await;
     let (_, _, held) = post(&app.reader("r1"), "r1@example.com", "Please hold me.", None).await;
     assert!(held);

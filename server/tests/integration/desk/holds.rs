@@ -71,7 +71,7 @@ async fn a_held_comment_sends_no_mail_and_no_event_and_its_approval_sends_both_o
     // approving again (a double click, a second editor) changes nothing and sends nothing
     assert_eq!(second_editor.post_plain(&admin).await.status, 303);
     // held for reports and approved again: no second mail either
-    db::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = ?")
+    db::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = $1")
         .bind(id)
         .execute(&app.pool)
         .await
@@ -106,7 +106,7 @@ async fn first_time_commenters_links_and_blocked_words_are_held() {
     // the link and word rules hold even known commenters
     let (_, id, held) = post(&ada, "ada@example.com", "See https://a.example and www.b.example", None).await;
     assert!(held);
-    let why: String = db::query_scalar("SELECT held_for FROM comments WHERE id = ?")
+    let why: String = db::query_scalar("SELECT held_for FROM comments WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await

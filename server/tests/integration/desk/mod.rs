@@ -109,7 +109,7 @@ pub(crate) async fn post_form(s: &Session<'_>, form: Form, email: &str, body: &s
 }
 
 pub(crate) async fn status_of(app: &TestApp, id: i64) -> String {
-    db::query_scalar("SELECT status FROM comments WHERE id = ?").bind(id).fetch_one(&app.pool).await.unwrap()
+    db::query_scalar("SELECT status FROM comments WHERE id = $1").bind(id).fetch_one(&app.pool).await.unwrap()
 }
 
 pub(crate) async fn audit(app: &TestApp) -> Vec<(String, String, Option<String>, Option<String>)> {

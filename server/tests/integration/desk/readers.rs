@@ -84,7 +84,7 @@ async fn a_reader_exports_then_erases_their_data_through_mailed_links() {
             .unwrap();
         assert_eq!(n, 0, "{table}");
     }
-    let score: i64 = db::query_scalar("SELECT score FROM comments WHERE id = ?")
+    let score: i64 = db::query_scalar("SELECT score FROM comments WHERE id = $1")
         .bind(reply)
         .fetch_one(&app.pool)
         .await
@@ -163,7 +163,7 @@ async fn the_comment_form_links_the_privacy_page_the_desk_sets() {
 async fn old_client_address_hashes_are_erased() {
     let app = spawn().await;
     let id = app.comment_as(&app.other_reader(), "A", "Old comment.", None).await;
-    db::query("UPDATE comments SET created_at = created_at - 100 * 86400 WHERE id = ?")
+    db::query("UPDATE comments SET created_at = created_at - 100 * 86400 WHERE id = $1")
         .bind(id)
         .execute(&app.pool)
         .await

@@ -20,7 +20,7 @@ async fn signing_in_opens_a_strict_http_only_session_and_signing_out_ends_it() {
     }
     assert!(!cookie.contains(PASSWORD));
     let token = cookie.split(';').next().unwrap().split('=').nth(1).unwrap().to_string();
-    let stored: i64 = db::query_scalar("SELECT COUNT(*) FROM staff_sessions WHERE hash = ?")
+    let stored: i64 = db::query_scalar("SELECT COUNT(*) FROM staff_sessions WHERE hash = $1")
         .bind(&token)
         .fetch_one(&app.pool)
         .await
@@ -373,7 +373,7 @@ async fn every_desk_write_checks_session_origin_and_role() {
     }
     assert_eq!(audit_rows().await, before, "nothing was done");
     assert_eq!(status_of(&app, id.parse().unwrap()).await, "approved");
-    let mode: String = db::query_scalar("SELECT comments_mode FROM articles WHERE slug = ?")
+    let mode: String = db::query_scalar("SELECT comments_mode FROM articles WHERE slug = $1")
         .bind(SLUG)
         .fetch_one(&app.pool)
         .await
@@ -386,7 +386,7 @@ async fn every_desk_write_checks_session_origin_and_role() {
         .post_plain(&format!("/desk/staff/{editor_id}"), &[("role", "admin"), ("alerts", "hourly")])
         .await;
     assert_eq!(res.status, 303, "their own alerts may change");
-    let (role, alerts): (String, String) = db::query_as("SELECT role, alerts FROM staff WHERE id = ?")
+    let (role, alerts): (String, String) = db::query_as("SELECT role, alerts FROM staff WHERE id = $1")
         .bind(editor_id)
         .fetch_one(&app.pool)
         .await

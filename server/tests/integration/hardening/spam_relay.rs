@@ -105,7 +105,7 @@ async fn resubscribing_an_address_does_not_take_its_subscription_over() {
     assert_eq!(off.status, 200);
     let owner_id = owner.cookie.split_once('=').unwrap().1.split('.').next().unwrap().to_string();
     let owners: i64 = db::query_scalar(
-        "SELECT COUNT(*) FROM subscriptions WHERE email = ? AND reader_id = ? AND confirmed = 1",
+        "SELECT COUNT(*) FROM subscriptions WHERE email = $1 AND reader_id = $2 AND confirmed = 1",
     )
     .bind("owner@example.com")
     .bind(&owner_id)

@@ -7,18 +7,8 @@ async fn a_vote_or_a_delete_that_fails_midway_leaves_the_database_writable() {
     let app = spawn().await;
     let id = app.comment_as(&app.other_reader(), "A", "A comment to fail on", None).await;
     // make the last statement of each transaction fail, as a full disk or a bug would
-    db::query(
-        "CREATE TRIGGER fail_score BEFORE UPDATE OF score ON comments BEGIN SELECT RAISE(ABORT, 'injected'); END",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    db::query(
-        "CREATE TRIGGER fail_count BEFORE UPDATE OF comment_count ON articles BEGIN SELECT RAISE(ABORT, 'injected'); END",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    refuse_writes(&app, "fail_score", "BEFORE UPDATE OF score ON comments").await;
+    refuse_writes(&app, "fail_count", "BEFORE UPDATE OF comment_count ON articles").await;
     let voter = app::server::store::comments::Voter { reader_id: "r", ip_hash: "h", one_per_address: true };
     assert!(app::server::store::comments::toggle_vote(&app.pool, id, voter, 1, 0).await.is_err());
     assert!(app::server::store::comments::mark_deleted(&app.pool, id).await.is_err());

@@ -32,7 +32,7 @@ async fn dropping_the_cookie_does_not_make_a_new_voter() {
     }
     let other = reply(from_ip(&app, "192.0.2.44", "/api/vote").form(&vote)).await;
     assert_eq!(other.json()["score"], 2, "another address is another voter");
-    let score: i64 = db::query_scalar("SELECT score FROM comments WHERE id = ?")
+    let score: i64 = db::query_scalar("SELECT score FROM comments WHERE id = $1")
         .bind(id.parse::<i64>().unwrap())
         .fetch_one(&app.pool)
         .await

@@ -37,7 +37,7 @@ async fn subscribe_confirm_notify_and_one_click_unsubscribe() {
     // opening the link changes nothing (mail scanners open links); the button confirms
     let link = mail.link("/subscriptions/confirm?token=");
     let token = link.rsplit("token=").next().unwrap().to_string();
-    let stored: i64 = db::query_scalar("SELECT COUNT(*) FROM mail_tokens WHERE hash = ?")
+    let stored: i64 = db::query_scalar("SELECT COUNT(*) FROM mail_tokens WHERE hash = $1")
         .bind(&token)
         .fetch_one(&app.pool)
         .await
@@ -160,14 +160,14 @@ async fn a_held_comment_notifies_only_when_approved() {
     let sink = Sink::start().await;
     let app = app_with(&sink).await;
     subscribed(&app, &sink, "f@example.com", "follow_ups").await;
-    let article: i64 = db::query_scalar("SELECT id FROM articles WHERE slug = ?")
+    let article: i64 = db::query_scalar("SELECT id FROM articles WHERE slug = $1")
         .bind(SLUG)
         .fetch_one(&app.pool)
         .await
         .unwrap();
     let held: i64 = db::query_scalar(
         "INSERT INTO comments (article_id, author_name, body, body_html, created_at, submission_key, status)
-         VALUES (?, 'Held', 'Waiting for a moderator.', '<p>Waiting for a moderator.</p>', ?, 'held-1', 'pending')
+         VALUES ($1, 'Held', 'Waiting for a moderator.', '<p>Waiting for a moderator.</p>', $2, 'held-1', 'pending')
          RETURNING id",
     )
     .bind(article)

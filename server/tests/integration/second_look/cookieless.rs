@@ -33,7 +33,7 @@ async fn an_edit_is_stored_with_its_hold_or_not_at_all() {
     let page = nobody(&app).get(ARTICLE).await;
     assert!(!page.body.contains("forbidden word"), "the unreviewed text is not shown");
     assert!(page.body.contains("A fine first version."));
-    let (body, status): (String, String) = db::query_as("SELECT body, status FROM comments WHERE id = ?")
+    let (body, status): (String, String) = db::query_as("SELECT body, status FROM comments WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await

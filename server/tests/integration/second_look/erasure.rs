@@ -9,6 +9,10 @@ async fn where_found(app: &TestApp, needle: &str) -> Vec<String> {
     let tables: Vec<String> = db::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
     )
+    .or_postgres(
+        "SELECT table_name::text FROM information_schema.tables
+         WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+    )
     .fetch_all(&app.pool)
     .await
     .unwrap();
@@ -16,12 +20,19 @@ async fn where_found(app: &TestApp, needle: &str) -> Vec<String> {
     for table in tables {
         let columns: Vec<String> =
             db::query_scalar(db::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{table}')")))
+                .or_postgres(db::AssertSqlSafe(format!(
+                    "SELECT column_name::text FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name = '{table}'"
+                )))
                 .fetch_all(&app.pool)
                 .await
                 .unwrap();
         for column in columns {
             let n: i64 = db::query_scalar(db::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower(?)) > 0"
+                "SELECT COUNT(*) FROM \"{table}\" WHERE instr(lower(CAST(\"{column}\" AS TEXT)), lower($1)) > 0"
+            )))
+            .or_postgres(db::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM \"{table}\" WHERE strpos(lower(CAST(\"{column}\" AS TEXT)), lower($1)) > 0"
             )))
             .bind(needle)
             .fetch_one(&app.pool)
@@ -105,11 +116,16 @@ async fn an_erasure_leaves_nothing_of_the_reader_behind_and_the_export_lists_it_
 
 #[tokio::test]
 async fn addresses_stored_as_typed_are_lower_cased_once_at_start() {
+    if on_postgres() {
+        // only an older SQLite database holds addresses as typed: PostgreSQL's were created
+        // later (`server db copy` reads a source whose start folded them)
+        return;
+    }
     let app = spawn().await;
     let (_, id, _) =
         post(&app.reader("zoe"), "zoe@example.com", "Stored before addresses were folded.", None).await;
     // as an older version stored it, and the contact form too
-    db::query("UPDATE comments SET author_email = 'ZOË@Example.COM' WHERE id = ?")
+    db::query("UPDATE comments SET author_email = 'ZOË@Example.COM' WHERE id = $1")
         .bind(id)
         .execute(&app.pool)
         .await
@@ -123,7 +139,7 @@ async fn addresses_stored_as_typed_are_lower_cased_once_at_start() {
     .unwrap();
     db::query("DELETE FROM settings WHERE name = 'emails_folded'").execute(&app.pool).await.unwrap();
     app::server::store::migrate(&app.pool).await.unwrap();
-    let comment: String = db::query_scalar("SELECT author_email FROM comments WHERE id = ?")
+    let comment: String = db::query_scalar("SELECT author_email FROM comments WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await

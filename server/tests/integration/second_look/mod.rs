@@ -38,11 +38,5 @@ pub(crate) async fn kept(app: &TestApp, path: &str) -> Reply {
 /// From now on the database refuses every row written into `table` (a trigger): what a write
 /// does when one of its parts fails.
 pub(crate) async fn refuse_inserts(app: &TestApp, table: &str) {
-    db::query(db::AssertSqlSafe(format!(
-        "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table}
-         BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
-    )))
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    refuse_writes(app, &format!("refuse_{table}"), &format!("BEFORE INSERT ON {table}")).await;
 }

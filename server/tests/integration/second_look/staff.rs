@@ -52,7 +52,7 @@ async fn a_wrong_current_password_is_counted_and_limited_like_a_sign_in() {
     let limited = change(PASSWORD).await;
     assert_eq!(limited.status, 429, "{}", limited.body);
     assert!(limited.headers.contains_key("retry-after"));
-    let hash: String = db::query_scalar("SELECT password_hash FROM staff WHERE id = ?")
+    let hash: String = db::query_scalar("SELECT password_hash FROM staff WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -150,7 +150,7 @@ async fn a_staff_change_and_its_audit_line_are_written_together_or_not_at_all() 
     let res = account_form(&admin, ed).await.choose("role", "admin").post_plain(&admin).await;
     assert_eq!(res.status, 500);
     let role: String =
-        db::query_scalar("SELECT role FROM staff WHERE id = ?").bind(ed).fetch_one(&app.pool).await.unwrap();
+        db::query_scalar("SELECT role FROM staff WHERE id = $1").bind(ed).fetch_one(&app.pool).await.unwrap();
     assert_eq!(role, "editor", "an unlogged promotion did not happen");
     // a sign-in nobody logged opens no session
     assert_eq!(sign_in(&app, "ed@news.example", PASSWORD).await.status, 500);
@@ -205,7 +205,7 @@ async fn a_moderator_cannot_lift_an_admins_ban() {
     let id = ban("spammer@example.com").await;
     let res = lift(&moderator, id).await;
     assert_eq!(res.status, 403, "{}", res.body);
-    let lifted: Option<i64> = db::query_scalar("SELECT lifted_at FROM bans WHERE id = ?")
+    let lifted: Option<i64> = db::query_scalar("SELECT lifted_at FROM bans WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
         .await
@@ -294,7 +294,7 @@ async fn a_ban_keeps_the_role_of_whoever_made_it() {
     let res = form.set("value", "spammer@example.com").set("reason", "Spam").post_plain(&chief).await;
     let id: i64 = res.location.unwrap().rsplit("ban-").next().unwrap().parse().unwrap();
     // the admin who made it is a moderator now: the ban is still an admin's
-    db::query("UPDATE staff SET role = 'moderator' WHERE id = ?")
+    db::query("UPDATE staff SET role = 'moderator' WHERE id = $1")
         .bind(admin_id)
         .execute(&app.pool)
         .await

@@ -204,7 +204,7 @@ pub async fn is_duplicate(
     Ok(db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM comments
                         WHERE article_id = $1 AND created_at >= $2 AND status <> 'deleted' AND body = $3
-                          AND ($4 OR reader_id = $5 OR ($6 IS NOT NULL AND author_email = $6)))",
+                          AND ($4 <> 0 OR reader_id = $5 OR ($6 IS NOT NULL AND author_email = $6)))",
     )
     .bind(article_id)
     .bind(since)

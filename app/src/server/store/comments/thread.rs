@@ -207,6 +207,9 @@ pub async fn page(
         // the first page: the reader's own held comments, then the pinned ones, then the rest
         let mut rows = rows;
         if q.after.is_none() && q.filter.is_none() {
+            // SQLite is told which index to take; PostgreSQL's planner chooses by itself
+            let pinned_index =
+                if pool.backend() == db::Backend::Sqlite { "INDEXED BY comments_pinned" } else { "" };
             let mut first = db::query(db::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM comments c
                  WHERE c.id IN (
@@ -215,7 +218,7 @@ pub async fn page(
                      SELECT id FROM comments WHERE $1 <> '' AND reader_id = $1 AND article_id = $2
                        AND parent_id IS NULL AND status = 'pending'
                      UNION ALL
-                     SELECT id FROM comments INDEXED BY comments_pinned WHERE article_id = $2 AND pinned = 1
+                     SELECT id FROM comments {pinned_index} WHERE article_id = $2 AND pinned = 1
                        AND parent_id IS NULL AND status = 'approved')
                  ORDER BY c.status = 'approved', c.created_at DESC, c.id DESC LIMIT 50"
             )))
@@ -236,10 +239,16 @@ pub async fn page(
     let ids = serde_json::to_string(&roots.iter().map(|c| c.id).collect::<Vec<_>>()).unwrap_or_default();
     // `+c.status`: the status must not choose the index (it made SQLite walk every approved
     // comment of the site); the replies of these roots come through `comments_by_root`
+    let (roots_in, status) = match pool.backend() {
+        db::Backend::Sqlite => ("SELECT value FROM json_each($2)", "+c.status"),
+        db::Backend::Postgres => {
+            ("SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb)", "c.status")
+        }
+    };
     let reply_rows = db::query(db::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM comments c
-         WHERE c.root_id IN (SELECT value FROM json_each($2)) AND c.id <> c.root_id
-           AND (+c.status IN ('approved', 'deleted') OR (+c.status = 'pending' AND $1 <> '' AND c.reader_id = $1))
+         WHERE c.root_id IN ({roots_in}) AND c.id <> c.root_id
+           AND ({status} IN ('approved', 'deleted') OR ({status} = 'pending' AND $1 <> '' AND c.reader_id = $1))
          ORDER BY c.created_at, c.id"
     )))
     .bind(reader)

@@ -82,7 +82,7 @@ pub async fn lines(pool: &Pool, digest: bool, since: i64, to: i64) -> Result<Vec
     let rows: Vec<(String, i64, String, String, String)> = db::query_as(
         "SELECT x.kind, c.id, c.author_name, c.body, a.title FROM staff_alerts x
          JOIN comments c ON c.id = x.comment_id JOIN articles a ON a.id = c.article_id
-         WHERE ($1 AND x.id > $2 AND x.id <= $3) OR (NOT $1 AND x.id = $3)
+         WHERE ($1 <> 0 AND x.id > $2 AND x.id <= $3) OR ($1 = 0 AND x.id = $3)
          ORDER BY x.id LIMIT 200",
     )
     .bind(digest)

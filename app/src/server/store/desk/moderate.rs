@@ -53,13 +53,13 @@ pub(crate) async fn count_visible(
     root_id: Option<i64>,
     delta: i64,
 ) -> Result<(), db::Error> {
-    db::query("UPDATE articles SET comment_count = MAX(comment_count + $1, 0) WHERE id = $2")
+    db::query("UPDATE articles SET comment_count = CASE WHEN comment_count + $1 > 0 THEN comment_count + $1 ELSE 0 END WHERE id = $2")
         .bind(delta)
         .bind(article_id)
         .execute(&mut *conn)
         .await?;
     if let Some(root) = root_id.filter(|r| *r != id) {
-        db::query("UPDATE comments SET reply_count = MAX(reply_count + $1, 0) WHERE id = $2")
+        db::query("UPDATE comments SET reply_count = CASE WHEN reply_count + $1 > 0 THEN reply_count + $1 ELSE 0 END WHERE id = $2")
             .bind(delta)
             .bind(root)
             .execute(&mut *conn)

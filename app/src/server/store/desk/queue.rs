@@ -50,6 +50,8 @@ async fn select(
     before: Option<i64>,
     only: Option<i64>,
 ) -> Result<(Vec<QueueEntry>, Option<i64>), StoreError> {
+    // addresses are kept lower-cased; SQLite's NOCASE index finds them
+    let nocase = if pool.backend() == db::Backend::Sqlite { "COLLATE NOCASE" } else { "" };
     let rows = db::query(db::AssertSqlSafe(format!(
         "SELECT c.id, c.status, c.author_name, c.author_email, c.ip_hash, c.reader_id, c.body, c.body_html,
                 c.created_at, c.held_for, c.pinned, c.featured, c.edited_by_staff,
@@ -57,11 +59,11 @@ async fn select(
                 p.author_name AS parent_author, p.body AS parent_body,
                 (SELECT COUNT(*) FROM comments o
                   WHERE o.id <> c.id AND o.status = 'approved'
-                    AND ((c.author_email IS NOT NULL AND o.author_email = c.author_email COLLATE NOCASE)
+                    AND ((c.author_email IS NOT NULL AND o.author_email = c.author_email {nocase})
                          OR (c.author_email IS NULL AND o.reader_id = c.reader_id))) AS approved_before,
                 (SELECT COUNT(*) FROM comments o
                   WHERE o.id <> c.id AND (o.status = 'spam' OR o.trashed_at IS NOT NULL)
-                    AND ((c.author_email IS NOT NULL AND o.author_email = c.author_email COLLATE NOCASE)
+                    AND ((c.author_email IS NOT NULL AND o.author_email = c.author_email {nocase})
                          OR (c.author_email IS NULL AND o.reader_id = c.reader_id))) AS rejected_before
          FROM comments c JOIN articles a ON a.id = c.article_id
          LEFT JOIN comments p ON p.id = c.parent_id
@@ -134,6 +136,10 @@ pub async fn has_approved(
 ) -> Result<bool, StoreError> {
     Ok(db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1 COLLATE NOCASE AND status = 'approved'
+                        AND (reader_id = $2 OR ip_hash = $3))",
+    )
+    .or_postgres(
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1 AND status = 'approved'
                         AND (reader_id = $2 OR ip_hash = $3))",
     )
     .bind(email)

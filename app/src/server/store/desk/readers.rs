@@ -215,11 +215,11 @@ pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreEr
 /// Every row `sql` finds for its one parameter `key`, as `to_json` writes it, in the query's order.
 async fn listed(
     conn: &mut Conn,
-    sql: &'static str,
+    query: db::Query<Row>,
     key: &str,
     to_json: impl Fn(&Row) -> Value,
 ) -> Result<Vec<Value>, db::Error> {
-    Ok(db::query(sql).bind(key).fetch_all(conn).await?.iter().map(to_json).collect())
+    Ok(query.bind(key).fetch_all(conn).await?.iter().map(to_json).collect())
 }
 
 async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, StoreError> {
@@ -231,6 +231,13 @@ async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, Stor
                 c.created_at, c.edited_at, c.ip_hash
          FROM comments c JOIN articles a ON a.id = c.article_id
          WHERE c.author_email = $1 OR (c.author_email IS NULL AND c.reader_id IN (SELECT value FROM json_each($2)))
+         ORDER BY c.id",
+    )
+    .or_postgres(
+        "SELECT c.id, a.slug, c.parent_id, c.status, c.author_name, c.author_email, c.author_url, c.body,
+                c.created_at, c.edited_at, c.ip_hash
+         FROM comments c JOIN articles a ON a.id = c.article_id
+         WHERE c.author_email = $1 OR (c.author_email IS NULL AND c.reader_id IN (SELECT value FROM jsonb_array_elements_text($2::jsonb)))
          ORDER BY c.id",
     )
     .bind(email)
@@ -256,8 +263,10 @@ async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, Stor
     .collect::<Vec<_>>();
     let subscriptions = listed(
         &mut *conn,
-        "SELECT a.slug, s.kind, s.comment_id, s.confirmed, s.created_at FROM subscriptions s
+        db::query(
+            "SELECT a.slug, s.kind, s.comment_id, s.confirmed, s.created_at FROM subscriptions s
          JOIN articles a ON a.id = s.article_id WHERE s.email = $1 ORDER BY s.id",
+        ),
         email,
         |r| {
             json!({
@@ -272,8 +281,14 @@ async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, Stor
     .await?;
     let votes = listed(
         &mut *conn,
-        "SELECT v.comment_id, v.value, v.created_at, v.ip_hash FROM comment_votes v
+        db::query(
+            "SELECT v.comment_id, v.value, v.created_at, v.ip_hash FROM comment_votes v
          WHERE v.reader_id IN (SELECT value FROM json_each($1)) ORDER BY v.created_at",
+        )
+        .or_postgres(
+            "SELECT v.comment_id, v.value, v.created_at, v.ip_hash FROM comment_votes v
+         WHERE v.reader_id IN (SELECT value FROM jsonb_array_elements_text($1::jsonb)) ORDER BY v.created_at",
+        ),
         &ids,
         |r| {
             json!({
@@ -287,8 +302,14 @@ async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, Stor
     .await?;
     let reports = listed(
         &mut *conn,
-        "SELECT comment_id, reason, note, created_at, resolved_at, ip_hash FROM reports
+        db::query(
+            "SELECT comment_id, reason, note, created_at, resolved_at, ip_hash FROM reports
          WHERE reader_id IN (SELECT value FROM json_each($1)) ORDER BY created_at",
+        )
+        .or_postgres(
+            "SELECT comment_id, reason, note, created_at, resolved_at, ip_hash FROM reports
+         WHERE reader_id IN (SELECT value FROM jsonb_array_elements_text($1::jsonb)) ORDER BY created_at",
+        ),
         &ids,
         |r| {
             json!({
@@ -304,7 +325,7 @@ async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, Stor
     .await?;
     let messages = listed(
         &mut *conn,
-        "SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = $1 ORDER BY id",
+        db::query("SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = $1 ORDER BY id"),
         email,
         |r| {
             json!({
@@ -319,7 +340,7 @@ async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, Stor
     .await?;
     let bans = listed(
         &mut *conn,
-        "SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = $1 ORDER BY id",
+        db::query("SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = $1 ORDER BY id"),
         email,
         |r| {
             json!({
@@ -333,7 +354,7 @@ async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, Stor
     .await?;
     let mail = listed(
         &mut *conn,
-        "SELECT kind, status, created_at, sent_at FROM outbox WHERE email = $1 ORDER BY id",
+        db::query("SELECT kind, status, created_at, sent_at FROM outbox WHERE email = $1 ORDER BY id"),
         email,
         |r| {
             json!({
@@ -347,7 +368,9 @@ async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, Stor
     .await?;
     let requests = listed(
         &mut *conn,
-        "SELECT action, created_at, used_at FROM data_requests WHERE email = $1 ORDER BY created_at",
+        db::query(
+            "SELECT action, created_at, used_at FROM data_requests WHERE email = $1 ORDER BY created_at",
+        ),
         email,
         |r| {
             json!({
@@ -419,6 +442,7 @@ async fn erase_in(
     let voted: Vec<i64> = db::query_scalar(
         "DELETE FROM comment_votes WHERE reader_id IN (SELECT value FROM json_each($1)) RETURNING comment_id",
     )
+    .or_postgres("DELETE FROM comment_votes WHERE reader_id IN (SELECT value FROM jsonb_array_elements_text($1::jsonb)) RETURNING comment_id")
     .bind(&ids)
     .fetch_all(&mut *tx)
     .await?;
@@ -427,6 +451,9 @@ async fn erase_in(
         crate::server::store::comments::recount_votes(&mut *tx, *id).await?;
     }
     out.reports = db::query("DELETE FROM reports WHERE reader_id IN (SELECT value FROM json_each($1))")
+        .or_postgres(
+            "DELETE FROM reports WHERE reader_id IN (SELECT value FROM jsonb_array_elements_text($1::jsonb))",
+        )
         .bind(&ids)
         .execute(&mut *tx)
         .await?
@@ -436,6 +463,9 @@ async fn erase_in(
          WHERE author_email = $1 OR (author_email IS NULL AND reader_id IN (SELECT value FROM json_each($2)))
          ORDER BY id DESC",
     )
+    .or_postgres("SELECT id, article_id, root_id, status FROM comments
+         WHERE author_email = $1 OR (author_email IS NULL AND reader_id IN (SELECT value FROM jsonb_array_elements_text($2::jsonb)))
+         ORDER BY id DESC")
     .bind(email)
     .bind(&ids)
     .fetch_all(&mut *tx)
@@ -446,6 +476,8 @@ async fn erase_in(
         "UPDATE audit_log SET before = NULL, after = NULL
          WHERE target IN (SELECT value FROM json_each($1)) AND action = 'comment edited'",
     )
+    .or_postgres("UPDATE audit_log SET before = NULL, after = NULL
+         WHERE target IN (SELECT value FROM jsonb_array_elements_text($1::jsonb)) AND action = 'comment edited'")
     .bind(serde_json::to_string(&targets).unwrap_or_default())
     .execute(&mut *tx)
     .await?;
@@ -525,6 +557,11 @@ async fn erase_in(
         "UPDATE audit_log SET before = REPLACE(before, $1, '(an erased address)'),
                               after = REPLACE(after, $1, '(an erased address)')
          WHERE instr(COALESCE(before, ''), $1) > 0 OR instr(COALESCE(after, ''), $1) > 0",
+    )
+    .or_postgres(
+        "UPDATE audit_log SET before = REPLACE(before, $1, '(an erased address)'),
+                              after = REPLACE(after, $1, '(an erased address)')
+         WHERE strpos(COALESCE(before, ''), $1) > 0 OR strpos(COALESCE(after, ''), $1) > 0",
     )
     .bind(email)
     .execute(&mut *tx)

@@ -6,7 +6,7 @@ const DAY: i64 = 86_400;
 
 async fn figures(pool: &Pool, since: i64) -> Result<Figures, StoreError> {
     let (approved, held, spam): (i64, i64, i64) = db::query_as(
-        "SELECT COALESCE(SUM(status = 'approved'), 0), COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'spam'), 0)
+        "SELECT COALESCE(SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = 'spam' THEN 1 ELSE 0 END), 0)
          FROM comments WHERE created_at >= $1",
     )
     .bind(since)
@@ -27,7 +27,7 @@ pub async fn front_page(pool: &Pool, now: i64) -> Result<FrontPage, StoreError> 
     let today = now - now.rem_euclid(DAY);
     let first = today - 29 * DAY;
     let rows: Vec<(i64, i64, i64, i64)> = db::query_as(
-        "SELECT (created_at / 86400) * 86400 AS day, SUM(status = 'approved'), SUM(status = 'pending'), SUM(status = 'spam')
+        "SELECT (created_at / 86400) * 86400 AS day, SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), SUM(CASE WHEN status = 'spam' THEN 1 ELSE 0 END)
          FROM comments WHERE created_at >= $1 GROUP BY day ORDER BY day",
     )
     .bind(first)

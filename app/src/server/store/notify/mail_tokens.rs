@@ -41,7 +41,7 @@ pub async fn new_token(
     db::query(
         "INSERT INTO mail_tokens (hash, purpose, email, subscription_id, article_id, kind, created_at, expires_at, reader_id)
          SELECT $1, $2, $3, $4, s.article_id, s.kind, $5, $6, $7
-         FROM (SELECT 1) LEFT JOIN subscriptions s ON s.id = $4",
+         FROM (SELECT 1) one LEFT JOIN subscriptions s ON s.id = $4",
     )
     .bind(token_hash(&token))
     .bind(purpose.as_str())

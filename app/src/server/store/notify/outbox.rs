@@ -116,6 +116,17 @@ pub async fn claim(
          RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts,
                    alert_id, since, created_at, purpose",
     )
+    // PostgreSQL: rows another worker is claiming are passed over, not waited for
+    .or_postgres(
+        "UPDATE outbox SET lease_owner = $1, lease_until = $2
+         WHERE id IN (SELECT id FROM outbox
+                      WHERE status = 'pending' AND next_attempt_at <= $3
+                        AND (lease_until IS NULL OR lease_until < $3)
+                      ORDER BY next_attempt_at, id LIMIT $4
+                      FOR UPDATE SKIP LOCKED)
+         RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts,
+                   alert_id, since, created_at, purpose",
+    )
     .bind(owner)
     .bind(now_ms + lease_ms)
     .bind(now_ms)
