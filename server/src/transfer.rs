@@ -101,6 +101,13 @@ pub async fn copy_database(config: &Config, from: &str, to: &str, replace: bool)
     if from == to {
         return Err("--from and --to name the same database".into());
     }
+    // a mistyped source must not become an empty one (SQLite creates a missing file)
+    if let Some(path) = from.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//").split('?').next().unwrap_or("");
+        if !path.starts_with(':') && !Path::new(path).exists() {
+            return Err(format!("--from: there is no database at {path}").into());
+        }
+    }
     let source =
         app::server::store::connect(from, config.database_wait).await.map_err(|e| format!("--from: {e}"))?;
     app::server::store::migrate(&source).await.map_err(|e| format!("--from: {e}"))?;

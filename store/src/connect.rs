@@ -29,10 +29,9 @@ pub async fn connect(url: &str, wait: Duration) -> Result<Pool, ConnectError> {
     } else if url.starts_with("sqlite:") {
         connect_sqlite(url).await
     } else {
-        Err(ConnectError::Url(format!(
-            "{} is neither sqlite:PATH nor postgres://…",
-            url.split(['?', '@']).next().unwrap_or("")
-        )))
+        // only the scheme is shown: the rest may hold a password
+        let scheme: String = url.trim().chars().take_while(|c| c.is_ascii_alphanumeric()).take(20).collect();
+        Err(ConnectError::Url(format!("a URL starting {scheme:?} is neither sqlite:PATH nor postgres://…")))
     }
 }
 

@@ -11,6 +11,10 @@ const CONTENT: &[&str] = &["articles", "comments", "staff", "subscriptions", "co
 
 #[derive(Debug, thiserror::Error)]
 pub enum CopyError {
+    #[error("--from and --to are the same database")]
+    Same,
+    #[error("the source holds no site (no articles, comments or staff): nothing copied")]
+    EmptySource,
     #[error("the target already holds a site ({0}); pass --replace to overwrite it")]
     NotEmpty(String),
     #[error("{table}: {copied} rows copied but the target holds {found}")]
@@ -45,17 +49,31 @@ pub async fn copy(
     replace: bool,
     progress: &mut (dyn FnMut(&str, u64) + Send),
 ) -> Result<Vec<Copied>, CopyError> {
+    if from.identity().await? == to.identity().await? {
+        return Err(CopyError::Same);
+    }
     let tables = tables(to).await?;
+    let mut held = 0;
+    for t in CONTENT {
+        held += query_scalar::<i64>(AssertSqlSafe(format!("SELECT COUNT(*) FROM {}", quoted(t))))
+            .fetch_one(from)
+            .await?;
+    }
+    if held == 0 {
+        return Err(CopyError::EmptySource);
+    }
     if !replace {
         for t in CONTENT {
-            let n: i64 =
-                query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}"))).fetch_one(to).await?;
+            let n: i64 = query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {}", quoted(t))))
+                .fetch_one(to)
+                .await?;
             if n > 0 {
                 return Err(CopyError::NotEmpty(format!("{n} rows in {t}")));
             }
         }
     }
-    let mut source = from.begin().await?;
+    // one snapshot of the source, which no writer of the running site waits for
+    let mut source = from.snapshot().await?;
     let mut target = to.begin().await?;
     let result = copy_in(&mut source, &mut target, &tables, progress).await;
     // the source was only read: nothing to keep
@@ -75,16 +93,21 @@ async fn copy_in(
     };
     // emptied children first would not matter either: references are checked at commit
     for (table, _) in tables {
-        query(AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut *target).await?;
+        query(AssertSqlSafe(format!("DELETE FROM {}", quoted(table)))).execute(&mut *target).await?;
     }
     let mut report = Vec::new();
     for (table, columns) in tables {
         let copied = copy_table(source, target, table, columns, progress).await?;
-        let found: i64 = query_scalar(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-            .fetch_one(&mut *target)
-            .await?;
-        if found as u64 != copied {
-            return Err(CopyError::Mismatch { table: table.clone(), copied, found: found as u64 });
+        // the source's own count, in the same snapshot, against what the target holds now
+        let count = format!("SELECT COUNT(*) FROM {}", quoted(table));
+        let had: i64 = query_scalar(AssertSqlSafe(count.clone())).fetch_one(&mut *source).await?;
+        let found: i64 = query_scalar(AssertSqlSafe(count)).fetch_one(&mut *target).await?;
+        if found != had || had as u64 != copied {
+            return Err(CopyError::Mismatch {
+                table: table.clone(),
+                copied: had as u64,
+                found: found as u64,
+            });
         }
         report.push(Copied { table: table.clone(), rows: copied });
     }
@@ -93,8 +116,10 @@ async fn copy_in(
         for (table, columns) in tables {
             if columns.iter().any(|(c, _)| c == "id") {
                 query(AssertSqlSafe(format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+                    "SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {}",
+                    quoted(table)
                 )))
+                .bind(quoted(table))
                 .execute(&mut *target)
                 .await?;
             }
@@ -112,13 +137,14 @@ async fn copy_table(
     columns: &[(String, Kind)],
     progress: &mut (dyn FnMut(&str, u64) + Send),
 ) -> Result<u64, CopyError> {
-    let names = columns.iter().map(|(c, _)| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+    let names = columns.iter().map(|(c, _)| quoted(c)).collect::<Vec<_>>().join(", ");
+    let table_name = quoted(table);
     // read in pages by the row's place in the table (stable: the snapshot's writers wait)
     let (key, after, start) = match source.backend() {
         Backend::Sqlite => ("rowid", "rowid > CAST($1 AS INTEGER)", "0"),
         Backend::Postgres => ("ctid", "ctid > CAST($1 AS tid)", "(0,0)"),
     };
-    let select = format!("SELECT CAST({key} AS TEXT) AS copy_key, {names} FROM {table} WHERE {after} ORDER BY {key} LIMIT {PAGE}");
+    let select = format!("SELECT CAST({key} AS TEXT) AS copy_key, {names} FROM {table_name} WHERE {after} ORDER BY {key} LIMIT {PAGE}");
     // rows per insert: within both backends' limit on bound values
     let per_insert = (30_000 / columns.len().max(1)).clamp(1, 500);
     let mut last = start.to_string();
@@ -129,7 +155,7 @@ async fn copy_table(
         let Some(tail) = rows.last() else { break };
         last = tail.try_get::<String, _>("copy_key")?;
         for chunk in rows.chunks(per_insert) {
-            let mut sql = format!("INSERT INTO {table} ({names}) VALUES ");
+            let mut sql = format!("INSERT INTO {table_name} ({names}) VALUES ");
             let mut n = 0;
             for (i, _) in chunk.iter().enumerate() {
                 if i > 0 {
@@ -203,4 +229,9 @@ async fn query_as_pairs(pool: &Pool, table: &str) -> Result<Vec<(String, String)
         .bind(table)
         .fetch_all(pool)
         .await
+}
+
+/// A name from a catalog as an SQL identifier: quoted, an inner quote doubled.
+fn quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }

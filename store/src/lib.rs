@@ -62,8 +62,12 @@ impl Pool {
             Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => {
                 let mut tx = p.begin().await?;
-                let locked =
-                    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await;
+                // as SQLite's busy timeout: a writer waits at most 5 s, then fails
+                let locked = async {
+                    sqlx::query("SET LOCAL lock_timeout = '5s'").execute(&mut *tx).await?;
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await
+                }
+                .await;
                 if let Err(e) = locked {
                     let _ = tx.rollback().await;
                     return Err(e);
@@ -71,6 +75,40 @@ impl Pool {
                 Conn::PostgresTx(tx)
             }
         }))
+    }
+
+    /// A read-only snapshot: every statement in it sees the database as it stood at its first
+    /// read, and no writer waits for it (PostgreSQL: `REPEATABLE READ READ ONLY`; SQLite: a
+    /// deferred transaction, which reads one WAL snapshot). End it with `rollback`.
+    pub async fn snapshot(&self) -> Result<Tx, Error> {
+        Ok(Tx(match self {
+            Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN").await?),
+            Pool::Postgres(p) => {
+                Conn::PostgresTx(p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").await?)
+            }
+        }))
+    }
+
+    /// What names this database wherever it is reached from: PostgreSQL's system identifier and
+    /// database, or the SQLite file's full path.
+    pub async fn identity(&self) -> Result<String, Error> {
+        match self {
+            Pool::Sqlite(_) => {
+                let rows: Vec<(i64, String, String)> =
+                    query_as("SELECT seq, name, file FROM pragma_database_list WHERE name = 'main'")
+                        .fetch_all(self)
+                        .await?;
+                Ok(format!("sqlite:{}", rows.first().map(|r| r.2.clone()).unwrap_or_default()))
+            }
+            Pool::Postgres(_) => {
+                query_scalar(
+                    "SELECT 'postgres:' || (SELECT system_identifier FROM pg_control_system())::text
+                            || '/' || current_database() || '/' || current_schema()",
+                )
+                .fetch_one(self)
+                .await
+            }
+        }
     }
 
     /// One connection held for several statements, outside a transaction.

@@ -285,3 +285,22 @@ fn postgres_query(sql: SqlStr, args: Vec<Value>) -> PostgresQuery {
     }
     q
 }
+
+#[cfg(test)]
+mod tests {
+    use super::text;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Text as stored holds no NUL, and everything else a reader typed is kept, in order.
+        #[test]
+        fn stored_text_has_no_nul_and_keeps_the_rest(s in any::<String>()) {
+            let stored = text(s.clone());
+            prop_assert!(!stored.contains('\0'));
+            prop_assert_eq!(stored.chars().count(), s.chars().count());
+            for (a, b) in s.chars().zip(stored.chars()) {
+                prop_assert_eq!(b, if a == '\0' { '\u{FFFD}' } else { a });
+            }
+        }
+    }
+}

@@ -673,6 +673,25 @@ async fn db_copy_moves_a_whole_site_to_the_other_backend_and_back() {
     let id = moved.comment_as(&moved.other_reader(), "Grace", "Posted after the move.", None).await;
     assert!(id > newest, "a new id after the copied ones: {id} > {newest}");
 
+    // a mistyped source is not an empty site, and the source is not its own target
+    let typo =
+        cli(&app, &["db", "copy", "--from", "sqlite:/nowhere/byline.db", "--to", &other, "--replace"]).await;
+    assert!(!typo.status.success());
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("no database at /nowhere/byline.db"));
+    let itself = if on_postgres() {
+        format!("{}&connect_timeout=9", app.db_url)
+    } else {
+        app.db_url.replacen("sqlite:", "sqlite://", 1)
+    };
+    let same = cli(&app, &["db", "copy", "--from", &app.db_url.clone(), "--to", &itself, "--replace"]).await;
+    assert!(!same.status.success());
+    assert!(
+        String::from_utf8_lossy(&same.stderr).contains("the same database"),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+    assert!(app.comment_count().await > 190, "the source is whole");
+
     // a target that holds a site is refused, and nothing in it changes
     let again = cli(&app, &["db", "copy", "--from", &app.db_url.clone(), "--to", &other]).await;
     assert!(!again.status.success());

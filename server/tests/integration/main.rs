@@ -4,6 +4,7 @@
 mod common;
 
 mod bundle;
+mod cluster;
 mod comments;
 mod contact;
 mod desk;

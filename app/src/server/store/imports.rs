@@ -172,7 +172,8 @@ pub async fn insert_comment(tx: &mut Conn, c: &ImportedComment<'_>) -> Result<Op
          RETURNING id",
     )
     // PostgreSQL: ids come from the sequence; a kept id first moves the sequence past itself,
-    // so a reader's comment posted meanwhile never takes it
+    // so a reader's comment posted later never takes it (writers hold the write lock, so none
+    // is under way meanwhile)
     .or_postgres(
         "INSERT INTO comments (id, root_id, article_id, parent_id, depth, status, author_name, author_email,
                                author_url, body, body_html, body_text, created_at, submission_key, ip_hash,
@@ -180,9 +181,10 @@ pub async fn insert_comment(tx: &mut Conn, c: &ImportedComment<'_>) -> Result<Op
          SELECT n.id, COALESCE($3, n.id), $2, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                 $16, $17, $16 - $17, $16, $17, $18, $19
          FROM (SELECT CASE WHEN $1 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM comments WHERE id = $1)
-                                AND setval('comments_id_seq', GREATEST($1, (SELECT last_value FROM comments_id_seq))) > 0
-                           THEN $1
-                           ELSE nextval('comments_id_seq') END AS id) n
+                           THEN CASE WHEN setval(pg_get_serial_sequence('comments', 'id'),
+                                                 GREATEST($1, (SELECT MAX(id) FROM comments))) > 0
+                                     THEN $1 END
+                           ELSE nextval(pg_get_serial_sequence('comments', 'id')) END AS id) n
          WHERE NOT EXISTS (SELECT 1 FROM import_forgotten WHERE key = $14)
          ON CONFLICT DO NOTHING
          RETURNING id",
