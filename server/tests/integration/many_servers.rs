@@ -72,12 +72,18 @@ fn nobody(app: &TestApp) -> Session<'_> {
     Session { app, cookie: String::new() }
 }
 
-/// The seed article as readers without a cookie get it from `app`, once it keeps the page.
+/// The seed article as readers without a cookie get it from `app`, once it keeps the page (a
+/// change another server made just before may drop the first one it kept).
 async fn kept_page(app: &TestApp) -> String {
-    nobody(app).get(ARTICLE).await;
-    let page = nobody(app).get(ARTICLE).await;
-    assert_eq!(page.headers["x-byline-cache"], "hit", "the page is kept");
-    page.body
+    for _ in 0..50 {
+        nobody(app).get(ARTICLE).await;
+        let page = nobody(app).get(ARTICLE).await;
+        if page.headers["x-byline-cache"] == "hit" {
+            return page.body;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the page is never kept");
 }
 
 #[tokio::test]
