@@ -59,17 +59,17 @@ impl Pool {
     /// do not wait for it. End the transaction with [`end`] (or `commit`/`rollback`).
     pub async fn begin(&self) -> Result<Tx, Error> {
         Ok(Tx(match self {
-            Pool::Sqlite(p) => Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(p) => Conn::SqliteTx(Box::pin(p.begin_with("BEGIN IMMEDIATE")).await?),
             Pool::Postgres(p) => {
-                let mut tx = p.begin().await?;
+                let mut tx = Box::pin(p.begin()).await?;
                 // as SQLite's busy timeout: a writer waits at most 5 s, then fails
-                let locked = async {
+                let locked = Box::pin(async {
                     sqlx::query("SET LOCAL lock_timeout = '5s'").execute(&mut *tx).await?;
                     sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await
-                }
+                })
                 .await;
                 if let Err(e) = locked {
-                    let _ = tx.rollback().await;
+                    let _ = Box::pin(tx.rollback()).await;
                     return Err(e);
                 }
                 Conn::PostgresTx(tx)
@@ -115,8 +115,8 @@ impl Pool {
     /// (Its `commit` and `rollback` do nothing.)
     pub async fn acquire(&self) -> Result<Tx, Error> {
         Ok(Tx(match self {
-            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
-            Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+            Pool::Sqlite(p) => Conn::Sqlite(Box::pin(p.acquire()).await?),
+            Pool::Postgres(p) => Conn::Postgres(Box::pin(p.acquire()).await?),
         }))
     }
 
@@ -174,16 +174,16 @@ impl Tx {
     /// Commits a transaction (a plain connection has nothing to commit).
     pub async fn commit(self) -> Result<(), Error> {
         match self.0 {
-            Conn::SqliteTx(tx) => tx.commit().await,
-            Conn::PostgresTx(tx) => tx.commit().await,
+            Conn::SqliteTx(tx) => Box::pin(tx.commit()).await,
+            Conn::PostgresTx(tx) => Box::pin(tx.commit()).await,
             Conn::Sqlite(_) | Conn::Postgres(_) => Ok(()),
         }
     }
 
     pub async fn rollback(self) -> Result<(), Error> {
         match self.0 {
-            Conn::SqliteTx(tx) => tx.rollback().await,
-            Conn::PostgresTx(tx) => tx.rollback().await,
+            Conn::SqliteTx(tx) => Box::pin(tx.rollback()).await,
+            Conn::PostgresTx(tx) => Box::pin(tx.rollback()).await,
             Conn::Sqlite(_) | Conn::Postgres(_) => Ok(()),
         }
     }

@@ -409,8 +409,12 @@ async fn postgresql_restarted_under_posters_and_a_stream_loses_nothing_acknowled
             _ => {
                 reopened += 1;
                 assert!(reopened < 20, "the stream could not be opened again");
-                let last =
-                    seen.lines().filter_map(|l| l.strip_prefix("id: ")).last().unwrap_or("0").to_string();
+                let last = seen
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("id: "))
+                    .next_back()
+                    .unwrap_or("0")
+                    .to_string();
                 tokio::time::sleep(Duration::from_millis(200)).await;
                 stream = app
                     .http
