@@ -98,4 +98,21 @@ async fn both_backends_have_the_same_columns_and_indexes() {
     .into_iter()
     .collect();
     assert_eq!(sqlite_indexes, postgres_indexes, "the same indexes on both backends");
+
+    // `server db copy` checks references at its commit: every one may be deferred
+    let immediate: Vec<String> = db::query_scalar(
+        "SELECT conrelid::regclass::text || '.' || conname::text FROM pg_constraint
+         WHERE contype = 'f' AND connamespace = current_schema()::regnamespace AND NOT condeferrable",
+    )
+    .fetch_all(&pg)
+    .await
+    .unwrap();
+    assert!(immediate.is_empty(), "references that cannot be deferred (add them DEFERRABLE): {immediate:?}");
+    let references: i64 = db::query_scalar(
+        "SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace",
+    )
+    .fetch_one(&pg)
+    .await
+    .unwrap();
+    assert!(references >= 20, "the schema's references are there to check: {references}");
 }
