@@ -19,6 +19,25 @@ impl Drop for Process {
     }
 }
 
+/// nginx, stopped as nginx stops: SIGTERM to its master, which ends its workers (a master
+/// killed outright leaves them running, holding their ports).
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let pid = self.0.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        for _ in 0..50 {
+            if matches!(self.0.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 async fn healthy(base: &str) -> bool {
     let http = reqwest::Client::new();
     for _ in 0..300 {
@@ -58,7 +77,7 @@ fn server(db: &str, port: u16, dir: &std::path::Path, smtp: &str, env: &[(&str, 
 /// and one entry per server (`pinned`), passing requests to that server alone as if they came
 /// through the site's address (its Host and Origin), so a test can choose the server. Its files
 /// in `dir`.
-async fn nginx(dir: &std::path::Path, port: u16, ports: &[u16], pinned: &[u16]) -> Process {
+async fn nginx(dir: &std::path::Path, port: u16, ports: &[u16], pinned: &[u16]) -> Nginx {
     let upstream: String = ports.iter().map(|p| format!("server 127.0.0.1:{p} max_fails=0;")).collect();
     let d = dir.display();
     let proxied = "proxy_http_version 1.1; proxy_set_header Connection \"\";
@@ -108,7 +127,7 @@ async fn nginx(dir: &std::path::Path, port: u16, ports: &[u16], pinned: &[u16]) 
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start Debian's nginx (scripts/test installs it)");
-    let proc = Process(child);
+    let proc = Nginx(child);
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             return proc;
@@ -122,7 +141,7 @@ struct Cluster {
     servers: Vec<Option<Process>>,
     apps: Vec<TestApp>,
     lb: TestApp,
-    _nginx: Process,
+    _nginx: Nginx,
     _dirs: Vec<tempfile::TempDir>,
 }
 
