@@ -14,20 +14,21 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, Method, StatusCode};
 
-/// Paths Byline serves: never looked up as old addresses.
+/// The first path segments Byline serves: never looked up as old addresses (a site whose old
+/// permalinks were `/articles/…` already has them).
 const OURS: [&str; 12] = [
-    "/articles/",
-    "/pkg/",
-    "/desk",
-    "/api/",
-    "/section/",
-    "/contact",
-    "/privacy",
-    "/subscriptions",
-    "/sitemap.xml",
-    "/robots.txt",
-    "/healthz",
-    "/feed",
+    "articles",
+    "pkg",
+    "desk",
+    "api",
+    "section",
+    "contact",
+    "privacy",
+    "subscriptions",
+    "sitemap.xml",
+    "robots.txt",
+    "healthz",
+    "feed",
 ];
 
 fn moved(to: String) -> Response {

@@ -322,6 +322,23 @@ async fn old_wordpress_addresses_answer_301_to_the_article_and_comment() {
     assert_eq!(r.location.as_deref(), Some("/articles/article-n200"));
 }
 
+/// A WordPress site whose permalinks were already `/articles/%postname%/`: its old addresses
+/// are Byline's own, served as they are (they were looked up as old links on every request,
+/// and the article answered a 301 to itself forever).
+#[tokio::test]
+async fn old_addresses_that_are_already_ours_serve_the_article_without_a_redirect() {
+    let app = spawn().await;
+    let item = post(31, "budget-2027", "publish", "", &wp_comment(3100, 0, "comment", "kept"))
+        .replace("https://edge.example/budget-2027/", "https://edge.example/articles/budget-2027/");
+    let file = app.dir.path().join("articles-permalinks.xml");
+    std::fs::write(&file, wxr(&item)).unwrap();
+    let report = import_ok(&app, &["import", "wordpress", &file.display().to_string()]).await;
+    assert!(report.contains("Articles: 1 new"), "{report}");
+    let page = app.get("/articles/budget-2027").await;
+    assert_eq!(page.status, 200, "redirected to {:?}", page.location);
+    assert!(page.body.contains("Body of post 31.") && page.body.contains("kept"), "{}", page.body);
+}
+
 #[tokio::test]
 async fn a_readers_vote_adds_to_the_imported_votes() {
     let app = spawn().await;
