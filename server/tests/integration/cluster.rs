@@ -395,6 +395,35 @@ async fn postgresql_restarted_under_posters_and_a_stream_loses_nothing_acknowled
             (acknowledged, refused)
         }));
     }
+    // and a reader writing to the desk meanwhile: each message is mailed by the worker, whose
+    // outbox claims and "sent" marks meet the restart too
+    let desk_mail = {
+        let (base, db, stop) = (app.base.clone(), db.clone(), stop.clone());
+        tokio::spawn(async move {
+            let app = attach(base, db, tempfile::tempdir().unwrap()).await;
+            let form = app.me().form("/contact", "form.contact-form").await;
+            let nonce = form.value("key").rsplit_once('-').map(|(n, _)| n.to_string()).unwrap();
+            let (mut acknowledged, mut n) = (Vec::new(), 0);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                n += 1;
+                let subject = format!("Restart letter {n}");
+                let res = form
+                    .clone()
+                    .set("key", &format!("{nonce}-{n}"))
+                    .set("name", "Reader")
+                    .set("email", "reader@example.com")
+                    .set("subject", &subject)
+                    .set("message", "Written while the database restarted.")
+                    .post_plain(&app.me())
+                    .await;
+                if res.status == 303 {
+                    acknowledged.push(format!("Contact Us: {subject}"));
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            acknowledged
+        })
+    };
     tokio::time::sleep(Duration::from_secs(1)).await;
     let restarted = tokio::task::spawn_blocking(move || restart.status()).await.unwrap().unwrap();
     assert!(restarted.success(), "pg_ctl restart");
@@ -424,6 +453,24 @@ async fn postgresql_restarted_under_posters_and_a_stream_loses_nothing_acknowled
     let stored: std::collections::HashSet<String> = stored.into_iter().collect();
     let lost: Vec<&String> = acknowledged.iter().filter(|b| !stored.contains(*b)).collect();
     assert!(lost.is_empty(), "acknowledged and lost: {lost:?}");
+    // every acknowledged message reached the desk, none twice
+    let letters = desk_mail.await.unwrap();
+    assert!(!letters.is_empty(), "messages were acknowledged around the restart");
+    sink.wait_for("desk@news.example", "Contact Us: Restart letter", letters.len()).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut subjects: Vec<String> = sink
+        .to("desk@news.example", "Contact Us: Restart letter")
+        .iter()
+        .filter_map(|m| m.header("Subject"))
+        .collect();
+    subjects.sort();
+    let mut once = subjects.clone();
+    once.dedup();
+    assert_eq!(subjects, once, "a message mailed twice");
+    for letter in &letters {
+        assert!(subjects.contains(letter), "acknowledged, never mailed: {letter}");
+    }
+    eprintln!("{} messages to the desk around the restart, each mailed once", letters.len());
     // the stream announces the comment posted after the restart; a stream the restart ended is
     // opened again as a browser's EventSource does, with the last id it saw, and is given what
     // it missed from the database

@@ -94,6 +94,31 @@ async fn two_workers_and_an_smtp_server_slower_than_the_lease_send_each_mail_onc
     }
 }
 
+/// The SMTP server took the mail, and the database refuses to record it for a moment
+/// (PostgreSQL restarting, a full disk): the worker keeps trying while its lease holds, so no
+/// worker claims the row after the lease and sends it again.
+#[tokio::test]
+async fn a_mail_the_database_could_not_record_as_sent_at_once_is_not_sent_again() {
+    let sink = Sink::start().await;
+    let app = app_with(&sink, |c| c.mail.lease = Duration::from_secs(60)).await;
+    follower(&app, &sink, "once@example.com").await;
+    refuse_writes_if(&app, "no_sent_mark", "BEFORE UPDATE ON outbox", Some("NEW.status = 'sent'")).await;
+    let id = app.comment_as(&app.other_reader(), "Writer", "Sent before it was recorded.", None).await;
+    sink.wait_for("once@example.com", "New ", 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_ne!(row(&app, "once@example.com", id).await.0, "sent", "the mark was refused");
+    allow_writes(&app, "no_sent_mark", "outbox").await;
+    wait_until("the mail is recorded as sent once the database takes writes", || async {
+        row(&app, "once@example.com", id).await.0 == "sent"
+    })
+    .await;
+    // past the lease, where another claim would have sent it again
+    app.clock.advance(120);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.outbox_settled().await;
+    assert_eq!(notified(&sink, "once@example.com"), vec![id], "mailed once");
+}
+
 #[tokio::test]
 async fn a_mail_refused_for_now_is_retried_and_delivered_once() {
     let sink = Sink::start().await;

@@ -222,7 +222,7 @@ impl Mailer {
         match self.send_holding_lease(transport, owner, row.id, message).await {
             Ok(()) => {
                 tracing::info!(outbox = row.id, kind = %row.kind, "mail sent");
-                store::mark_sent(&self.pool, row.id, owner, now).await
+                self.record_sent(owner, row.id, now).await
             }
             Err(e) if e.recipient_refused || (e.permanent && row.attempts >= 4) => {
                 tracing::warn!(outbox = row.id, error = %e.detail, "mail refused for good (5xx); dropped");
@@ -233,6 +233,32 @@ impl Mailer {
                 tracing::warn!(outbox = row.id, error = %e.detail, retry_in_ms = delay.as_millis() as u64, "mail not sent; will retry");
                 let next = self.clock.now_ms() + delay.as_millis() as i64;
                 store::mark_failed(&self.pool, row.id, owner, &e.detail, next).await
+            }
+        }
+    }
+}
+
+impl Mailer {
+    /// Records a mail the SMTP server took. The database may refuse for a moment (PostgreSQL
+    /// restarting): a row left claimed would be sent again by whichever worker claims it after
+    /// the lease, so the mark is tried again, with backoff, for as long as the lease holds.
+    async fn record_sent(
+        &self,
+        owner: &str,
+        id: i64,
+        now: i64,
+    ) -> Result<(), crate::server::store::StoreError> {
+        let until = tokio::time::Instant::now() + self.config.lease;
+        let mut wait = Duration::from_millis(50);
+        loop {
+            match store::mark_sent(&self.pool, id, owner, now).await {
+                Ok(()) => return Ok(()),
+                Err(e) if tokio::time::Instant::now() + wait < until => {
+                    tracing::warn!(outbox = id, error = %e, "mail worker: a sent mail could not be recorded yet; trying again");
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(Duration::from_secs(2));
+                }
+                Err(e) => return Err(e),
             }
         }
     }

@@ -83,6 +83,12 @@ async fn spawn_on(database: Option<String>, adjust: impl FnOnce(&mut server::con
 /// From now on the database refuses the writes `when` names (`BEFORE INSERT ON outbox`,
 /// `BEFORE UPDATE OF score ON comments`), as a full disk or a bug would: a trigger named `name`.
 pub async fn refuse_writes(app: &TestApp, name: &str, when: &str) {
+    refuse_writes_if(app, name, when, None).await
+}
+
+/// `refuse_writes`, for the rows `condition` holds for (`NEW.status = 'sent'`).
+pub async fn refuse_writes_if(app: &TestApp, name: &str, when: &str, condition: Option<&str>) {
+    let condition = condition.map(|c| format!("WHEN ({c})")).unwrap_or_default();
     if on_postgres() {
         db::query(db::AssertSqlSafe(format!(
             "CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql
@@ -92,19 +98,29 @@ pub async fn refuse_writes(app: &TestApp, name: &str, when: &str) {
         .await
         .unwrap();
         db::query(db::AssertSqlSafe(format!(
-            "CREATE TRIGGER {name} {when} FOR EACH ROW EXECUTE FUNCTION {name}()"
+            "CREATE TRIGGER {name} {when} FOR EACH ROW {condition} EXECUTE FUNCTION {name}()"
         )))
         .execute(&app.pool)
         .await
         .unwrap();
     } else {
         db::query(db::AssertSqlSafe(format!(
-            "CREATE TRIGGER {name} {when} BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+            "CREATE TRIGGER {name} {when} FOR EACH ROW {condition} BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
         )))
         .execute(&app.pool)
         .await
         .unwrap();
     }
+}
+
+/// The database takes the writes `refuse_writes` refused on `table` again.
+pub async fn allow_writes(app: &TestApp, name: &str, table: &str) {
+    let sql = if on_postgres() {
+        format!("DROP TRIGGER {name} ON {table}")
+    } else {
+        format!("DROP TRIGGER {name}")
+    };
+    db::query(db::AssertSqlSafe(sql)).execute(&app.pool).await.unwrap();
 }
 
 /// Whether this run of the suite is on PostgreSQL (`BYLINE_TEST_BACKEND=postgres`).
