@@ -72,7 +72,10 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
         Some(mut article) => {
             // an article older than the settings keep comments open shows as closed
             if article.comments_mode == "open" {
-                let settings = crate::server::store::desk::settings::load(&state.pool)
+                let settings = state
+                    .pages
+                    .settings
+                    .get(&state.pool)
                     .await
                     .or_internal("loading the moderation settings")?;
                 if crate::api::comments::closed(&article, &settings, state.clock.now()).is_some() {

@@ -38,6 +38,7 @@ pub mod page_cache;
 pub mod rate_limits;
 pub mod reader_cookie;
 pub mod requester;
+pub mod settings_memo;
 pub mod staff;
 pub mod state;
 pub mod store;

@@ -51,6 +51,8 @@ pub struct PageCache {
     seen: Mutex<std::collections::HashSet<String>>,
     /// Views compressed at once: as many as there are cores (each encoder holds its window).
     pub(crate) compressing: Arc<tokio::sync::Semaphore>,
+    /// The settings pages read, dropped with every view (`invalidate_all`).
+    pub settings: crate::server::settings_memo::SettingsMemo,
 }
 
 #[derive(Default)]
@@ -137,6 +139,7 @@ impl PageCache {
             compressing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),
+            settings: Default::default(),
         }
     }
 
@@ -152,6 +155,7 @@ impl PageCache {
 
     /// Drops every kept view (settings, a reader's erasure, a change the desk made).
     pub fn invalidate_all(&self) {
+        self.settings.forget();
         let mut v = self.views.write().unwrap_or_else(|e| e.into_inner());
         v.epoch += 1;
         for a in v.articles.values_mut() {

@@ -185,3 +185,33 @@ async fn a_stream_announces_a_comment_stored_first_elsewhere_even_when_its_own_c
     }
     assert!(seen.find(&format!("id: {first}\n")) < seen.find(&format!("id: {second}\n")), "{seen}");
 }
+
+/// Pages keep the settings between changes (one round trip fewer per page): a change saved on
+/// one server shows to readers with a cookie there at once, and on another server as soon as
+/// its change feed brings it.
+#[tokio::test]
+async fn settings_saved_on_one_server_show_to_readers_with_a_cookie_on_every_server() {
+    const CLOSED: &str = "Comments are closed on this article.";
+    let a = spawn().await;
+    let b = spawn_beside(&a, |_| {}).await;
+    // both servers have rendered a page, and kept the settings it read
+    assert!(!a.reader("kim").get(ARTICLE).await.body.contains(CLOSED));
+    assert!(!b.reader("kim").get(ARTICLE).await.body.contains(CLOSED));
+    // the seed article is older than a day
+    a.clock.advance(3 * 86_400);
+    b.clock.advance(3 * 86_400);
+    let admin = crate::desk::staff(&a, "admin").await;
+    crate::desk::settings(&admin, &[("close_after_days", "1")]).await;
+    assert!(a.reader("kim").get(ARTICLE).await.body.contains(CLOSED), "at once on the server that saved");
+    wait_until("the other server's readers see the article closed", || async {
+        b.reader("kim").get(ARTICLE).await.body.contains(CLOSED)
+    })
+    .await;
+    // and opened again
+    crate::desk::settings(&admin, &[("close_after_days", "0")]).await;
+    assert!(!a.reader("kim").get(ARTICLE).await.body.contains(CLOSED));
+    wait_until("the other server's readers see it open again", || async {
+        !b.reader("kim").get(ARTICLE).await.body.contains(CLOSED)
+    })
+    .await;
+}
