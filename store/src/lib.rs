@@ -61,12 +61,14 @@ impl Pool {
         Ok(Tx(match self {
             Pool::Sqlite(p) => Conn::SqliteTx(Box::pin(p.begin_with("BEGIN IMMEDIATE")).await?),
             Pool::Postgres(p) => {
-                let mut tx = Box::pin(p.begin()).await?;
-                // as SQLite's busy timeout: a writer waits at most 5 s, then fails
-                let locked = Box::pin(async {
-                    sqlx::query("SET LOCAL lock_timeout = '5s'").execute(&mut *tx).await?;
-                    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await
-                })
+                // as SQLite's busy timeout: a writer waits at most 5 s, then fails. One round trip
+                // with the BEGIN (a simple query of two statements; neither fails but with the
+                // connection). The lock stays a statement of its own: a lock that times out leaves
+                // the transaction aborted, and only a transaction sqlx knows of is rolled back.
+                let mut tx = Box::pin(p.begin_with("BEGIN; SET LOCAL lock_timeout = '5s'")).await?;
+                let locked = Box::pin(
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx),
+                )
                 .await;
                 if let Err(e) = locked {
                     let _ = Box::pin(tx.rollback()).await;

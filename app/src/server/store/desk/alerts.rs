@@ -29,6 +29,19 @@ pub async fn raise(conn: &mut Conn, kind: &str, comment_id: i64, now: i64) -> Re
 /// Queues the hourly digests that are due: staff on "hourly" whose last digest (or switch to
 /// digests) is an hour old, and for whom alerts arrived since. Answers how many were queued.
 pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
+    // the worker asks at every wake (each comment posted rings it): a read answers "none due"
+    // without taking the write lock a post is waiting for
+    let any_due: bool = db::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM staff
+             WHERE alerts = 'hourly' AND disabled = 0 AND COALESCE(digest_sent_at, created_at) <= $1 - 3600
+               AND digest_alert_id < (SELECT COALESCE(MAX(id), 0) FROM staff_alerts))",
+    )
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    if !any_due {
+        return Ok(0);
+    }
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let last: i64 =

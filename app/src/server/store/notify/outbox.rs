@@ -106,6 +106,18 @@ pub async fn claim(
     lease_ms: i64,
     limit: i64,
 ) -> Result<Vec<OutboxRow>, StoreError> {
+    // most wakes find nothing due (a comment nobody follows): a read says so without taking
+    // the write lock; the claim below looks again under it
+    let any_due: bool = db::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM outbox
+             WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1))",
+    )
+    .bind(now_ms)
+    .fetch_one(pool)
+    .await?;
+    if !any_due {
+        return Ok(Vec::new());
+    }
     let mut tx = crate::server::store::begin(pool).await?;
     let result = db::query(
         "UPDATE outbox SET lease_owner = $1, lease_until = $2
