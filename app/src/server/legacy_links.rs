@@ -14,8 +14,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, Method, StatusCode};
 
-/// The first path segments Byline serves: never looked up as old addresses (a site whose old
-/// permalinks were `/articles/…` already has them).
+/// The first path segments Byline serves: looked up as old addresses only where Byline has
+/// nothing to show (a 404), so its own pages cost no lookup.
 const OURS: [&str; 12] = [
     "articles",
     "pkg",
@@ -71,10 +71,32 @@ pub async fn redirect_old_links(State(state): State<AppState>, req: Request, nex
             }
         };
     }
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    if OURS.contains(&first) || path.len() > 2_000 {
+    if path.len() > 2_000 {
         return next.run(req).await;
     }
+    let (path, query) = (path.to_string(), query.to_string());
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    if OURS.contains(&first) {
+        // Byline's own address first; an old one only where it has nothing (a site whose old
+        // permalinks were `/articles/slug/`, or whose slug an import had to rename), and
+        // never to the address asked for
+        let res = next.run(req).await;
+        if res.status() != StatusCode::NOT_FOUND {
+            return res;
+        }
+        return match old_link(&state, &path, &query).await {
+            Some(to) if to.split(['?', '#']).next() != Some(path.as_str()) => moved(to),
+            _ => res,
+        };
+    }
+    match old_link(&state, &path, &query).await {
+        Some(to) => moved(to),
+        None => next.run(req).await,
+    }
+}
+
+/// Where an old address `path` (an imported post's permalink, or its `/feed/`) leads now.
+async fn old_link(state: &AppState, path: &str, query: &str) -> Option<String> {
     // `/2026/01/15/slug/feed/` → that article's comment feed
     let (lookup, feed) = match path.trim_end_matches('/').strip_suffix("/feed") {
         Some(rest) => (format!("{rest}/"), true),
@@ -91,19 +113,19 @@ pub async fn redirect_old_links(State(state): State<AppState>, req: Request, nex
         match imports::slug_for_old_link(&state.pool, &candidate).await {
             Ok(Some(slug)) => {
                 if feed {
-                    return moved(format!("{}/feed", crate::domain::article::article_path(&slug)));
+                    return Some(format!("{}/feed", crate::domain::article::article_path(&slug)));
                 }
                 let reply = number(query_value(query, "replytocom"));
-                return moved(target(&state, &slug, reply).await);
+                return Some(target(state, &slug, reply).await);
             }
             Ok(None) => {}
             Err(e) => {
                 tracing::error!(error = %e, "looking up an old address");
-                break;
+                return None;
             }
         }
     }
-    next.run(req).await
+    None
 }
 
 /// The article, or the permalink of the comment `replytocom` named (by its old id).

@@ -139,7 +139,7 @@ impl PageCache {
             compressing: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),
-            settings: Default::default(),
+            settings: crate::server::settings_memo::SettingsMemo::new(ttl),
         }
     }
 
