@@ -6,7 +6,7 @@
 //! lands on the same comment.
 //!
 //! Only addresses the site does not serve itself are looked up (one indexed query), and only
-//! for GET and HEAD.
+//! for GET and HEAD; Byline's own paths only when they answer 404 (an old `/articles/slug/`).
 use crate::server::state::AppState;
 use crate::server::store::imports;
 use axum::extract::{Request, State};

@@ -236,9 +236,7 @@ impl Mailer {
             }
         }
     }
-}
 
-impl Mailer {
     /// Records a mail the SMTP server took. The database may refuse for a moment (PostgreSQL
     /// restarting): a row left claimed would be sent again by whichever worker claims it after
     /// the lease, so the mark is tried again, with backoff, for as long as the lease holds.
