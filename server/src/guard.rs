@@ -162,7 +162,7 @@ pub fn panic_answer(err: Box<dyn std::any::Any + Send + 'static>) -> http::Respo
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or("(no message)");
     tracing::error!(panic = %detail, "a request panicked; answered 500");
-    app::server::form_posts::simple_page(
+    crate::form_posts::simple_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",
         "Something went wrong on our side. Please try again in a minute.",
@@ -190,7 +190,7 @@ pub async fn refusal_status(req: Request, next: Next) -> Response {
 /// A body over the limit is refused before any handler reads it; a browser posting a form
 /// (JavaScript off) gets a page that says so, not a bare status line.
 pub async fn too_large_page(req: Request, next: Next) -> Response {
-    let browser = app::server::form_posts::wants_html(req.headers());
+    let browser = crate::form_posts::wants_html(req.headers());
     let res = next.run(req).await;
     let is_page = res
         .headers()
@@ -200,7 +200,7 @@ pub async fn too_large_page(req: Request, next: Next) -> Response {
     if res.status() != StatusCode::PAYLOAD_TOO_LARGE || !browser || is_page {
         return res;
     }
-    app::server::form_posts::simple_page(
+    crate::form_posts::simple_page(
         StatusCode::PAYLOAD_TOO_LARGE,
         "Too long to send",
         "What you tried to send is larger than 64 KiB. Please go back, shorten it and try again.",

@@ -1,7 +1,29 @@
-//! Byline's HTTP server: configuration, database, content import and the axum router.
-//! The pages and server functions live in `app`; this crate only wires them.
+//! Byline's HTTP server: configuration, the database, the axum router, and the HTTP edge that
+//! only the binary uses. The pages, components, server functions and the domain live in `app`.
+//!
+//! | module | what it is |
+//! | --- | --- |
+//! | `config` | every environment variable, read and checked once |
+//! | `serve`, `guard` | connections (header timeout, per-address cap); Origin and body checks |
+//! | `form_posts`, `desk_posts` | every reader's and the desk's form POST answered as a page |
+//! | `cached_views` | the page cache's middleware (the cache itself is `app::server::page_cache`) |
+//! | `live_events` | the Server-Sent Events of an open article |
+//! | `mail_links` | the links in mails: confirm, cancel, unsubscribe, manage, reader data |
+//! | `legacy_links` | old WordPress and Disqus addresses answered with a 301 |
+//! | `feeds`, `seo` | RSS and Atom; robots.txt and the sitemap |
+//! | `article_files` | `content/*.md` read into articles at start |
+//! | `content`, `transfer` | WordPress and Disqus import and export, and their command line |
+pub mod article_files;
+pub mod cached_views;
 pub mod config;
+pub mod content;
+pub mod desk_posts;
+pub mod feeds;
+pub mod form_posts;
 pub mod guard;
+pub mod legacy_links;
+pub mod live_events;
+pub mod mail_links;
 mod seo;
 pub mod serve;
 pub mod transfer;
@@ -125,7 +147,7 @@ async fn import_content(
     use app::server::store::articles::{import, Imported};
     let mut changed = false;
     for dir in dirs {
-        let files = match app::server::article_files::read_dir(dir, clock.now()) {
+        let files = match crate::article_files::read_dir(dir, clock.now()) {
             Ok(files) => files,
             Err(e) => {
                 tracing::error!(error = %e, "content folder skipped");
@@ -190,8 +212,8 @@ async fn bundle_cache(req: axum::extract::Request, next: middleware::Next) -> ax
 
 /// The whole application as an axum router, for the site `config` describes.
 pub fn router(state: AppState, config: &Config) -> Router {
-    use app::server::desk_posts as desk;
-    use app::server::feeds;
+    use crate::desk_posts as desk;
+    use crate::feeds;
     let routes = route_list();
     let pkg_dir = format!("{}/pkg", state.leptos_options.site_root);
     let static_files = Router::new()
@@ -209,12 +231,12 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/section/{name}/feed/atom", get(feeds::section_atom))
         .route("/articles/{slug}/feed", get(feeds::comments_rss))
         .route("/articles/{slug}/feed/atom", get(feeds::comments_atom))
-        .route("/articles/{slug}/events", get(app::server::live_events::article_events))
-        .route("/subscriptions/confirm", post(app::server::mail_links::confirm))
-        .route("/subscriptions/cancel", post(app::server::mail_links::cancel))
-        .route("/subscriptions/unsubscribe", post(app::server::mail_links::unsubscribe))
-        .route("/subscriptions/manage", post(app::server::mail_links::manage))
-        .route("/privacy/data", post(app::server::mail_links::reader_data))
+        .route("/articles/{slug}/events", get(crate::live_events::article_events))
+        .route("/subscriptions/confirm", post(crate::mail_links::confirm))
+        .route("/subscriptions/cancel", post(crate::mail_links::cancel))
+        .route("/subscriptions/unsubscribe", post(crate::mail_links::unsubscribe))
+        .route("/subscriptions/manage", post(crate::mail_links::manage))
+        .route("/privacy/data", post(crate::mail_links::reader_data))
         .route("/desk/readers", post(desk::readers))
         .route("/desk/signin", post(desk::sign_in))
         .route("/desk/signout", post(desk::sign_out))
@@ -252,10 +274,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         ))
         .layer(middleware::from_fn(guard::refusal_status))
         // WordPress permalinks, `/?p=ID` and `?replytocom=` of imported posts: 301 to the article
-        .layer(middleware::from_fn_with_state(state.clone(), app::server::legacy_links::redirect_old_links))
-        .layer(middleware::from_fn_with_state(state.clone(), app::server::form_posts::plain_form_posts))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::legacy_links::redirect_old_links))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::form_posts::plain_form_posts))
         // article views for readers without a cookie, inside the defences below
-        .layer(middleware::from_fn_with_state(state.clone(), app::server::cached_views::serve))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::cached_views::serve))
         .with_state(state.clone());
     harden(app, config, state.scripts.clone())
 }
@@ -270,7 +292,7 @@ pub fn harden(routes: Router, config: &Config, scripts: Arc<app::server::csp::Sc
         .layer(CatchPanicLayer::custom(guard::panic_answer))
         .layer(middleware::from_fn_with_state(site.clone(), guard::local_redirects))
         .layer(middleware::from_fn_with_state(site.clone(), guard::own_site_only))
-        .layer(RequestBodyLimitLayer::new(app::server::form_posts::FORM_LIMIT))
+        .layer(RequestBodyLimitLayer::new(crate::form_posts::FORM_LIMIT))
         // a request (its body read, its answer begun) within BYLINE_REQUEST_TIMEOUT_SECONDS: a
         // body trickled a byte at a time does not hold a connection for ever
         .layer(TimeoutLayer::with_status_code(

@@ -1,9 +1,9 @@
 //! `server import …` and `server export …`: moving a site in from WordPress or Disqus, and out
-//! to WordPress. The work is in `app::server::content`; this is the command line around it:
+//! to WordPress. The work is in `crate::content`; this is the command line around it:
 //! the database the environment names, a progress bar on a terminal (log lines otherwise), the
 //! report, and `--dry-run` (the import runs against a copy of the database, thrown away).
 use crate::config::Config;
-use app::server::content::import::{self, Options, Report, Site};
+use crate::content::import::{self, Options, Report, Site};
 use std::io::{BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
 
@@ -154,7 +154,7 @@ pub async fn export_wordpress(config: &Config) -> Result<(), BoxError> {
     app::server::store::migrate(&pool).await?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
-    let done = app::server::content::export::wordpress(&pool, &config.base_url, "Byline", &mut out).await?;
+    let done = crate::content::export::wordpress(&pool, &config.base_url, "Byline", &mut out).await?;
     drop(out);
     eprintln!("Exported {} articles and {} comments (WordPress WXR 1.2).", done.articles, done.comments);
     pool.close().await;

@@ -38,7 +38,7 @@ pub fn without_cookie_if_repeated(
 }
 
 /// Posts a comment or a reply. Driven by `<ActionForm>`; a plain (JavaScript-off) post of the
-/// same form is answered by `server::form_posts` with a redirect or the page re-rendered with errors.
+/// same form is answered by the server crate's `form_posts` with a redirect or the page re-rendered with errors.
 /// `website` is a honeypot: people never see it, form-filling bots do.
 // the form's fields, one argument each
 #[server(prefix = "/api", endpoint = "/post_comment")]

@@ -1,6 +1,6 @@
 //! The desk's reads: each checks the staff session and role. Signed out, a page is sent to the
 //! sign-in page (and back afterwards); a JSON caller gets 401. The desk's writes are plain form
-//! posts (`server::desk_posts`).
+//! posts (the server crate's `desk_posts`).
 use crate::domain::desk_views::*;
 use crate::domain::ApiError;
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ async fn staff_for(
         Err(e) => {
             if matches!(e, ApiError::Unauthorized(_)) {
                 let parts = use_context::<http::request::Parts>();
-                let page = parts.as_ref().is_some_and(|p| crate::server::form_posts::wants_html(&p.headers))
+                let page = parts.as_ref().is_some_and(|p| crate::server::answer::wants_html(&p.headers))
                     && parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/desk"));
                 if page {
                     let here = parts.map(|p| p.uri.to_string()).unwrap_or_default();

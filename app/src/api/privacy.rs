@@ -1,5 +1,5 @@
 //! Readers' data (GDPR): a reader asks, by email, for a copy of what we keep about the address
-//! or for its erasure; a mailed link confirms it (`server::mail_links::reader_data`).
+//! or for its erasure; a mailed link confirms it (the server crate's `mail_links::reader_data`).
 use crate::domain::ApiError;
 #[cfg(feature = "ssr")]
 use crate::server::state::OrInternal;

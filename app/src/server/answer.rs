@@ -37,3 +37,8 @@ pub fn set_status_for(err: &crate::domain::ApiError) {
         }
     }
 }
+
+/// The browser asks for a page (a plain form post), not JSON.
+pub fn wants_html(headers: &http::HeaderMap) -> bool {
+    headers.get(http::header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}

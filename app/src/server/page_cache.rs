@@ -39,18 +39,18 @@ pub struct SharedRender {
 /// The kept views, their generations and their size.
 pub struct PageCache {
     views: RwLock<Views>,
-    pub(crate) rendering: Mutex<HashMap<String, tokio::sync::watch::Receiver<bool>>>,
+    pub rendering: Mutex<HashMap<String, tokio::sync::watch::Receiver<bool>>>,
     /// What the form nonce is rendered as in a shared render: random per process, so no
     /// comment text can contain it.
-    pub(crate) placeholder: Arc<str>,
+    pub placeholder: Arc<str>,
     budget: usize,
-    pub(crate) ttl: Duration,
+    pub ttl: Duration,
     tick: AtomicU64,
     /// Views of the unbounded kind asked for once (kept from their second request, so a
     /// stream of made-up permalinks renders as before instead of pushing real pages out).
     seen: Mutex<std::collections::HashSet<String>>,
     /// Views compressed at once: as many as there are cores (each encoder holds its window).
-    pub(crate) compressing: Arc<tokio::sync::Semaphore>,
+    pub compressing: Arc<tokio::sync::Semaphore>,
     /// The settings pages read, dropped with every view (`invalidate_all`).
     pub settings: crate::server::settings_memo::SettingsMemo,
 }
@@ -89,9 +89,9 @@ pub struct Entry {
     /// `</body></html>` and what goes before it per answer, with the placeholder.
     tail: String,
     /// When it was rendered, by the site's clock.
-    pub(crate) rendered_at: i64,
+    pub rendered_at: i64,
     last_used: AtomicU64,
-    pub(crate) refreshing: AtomicBool,
+    pub refreshing: AtomicBool,
 }
 
 impl Entry {
@@ -112,11 +112,11 @@ pub struct View {
 }
 
 impl View {
-    pub(crate) fn key(&self) -> String {
+    pub fn key(&self) -> String {
         format!("{}?{}", self.slug, self.query)
     }
 
-    pub(crate) fn uri(&self) -> String {
+    pub fn uri(&self) -> String {
         let path = crate::domain::article::article_path(&self.slug);
         if self.query.is_empty() {
             path
@@ -180,7 +180,7 @@ impl PageCache {
 
     /// Whether `view` may be kept now: always for sort and filter views, for the others from
     /// their second request.
-    pub(crate) fn admits(&self, view: &View) -> bool {
+    pub fn admits(&self, view: &View) -> bool {
         if view.bounded {
             return true;
         }
@@ -201,7 +201,7 @@ impl PageCache {
         (v.articles.values().map(|a| a.views.len()).sum(), v.bytes)
     }
 
-    pub(crate) fn get(&self, view: &View) -> Option<Arc<Entry>> {
+    pub fn get(&self, view: &View) -> Option<Arc<Entry>> {
         let v = self.views.read().unwrap_or_else(|e| e.into_inner());
         let e = v.articles.get(&view.slug)?.views.get(&view.query)?.clone();
         e.last_used.store(self.tick.fetch_add(1, Ordering::Relaxed), Ordering::Relaxed);
@@ -209,18 +209,18 @@ impl PageCache {
     }
 
     /// Whether `view` is kept (without counting it as used).
-    pub(crate) fn holds(&self, view: &View) -> bool {
+    pub fn holds(&self, view: &View) -> bool {
         let v = self.views.read().unwrap_or_else(|e| e.into_inner());
         v.articles.get(&view.slug).is_some_and(|a| a.views.contains_key(&view.query))
     }
 
-    pub(crate) fn generation(&self, slug: &str) -> (u64, u64) {
+    pub fn generation(&self, slug: &str) -> (u64, u64) {
         let v = self.views.read().unwrap_or_else(|e| e.into_inner());
         (v.epoch, v.articles.get(slug).map_or(0, |a| a.generation))
     }
 
     /// Keeps `entry` unless the article changed since `began` (its render may show the past).
-    pub(crate) fn put(&self, view: &View, began: (u64, u64), entry: Arc<Entry>) {
+    pub fn put(&self, view: &View, began: (u64, u64), entry: Arc<Entry>) {
         let mut guard = self.views.write().unwrap_or_else(|e| e.into_inner());
         let v = &mut *guard;
         if v.epoch != began.0 || v.articles.get(&view.slug).map_or(0, |a| a.generation) != began.1 {
@@ -290,7 +290,7 @@ fn evict(v: &mut Views, target: usize) {
 }
 
 /// Splits a tidied page into the kept prefix and the per-answer tail, and compresses the prefix.
-pub(crate) fn build(
+pub fn build(
     page: &str,
     placeholder: &str,
     scripts: &crate::server::csp::Scripts,

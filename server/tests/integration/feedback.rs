@@ -256,7 +256,7 @@ async fn reimporting_an_edited_article_keeps_feedback_on_its_passages() {
         .await
         .unwrap();
 
-    let v2 = app::server::article_files::parse_article("harbour.md", V2, app::server::store::now()).unwrap();
+    let v2 = server::article_files::parse_article("harbour.md", V2, app::server::store::now()).unwrap();
     let done = app::server::store::articles::import(&app.pool, &v2, app::server::store::now()).await.unwrap();
     assert_eq!(done, app::server::store::articles::Imported::Updated);
 

@@ -1,5 +1,5 @@
 //! The desk: where editors run the comment section. Server-rendered pages whose every action
-//! is a plain form (`server::desk_posts`), with JavaScript on or off.
+//! is a plain form (the server crate's `desk_posts`), with JavaScript on or off.
 mod front;
 mod people;
 mod queue;

@@ -3,12 +3,12 @@
 //! checks the staff session, the role and that the post came from this site's own page, does
 //! its work (written to the audit log), and answers `303` to the page to show, or the page
 //! again with the refusal under its status.
-use crate::domain::desk::{Moderation, Queue, Role};
-use crate::domain::{ApiError, FormEcho};
-use crate::server::staff;
-use crate::server::state::{internal, AppState};
-use crate::server::store::desk as store;
-use crate::server::store::desk::staff::StaffAccount;
+use app::domain::desk::{Moderation, Queue, Role};
+use app::domain::{ApiError, FormEcho};
+use app::server::staff;
+use app::server::state::{internal, AppState};
+use app::server::store::desk as store;
+use app::server::store::desk::staff::StaffAccount;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{header, StatusCode};
@@ -40,7 +40,7 @@ async fn read(state: &AppState, req: Request, role: Role) -> Result<Write, Respo
         || headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("same-origin");
     if !same_origin {
         tracing::warn!("refused a desk write without an Origin");
-        return Err(super::form_posts::simple_page(
+        return Err(crate::form_posts::simple_page(
             StatusCode::FORBIDDEN,
             "Refused",
             "Desk forms can only be sent from the desk's own pages.",
@@ -50,7 +50,7 @@ async fn read(state: &AppState, req: Request, role: Role) -> Result<Write, Respo
         Ok(s) => s,
         Err(ApiError::Unauthorized(_)) => return Err(finish(&headers, "/desk/signin")),
         Err(e) => {
-            return Err(super::form_posts::simple_page(
+            return Err(crate::form_posts::simple_page(
                 StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN),
                 "Not for your role",
                 &e.to_string(),
@@ -62,15 +62,15 @@ async fn read(state: &AppState, req: Request, role: Role) -> Result<Write, Respo
 }
 
 async fn fields_of(body: axum::body::Body) -> Result<Fields, Response> {
-    let bytes = axum::body::to_bytes(body, super::form_posts::FORM_LIMIT).await.map_err(|_| {
-        super::form_posts::simple_page(
+    let bytes = axum::body::to_bytes(body, crate::form_posts::FORM_LIMIT).await.map_err(|_| {
+        crate::form_posts::simple_page(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Too long to send",
             "The form is larger than 64 KiB.",
         )
     })?;
     serde_urlencoded::from_bytes::<Fields>(&bytes).map_err(|_| {
-        super::form_posts::simple_page(
+        crate::form_posts::simple_page(
             StatusCode::BAD_REQUEST,
             "The form could not be read",
             "Please reload the page and try again.",
@@ -81,8 +81,8 @@ async fn fields_of(body: axum::body::Body) -> Result<Fields, Response> {
 /// Success: the page to show next (`303`; the page swapper gets `204` naming it).
 fn finish(headers: &http::HeaderMap, location: &str) -> Response {
     let res = Redirect::to(location).into_response();
-    if headers.contains_key(super::form_posts::FETCHED) {
-        super::form_posts::named_not_followed(res)
+    if headers.contains_key(crate::form_posts::FETCHED) {
+        crate::form_posts::named_not_followed(res)
     } else {
         res
     }
@@ -99,12 +99,12 @@ async fn refuse(
     let fields = w.fields.iter().filter(|(k, _)| !k.contains("password")).cloned().collect();
     let echo = FormEcho::Desk { message: message.into(), fields };
     let cookie = w.headers.get(header::COOKIE).cloned();
-    super::form_posts::render_page(state, uri.to_string(), echo, status.as_u16(), None, cookie).await
+    crate::form_posts::render_page(state, uri.to_string(), echo, status.as_u16(), None, cookie).await
 }
 
 fn failed(context: &str, e: impl std::fmt::Display) -> Response {
     let _ = internal(context, e);
-    super::form_posts::simple_page(
+    crate::form_posts::simple_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",
         "Something went wrong on our side; nothing was changed. Please try again.",
@@ -127,8 +127,8 @@ fn desk_back(back: &str, fallback: &str) -> String {
 
 pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    let fetched = parts.headers.contains_key(super::form_posts::FETCHED);
-    let ip = crate::server::requester::client_ip(&parts.headers, &parts.extensions, state.site.trust_proxy);
+    let fetched = parts.headers.contains_key(crate::form_posts::FETCHED);
+    let ip = app::server::requester::client_ip(&parts.headers, &parts.extensions, state.site.trust_proxy);
     let fields = match fields_of(body).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -147,7 +147,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
                 message: err.to_string(),
                 fields: vec![("email".into(), email), ("next".into(), next)],
             };
-            let mut res = super::form_posts::render_page(
+            let mut res = crate::form_posts::render_page(
                 &state,
                 "/desk/signin".into(),
                 echo,
@@ -161,7 +161,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
             }
             res
         }
-        Err(e) => super::form_posts::simple_page(
+        Err(e) => crate::form_posts::simple_page(
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             "Sign-in failed",
             &e.to_string(),
@@ -173,7 +173,7 @@ pub async fn sign_out(State(state): State<AppState>, req: Request) -> Response {
     let headers = req.headers().clone();
     let secure = state.site.secure_cookies();
     if let Some(token) = staff::token_of(&headers, secure) {
-        let hash = crate::server::store::notify::token_hash(&token);
+        let hash = app::server::store::notify::token_hash(&token);
         if let Err(e) = store::staff::end_session(&state.pool, &hash, state.clock.now()).await {
             return failed("ending a staff session", e);
         }
@@ -212,21 +212,21 @@ pub async fn moderate(State(state): State<AppState>, req: Request) -> Response {
         match store::moderate::apply(&state.pool, id, action, &who, now).await {
             Ok(outcome) => {
                 if let Some((article_id, comment_id)) = outcome.shown {
-                    state.changed(crate::server::changes::Change::Comment { article_id, comment_id }).await;
+                    state.changed(app::server::changes::Change::Comment { article_id, comment_id }).await;
                 }
                 if outcome.changed {
                     changed += 1;
                 }
             }
             Err(e) => {
-                state.changed(crate::server::changes::Change::Site).await;
+                state.changed(app::server::changes::Change::Site).await;
                 return failed("moderating a comment", e);
             }
         }
     }
     state.mailer.wake.notify_one();
     if changed > 0 {
-        state.changed(crate::server::changes::Change::Site).await;
+        state.changed(app::server::changes::Change::Site).await;
     }
     let sep = if back.contains('?') { '&' } else { '?' };
     finish(&w.headers, &format!("{back}{sep}done={}&n={changed}", action.as_str()))
@@ -238,15 +238,15 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, req: Reque
         Err(res) => return res,
     };
     let uri = format!("/desk/comments/{id}");
-    let text = match crate::domain::text::required_text(
+    let text = match app::domain::text::required_text(
         field(&w.fields, "body"),
         "comment",
-        crate::domain::comment::BODY_MAX,
+        app::domain::comment::BODY_MAX,
     ) {
         Ok(t) => t,
         Err(m) => return refuse(&state, &w, &uri, StatusCode::BAD_REQUEST, m).await,
     };
-    let html = crate::server::text_to_html::comment_html(&text);
+    let html = app::server::text_to_html::comment_html(&text);
     match store::moderate::edit_text(
         &state.pool,
         id,
@@ -258,7 +258,7 @@ pub async fn edit(State(state): State<AppState>, Path(id): Path<i64>, req: Reque
     .await
     {
         Ok(true) => {
-            state.changed(crate::server::changes::Change::Site).await;
+            state.changed(app::server::changes::Change::Site).await;
             finish(&w.headers, &format!("{uri}?done=edited"))
         }
         Ok(false) => {
@@ -304,7 +304,7 @@ pub async fn ban(State(state): State<AppState>, req: Request) -> Response {
         .await;
     }
     if kind == "email" {
-        match crate::domain::text::Email::parse(&value) {
+        match app::domain::text::Email::parse(&value) {
             Ok(e) => value = e.as_str().to_string(),
             Err(_) => {
                 return refuse(
@@ -328,7 +328,7 @@ pub async fn ban(State(state): State<AppState>, req: Request) -> Response {
         )
         .await;
     }
-    let reason = match crate::domain::text::required_line(field(&w.fields, "reason"), "reason", 300) {
+    let reason = match app::domain::text::required_line(field(&w.fields, "reason"), "reason", 300) {
         Ok(r) => r,
         Err(m) => return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, m).await,
     };
@@ -376,7 +376,7 @@ pub async fn lift_ban(State(state): State<AppState>, Path(id): Path<i64>, req: R
 }
 
 pub async fn settings(State(state): State<AppState>, req: Request) -> Response {
-    use crate::domain::desk::{HoldMode, ModerationSettings};
+    use app::domain::desk::{HoldMode, ModerationSettings};
     let w = match read(&state, req, Role::Admin).await {
         Ok(w) => w,
         Err(res) => return res,
@@ -446,7 +446,7 @@ pub async fn settings(State(state): State<AppState>, req: Request) -> Response {
     let now = state.clock.now();
     let who = staff::actor(&w.staff);
     let saved = async {
-        let mut tx = crate::server::store::begin(&state.pool).await?;
+        let mut tx = app::server::store::begin(&state.pool).await?;
         let result = async {
             store::settings::save(&mut tx, &new).await?;
             let (b, a) = (
@@ -465,16 +465,16 @@ pub async fn settings(State(state): State<AppState>, req: Request) -> Response {
                 )
                 .await?;
             }
-            Ok::<_, crate::server::store::StoreError>(())
+            Ok::<_, app::server::store::StoreError>(())
         }
         .await;
-        crate::server::store::end(tx, result).await
+        app::server::store::end(tx, result).await
     }
     .await;
     match saved {
         Ok(()) => {
             // "close after N days" and the hold rules show on every article
-            state.changed(crate::server::changes::Change::Site).await;
+            state.changed(app::server::changes::Change::Site).await;
             finish(&w.headers, "/desk/settings?done=saved")
         }
         Err(e) => failed("saving settings", e),
@@ -509,7 +509,7 @@ pub async fn article_mode(State(state): State<AppState>, req: Request) -> Respon
     {
         Ok(true) => {
             // named by its slug here; a rare change: every kept page drops
-            state.changed(crate::server::changes::Change::Site).await;
+            state.changed(app::server::changes::Change::Site).await;
             finish(&w.headers, "/desk/articles?done=saved")
         }
         Ok(false) => {
@@ -532,7 +532,7 @@ pub async fn inbox(State(state): State<AppState>, req: Request) -> Response {
     let Ok(id) = field(&w.fields, "id").parse::<i64>() else {
         return refuse(&state, &w, &back, StatusCode::BAD_REQUEST, "Choose a message.").await;
     };
-    match crate::server::store::contact::set_state(
+    match app::server::store::contact::set_state(
         &state.pool,
         id,
         to,
@@ -554,10 +554,10 @@ pub async fn add_staff(State(state): State<AppState>, req: Request) -> Response 
         Err(res) => return res,
     };
     let uri = "/desk/staff";
-    let Ok(email) = crate::domain::text::Email::parse(field(&w.fields, "email")) else {
+    let Ok(email) = app::domain::text::Email::parse(field(&w.fields, "email")) else {
         return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, "Enter a valid email address.").await;
     };
-    let name = match crate::domain::text::required_line(field(&w.fields, "name"), "name", 80) {
+    let name = match app::domain::text::required_line(field(&w.fields, "name"), "name", 80) {
         Ok(n) => n,
         Err(m) => return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, m).await,
     };
@@ -625,7 +625,7 @@ pub async fn update_staff(State(state): State<AppState>, Path(id): Path<i64>, re
         }
         // a session alone (an unlocked screen, a stolen cookie) cannot take the account over;
         // the check is counted and limited as a sign-in is
-        let ip = crate::server::requester::client_ip(&w.headers, &w.extensions, state.site.trust_proxy);
+        let ip = app::server::requester::client_ip(&w.headers, &w.extensions, state.site.trust_proxy);
         let current = field(&w.fields, "current_password");
         if let Err(e) = staff::confirm_password(&state, &ip.to_string(), &w.staff, current).await {
             let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::FORBIDDEN);
@@ -674,7 +674,7 @@ pub async fn readers(State(state): State<AppState>, req: Request) -> Response {
         Err(res) => return res,
     };
     let uri = "/desk/readers";
-    let Ok(email) = crate::domain::text::Email::parse(field(&w.fields, "email")) else {
+    let Ok(email) = app::domain::text::Email::parse(field(&w.fields, "email")) else {
         return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, "Enter the reader's email address.").await;
     };
     let now = state.clock.now();
@@ -683,7 +683,7 @@ pub async fn readers(State(state): State<AppState>, req: Request) -> Response {
         "export" => match store::readers::export_logged(
             &state.pool,
             email.as_str(),
-            &crate::server::requester::erased_key(&state.secret, email.as_str()),
+            &app::server::requester::erased_key(&state.secret, email.as_str()),
             &who,
             now,
         )
@@ -693,10 +693,10 @@ pub async fn readers(State(state): State<AppState>, req: Request) -> Response {
             Err(e) => failed("exporting a reader's data", e),
         },
         "erase" if field(&w.fields, "confirm") == "yes" => {
-            let key = crate::server::requester::erased_key(&state.secret, email.as_str());
+            let key = app::server::requester::erased_key(&state.secret, email.as_str());
             match store::readers::erase(&state.pool, email.as_str(), &key, &who, now).await {
                 Ok(done) => {
-                    state.changed(crate::server::changes::Change::Site).await;
+                    state.changed(app::server::changes::Change::Site).await;
                     finish(
                         &w.headers,
                         &format!(

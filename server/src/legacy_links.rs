@@ -7,8 +7,8 @@
 //!
 //! Only addresses the site does not serve itself are looked up (one indexed query), and only
 //! for GET and HEAD; Byline's own paths only when they answer 404 (an old `/articles/slug/`).
-use crate::server::state::AppState;
-use crate::server::store::imports;
+use app::server::state::AppState;
+use app::server::store::imports;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -113,7 +113,7 @@ async fn old_link(state: &AppState, path: &str, query: &str) -> Option<String> {
         match imports::slug_for_old_link(&state.pool, &candidate).await {
             Ok(Some(slug)) => {
                 if feed {
-                    return Some(format!("{}/feed", crate::domain::article::article_path(&slug)));
+                    return Some(format!("{}/feed", app::domain::article::article_path(&slug)));
                 }
                 let reply = number(query_value(query, "replytocom"));
                 return Some(target(state, &slug, reply).await);
@@ -130,7 +130,7 @@ async fn old_link(state: &AppState, path: &str, query: &str) -> Option<String> {
 
 /// The article, or the permalink of the comment `replytocom` named (by its old id).
 async fn target(state: &AppState, slug: &str, replytocom: Option<i64>) -> String {
-    let path = crate::domain::article::article_path(slug);
+    let path = app::domain::article::article_path(slug);
     let Some(old) = replytocom else { return path };
     match imports::comment_for_old_id(&state.pool, slug, old).await {
         Ok(Some(id)) => format!("{path}?comment={id}#comment-{id}"),

@@ -1,6 +1,6 @@
 //! Articles from `content/*.md`: YAML front matter, then the Markdown body.
-use crate::domain::passage::FeedbackPassage;
-use crate::server::store::articles::NewArticle;
+use app::domain::passage::FeedbackPassage;
+use app::server::store::articles::NewArticle;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -65,7 +65,7 @@ pub fn parse_article(file: &str, source: &str, now: i64) -> Result<NewArticle, C
         section: fm.section.trim().to_string(),
         tags: fm.tags,
         body_markdown: body.to_string(),
-        body_html: crate::server::text_to_html::article_html(body),
+        body_html: app::server::text_to_html::article_html(body),
         published_at,
         listed: !fm.unlisted,
         feedback: fm.feedback,
@@ -112,7 +112,7 @@ pub fn read_dir(dir: &Path, now: i64) -> Result<Vec<Result<NewArticle, ContentEr
 mod tests {
     use super::*;
 
-    const SEED: &str = include_str!("../../../content/china-ratifies-extradition-treaty-with-turkey.md");
+    const SEED: &str = include_str!("../../content/china-ratifies-extradition-treaty-with-turkey.md");
 
     #[test]
     fn parses_the_seed_article() {
@@ -127,7 +127,7 @@ mod tests {
         assert!(a.body_html.contains("economic pressure on Turkey"));
         assert_eq!(a.feedback.len(), 1);
         assert_eq!(a.feedback[0].question, "Do these grounds for refusal protect refugees enough?");
-        let text = crate::domain::passage::plain_text(&a.body_html);
+        let text = app::domain::passage::plain_text(&a.body_html);
         assert!(text.contains(&a.feedback[0].passage), "the passage is in the rendered text");
     }
 

@@ -8,10 +8,10 @@
 use super::disqus::{DisqusReader, DsqItem, DsqPost};
 use super::text;
 use super::wxr::{WpComment, WpPost, WxrItem, WxrReader};
-use crate::server::reader_cookie::Secret;
-use crate::server::store::articles::{self, Imported, NewArticle};
-use crate::server::store::imports::{self as store, ImportedComment, Placed};
-use crate::server::store::Pool;
+use app::server::reader_cookie::Secret;
+use app::server::store::articles::{self, Imported, NewArticle};
+use app::server::store::imports::{self as store, ImportedComment, Placed};
+use app::server::store::Pool;
 use db::Conn;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::BufRead;
@@ -35,7 +35,7 @@ pub enum ImportError {
     #[error("database: {0}")]
     Store(#[from] db::Error),
     #[error("{0}")]
-    Store2(#[from] crate::server::store::StoreError),
+    Store2(#[from] app::server::store::StoreError),
     #[error("the feedback-forms CSV: {0}")]
     Csv(String),
 }
@@ -170,7 +170,7 @@ pub struct Site<'a> {
 
 impl<'a> Site<'a> {
     pub async fn new(pool: &'a Pool, secret: &'a Secret, now: i64) -> Result<Site<'a>, ImportError> {
-        let days = i64::from(crate::server::store::desk::settings::load(pool).await?.address_days);
+        let days = i64::from(app::server::store::desk::settings::load(pool).await?.address_days);
         let addresses_since = if days > 0 { now - days * 86_400 } else { i64::MIN };
         Ok(Site { pool, secret, now, addresses_since })
     }
@@ -199,7 +199,7 @@ impl<'a> Writer<'a> {
 
     async fn conn(&mut self) -> Result<&mut Conn, db::Error> {
         if self.tx.is_none() {
-            self.tx = Some(crate::server::store::begin(self.pool).await?);
+            self.tx = Some(app::server::store::begin(self.pool).await?);
             self.opened = Some(Instant::now());
         }
         Ok(&mut **self.tx.as_mut().expect("opened above"))
@@ -471,7 +471,7 @@ async fn post_in(
     let mapped = store::mapped(conn, source, "post", &post.id.to_string()).await?;
     let slug = match mapped {
         // imported before: the article it became (never another one)
-        Some(id) => match crate::server::store::articles::slug_of(site.pool, id).await? {
+        Some(id) => match app::server::store::articles::slug_of(site.pool, id).await? {
             Some(s) => s,
             None => free_slug(conn, &text::slug(&post.slug, &post.title, post.id), post.id).await?,
         },
@@ -570,7 +570,7 @@ async fn free_slug(conn: &mut Conn, wanted: &str, id: i64) -> Result<String, db:
 /// A name, title or term as text: entities decoded, tags and control characters dropped,
 /// whitespace collapsed, at most `max` characters.
 fn one_line(s: &str, max: usize) -> String {
-    let text = crate::domain::passage::plain_text(s);
+    let text = app::domain::passage::plain_text(s);
     text.chars().filter(|c| !c.is_control()).take(max).collect::<String>().trim().to_string()
 }
 
@@ -709,7 +709,7 @@ async fn store_wp_comment(
         None
     };
     let body_html = text::comment_body(&c.content);
-    let body_text = crate::domain::text::html_to_text(&body_html);
+    let body_text = app::domain::text::html_to_text(&body_html);
     let (up, down) = match c.meta("wpdiscuz_votes_seperate").and_then(text::php_votes) {
         Some(v) => v,
         None => {
@@ -1038,7 +1038,7 @@ async fn store_disqus_post(
         let html = text::comment_body(&p.message);
         (if p.spam { "spam" } else { "approved" }, p.message.clone(), html)
     };
-    let body_text = crate::domain::text::html_to_text(&body_html);
+    let body_text = app::domain::text::html_to_text(&body_html);
     let name =
         one_line(if p.author_name.trim().is_empty() { &p.author_username } else { &p.author_name }, 80);
     let email = email_of(&p.author_email).filter(|_| !p.deleted);

@@ -7,12 +7,12 @@
 //! (`shell/enhance.js`) sends the same post in the background and shows the answer in place;
 //! its success is a `204` naming the next page (`NEXT_PAGE`). A client asking for JSON gets the
 //! server function's own answer.
-use crate::api::comments::{safe_back, DeleteComment, EditComment, PostComment, PostFeedback, VoteComment};
-use crate::api::notify::{RequestManageLink, SetSubscription};
-use crate::api::SendContactMessage;
-use crate::domain::{ApiError, CommentActionForm, CommentForm, ContactForm, FormEcho};
-use crate::server::requester::Requester;
-use crate::server::state::AppState;
+use app::api::comments::{safe_back, DeleteComment, EditComment, PostComment, PostFeedback, VoteComment};
+use app::api::notify::{RequestManageLink, SetSubscription};
+use app::api::SendContactMessage;
+use app::domain::{ApiError, CommentActionForm, CommentForm, ContactForm, FormEcho};
+use app::server::requester::Requester;
+use app::server::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -40,8 +40,8 @@ pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next:
         p if p == SendContactMessage::PATH => contact(&state, &visitor, req).await,
         p if p == SetSubscription::PATH => notify(&state, &visitor, req).await,
         p if p == RequestManageLink::PATH => manage(&state, &visitor, req).await,
-        p if p == crate::api::reports::ReportComment::PATH => report(&state, &visitor, req).await,
-        p if p == crate::api::privacy::RequestReaderData::PATH => reader_data(&state, &visitor, req).await,
+        p if p == app::api::reports::ReportComment::PATH => report(&state, &visitor, req).await,
+        p if p == app::api::privacy::RequestReaderData::PATH => reader_data(&state, &visitor, req).await,
         _ => return next.run(req).await,
     };
     // a first-time writer's (form-derived) reader only with a post that went through
@@ -72,10 +72,8 @@ pub(crate) fn named_not_followed(mut res: Response) -> Response {
     res
 }
 
-/// The browser asks for a page (a plain form post), not JSON.
-pub fn wants_html(headers: &http::HeaderMap) -> bool {
-    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
-}
+/// The browser asks for a page (a plain form post), not JSON (`app::server::answer`).
+pub use app::server::answer::wants_html;
 
 /// The form a plain post carries, read by `read_form`; a body too large or unreadable is
 /// answered at once with the page that says so (the handler returns it).
@@ -112,20 +110,20 @@ async fn comment(state: &AppState, visitor: &mut Requester, req: Request) -> Res
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
-    let mut uri = crate::domain::article::article_path(&form.article);
+    let mut uri = app::domain::article::article_path(&form.article);
     if let Some(p) = form.parent {
         uri.push_str(&format!("?replytocom={p}"));
     }
     if form.intent == "preview" {
-        let (preview, error) = match crate::api::comments::preview(&form.body) {
+        let (preview, error) = match app::api::comments::preview(&form.body) {
             Ok(html) => (Some(html), None),
             Err(e) => (None, Some(e)),
         };
         let status = error.as_ref().map(ApiError::status).unwrap_or(200);
         return render_again(state, uri, FormEcho::Comment { form, error, preview }, status, None).await;
     }
-    let result = crate::api::comments::submit(state, visitor, &form).await;
-    *visitor = crate::api::comments::without_cookie_if_repeated(visitor.clone(), &result);
+    let result = app::api::comments::submit(state, visitor, &form).await;
+    *visitor = app::api::comments::without_cookie_if_repeated(visitor.clone(), &result);
     match result {
         Ok(posted) => Redirect::to(&posted.location).into_response(),
         Err(err) => {
@@ -149,12 +147,12 @@ async fn feedback(state: &AppState, visitor: &mut Requester, req: Request) -> Re
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
     form.parent = None;
-    let path = crate::domain::article::article_path(&form.article);
+    let path = app::domain::article::article_path(&form.article);
     let result = match form.feedback_target() {
-        Some(_) => crate::api::comments::submit(state, visitor, &form).await,
+        Some(_) => app::api::comments::submit(state, visitor, &form).await,
         None => Err(ApiError::field("body", "Choose a passage of the article to comment on.")),
     };
-    *visitor = crate::api::comments::without_cookie_if_repeated(visitor.clone(), &result);
+    *visitor = app::api::comments::without_cookie_if_repeated(visitor.clone(), &result);
     match result {
         Ok(posted) => Redirect::to(&posted.location).into_response(),
         Err(err) => {
@@ -177,7 +175,7 @@ async fn feedback(state: &AppState, visitor: &mut Requester, req: Request) -> Re
 
 async fn vote(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: CommentActionForm = form_or_answer!(req);
-    match crate::api::comments::vote(state, visitor, form.comment, &form.direction, &form.back).await {
+    match app::api::comments::vote(state, visitor, form.comment, &form.direction, &form.back).await {
         Ok(outcome) => Redirect::to(&outcome.location).into_response(),
         Err(error) => notice(state, &form, error).await,
     }
@@ -185,7 +183,7 @@ async fn vote(state: &AppState, visitor: &Requester, req: Request) -> Response {
 
 async fn edit(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: CommentActionForm = form_or_answer!(req);
-    match crate::api::comments::edit(state, visitor, form.comment, &form.body, &form.back).await {
+    match app::api::comments::edit(state, visitor, form.comment, &form.body, &form.back).await {
         Ok(done) => Redirect::to(&done.location).into_response(),
         Err(error) => {
             let back = safe_back(&form.back, "/");
@@ -200,7 +198,7 @@ async fn edit(state: &AppState, visitor: &Requester, req: Request) -> Response {
 
 async fn delete(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: CommentActionForm = form_or_answer!(req);
-    match crate::api::comments::delete(state, visitor, form.comment, &form.back).await {
+    match app::api::comments::delete(state, visitor, form.comment, &form.back).await {
         Ok(done) => Redirect::to(&done.location).into_response(),
         Err(error) => notice(state, &form, error).await,
     }
@@ -222,7 +220,7 @@ async fn notice(state: &AppState, form: &CommentActionForm, error: ApiError) -> 
 
 async fn contact(state: &AppState, visitor: &Requester, req: Request) -> Response {
     let form: ContactForm = form_or_answer!(req);
-    match crate::api::contact::submit(state, visitor, &form).await {
+    match app::api::contact::submit(state, visitor, &form).await {
         Ok(()) => Redirect::to("/contact?sent=1").into_response(),
         Err(err) => {
             let (status, retry) = (err.status(), err.retry_after());
@@ -232,14 +230,14 @@ async fn contact(state: &AppState, visitor: &Requester, req: Request) -> Respons
 }
 
 async fn notify(state: &AppState, visitor: &Requester, req: Request) -> Response {
-    let form: crate::domain::notify::NotifyForm = form_or_answer!(req);
+    let form: app::domain::notify::NotifyForm = form_or_answer!(req);
     if !valid_slug(&form.article) {
         return simple_page(StatusCode::NOT_FOUND, "Article not found", "This article does not exist.");
     }
-    match crate::api::notify::set(state, visitor, &form).await {
+    match app::api::notify::set(state, visitor, &form).await {
         Ok(done) => Redirect::to(&done.location).into_response(),
         Err(error) => {
-            let uri = crate::domain::article::article_path(&form.article);
+            let uri = app::domain::article::article_path(&form.article);
             let (status, retry) = (error.status(), error.retry_after());
             render_again(state, uri, FormEcho::Notify { form, error }, status, retry).await
         }
@@ -253,7 +251,7 @@ async fn manage(state: &AppState, visitor: &Requester, req: Request) -> Response
         email: String,
     }
     let form: Form = form_or_answer!(req);
-    match crate::api::notify::manage_link(state, visitor, &form.email).await {
+    match app::api::notify::manage_link(state, visitor, &form.email).await {
         Ok(_) => Redirect::to("/subscriptions?sent=1").into_response(),
         Err(error) => {
             let (status, retry) = (error.status(), error.retry_after());
@@ -275,8 +273,7 @@ async fn report(state: &AppState, visitor: &Requester, req: Request) -> Response
         back: String,
     }
     let form: Form = form_or_answer!(req);
-    match crate::api::reports::report(state, visitor, form.comment, &form.reason, &form.note, &form.back)
-        .await
+    match app::api::reports::report(state, visitor, form.comment, &form.reason, &form.note, &form.back).await
     {
         Ok(done) => Redirect::to(&done.location).into_response(),
         Err(error) => {
@@ -305,7 +302,7 @@ async fn reader_data(state: &AppState, visitor: &Requester, req: Request) -> Res
         action: String,
     }
     let form: Form = form_or_answer!(req);
-    match crate::api::privacy::request(state, visitor, &form.email, &form.action).await {
+    match app::api::privacy::request(state, visitor, &form.email, &form.action).await {
         Ok(_) => Redirect::to("/privacy?sent=1#your-data").into_response(),
         Err(error) => {
             let (status, retry) = (error.status(), error.retry_after());
@@ -348,9 +345,9 @@ pub(crate) async fn render_page(
         move || {
             provide_context(state.clone());
             provide_context(echo.clone());
-            provide_context(crate::server::article_memo::ArticleMemo::default());
+            provide_context(app::server::article_memo::ArticleMemo::default());
         },
-        move || crate::shell(options.clone()),
+        move || app::shell(options.clone()),
     );
     let mut builder = Request::get(uri).header(header::ACCEPT, "text/html");
     if let Some(cookie) = cookie {
@@ -371,7 +368,7 @@ pub(crate) async fn render_page(
 
 /// A minimal page for refusals that happen before a form can be read.
 pub fn simple_page(status: StatusCode, title: &str, message: &str) -> Response {
-    use crate::domain::text::escape_html;
+    use app::domain::text::escape_html;
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

@@ -1,7 +1,7 @@
 //! The page cache's middleware (see `page_cache`): which requests it answers, and a miss
 //! rendered once, as nobody, then kept.
-use crate::server::page_cache::{Answer, Entry, PageCache, SharedRender, View};
-use crate::server::state::AppState;
+use app::server::page_cache::{Answer, Entry, PageCache, SharedRender, View};
+use app::server::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -17,9 +17,9 @@ const PERSONAL: [&str; 5] = ["edit", "report", "reported", "posted", "notify"];
 /// What a cacheable request asks for, before its unbounded parameters are checked.
 pub struct Asked {
     pub slug: String,
-    pub thread: crate::domain::thread::ThreadQuery,
+    pub thread: app::domain::thread::ThreadQuery,
     /// "Load more" shown so far (`more=`), a reply form (`replytocom=`), a passage (`feedback=`).
-    pub more: Option<crate::domain::thread::Cursor>,
+    pub more: Option<app::domain::thread::Cursor>,
     pub replytocom: Option<i64>,
     pub feedback: Option<i64>,
     /// The request carries a staff session cookie (checked in `serve`: a live session gets a
@@ -37,12 +37,12 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
     let slug = req.uri().path().strip_prefix("/articles/")?;
     // only a slug as the site writes them: `/articles/fo%6F` (the same article, decoded by the
     // router) would be a view of its own that no change to `foo` drops
-    if !crate::server::form_posts::valid_slug(slug) {
+    if !crate::form_posts::valid_slug(slug) {
         return None;
     }
     let headers = req.headers();
-    let staff = crate::server::staff::token_of(headers, state.site.secure_cookies()).is_some();
-    if crate::server::reader_cookie::from_headers(headers, &state.secret).is_some() {
+    let staff = app::server::staff::token_of(headers, state.site.secure_cookies()).is_some();
+    if app::server::reader_cookie::from_headers(headers, &state.secret).is_some() {
         return None;
     }
     let qs = req.uri().query().unwrap_or_default();
@@ -53,8 +53,8 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
     let get = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|(_, v)| v.to_string());
     Some(Asked {
         slug: slug.to_string(),
-        thread: crate::domain::thread::ThreadQuery::from_params(get),
-        more: get("more").and_then(|v| crate::domain::thread::Cursor::parse(&v)),
+        thread: app::domain::thread::ThreadQuery::from_params(get),
+        more: get("more").and_then(|v| app::domain::thread::Cursor::parse(&v)),
         replytocom: get("replytocom").and_then(|v| v.parse::<i64>().ok()),
         feedback: get("feedback").and_then(|v| v.parse::<i64>().ok()),
         staff,
@@ -70,8 +70,8 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
 pub async fn canonical(
     state: &AppState,
     asked: Asked,
-) -> Result<Option<View>, crate::server::store::StoreError> {
-    use crate::server::store::comments::{is_approved_in, is_cursor, landing, Landing};
+) -> Result<Option<View>, app::server::store::StoreError> {
+    use app::server::store::comments::{is_approved_in, is_cursor, landing, Landing};
     let Asked { slug, mut thread, mut more, mut replytocom, mut feedback, .. } = asked;
     let unbounded = thread.after.is_some()
         || thread.focus.is_some()
@@ -84,21 +84,21 @@ pub async fn canonical(
     if !unbounded || state.pages.holds(&as_asked) {
         return Ok(Some(as_asked));
     }
-    let Some(article) = crate::server::store::articles::id_of_slug(&state.pool, &slug).await? else {
+    let Some(article) = app::server::store::articles::id_of_slug(&state.pool, &slug).await? else {
         // not an article: the page says so, and is not kept
         return Ok(None);
     };
     if let Some(focus) = thread.focus {
         match landing(&state.pool, article, focus, thread.sort).await? {
             Landing::Thread(root) => {
-                thread = crate::domain::thread::ThreadQuery {
+                thread = app::domain::thread::ThreadQuery {
                     sort: thread.sort,
                     focus: Some(root),
                     ..Default::default()
                 };
             }
             Landing::FirstPage | Landing::Nowhere => {
-                thread = crate::domain::thread::ThreadQuery { sort: thread.sort, ..Default::default() };
+                thread = app::domain::thread::ThreadQuery { sort: thread.sort, ..Default::default() };
             }
         }
         // a permalink shows its thread or the first page: no page position, no passage
@@ -115,7 +115,7 @@ pub async fn canonical(
         }
     }
     if let Some(p) = feedback {
-        if !crate::server::store::passages::is_of(&state.pool, article, p).await? {
+        if !app::server::store::passages::is_of(&state.pool, article, p).await? {
             feedback = None;
         }
     }
@@ -125,8 +125,8 @@ pub async fn canonical(
 /// The view these parameters name, as the cache keys it.
 fn view_of(
     slug: &str,
-    thread: crate::domain::thread::ThreadQuery,
-    more: Option<crate::domain::thread::Cursor>,
+    thread: app::domain::thread::ThreadQuery,
+    more: Option<app::domain::thread::Cursor>,
     replytocom: Option<i64>,
     feedback: Option<i64>,
 ) -> View {
@@ -158,7 +158,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     // staff reading an article get it rendered for them (their session is looked up: a made-up
     // cookie does not buy a render per request)
     if asked.staff
-        && matches!(crate::server::staff::of_headers(&state, req.headers()).await, Ok(Some(_)) | Err(_))
+        && matches!(app::server::staff::of_headers(&state, req.headers()).await, Ok(Some(_)) | Err(_))
     {
         return next.run(req).await;
     }
@@ -296,8 +296,8 @@ async fn render(state: &AppState, view: &View, mut req: Request, next: Next) -> 
     let permit = state.pages.compressing.clone().acquire_owned().await;
     let built = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let page = crate::server::tidy::tidy(&String::from_utf8_lossy(&bytes));
-        let entry = crate::server::page_cache::build(&page, &placeholder, &scripts, now);
+        let page = app::server::tidy::tidy(&String::from_utf8_lossy(&bytes));
+        let entry = app::server::page_cache::build(&page, &placeholder, &scripts, now);
         (page, entry)
     })
     .await;
@@ -306,7 +306,7 @@ async fn render(state: &AppState, view: &View, mut req: Request, next: Next) -> 
         Ok((page, None)) => {
             // not splittable as expected (a key outside an input?): a page for this request only
             tracing::warn!(slug = %view.slug, "a view could not be kept: answered for this request only");
-            let nonce = crate::api::forms::form_nonce(&state.secret, now, &view.slug);
+            let nonce = app::api::forms::form_nonce(&state.secret, now, &view.slug);
             let mut res =
                 Response::from_parts(parts, Body::from(page.replace(&*state.pages.placeholder, &nonce)));
             res.headers_mut().remove(header::CONTENT_LENGTH);
@@ -323,5 +323,5 @@ async fn render(state: &AppState, view: &View, mut req: Request, next: Next) -> 
 
 /// A fresh form nonce for an answer about `view`'s article.
 fn nonce(state: &AppState, view: &View) -> String {
-    crate::api::forms::form_nonce(&state.secret, state.clock.now(), &view.slug)
+    app::api::forms::form_nonce(&state.secret, state.clock.now(), &view.slug)
 }

@@ -1,15 +1,15 @@
 //! `server export wordpress`: the whole site as a WordPress export (WXR 1.2) that WordPress's
 //! importer reads, with wpDiscuz's meta (votes, feedback, closed threads) — so a site can leave.
-use crate::domain::passage::{highlight, Mark};
-use crate::server::feeds::rfc822;
-use crate::server::store::imports::{self as store, ExportArticle, ExportComment, ExportPassage};
-use crate::server::store::Pool;
+use crate::feeds::rfc822;
+use app::domain::passage::{highlight, Mark};
+use app::server::store::imports::{self as store, ExportArticle, ExportComment, ExportPassage};
+use app::server::store::Pool;
 use std::io::Write;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("database: {0}")]
-    Store(#[from] crate::server::store::StoreError),
+    Store(#[from] app::server::store::StoreError),
     #[error("writing: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -22,11 +22,11 @@ pub struct Exported {
 }
 
 fn cdata(s: &str) -> String {
-    format!("<![CDATA[{}]]>", crate::domain::text::xml_chars(s).replace("]]>", "]]]]><![CDATA[>"))
+    format!("<![CDATA[{}]]>", app::domain::text::xml_chars(s).replace("]]>", "]]]]><![CDATA[>"))
 }
 
 fn esc(s: &str) -> String {
-    crate::domain::text::escape_html(&crate::domain::text::xml_chars(s))
+    app::domain::text::escape_html(&app::domain::text::xml_chars(s))
 }
 
 fn wp_date(ts: i64) -> String {
@@ -130,7 +130,7 @@ fn item(
     passages: &[ExportPassage],
     comments: &[ExportComment],
 ) -> std::io::Result<()> {
-    let link = format!("{base}{}", crate::domain::article::article_path(&a.slug));
+    let link = format!("{base}{}", app::domain::article::article_path(&a.slug));
     writeln!(out, "\t<item>")?;
     writeln!(out, "\t\t<title>{}</title>", cdata(&a.title))?;
     writeln!(out, "\t\t<link>{}</link>\n\t\t<pubDate>{}</pubDate>", esc(&link), rfc822(a.published_at))?;

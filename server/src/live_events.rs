@@ -1,6 +1,6 @@
 //! The server side of live updates: one Server-Sent Events stream per open article page.
-use crate::server::live_streams::Admitted;
-use crate::server::state::{AppState, LiveEvent};
+use app::server::live_streams::Admitted;
+use app::server::state::{AppState, LiveEvent};
 use axum::extract::{Path, Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +26,7 @@ pub async fn article_events(
     request: axum::extract::Request,
 ) -> Response {
     let headers = request.headers();
-    let ip = crate::server::requester::client_ip(headers, request.extensions(), state.site.trust_proxy);
+    let ip = app::server::requester::client_ip(headers, request.extensions(), state.site.trust_proxy);
     let Some(admitted) = state.streams.admit(ip) else {
         tracing::warn!(%ip, "live stream refused: too many open");
         let mut res =
@@ -35,7 +35,7 @@ pub async fn article_events(
         res.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("30"));
         return res;
     };
-    let article = match crate::server::store::articles::by_slug(&state.pool, &slug).await {
+    let article = match app::server::store::articles::by_slug(&state.pool, &slug).await {
         // an article whose comments are hidden announces none
         Ok(Some(a)) if a.comments_mode != "hidden" => a,
         Ok(_) => return (http::StatusCode::NOT_FOUND, "No such article.").into_response(),
@@ -155,7 +155,7 @@ fn comment_stream(
 
 /// Whether the article's comments are hidden now (or it is gone, or that cannot be told).
 async fn hidden(c: &Cursor) -> bool {
-    match crate::server::store::articles::comments_mode(&c.state.pool, c.article_id).await {
+    match app::server::store::articles::comments_mode(&c.state.pool, c.article_id).await {
         Ok(mode) => mode.is_none_or(|m| m == "hidden"),
         Err(e) => {
             tracing::error!(error = %e, "checking a live stream's article");
@@ -165,7 +165,7 @@ async fn hidden(c: &Cursor) -> bool {
 }
 
 async fn catch_up(c: &Cursor) -> Vec<i64> {
-    match crate::server::store::comments::approved_since(&c.state.pool, c.article_id, c.sent).await {
+    match app::server::store::comments::approved_since(&c.state.pool, c.article_id, c.sent).await {
         Ok(rows) => rows.into_iter().map(|(id, _)| id).collect(),
         Err(e) => {
             tracing::error!(error = %e, "catching up a live stream");

@@ -1,6 +1,6 @@
 //! Turning another system's text into ours: WordPress dates, paragraphs (`wpautop`), the
 //! wpDiscuz feedback shortcode, serialized vote counts, and sanitising with our own rules.
-use crate::domain::passage::FeedbackPassage;
+use app::domain::passage::FeedbackPassage;
 
 /// `2026-01-15 09:30:00` (UTC for `_gmt` fields) → unix seconds. WordPress writes
 /// `0000-00-00 00:00:00` for "never".
@@ -116,11 +116,11 @@ pub fn article_body(content: &str) -> (String, Vec<FeedbackPassage>) {
     let passages = shortcodes
         .into_iter()
         .filter_map(|s| {
-            let passage = crate::domain::passage::plain_text(&s.inner);
+            let passage = app::domain::passage::plain_text(&s.inner);
             (!passage.trim().is_empty()).then(|| FeedbackPassage {
                 id: (!s.id.is_empty()).then_some(s.id),
                 passage,
-                question: match crate::domain::text::html_to_text(&s.question).trim() {
+                question: match app::domain::text::html_to_text(&s.question).trim() {
                     "" => "What do you think?".into(),
                     q => q.to_string(),
                 },
@@ -133,7 +133,7 @@ pub fn article_body(content: &str) -> (String, Vec<FeedbackPassage>) {
 /// An imported comment's HTML: the tags our comments allow (plus `b`, `i`), links
 /// `nofollow ugc`, everything else dropped.
 pub fn comment_body(content: &str) -> String {
-    crate::server::text_to_html::clean_comment(&autop(content), &["b", "i"])
+    app::server::text_to_html::clean_comment(&autop(content), &["b", "i"])
 }
 
 pub struct Shortcode {

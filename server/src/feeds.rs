@@ -5,10 +5,10 @@
 /// Escaped, and only characters XML allows (one stray control character makes a strict feed
 /// reader refuse the whole feed).
 fn esc(s: &str) -> String {
-    crate::domain::text::escape_html(&crate::domain::text::xml_chars(s))
+    app::domain::text::escape_html(&app::domain::text::xml_chars(s))
 }
-use crate::server::state::AppState;
-use crate::server::store::articles::{self, FeedArticle, FeedComment};
+use app::server::state::AppState;
+use app::server::store::articles::{self, FeedArticle, FeedComment};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, StatusCode};
@@ -132,7 +132,7 @@ impl Feed {
                     esc(&self.title),
                     esc(&self.subtitle),
                     esc(&format!("{}/atom", self.own)),
-                    crate::domain::time::iso8601(self.updated()),
+                    app::domain::time::iso8601(self.updated()),
                     esc(&self.own),
                     esc(&self.link)
                 ));
@@ -142,8 +142,8 @@ impl Feed {
                         "<title>{}</title>\n<id>{1}</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"{1}\"/>\n<published>{2}</published>\n<updated>{3}</updated>\n<author><name>{4}</name></author>\n",
                         esc(&e.title),
                         esc(&e.link),
-                        crate::domain::time::iso8601(e.published),
-                        crate::domain::time::iso8601(e.updated.max(e.published)),
+                        app::domain::time::iso8601(e.published),
+                        app::domain::time::iso8601(e.updated.max(e.published)),
                         esc(&e.author)
                     ));
                     for c in &e.categories {
@@ -197,8 +197,8 @@ fn article_entries(base: &str, list: Vec<FeedArticle>) -> Vec<Entry> {
             categories.extend(a.tags);
             Entry {
                 title: a.title,
-                link: format!("{base}{}", crate::domain::article::article_path(&a.slug)),
-                author: crate::SITE_NAME.to_string(),
+                link: format!("{base}{}", app::domain::article::article_path(&a.slug)),
+                author: app::SITE_NAME.to_string(),
                 published: a.published_at,
                 updated: a.updated_at,
                 summary: Some(a.standfirst),
@@ -220,7 +220,7 @@ async fn site_feed(state: AppState, headers: HeaderMap, format: Format) -> Respo
     match articles::for_feed(&state.pool, None, LIMIT).await {
         Ok(list) => answer(
             &Feed {
-                title: crate::SITE_NAME.to_string(),
+                title: app::SITE_NAME.to_string(),
                 link: format!("{base}/"),
                 own: format!("{base}/feed"),
                 subtitle: "The latest news".into(),
@@ -251,7 +251,7 @@ async fn section_feed(state: AppState, name: String, headers: HeaderMap, format:
             let path = format!("/section/{}", path_segment(&section.to_lowercase()));
             answer(
                 &Feed {
-                    title: format!("{section} — {}", crate::SITE_NAME),
+                    title: format!("{section} — {}", app::SITE_NAME),
                     link: format!("{base}{path}"),
                     own: format!("{base}{path}/feed"),
                     subtitle: format!("The latest in {section}"),
@@ -307,7 +307,7 @@ async fn comments_feed(state: AppState, slug: String, headers: HeaderMap, format
         Ok(c) => c,
         Err(e) => return unavailable(e),
     };
-    let path = crate::domain::article::article_path(&article.slug);
+    let path = app::domain::article::article_path(&article.slug);
     let entries = comments
         .into_iter()
         .map(|c| Entry {
@@ -326,7 +326,7 @@ async fn comments_feed(state: AppState, slug: String, headers: HeaderMap, format
             title: format!("Comments on “{}”", article.title),
             link: format!("{base}{path}"),
             own: format!("{base}{path}/feed"),
-            subtitle: format!("The latest comments on {}", crate::SITE_NAME),
+            subtitle: format!("The latest comments on {}", app::SITE_NAME),
             entries,
             empty_since: article.published_at,
         },

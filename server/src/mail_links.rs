@@ -2,7 +2,7 @@
 //! link will do (mail scanners open links; they must not confirm or unsubscribe anyone), and
 //! the page's button POSTs here, which acts and redirects back to the page.
 //! `/subscriptions/unsubscribe` also takes the RFC 8058 one-click POST a mail client sends.
-use crate::server::state::AppState;
+use app::server::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::{HeaderMap, StatusCode};
@@ -22,7 +22,7 @@ pub struct ManageForm {
 
 fn failed(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "answering a mail link");
-    crate::server::form_posts::simple_page(
+    crate::form_posts::simple_page(
         StatusCode::INTERNAL_SERVER_ERROR,
         "Something went wrong",
         "Something went wrong on our side. Please try the link again in a minute.",
@@ -44,11 +44,11 @@ pub async fn confirm(
     Query(q): Query<TokenQuery>,
     request: axum::extract::Request,
 ) -> Response {
-    let visitor = crate::server::requester::Requester::of(request.headers(), request.extensions(), &state);
-    match crate::server::store::notify::confirm(&state.pool, &q.token, &visitor.reader_id, state.clock.now())
+    let visitor = app::server::requester::Requester::of(request.headers(), request.extensions(), &state);
+    match app::server::store::notify::confirm(&state.pool, &q.token, &visitor.reader_id, state.clock.now())
         .await
     {
-        Ok(crate::server::store::notify::LinkUse::Done) => {
+        Ok(app::server::store::notify::LinkUse::Done) => {
             let mut res = back("/subscriptions/confirm", &q.token, "");
             if let Some(cookie) = visitor.set_cookie {
                 res.headers_mut().append(http::header::SET_COOKIE, cookie);
@@ -66,9 +66,9 @@ pub async fn cancel(
     Query(q): Query<TokenQuery>,
     headers: HeaderMap,
 ) -> Response {
-    use crate::server::store::notify::LinkUse;
-    let browser = crate::server::form_posts::wants_html(&headers);
-    match crate::server::store::notify::cancel(&state.pool, &q.token, state.clock.now()).await {
+    use app::server::store::notify::LinkUse;
+    let browser = crate::form_posts::wants_html(&headers);
+    match app::server::store::notify::cancel(&state.pool, &q.token, state.clock.now()).await {
         Ok(LinkUse::Done) if browser => back("/subscriptions/cancel", &q.token, "&done=1"),
         Ok(_) if browser => back("/subscriptions/cancel", &q.token, ""),
         Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown link.").into_response(),
@@ -84,9 +84,9 @@ pub async fn unsubscribe(
     Query(q): Query<TokenQuery>,
     headers: HeaderMap,
 ) -> Response {
-    use crate::server::store::notify::LinkUse;
-    let browser = crate::server::form_posts::wants_html(&headers);
-    match crate::server::store::notify::unsubscribe_token(&state.pool, &q.token, state.clock.now()).await {
+    use app::server::store::notify::LinkUse;
+    let browser = crate::form_posts::wants_html(&headers);
+    match app::server::store::notify::unsubscribe_token(&state.pool, &q.token, state.clock.now()).await {
         Ok(_) if browser => back("/subscriptions/unsubscribe", &q.token, ""),
         Ok(LinkUse::Unknown) => (StatusCode::NOT_FOUND, "Unknown unsubscribe link.").into_response(),
         Ok(_) => (StatusCode::OK, "Unsubscribed.").into_response(),
@@ -100,10 +100,9 @@ pub async fn manage(
     axum::Form(form): axum::Form<ManageForm>,
 ) -> Response {
     let now = state.clock.now();
-    match crate::server::store::notify::manage_email(&state.pool, &q.token, now).await {
+    match app::server::store::notify::manage_email(&state.pool, &q.token, now).await {
         Ok(Some(email)) => {
-            match crate::server::store::notify::remove_of_email(&state.pool, &email, form.subscription).await
-            {
+            match app::server::store::notify::remove_of_email(&state.pool, &email, form.subscription).await {
                 Ok(_) => back("/subscriptions/manage", &q.token, "&removed=1"),
                 Err(e) => failed(e),
             }
@@ -116,9 +115,9 @@ pub async fn manage(
 /// The reader-data link's button: a download of the address's data (export), or its erasure.
 /// Either works once: the link is used up in the transaction that does it.
 pub async fn reader_data(State(state): State<AppState>, Query(q): Query<TokenQuery>) -> Response {
-    use crate::server::store::desk::readers::{self, LinkUse};
-    let who = crate::server::store::desk::Actor { id: 0, name: "Reader (by mail link)".into() };
-    let reader_key = |email: &str| crate::server::requester::erased_key(&state.secret, email);
+    use app::server::store::desk::readers::{self, LinkUse};
+    let who = app::server::store::desk::Actor { id: 0, name: "Reader (by mail link)".into() };
+    let reader_key = |email: &str| app::server::requester::erased_key(&state.secret, email);
     match readers::use_link(&state.pool, &q.token, &who, reader_key, state.clock.now()).await {
         Ok(LinkUse::Exported(data)) => {
             tracing::info!("a reader downloaded their data");
@@ -126,7 +125,7 @@ pub async fn reader_data(State(state): State<AppState>, Query(q): Query<TokenQue
         }
         Ok(LinkUse::Erased(_)) => {
             // after the commit: no kept page shows what was erased
-            state.changed(crate::server::changes::Change::Site).await;
+            state.changed(app::server::changes::Change::Site).await;
             tracing::info!("a reader erased their data");
             back("/privacy/data", &q.token, "&erased=1")
         }
