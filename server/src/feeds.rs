@@ -7,6 +7,7 @@
 fn esc(s: &str) -> String {
     app::domain::text::escape_html(&app::domain::text::xml_chars(s))
 }
+use app::domain::article::CommentsMode;
 use app::server::state::AppState;
 use app::server::store::articles::{self, FeedArticle, FeedComment};
 use axum::extract::{Path, State};
@@ -299,7 +300,7 @@ pub async fn section_atom(
 async fn comments_feed(state: AppState, slug: String, headers: HeaderMap, format: Format) -> Response {
     let base = &state.site.base_url;
     let article = match articles::by_slug(&state.pool, &slug).await {
-        Ok(Some(a)) if a.comments_mode != "hidden" => a,
+        Ok(Some(a)) if a.comments_mode != CommentsMode::Hidden => a,
         Ok(_) => return (StatusCode::NOT_FOUND, "There is no such article.").into_response(),
         Err(e) => return unavailable(e),
     };

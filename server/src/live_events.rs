@@ -1,4 +1,5 @@
 //! The server side of live updates: one Server-Sent Events stream per open article page.
+use app::domain::article::CommentsMode;
 use app::server::live_streams::Admitted;
 use app::server::state::{AppState, LiveEvent};
 use axum::extract::{Path, Query, State};
@@ -37,7 +38,7 @@ pub async fn article_events(
     };
     let article = match app::server::store::articles::by_slug(&state.pool, &slug).await {
         // an article whose comments are hidden announces none
-        Ok(Some(a)) if a.comments_mode != "hidden" => a,
+        Ok(Some(a)) if a.comments_mode != CommentsMode::Hidden => a,
         Ok(_) => return (http::StatusCode::NOT_FOUND, "No such article.").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "opening a live stream");
@@ -156,7 +157,7 @@ fn comment_stream(
 /// Whether the article's comments are hidden now (or it is gone, or that cannot be told).
 async fn hidden(c: &Cursor) -> bool {
     match app::server::store::articles::comments_mode(&c.state.pool, c.article_id).await {
-        Ok(mode) => mode.is_none_or(|m| m == "hidden"),
+        Ok(mode) => mode.is_none_or(|m| m == CommentsMode::Hidden),
         Err(e) => {
             tracing::error!(error = %e, "checking a live stream's article");
             true

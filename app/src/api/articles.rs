@@ -71,7 +71,7 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
     match article {
         Some(mut article) => {
             // an article older than the settings keep comments open shows as closed
-            if article.comments_mode == "open" {
+            if article.comments_mode == crate::domain::article::CommentsMode::Open {
                 let settings = state
                     .pages
                     .settings
@@ -79,7 +79,7 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
                     .await
                     .or_internal("loading the moderation settings")?;
                 if crate::api::comments::closed(&article, &settings, state.clock.now()).is_some() {
-                    article.comments_mode = "closed".into();
+                    article.comments_mode = crate::domain::article::CommentsMode::Closed;
                 }
             }
             Ok(ArticlePage { article, base_url: state.site.base_url.clone() })
@@ -107,7 +107,9 @@ pub async fn get_thread(slug: String, query: String, until: Option<String>) -> R
     else {
         return Err(ApiError::NotFound("We could not find that article.".into()));
     };
-    let Some(article) = Some(article).filter(|a| a.comments_mode != "hidden") else {
+    let Some(article) =
+        Some(article).filter(|a| a.comments_mode != crate::domain::article::CommentsMode::Hidden)
+    else {
         return Err(ApiError::NotFound("Comments are not available on this article.".into()));
     };
     let reader = crate::server::requester::known_reader(&state);
@@ -153,7 +155,7 @@ pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView
         return Ok(Vec::new());
     };
     // comments hidden by the editors: the feedback on passages with them
-    if article.comments_mode == "hidden" {
+    if article.comments_mode == crate::domain::article::CommentsMode::Hidden {
         return Ok(Vec::new());
     }
     crate::server::store::passages::for_article(&state.pool, article.id).await.or_internal("loading passages")

@@ -30,9 +30,52 @@ pub struct Article {
     pub published_at: i64,
     pub updated_at: i64,
     pub comment_count: i64,
-    /// Comments `open`, `closed` (no new ones) or `hidden` (no thread, no form).
     #[serde(default)]
-    pub comments_mode: String,
+    pub comments_mode: CommentsMode,
+}
+
+/// Whether an article takes comments. Stored as its `as_str` (the schema allows only these).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentsMode {
+    /// Readers comment.
+    #[default]
+    Open,
+    /// The thread stays; no new comments.
+    Closed,
+    /// No thread, no form, no live stream, no comments feed.
+    Hidden,
+}
+
+impl CommentsMode {
+    pub const ALL: [CommentsMode; 3] = [CommentsMode::Open, CommentsMode::Closed, CommentsMode::Hidden];
+
+    /// As stored, posted by the desk's form and written in an export.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentsMode::Open => "open",
+            CommentsMode::Closed => "closed",
+            CommentsMode::Hidden => "hidden",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CommentsMode> {
+        CommentsMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// A stored value; one the schema does not allow hides the comments rather than opening them.
+    pub fn stored(s: &str) -> CommentsMode {
+        CommentsMode::parse(s).unwrap_or(CommentsMode::Hidden)
+    }
+
+    /// What the desk shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            CommentsMode::Open => "Open",
+            CommentsMode::Closed => "Closed",
+            CommentsMode::Hidden => "Hidden",
+        }
+    }
 }
 
 impl Article {

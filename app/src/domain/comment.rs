@@ -9,6 +9,52 @@ pub const NAME_MAX: usize = 80;
 pub const BODY_MAX: usize = 10_000;
 
 /// A comment as typed, validated: the only way to get one is `parse`.
+/// Where a comment stands. Stored as its `as_str` (the schema allows only these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    /// Held for the desk: shown to its writer only.
+    Pending,
+    /// Shown to every reader.
+    Approved,
+    Spam,
+    /// Trashed by the desk (`trashed_at` set: it can be restored) or removed by its writer.
+    Deleted,
+}
+
+impl CommentStatus {
+    pub const ALL: [CommentStatus; 4] =
+        [CommentStatus::Pending, CommentStatus::Approved, CommentStatus::Spam, CommentStatus::Deleted];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Pending => "pending",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Spam => "spam",
+            CommentStatus::Deleted => "deleted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CommentStatus> {
+        CommentStatus::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
+    /// A stored value; one the schema does not allow is shown to nobody.
+    pub fn stored(s: &str) -> CommentStatus {
+        CommentStatus::parse(s).unwrap_or(CommentStatus::Deleted)
+    }
+
+    /// As the desk and its audit log name it: a pending comment is "held".
+    pub fn label(self) -> &'static str {
+        match self {
+            CommentStatus::Pending => "held",
+            CommentStatus::Approved => "approved",
+            CommentStatus::Spam => "spam",
+            CommentStatus::Deleted => "deleted",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentInput {
     pub name: String,
@@ -134,6 +180,24 @@ pub fn reply_placement(parent_depth: i64) -> (bool, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What is stored reads back as it was; a value no version wrote shows the comment to
+    /// nobody (and an article's comments to nobody) rather than to everyone.
+    #[test]
+    fn statuses_and_modes_read_back_and_an_unknown_one_is_shown_to_nobody() {
+        use crate::domain::article::CommentsMode;
+        for s in CommentStatus::ALL {
+            assert_eq!(CommentStatus::stored(s.as_str()), s);
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+        for m in CommentsMode::ALL {
+            assert_eq!(CommentsMode::stored(m.as_str()), m);
+        }
+        assert_eq!(CommentStatus::stored("Approved"), CommentStatus::Deleted);
+        assert_eq!(CommentsMode::stored("opened"), CommentsMode::Hidden);
+        assert_eq!(CommentsMode::parse(""), None);
+        assert_eq!(CommentStatus::Pending.label(), "held");
+    }
 
     pub fn c(id: i64, parent: Option<i64>) -> CommentView {
         CommentView {

@@ -330,15 +330,6 @@ impl Moderation {
     }
 }
 
-/// Per-article comment state.
-pub fn comments_mode_label(mode: &str) -> &'static str {
-    match mode {
-        "closed" => "Closed",
-        "hidden" => "Hidden",
-        _ => "Open",
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ pub struct StaffMe {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueEntry {
     pub id: i64,
-    pub status: String,
+    pub status: crate::domain::CommentStatus,
     pub article_slug: String,
     pub article_title: String,
     /// The comment it replies to: author and the start of its text.
@@ -102,7 +102,7 @@ pub struct ArticleMode {
     pub slug: String,
     pub title: String,
     pub published_at: i64,
-    pub mode: String,
+    pub mode: crate::domain::article::CommentsMode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ pub mod thread;
 pub mod time;
 
 pub use article::{Article, ArticleSummary};
-pub use comment::{build_thread, CommentInput, CommentView, ThreadNode, MAX_DEPTH};
+pub use comment::{build_thread, CommentInput, CommentStatus, CommentView, ThreadNode, MAX_DEPTH};
 pub use contact::ContactInput;
 pub use error::{ApiError, FieldError};
 pub use form::{CommentActionForm, CommentForm, ContactForm, FormEcho, FormState};

@@ -7,6 +7,7 @@ use crate::components::layout::CONTACT_STREET;
 use crate::components::live::LiveBubble;
 use crate::components::notify::NotifyBar;
 use crate::components::thread::{CommentItem, ThreadCtx, ThreadToolbar};
+use crate::domain::article::CommentsMode;
 use crate::domain::text::html_to_text;
 use crate::domain::thread::{Cursor, ThreadQuery};
 use crate::domain::time::{iso8601, long_date};
@@ -152,7 +153,7 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
     };
 
     // hidden by the editors: no thread, no form
-    let hidden = a.comments_mode == "hidden";
+    let hidden = a.comments_mode == CommentsMode::Hidden;
     let comments = (!hidden).then(|| {
         view! {
             <section id="comments" class="comments" aria-labelledby="comments-title">
@@ -220,7 +221,7 @@ fn CommentSection(
         edit: actions.edit,
         delete: actions.delete,
         forms,
-        open: article.comments_mode != "closed",
+        open: article.comments_mode != CommentsMode::Closed,
     });
     let header = move || {
         Suspend::new(async move {
@@ -250,7 +251,7 @@ fn CommentSection(
         <Transition fallback=|| view! { <h2 id="comments-title" class="comments-title">"Comments"</h2> }>
             {header}
         </Transition>
-        {if article.comments_mode == "closed" {
+        {if article.comments_mode == CommentsMode::Closed {
             let refusal = forms_refusal();
             view! {
                 <div id="comment-form" class="comment-form-box closed">

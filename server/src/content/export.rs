@@ -1,7 +1,9 @@
 //! `server export wordpress`: the whole site as a WordPress export (WXR 1.2) that WordPress's
 //! importer reads, with wpDiscuz's meta (votes, feedback, closed threads) — so a site can leave.
 use crate::feeds::rfc822;
+use app::domain::article::CommentsMode;
 use app::domain::passage::{highlight, Mark};
+use app::domain::CommentStatus;
 use app::server::store::imports::{self as store, ExportArticle, ExportComment, ExportPassage};
 use app::server::store::Pool;
 use std::io::Write;
@@ -116,7 +118,8 @@ pub async fn wordpress(
         let comments = store::export_comments(pool, a.id).await?;
         item(out, base, a, &passages, &comments)?;
         done.articles += 1;
-        done.comments += comments.iter().filter(|c| c.status != "deleted" || c.trashed).count() as u64;
+        done.comments +=
+            comments.iter().filter(|c| c.status != CommentStatus::Deleted || c.trashed).count() as u64;
     }
     writeln!(out, "</channel>\n</rss>")?;
     out.flush()?;
@@ -149,7 +152,7 @@ fn item(
         "\t\t<wp:post_date>{0}</wp:post_date>\n\t\t<wp:post_date_gmt>{0}</wp:post_date_gmt>",
         cdata(&date)
     )?;
-    let open = if a.comments_mode == "open" { "open" } else { "closed" };
+    let open = if a.comments_mode == CommentsMode::Open { "open" } else { "closed" };
     // hidden comments are Byline's: WordPress has no such state (closed there; read back here)
     writeln!(
         out,
@@ -177,17 +180,17 @@ fn item(
     let meta = |out: &mut dyn Write, tag: &str, k: &str, v: &str| {
         writeln!(out, "\t\t<wp:{tag}>\n\t\t\t<wp:meta_key>{}</wp:meta_key>\n\t\t\t<wp:meta_value>{}</wp:meta_value>\n\t\t</wp:{tag}>", cdata(k), cdata(v))
     };
-    meta(out, "postmeta", "wpdiscuz_closed", if a.comments_mode == "open" { "0" } else { "1" })?;
-    meta(out, "postmeta", "_byline_comments_mode", &a.comments_mode)?;
+    meta(out, "postmeta", "wpdiscuz_closed", if a.comments_mode == CommentsMode::Open { "0" } else { "1" })?;
+    meta(out, "postmeta", "_byline_comments_mode", a.comments_mode.as_str())?;
     // a feedback names its passage by its place among the post's shortcodes (1, 2, …): read back
     // in order, it finds the same passage
     let rank = |passage: i64| passages.iter().position(|p| p.id == passage).map(|i| i + 1);
     for c in comments {
-        let approved = match (c.status.as_str(), c.trashed) {
-            ("approved", _) => "1",
-            ("pending", _) => "0",
-            ("spam", _) => "spam",
-            ("deleted", true) => "trash",
+        let approved = match (c.status, c.trashed) {
+            (CommentStatus::Approved, _) => "1",
+            (CommentStatus::Pending, _) => "0",
+            (CommentStatus::Spam, _) => "spam",
+            (CommentStatus::Deleted, true) => "trash",
             // deleted by its author or erased: nothing of it is left to export
             _ => continue,
         };

@@ -112,8 +112,7 @@ pub async fn article_mode(State(state): State<AppState>, req: Request) -> Respon
         Ok(w) => w,
         Err(res) => return res,
     };
-    let mode = field(&w.fields, "mode");
-    if !matches!(mode, "open" | "closed" | "hidden") {
+    let Some(mode) = app::domain::article::CommentsMode::parse(field(&w.fields, "mode")) else {
         return refuse(
             &state,
             &w,
@@ -122,7 +121,7 @@ pub async fn article_mode(State(state): State<AppState>, req: Request) -> Respon
             "Choose open, closed or hidden.",
         )
         .await;
-    }
+    };
     let slug = field(&w.fields, "slug");
     match store::moderate::set_article_mode(
         &state.pool,

@@ -32,7 +32,7 @@ pub async fn vote(
     let owned = crate::server::store::comments::owner(&state.pool, comment)
         .await
         .or_internal("loading a comment to vote on")?
-        .filter(|o| o.status == "approved")
+        .filter(|o| o.status == crate::domain::CommentStatus::Approved)
         .ok_or_else(|| ApiError::NotFound("This comment is no longer available.".into()))?;
     let ip_hash = visitor.ip_hash(state);
     let one_per_address = state.limits.one_vote_per_address;
@@ -78,7 +78,7 @@ async fn own_editable(
     let owned = crate::server::store::comments::owner(&state.pool, comment)
         .await
         .or_internal("loading a comment to change")?
-        .filter(|o| o.status == "approved")
+        .filter(|o| o.status == crate::domain::CommentStatus::Approved)
         .ok_or_else(|| ApiError::NotFound("This comment is no longer available.".into()))?;
     if owned.reader_id.as_deref() != Some(visitor.reader_id.as_str()) {
         return Err(ApiError::Forbidden("Only the author can change this comment.".into()));

@@ -210,10 +210,15 @@ pub fn closed(
     settings: &crate::domain::desk::ModerationSettings,
     now: i64,
 ) -> Option<ApiError> {
-    match article.comments_mode.as_str() {
-        "hidden" => return Some(ApiError::NotFound("Comments are not available on this article.".into())),
-        "closed" => return Some(ApiError::Forbidden("Comments are closed on this article.".into())),
-        _ => {}
+    use crate::domain::article::CommentsMode;
+    match article.comments_mode {
+        CommentsMode::Hidden => {
+            return Some(ApiError::NotFound("Comments are not available on this article.".into()))
+        }
+        CommentsMode::Closed => {
+            return Some(ApiError::Forbidden("Comments are closed on this article.".into()))
+        }
+        CommentsMode::Open => {}
     }
     let days = i64::from(settings.close_after_days);
     (days > 0 && now - article.published_at > days * 86_400)

@@ -6,6 +6,7 @@ use crate::domain::desk::{report_reason_label, HoldReason, Moderation, Queue};
 use crate::domain::desk_views::{QueueEntry, QueuePage};
 use crate::domain::text::escape_html;
 use crate::domain::time::{exact, iso8601};
+use crate::domain::CommentStatus;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -26,7 +27,7 @@ fn actions_for(q: Queue, e: &QueueEntry) -> Vec<Moderation> {
     use Moderation::*;
     match q {
         Queue::Pending => vec![Approve, Spam, Trash],
-        Queue::Reported if e.status == "pending" => vec![Approve, Spam, Trash],
+        Queue::Reported if e.status == CommentStatus::Pending => vec![Approve, Spam, Trash],
         Queue::Reported => vec![Approve, Spam, Trash],
         Queue::Approved => {
             let mut v = vec![Spam, Trash];
@@ -99,11 +100,11 @@ fn Entry(q: Queue, e: QueueEntry) -> impl IntoView {
     let link = format!("{article}#comment-{id}");
     let held = e.held_for.as_deref().map(HoldReason::label_of);
     let record = format!("{} approved, {} rejected before", e.approved_before, e.rejected_before);
-    let status = match e.status.as_str() {
-        "pending" => "Held",
-        "approved" => "Approved",
-        "spam" => "Spam",
-        _ => "Trash",
+    let status = match e.status {
+        CommentStatus::Pending => "Held",
+        CommentStatus::Approved => "Approved",
+        CommentStatus::Spam => "Spam",
+        CommentStatus::Deleted => "Trash",
     };
     let checkbox = format!("pick-{id}");
     view! {
@@ -114,7 +115,7 @@ fn Entry(q: Queue, e: QueueEntry) -> impl IntoView {
                     <strong>{e.author_name.clone()}</strong>
                     " on " <span class="desk-article">{e.article_title.clone()}</span>
                 </label>
-                <span class=format!("desk-status status-{}", e.status)>{status}</span>
+                <span class=format!("desk-status status-{}", e.status.as_str())>{status}</span>
                 {e.pinned.then(|| view! { <span class="desk-flag">"Pinned"</span> })}
                 {e.featured.then(|| view! { <span class="desk-flag">"Featured"</span> })}
             </div>
@@ -149,7 +150,7 @@ fn Entry(q: Queue, e: QueueEntry) -> impl IntoView {
                 }).collect_view()}
                 <a class="button" href=format!("/desk/comments/{id}")>"Edit"</a>
                 <a class="button" href=format!("/desk/bans?comment={id}")>"Ban author"</a>
-                {(e.status == "approved").then(|| view! { <a href=link>"View on the page"</a> })}
+                {(e.status == CommentStatus::Approved).then(|| view! { <a href=link>"View on the page"</a> })}
             </div>
         </li>
     }

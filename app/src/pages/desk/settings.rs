@@ -1,7 +1,8 @@
 //! The moderation settings, the articles' comment modes, the Contact Us inbox, and signing in.
 use super::{desk_page, echoed};
 use crate::api::desk::{desk_articles, desk_inbox, desk_settings, desk_whoami, desk_whoami_as_desk};
-use crate::domain::desk::{comments_mode_label, HoldMode, ModerationSettings};
+use crate::domain::article::CommentsMode;
+use crate::domain::desk::{HoldMode, ModerationSettings};
 use crate::domain::desk_views::{ArticleMode, InboxPage, InboxRow};
 use crate::domain::text::escape_html;
 use crate::domain::time::{exact, iso8601};
@@ -77,8 +78,8 @@ pub fn DeskArticlesPage() -> impl IntoView {
                                         <input type="hidden" name="slug" value=a.slug.clone()/>
                                         <label for=id.clone() class="visually-hidden">{format!("Comments on {}", a.title)}</label>
                                         <select id=id name="mode">
-                                            {["open", "closed", "hidden"].into_iter().map(|m| view! {
-                                                <option value=m selected=a.mode == m>{comments_mode_label(m)}</option>
+                                            {CommentsMode::ALL.into_iter().map(|m| view! {
+                                                <option value=m.as_str() selected=a.mode == m>{m.label()}</option>
                                             }).collect_view()}
                                         </select>
                                         <button type="submit" class="button">"Set"</button>

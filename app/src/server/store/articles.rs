@@ -1,4 +1,5 @@
 use super::{Pool, StoreError};
+use crate::domain::article::CommentsMode;
 use crate::domain::{Article, ArticleSummary};
 
 /// An article parsed from a content file, ready to store.
@@ -149,7 +150,7 @@ pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreEr
         published_at: r.get("published_at"),
         updated_at: r.get("updated_at"),
         comment_count: r.get("n"),
-        comments_mode: r.get("comments_mode"),
+        comments_mode: CommentsMode::stored(r.get_str("comments_mode")),
     }))
 }
 
@@ -166,7 +167,7 @@ pub async fn comment_modes(pool: &Pool) -> Result<Vec<crate::domain::desk_views:
             slug: r.get("slug"),
             title: r.get("title"),
             published_at: r.get("published_at"),
-            mode: r.get("comments_mode"),
+            mode: CommentsMode::stored(r.get_str("comments_mode")),
         })
         .collect())
 }
@@ -203,11 +204,12 @@ pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreErr
 }
 
 /// Whether an article's comments are open, closed or hidden (`None`: no such article).
-pub async fn comments_mode(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
-    Ok(db::query_scalar("SELECT comments_mode FROM articles WHERE id = $1")
+pub async fn comments_mode(pool: &Pool, id: i64) -> Result<Option<CommentsMode>, StoreError> {
+    let mode: Option<String> = db::query_scalar("SELECT comments_mode FROM articles WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
-        .await?)
+        .await?;
+    Ok(mode.as_deref().map(CommentsMode::stored))
 }
 
 /// An article as a feed lists it.

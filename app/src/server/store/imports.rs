@@ -1,6 +1,8 @@
 //! What an import writes (WordPress, Disqus) and what old addresses lead to. The importer
 //! decides; this file only holds the SQL.
 use super::{Pool, StoreError};
+use crate::domain::article::CommentsMode;
+use crate::domain::CommentStatus;
 use db::Conn;
 
 /// A comment from another system, as it is stored.
@@ -9,7 +11,7 @@ pub struct ImportedComment<'a> {
     pub id: Option<i64>,
     pub article_id: i64,
     pub parent: Option<&'a Placed>,
-    pub status: &'a str,
+    pub status: CommentStatus,
     pub author_name: &'a str,
     pub author_email: Option<&'a str>,
     pub author_url: Option<&'a str>,
@@ -108,11 +110,11 @@ pub async fn is_withdrawn(tx: &mut Conn, article_id: i64) -> Result<bool, db::Er
         .is_some())
 }
 
-pub async fn set_mode(tx: &mut Conn, article_id: i64, mode: &str) -> Result<bool, db::Error> {
+pub async fn set_mode(tx: &mut Conn, article_id: i64, mode: CommentsMode) -> Result<bool, db::Error> {
     Ok(db::query("UPDATE articles SET comments_mode = $1 WHERE id = $2 AND comments_mode <> $3")
-        .bind(mode)
+        .bind(mode.as_str())
         .bind(article_id)
-        .bind(mode)
+        .bind(mode.as_str())
         .execute(tx)
         .await?
         .rows_affected()
@@ -158,7 +160,7 @@ pub async fn insert_comment(tx: &mut Conn, c: &ImportedComment<'_>) -> Result<Op
             (if under_parent { Some(p.id) } else { p.parent_id }, Some(p.root_id), depth)
         }
     };
-    let approved = c.status == "approved";
+    let approved = c.status == CommentStatus::Approved;
     let id: Option<i64> = db::query_scalar(
         "INSERT INTO comments (id, root_id, article_id, parent_id, depth, status, author_name, author_email,
                                author_url, body, body_html, body_text, created_at, submission_key, ip_hash,
@@ -194,7 +196,7 @@ pub async fn insert_comment(tx: &mut Conn, c: &ImportedComment<'_>) -> Result<Op
     .bind(root)
     .bind(parent_id)
     .bind(depth)
-    .bind(c.status)
+    .bind(c.status.as_str())
     .bind(c.author_name)
     .bind(c.author_email)
     .bind(c.author_url)
@@ -206,7 +208,7 @@ pub async fn insert_comment(tx: &mut Conn, c: &ImportedComment<'_>) -> Result<Op
     .bind(c.ip_hash)
     .bind(c.up)
     .bind(c.down)
-    .bind((c.status == "pending").then_some("imported"))
+    .bind((c.status == CommentStatus::Pending).then_some("imported"))
     .bind(approved.then_some(c.created_at))
     .fetch_optional(&mut *tx)
     .await?;
@@ -330,7 +332,7 @@ pub struct ExportArticle {
     pub tags: Vec<String>,
     pub body_html: String,
     pub published_at: i64,
-    pub comments_mode: String,
+    pub comments_mode: CommentsMode,
     /// Withdrawn after its source stopped publishing it: exported as private.
     pub withdrawn: bool,
 }
@@ -338,7 +340,7 @@ pub struct ExportArticle {
 pub struct ExportComment {
     pub id: i64,
     pub parent_id: Option<i64>,
-    pub status: String,
+    pub status: CommentStatus,
     pub trashed: bool,
     pub author_name: String,
     pub author_email: Option<String>,
@@ -378,7 +380,7 @@ pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreErr
         withdrawn: r.get::<bool, _>("withdrawn"),
         body_html: r.get("body_html"),
         published_at: r.get("published_at"),
-        comments_mode: r.get("comments_mode"),
+        comments_mode: CommentsMode::stored(r.get_str("comments_mode")),
     })
     .collect())
 }
@@ -396,7 +398,7 @@ pub async fn export_comments(pool: &Pool, article_id: i64) -> Result<Vec<ExportC
     .map(|r| ExportComment {
         id: r.get("id"),
         parent_id: r.get("parent_id"),
-        status: r.get("status"),
+        status: CommentStatus::stored(r.get_str("status")),
         trashed: r.get::<Option<i64>, _>("trashed_at").is_some(),
         author_name: r.get("author_name"),
         author_email: r.get("author_email"),

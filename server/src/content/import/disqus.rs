@@ -183,10 +183,10 @@ async fn store_disqus_post(
     };
     // a deleted comment keeps its place (its replies hang below it) but none of its text
     let (status, body, body_html) = if p.deleted {
-        ("deleted", String::new(), String::new())
+        (CommentStatus::Deleted, String::new(), String::new())
     } else {
         let html = text::comment_body(&p.message);
-        (if p.spam { "spam" } else { "approved" }, p.message.clone(), html)
+        (if p.spam { CommentStatus::Spam } else { CommentStatus::Approved }, p.message.clone(), html)
     };
     let body_text = app::domain::text::html_to_text(&body_html);
     let name =
@@ -228,9 +228,9 @@ async fn store_disqus_post(
     report.comments += 1;
     touched.insert(article_id);
     match status {
-        "spam" => report.spam += 1,
-        "deleted" => report.deleted_kept += 1,
-        _ => {}
+        CommentStatus::Spam => report.spam += 1,
+        CommentStatus::Deleted => report.deleted_kept += 1,
+        CommentStatus::Approved | CommentStatus::Pending => {}
     }
     if lost {
         report.notes.push(format!(

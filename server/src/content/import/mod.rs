@@ -12,6 +12,8 @@
 use super::disqus::{DisqusReader, DsqItem, DsqPost};
 use super::text;
 use super::wxr::{WpComment, WpPost, WxrItem, WxrReader};
+use app::domain::article::CommentsMode;
+use app::domain::CommentStatus;
 use app::server::reader_cookie::Secret;
 use app::server::store::articles::{self, Imported, NewArticle};
 use app::server::store::imports::{self as store, ImportedComment, Placed};
@@ -327,11 +329,11 @@ fn email_of(s: &str) -> Option<String> {
         .then(|| e.to_lowercase())
 }
 
-fn status_of(approved: &str) -> Option<&'static str> {
+fn status_of(approved: &str) -> Option<CommentStatus> {
     match approved {
-        "1" | "approve" => Some("approved"),
-        "0" | "hold" => Some("pending"),
-        "spam" => Some("spam"),
+        "1" | "approve" => Some(CommentStatus::Approved),
+        "0" | "hold" => Some(CommentStatus::Pending),
+        "spam" => Some(CommentStatus::Spam),
         _ => None,
     }
 }

@@ -224,13 +224,12 @@ async fn post_in(
     if mapped.is_none() {
         report.passages += store::editor_passages(conn, id).await?.len() as u64;
         // what the old site had: comments closed (wpDiscuz or WordPress), or hidden (a Byline export)
-        let mode = match post.meta("_byline_comments_mode") {
-            Some("hidden") => Some("hidden"),
-            Some("closed") => Some("closed"),
+        let mode = match post.meta("_byline_comments_mode").and_then(CommentsMode::parse) {
+            Some(mode @ (CommentsMode::Hidden | CommentsMode::Closed)) => Some(mode),
             _ if post.meta("wpdiscuz_closed").is_some_and(|v| v.trim() == "1")
                 || post.comment_status == "closed" =>
             {
-                Some("closed")
+                Some(CommentsMode::Closed)
             }
             _ => None,
         };

@@ -133,9 +133,9 @@ async fn store_wp_comment(
     report.kept_ids += (stored.id == c.id) as u64;
     report.votes = report.votes.saturating_add((up + down) as u64);
     match status {
-        "pending" => report.held += 1,
-        "spam" => report.spam += 1,
-        _ => {}
+        CommentStatus::Pending => report.held += 1,
+        CommentStatus::Spam => report.spam += 1,
+        CommentStatus::Approved | CommentStatus::Deleted => {}
     }
     if lost {
         report.notes.push(format!(

@@ -7,7 +7,7 @@ pub struct Owned {
     pub reader_id: Option<String>,
     pub ip_hash: Option<String>,
     pub created_at: i64,
-    pub status: String,
+    pub status: crate::domain::CommentStatus,
     pub root_id: Option<i64>,
     pub parent_id: Option<i64>,
 }
@@ -24,7 +24,7 @@ pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
         reader_id: r.get("reader_id"),
         ip_hash: r.get("ip_hash"),
         created_at: r.get("created_at"),
-        status: r.get("status"),
+        status: crate::domain::CommentStatus::stored(r.get_str("status")),
         root_id: r.get("root_id"),
         parent_id: r.get("parent_id"),
     }))
@@ -83,7 +83,8 @@ pub(super) async fn mark_deleted_in(tx: &mut db::Conn, id: i64) -> Result<(), St
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-    let Some(row) = row.filter(|r| r.get::<String, _>("status") == "approved") else {
+    let Some(row) = row.filter(|r| r.get_str("status") == crate::domain::CommentStatus::Approved.as_str())
+    else {
         return Ok(());
     };
     db::query(

@@ -6,6 +6,7 @@ mod thread;
 mod votes;
 
 use crate::domain::comment::reply_placement;
+use crate::domain::CommentStatus;
 use crate::server::store::{Pool, StoreError};
 pub use author::*;
 pub use thread::*;
@@ -132,7 +133,7 @@ async fn insert_in(tx: &mut db::Conn, c: &NewComment<'_>, key: &str) -> Result<I
     .bind(c.reader_id)
     .bind(c.ip_hash)
     .bind(passage_id)
-    .bind(if c.held_for.is_some() { "pending" } else { "approved" })
+    .bind(if c.held_for.is_some() { CommentStatus::Pending } else { CommentStatus::Approved }.as_str())
     .bind(c.held_for)
     .bind(c.held_for.is_none().then_some(c.created_at))
     .bind(crate::domain::text::html_to_text(c.body_html))

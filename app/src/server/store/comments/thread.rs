@@ -1,6 +1,6 @@
 //! Reading the thread: a page of top-level comments (keyset, by sort and filter) with their replies.
 use crate::domain::thread::{Cursor, Filter, Sort, ThreadQuery, PAGE_SIZE};
-use crate::domain::CommentView;
+use crate::domain::{CommentStatus, CommentView};
 use crate::server::store::{Pool, StoreError};
 use db::Row;
 
@@ -111,8 +111,8 @@ pub(super) const VISIBLE_ROOT: &str =
     "(c.status = 'approved' OR (c.status = 'deleted' AND c.reply_count > 0))";
 
 pub(super) fn view(r: &Row, v: &Viewer) -> CommentView {
-    let status: String = r.get("status");
-    let deleted = status == "deleted";
+    let status = CommentStatus::stored(r.get_str("status"));
+    let deleted = status == CommentStatus::Deleted;
     let mine = v.reader_id.is_some() && r.get::<Option<String>, _>("reader_id").as_deref() == v.reader_id;
     let created_at: i64 = r.get("created_at");
     let editable = mine && !deleted && v.now - created_at < v.edit_window;
@@ -140,7 +140,7 @@ pub(super) fn view(r: &Row, v: &Viewer) -> CommentView {
             ),
             changed: r.get::<Option<bool>, _>("passage_changed").unwrap_or(true),
         }),
-        held: status == "pending",
+        held: status == CommentStatus::Pending,
         pinned: r.get::<i64, _>("pinned") != 0,
         featured: r.get::<i64, _>("featured") != 0,
         edited_by_staff: r.get::<i64, _>("edited_by_staff") != 0,

@@ -4,6 +4,7 @@
 //! transaction.
 use super::{audit, Actor};
 use crate::domain::desk::Moderation;
+use crate::domain::CommentStatus;
 use crate::server::store::{Pool, StoreError};
 use db::Conn;
 
@@ -20,7 +21,7 @@ pub struct Outcome {
 struct Current {
     article_id: i64,
     root_id: Option<i64>,
-    status: String,
+    status: CommentStatus,
     approved_at: Option<i64>,
     trashed: bool,
     pinned: bool,
@@ -37,7 +38,7 @@ async fn current(conn: &mut Conn, id: i64) -> Result<Option<Current>, db::Error>
     Ok(row.map(|r| Current {
         article_id: r.get("article_id"),
         root_id: r.get("root_id"),
-        status: r.get("status"),
+        status: CommentStatus::stored(r.get_str("status")),
         approved_at: r.get("approved_at"),
         trashed: r.get::<Option<i64>, _>("trashed_at").is_some(),
         pinned: r.get::<i64, _>("pinned") != 0,
@@ -69,16 +70,17 @@ pub(crate) async fn count_visible(
 }
 
 /// The status a comment moves to, or `None` when the action does not apply to it.
-fn next_status(c: &Current, action: Moderation) -> Option<&'static str> {
-    let (status, trashed) = (c.status.as_str(), c.trashed);
+fn next_status(c: &Current, action: Moderation) -> Option<CommentStatus> {
+    use CommentStatus::{Approved, Deleted, Pending, Spam};
+    let (status, trashed) = (c.status, c.trashed);
     // an author's own delete (no trashed_at) emptied the text: nothing to bring back
-    let removed_by_author = status == "deleted" && !trashed;
+    let removed_by_author = status == Deleted && !trashed;
     match action {
-        Moderation::Approve if status != "approved" && !removed_by_author => Some("approved"),
-        Moderation::Spam if status != "spam" && !removed_by_author => Some("spam"),
-        Moderation::Trash if status != "deleted" => Some("deleted"),
-        Moderation::Restore if status == "spam" || trashed => {
-            Some(if c.approved_at.is_some() { "approved" } else { "pending" })
+        Moderation::Approve if status != Approved && !removed_by_author => Some(Approved),
+        Moderation::Spam if status != Spam && !removed_by_author => Some(Spam),
+        Moderation::Trash if status != Deleted => Some(Deleted),
+        Moderation::Restore if status == Spam || trashed => {
+            Some(if c.approved_at.is_some() { Approved } else { Pending })
         }
         _ => None,
     }
@@ -114,7 +116,7 @@ pub async fn apply_in(
         _ => None,
     };
     if let Some((column, on, was)) = toggle {
-        if on == was || (on && c.status != "approved") {
+        if on == was || (on && c.status != CommentStatus::Approved) {
             return Ok(Outcome::default());
         }
         let sql = if column == "pinned" {
@@ -128,8 +130,8 @@ pub async fn apply_in(
         return Ok(Outcome { changed: true, ..Default::default() });
     }
     let Some(status) = next_status(&c, action) else { return Ok(Outcome::default()) };
-    let was_visible = c.status == "approved";
-    let visible = status == "approved";
+    let was_visible = c.status == CommentStatus::Approved;
+    let visible = status == CommentStatus::Approved;
     let first_approval = visible && c.approved_at.is_none();
     db::query(
         "UPDATE comments SET status = $2,
@@ -140,7 +142,7 @@ pub async fn apply_in(
          WHERE id = $1",
     )
     .bind(id)
-    .bind(status)
+    .bind(status.as_str())
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -158,8 +160,8 @@ pub async fn apply_in(
     } else {
         false
     };
-    let before = if c.trashed { "trash" } else { label(&c.status) };
-    let after = if status == "deleted" { "trash" } else { label(status) };
+    let before = if c.trashed { "trash" } else { c.status.label() };
+    let after = if status == CommentStatus::Deleted { "trash" } else { status.label() };
     audit::record(
         &mut *tx,
         who,
@@ -175,15 +177,6 @@ pub async fn apply_in(
         mailed,
         changed: true,
     })
-}
-
-fn label(status: &str) -> &'static str {
-    match status {
-        "approved" => "approved",
-        "pending" => "held",
-        "spam" => "spam",
-        _ => "deleted",
-    }
 }
 
 /// An editor changes a comment's text; the page marks it "edited by the editors".
@@ -235,10 +228,11 @@ pub async fn edit_text(
 pub async fn set_article_mode(
     pool: &Pool,
     slug: &str,
-    mode: &str,
+    mode: crate::domain::article::CommentsMode,
     who: &Actor,
     now: i64,
 ) -> Result<bool, StoreError> {
+    let mode = mode.as_str();
     let mut tx = crate::server::store::begin(pool).await?;
     let result = async {
         let before: Option<String> = db::query_scalar("SELECT comments_mode FROM articles WHERE slug = $1")

@@ -95,7 +95,7 @@ async fn select(
         });
         entries.push(QueueEntry {
             id,
-            status: r.get("status"),
+            status: crate::domain::CommentStatus::stored(r.get_str("status")),
             article_slug: r.get("slug"),
             article_title: r.get("title"),
             parent,

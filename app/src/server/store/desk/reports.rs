@@ -1,4 +1,5 @@
 //! Readers report comments: one report per reader per comment; enough reports hold it.
+use crate::domain::CommentStatus;
 use crate::server::store::{Pool, StoreError};
 
 #[derive(Debug, PartialEq, Eq)]
@@ -36,7 +37,7 @@ pub async fn report(
                 .bind(comment_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let Some((article_id, root_id, status, author)) = row.filter(|r| r.2 == "approved") else {
+        let Some((article_id, root_id, status, author)) = row.filter(|r| r.2 == CommentStatus::Approved.as_str()) else {
             return Ok(Reported::NoSuchComment);
         };
         if author.as_deref() == Some(reader_id) {
@@ -72,7 +73,7 @@ pub async fn report(
         .bind(comment_id)
         .fetch_one(&mut *tx)
         .await?;
-        let held = threshold > 0 && open >= threshold as i64 && status == "approved" && !reviewed;
+        let held = threshold > 0 && open >= threshold as i64 && status == CommentStatus::Approved.as_str() && !reviewed;
         if held {
             db::query("UPDATE comments SET status = 'pending', held_for = 'reports' WHERE id = $1")
                 .bind(comment_id)

@@ -87,7 +87,7 @@ pub(super) async fn erase_in(
     .execute(&mut *tx)
     .await?;
     for (id, article_id, root_id, status) in comments {
-        if status == "approved" {
+        if status == crate::domain::CommentStatus::Approved.as_str() {
             crate::server::store::desk::moderate::count_visible(&mut *tx, id, article_id, root_id, -1)
                 .await?;
         }
