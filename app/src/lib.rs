@@ -4,7 +4,8 @@
 
 pub mod api;
 pub mod components;
-pub mod domain;
+/// The plain types with their validation (the `domain` crate, below the store).
+pub use ::domain;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

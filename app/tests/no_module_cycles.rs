@@ -1,5 +1,5 @@
-//! The layout holds: no module of `app`, nor of `server` (the binary and its HTTP edge), uses
-//! one that (through others) uses it back. Reads each crate's `src` as text: every `crate::a::b` path outside comments and test modules is an
+//! The layout holds: no module of `app`, of `server` (the binary and its HTTP edge), of `store`
+//! (the SQL) or of `domain` uses one that (through others) uses it back. Reads each crate's `src` as text: every `crate::a::b` path outside comments and test modules is an
 //! edge from the file's module to the longest module that path names.
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -79,4 +79,13 @@ fn no_module_of_the_server_crate_uses_one_that_uses_it_back() {
     let (cycles, graph) = cycles_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src"));
     assert!(cycles.is_empty(), "modules of the server crate in an import cycle: {cycles:?}");
     assert!(graph["desk_posts"].contains("form_posts"), "{graph:?}");
+}
+
+#[test]
+fn no_module_of_the_store_or_the_domain_uses_one_that_uses_it_back() {
+    let (cycles, graph) = cycles_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../store/src"));
+    assert!(cycles.is_empty(), "modules of the store in an import cycle: {cycles:?}");
+    assert!(graph["desk::readers::erase"].contains("desk::moderate"), "{graph:?}");
+    let (cycles, _) = cycles_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../domain/src"));
+    assert!(cycles.is_empty(), "modules of the domain in an import cycle: {cycles:?}");
 }

@@ -9,10 +9,37 @@
 //! one. Why not `sqlx::Any`: it decodes strictly too, copies every row, and re-parses nothing for
 //! the dialects; why not generic functions over `sqlx::Database`: every function would carry a
 //! dozen bounds that Rust does not imply.
+//!
+//! Above the interface, the SQL itself, one module per concept, the only place with queries;
+//! every value goes through a bound parameter, and rows are read into the `domain` crate's types:
+//!
+//! | module | what it stores |
+//! | --- | --- |
+//! | `articles`, `passages` | articles, their passages marked for Inline Feedback |
+//! | `comments` | writing a comment, the thread, its author, votes |
+//! | `notify` | subscriptions, mail tokens, the outbox |
+//! | `desk` | staff, moderation, the queue, bans, reports, alerts, readers' data, audit, settings |
+//! | `contact`, `limits`, `changes` | Contact Us letters; shared counters; the change feed |
+//! | `imports` | what WordPress and Disqus import and export read and write |
+//! | `tokens` | random tokens and their hex form |
+
+// the SQL modules name this crate as its users do (`db::query`, `db::Conn`)
+extern crate self as db;
+
+pub mod articles;
+pub mod changes;
+pub mod comments;
 mod connect;
+pub mod contact;
 mod copy;
+pub mod desk;
+pub mod imports;
+pub mod limits;
+pub mod notify;
+pub mod passages;
 mod query;
 mod row;
+pub mod tokens;
 
 pub use connect::{connect, migrate, ConnectError};
 pub use copy::{copy, Copied, CopyError};
@@ -303,4 +330,40 @@ impl Drop for Listening {
     fn drop(&mut self) {
         self.0.abort();
     }
+}
+
+/// Errors below the edge: always logged, never shown to a reader.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlx(#[from] Error),
+    #[error("{0}")]
+    Connect(#[from] ConnectError),
+}
+
+/// A write transaction (`BEGIN IMMEDIATE` on SQLite; the write lock on PostgreSQL). End it
+/// with `end`.
+pub async fn begin(pool: &Pool) -> Result<Tx, Error> {
+    pool.begin().await
+}
+
+/// The time now, in seconds since the epoch.
+pub fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// The signing key from `settings`, created on first start so cookies survive restarts.
+pub async fn signing_key(pool: &Pool) -> Result<String, StoreError> {
+    let fresh = tokens::random_token() + &tokens::random_token();
+    query("INSERT INTO settings (name, value) VALUES ('signing_key', $1) ON CONFLICT (name) DO NOTHING")
+        .bind(&fresh)
+        .execute(pool)
+        .await?;
+    Ok(query_scalar("SELECT value FROM settings WHERE name = 'signing_key'").fetch_one(pool).await?)
+}
+
+/// A consistent copy of the whole database at `path` (`VACUUM INTO`), for a dry run.
+pub async fn copy_to(pool: &Pool, path: &std::path::Path) -> Result<(), StoreError> {
+    query("VACUUM INTO $1").bind(path.display().to_string()).execute(pool).await?;
+    Ok(())
 }

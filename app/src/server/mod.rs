@@ -6,7 +6,7 @@
 //! | --- | --- |
 //! | `state` | the shared state every route and server function gets |
 //! | `answer` | how a server function answers: a refusal's status, the reader cookie |
-//! | `store` | SQL (sqlx, SQLite): the only place with queries |
+//! | `store` | the store crate re-exported: the SQL, on SQLite or PostgreSQL |
 //! | `mail` | the outbox worker and its transports |
 //! | `live_streams` | the open Server-Sent Event streams' caps (the events: the server crate) |
 //! | `reader_cookie` | the signed, HttpOnly reader id cookie (who wrote or voted) |
@@ -36,4 +36,5 @@ pub mod state;
 pub mod store;
 pub mod text_to_html;
 pub mod tidy;
-pub mod tokens;
+/// Random tokens and their hex form (in the store crate, which makes them too).
+pub use db::tokens;

@@ -1,0 +1,107 @@
+//! What the author of a comment may do within the edit window: change it, delete it.
+use crate::{Pool, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owned {
+    pub article_id: i64,
+    pub reader_id: Option<String>,
+    pub ip_hash: Option<String>,
+    pub created_at: i64,
+    pub status: domain::CommentStatus,
+    pub root_id: Option<i64>,
+    pub parent_id: Option<i64>,
+}
+
+pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
+    let row = db::query(
+        "SELECT article_id, reader_id, ip_hash, created_at, status, root_id, parent_id FROM comments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Owned {
+        article_id: r.get("article_id"),
+        reader_id: r.get("reader_id"),
+        ip_hash: r.get("ip_hash"),
+        created_at: r.get("created_at"),
+        status: domain::CommentStatus::stored(r.get_str("status")),
+        root_id: r.get("root_id"),
+        parent_id: r.get("parent_id"),
+    }))
+}
+
+/// The author's new text, and — when the hold rules hold it (`held_for`) — the comment back in
+/// the queue, in one transaction: no reader, and no page kept for readers, ever sees the new
+/// text before an editor has. `false`: the comment is no longer approved (nothing changed).
+pub async fn edit_by_author(
+    pool: &Pool,
+    id: i64,
+    body: &str,
+    body_html: &str,
+    held_for: Option<&str>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let mut tx = crate::begin(pool).await?;
+    let result = async {
+        let row: Option<(i64, Option<i64>)> = db::query_as(
+            "UPDATE comments SET body = $1, body_html = $2, body_text = $3, edited_at = $4,
+                    status = CASE WHEN $5 IS NULL THEN status ELSE 'pending' END,
+                    held_for = $5,
+                    pinned = CASE WHEN $5 IS NULL THEN pinned ELSE 0 END
+             WHERE id = $6 AND status = 'approved'
+             RETURNING article_id, root_id",
+        )
+        .bind(body)
+        .bind(body_html)
+        .bind(domain::text::html_to_text(body_html))
+        .bind(now)
+        .bind(held_for)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((article_id, root_id)) = row else { return Ok(false) };
+        if held_for.is_some() {
+            crate::desk::moderate::count_visible(&mut tx, id, article_id, root_id, -1).await?;
+            crate::desk::alerts::raise(&mut tx, "held", id, now).await?;
+        }
+        Ok::<_, StoreError>(true)
+    }
+    .await;
+    crate::end(tx, result).await
+}
+
+/// Marks a comment deleted (its text goes), keeping the counters right. Replies keep their place
+/// under a "deleted" marker; a deleted comment without visible replies is not shown at all.
+pub async fn mark_deleted(pool: &Pool, id: i64) -> Result<(), StoreError> {
+    let mut tx = crate::begin(pool).await?;
+    let result = mark_deleted_in(&mut tx, id).await;
+    crate::end(tx, result).await
+}
+
+pub(super) async fn mark_deleted_in(tx: &mut db::Conn, id: i64) -> Result<(), StoreError> {
+    let row = db::query("SELECT article_id, root_id, status FROM comments WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(row) = row.filter(|r| r.get_str("status") == domain::CommentStatus::Approved.as_str()) else {
+        return Ok(());
+    };
+    db::query(
+        "UPDATE comments SET status = 'deleted', body = '', body_html = '', body_text = '' WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    db::query("UPDATE articles SET comment_count = comment_count - 1 WHERE id = $1")
+        .bind(row.get::<i64, _>("article_id"))
+        .execute(&mut *tx)
+        .await?;
+    let root: Option<i64> = row.get("root_id");
+    if let Some(root) = root.filter(|r| *r != id) {
+        db::query("UPDATE comments SET reply_count = reply_count - 1 WHERE id = $1")
+            .bind(root)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}

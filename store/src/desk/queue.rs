@@ -1,0 +1,144 @@
+//! The desk's queue: comments by state, newest first, each with its context and its author's
+//! record.
+use crate::{Pool, StoreError};
+use domain::desk::Queue;
+use domain::desk_views::QueueEntry;
+
+fn condition(q: Queue) -> &'static str {
+    match q {
+        Queue::Pending => "c.status = 'pending'",
+        Queue::Reported => {
+            "c.status IN ('approved', 'pending')
+             AND EXISTS (SELECT 1 FROM reports r WHERE r.comment_id = c.id AND r.resolved_at IS NULL)"
+        }
+        Queue::Approved => "c.status = 'approved'",
+        Queue::Spam => "c.status = 'spam'",
+        Queue::Trash => "c.status = 'deleted' AND c.trashed_at IS NOT NULL",
+    }
+}
+
+pub async fn counts(pool: &Pool) -> Result<Vec<(Queue, i64)>, StoreError> {
+    let mut out = Vec::new();
+    for q in Queue::ALL {
+        let n: i64 = db::query_scalar(db::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM comments c WHERE {}",
+            condition(q)
+        )))
+        .fetch_one(pool)
+        .await?;
+        out.push((q, n));
+    }
+    Ok(out)
+}
+
+pub const PAGE: i64 = 50;
+
+/// One page of a queue: entries with an id below `before`, newest first.
+pub async fn entries(
+    pool: &Pool,
+    q: Queue,
+    before: Option<i64>,
+) -> Result<(Vec<QueueEntry>, Option<i64>), StoreError> {
+    select(pool, condition(q), before, None).await
+}
+
+/// The comments meeting `condition` (a fixed SQL condition on `c`), below `before` or only
+/// `only`, newest first: one page, and where the next one starts.
+async fn select(
+    pool: &Pool,
+    condition: &str,
+    before: Option<i64>,
+    only: Option<i64>,
+) -> Result<(Vec<QueueEntry>, Option<i64>), StoreError> {
+    // addresses are kept lower-cased; SQLite's NOCASE index finds them
+    let nocase = if pool.backend() == db::Backend::Sqlite { "COLLATE NOCASE" } else { "" };
+    let rows = db::query(db::AssertSqlSafe(format!(
+        "SELECT c.id, c.status, c.author_name, c.author_email, c.ip_hash, c.reader_id, c.body, c.body_html,
+                c.created_at, c.held_for, c.pinned, c.featured, c.edited_by_staff,
+                a.slug, a.title,
+                p.author_name AS parent_author, p.body AS parent_body,
+                (SELECT COUNT(*) FROM comments o
+                  WHERE o.id <> c.id AND o.status = 'approved'
+                    AND ((c.author_email IS NOT NULL AND o.author_email = c.author_email {nocase})
+                         OR (c.author_email IS NULL AND o.reader_id = c.reader_id))) AS approved_before,
+                (SELECT COUNT(*) FROM comments o
+                  WHERE o.id <> c.id AND (o.status = 'spam' OR o.trashed_at IS NOT NULL)
+                    AND ((c.author_email IS NOT NULL AND o.author_email = c.author_email {nocase})
+                         OR (c.author_email IS NULL AND o.reader_id = c.reader_id))) AS rejected_before
+         FROM comments c JOIN articles a ON a.id = c.article_id
+         LEFT JOIN comments p ON p.id = c.parent_id
+         WHERE {condition} AND ($1 IS NULL OR c.id < $1) AND ($3 IS NULL OR c.id = $3)
+         ORDER BY c.id DESC LIMIT $2"
+    )))
+    .bind(before)
+    .bind(PAGE + 1)
+    .bind(only)
+    .fetch_all(pool)
+    .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for r in rows.iter().take(PAGE as usize) {
+        let id: i64 = r.get("id");
+        let reports: Vec<(String, String)> = db::query_as(
+            "SELECT reason, note FROM reports WHERE comment_id = $1 AND resolved_at IS NULL ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        let parent = r.get::<Option<String>, _>("parent_author").map(|a| {
+            (a, domain::passage::words(&r.get::<Option<String>, _>("parent_body").unwrap_or_default(), 30))
+        });
+        entries.push(QueueEntry {
+            id,
+            status: domain::CommentStatus::stored(r.get_str("status")),
+            article_slug: r.get("slug"),
+            article_title: r.get("title"),
+            parent,
+            author_name: r.get("author_name"),
+            author_email: r.get("author_email"),
+            ip_hash: r.get("ip_hash"),
+            reader_id: r.get("reader_id"),
+            body: r.get("body"),
+            body_html: r.get("body_html"),
+            created_at: r.get("created_at"),
+            held_for: r.get("held_for"),
+            pinned: r.get::<i64, _>("pinned") != 0,
+            featured: r.get::<i64, _>("featured") != 0,
+            edited_by_staff: r.get::<i64, _>("edited_by_staff") != 0,
+            approved_before: r.get("approved_before"),
+            rejected_before: r.get("rejected_before"),
+            reports,
+        });
+    }
+    let next = (rows.len() as i64 > PAGE).then(|| entries.last().map(|e| e.id)).flatten();
+    Ok((entries, next))
+}
+
+/// One comment as the queue shows it, whatever its state (the edit page).
+/// (Not an author's own delete: its text is gone.)
+pub async fn entry(pool: &Pool, id: i64) -> Result<Option<QueueEntry>, StoreError> {
+    let any = "(c.status IN ('pending', 'approved', 'spam') OR c.trashed_at IS NOT NULL)";
+    Ok(select(pool, any, None, Some(id)).await?.0.pop())
+}
+
+/// Whether an email has an approved comment written from this browser or network (first-time
+/// commenters are held; typing a known commenter's email is not enough to pass).
+pub async fn has_approved(
+    pool: &Pool,
+    email: &str,
+    reader_id: &str,
+    ip_hash: &str,
+) -> Result<bool, StoreError> {
+    Ok(db::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1 COLLATE NOCASE AND status = 'approved'
+                        AND (reader_id = $2 OR ip_hash = $3))",
+    )
+    .or_postgres(
+        "SELECT EXISTS (SELECT 1 FROM comments WHERE author_email = $1 AND status = 'approved'
+                        AND (reader_id = $2 OR ip_hash = $3))",
+    )
+    .bind(email)
+    .bind(reader_id)
+    .bind(ip_hash)
+    .fetch_one(pool)
+    .await?)
+}

@@ -1,0 +1,339 @@
+//! Staff accounts and their signed-in sessions. Every change to an account, every sign-in and
+//! sign-out is written to the audit log in the transaction that makes it.
+use super::{audit, Actor};
+use crate::{Pool, StoreError};
+use domain::desk::Role;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffAccount {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub alerts: String,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+fn account(r: &db::Row) -> Option<StaffAccount> {
+    Some(StaffAccount {
+        id: r.get("id"),
+        email: r.get("email"),
+        name: r.get("name"),
+        role: Role::parse(r.get_str("role"))?,
+        alerts: r.get("alerts"),
+        disabled: r.get::<i64, _>("disabled") != 0,
+        created_at: r.get("created_at"),
+    })
+}
+
+const COLUMNS: &str = "id, email, name, role, alerts, disabled, created_at";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("an account with this email exists")]
+    Exists,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<db::Error> for CreateError {
+    fn from(e: db::Error) -> Self {
+        CreateError::Store(e.into())
+    }
+}
+
+/// Creates an account (`password_hash`: an argon2id PHC string) and logs who added it, in one
+/// transaction.
+pub async fn create(
+    pool: &Pool,
+    email: &str,
+    name: &str,
+    role: Role,
+    password_hash: &str,
+    who: &Actor,
+    now: i64,
+) -> Result<i64, CreateError> {
+    let email = email.to_lowercase();
+    let mut tx = crate::begin(pool).await?;
+    let result = async {
+        let id: Option<i64> = db::query_scalar(
+            "INSERT INTO staff (email, name, role, password_hash, created_at, digest_alert_id)
+             VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(id), 0) FROM staff_alerts))
+             ON CONFLICT (email) DO NOTHING RETURNING id",
+        )
+        .bind(&email)
+        .bind(name)
+        .bind(role.as_str())
+        .bind(password_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = id.ok_or(CreateError::Exists)?;
+        let after = format!("{name} <{email}> ({})", role.as_str());
+        audit::record(&mut tx, who, "staff added", &format!("staff #{id}"), None, Some(&after), now).await?;
+        Ok(id)
+    }
+    .await;
+    crate::end(tx, result).await
+}
+
+/// The account and its password hash, for signing in.
+pub async fn for_sign_in(pool: &Pool, email: &str) -> Result<Option<(StaffAccount, String)>, StoreError> {
+    let row =
+        db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS}, password_hash FROM staff WHERE email = $1")))
+            .bind(email.to_lowercase())
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.and_then(|r| Some((account(&r)?, r.get("password_hash")))))
+}
+
+pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<StaffAccount>, StoreError> {
+    let row = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.and_then(|r| account(&r)))
+}
+
+pub async fn all(pool: &Pool) -> Result<Vec<StaffAccount>, StoreError> {
+    let rows = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff ORDER BY role, name, id")))
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.iter().filter_map(account).collect())
+}
+
+pub async fn count(pool: &Pool) -> Result<i64, StoreError> {
+    Ok(db::query_scalar("SELECT COUNT(*) FROM staff").fetch_one(pool).await?)
+}
+
+/// What changes on an account (`None`: as it is, read inside the transaction, so two changes
+/// at once never undo each other).
+#[derive(Debug, Clone, Default)]
+pub struct Change<'a> {
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+    pub alerts: Option<&'a str>,
+    /// A new argon2id hash: every session of the account ends.
+    pub password_hash: Option<&'a str>,
+    /// The admin making a change only an admin may make (a role, the disabled flag): checked
+    /// to be one still, inside the transaction.
+    pub by_admin: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("no such account")]
+    NotFound,
+    /// The change would leave no active admin.
+    #[error("the last active admin cannot be demoted or disabled")]
+    LastAdmin,
+    /// The admin making it is no longer an active admin.
+    #[error("only an admin can make this change")]
+    NotAdmin,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<db::Error> for UpdateError {
+    fn from(e: db::Error) -> Self {
+        UpdateError::Store(e.into())
+    }
+}
+
+/// Changes an account and logs the change, in one transaction. The checks that the admin making
+/// it still is one and that an active admin remains are made inside it, after the write lock is
+/// taken (`BEGIN IMMEDIATE`): two admins demoting each other at once are serialised, and the
+/// second is refused. Disabling the account or a new password signs it out everywhere.
+pub async fn update(
+    pool: &Pool,
+    id: i64,
+    change: &Change<'_>,
+    who: &Actor,
+    now: i64,
+) -> Result<(), UpdateError> {
+    let mut tx = crate::begin(pool).await?;
+    let result = update_in(&mut tx, id, change, who, now).await;
+    crate::end(tx, result).await
+}
+
+async fn update_in(
+    tx: &mut db::Conn,
+    id: i64,
+    change: &Change<'_>,
+    who: &Actor,
+    now: i64,
+) -> Result<(), UpdateError> {
+    if let Some(admin) = change.by_admin {
+        let still: bool = db::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM staff WHERE id = $1 AND role = 'admin' AND disabled = 0)",
+        )
+        .bind(admin)
+        .fetch_one(&mut *tx)
+        .await?;
+        if !still {
+            return Err(UpdateError::NotAdmin);
+        }
+    }
+    let row = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let before = row.as_ref().and_then(account).ok_or(UpdateError::NotFound)?;
+    let role = change.role.unwrap_or(before.role);
+    let disabled = change.disabled.unwrap_or(before.disabled);
+    let alerts = change.alerts.unwrap_or(&before.alerts);
+    let was_active_admin = before.role == Role::Admin && !before.disabled;
+    let stays_active_admin = role == Role::Admin && !disabled;
+    if was_active_admin && !stays_active_admin {
+        let others: i64 =
+            db::query_scalar("SELECT COUNT(*) FROM staff WHERE role = 'admin' AND disabled = 0 AND id <> $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if others == 0 {
+            return Err(UpdateError::LastAdmin);
+        }
+    }
+    // a switch to the hourly digest starts its hour now
+    db::query("UPDATE staff SET digest_sent_at = $1 WHERE id = $2 AND alerts <> 'hourly' AND $3 = 'hourly'")
+        .bind(now)
+        .bind(id)
+        .bind(alerts)
+        .execute(&mut *tx)
+        .await?;
+    db::query("UPDATE staff SET role = $1, alerts = $2, disabled = $3 WHERE id = $4")
+        .bind(role.as_str())
+        .bind(alerts)
+        .bind(disabled)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let describe = |role: Role, alerts: &str, disabled: bool| {
+        format!("{} / alerts {alerts} / {}", role.as_str(), if disabled { "disabled" } else { "active" })
+    };
+    let b = describe(before.role, &before.alerts, before.disabled);
+    let a = describe(role, alerts, disabled);
+    let target = format!("staff #{id}");
+    if b != a {
+        audit::record(&mut *tx, who, "staff changed", &target, Some(&b), Some(&a), now).await?;
+    }
+    if let Some(hash) = change.password_hash {
+        db::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(&mut *tx, who, "password changed", &target, None, None, now).await?;
+    }
+    if disabled || change.password_hash.is_some() {
+        db::query("DELETE FROM staff_sessions WHERE staff_id = $1").bind(id).execute(&mut *tx).await?;
+    }
+    Ok(())
+}
+
+/// A new password set on the command line (`server admin password`), logged as `who`; the
+/// account is signed out everywhere.
+pub async fn set_password(
+    pool: &Pool,
+    id: i64,
+    password_hash: &str,
+    who: &Actor,
+    now: i64,
+) -> Result<(), UpdateError> {
+    update(pool, id, &Change { password_hash: Some(password_hash), ..Default::default() }, who, now).await
+}
+
+/// Opens a session for `staff`, remembers the network they signed in from (`network`: a keyed
+/// hash of the address, see `staff::network_of`) and logs the sign-in, in one transaction.
+pub async fn new_session(
+    pool: &Pool,
+    hash: &str,
+    staff: &StaffAccount,
+    network: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    let mut tx = crate::begin(pool).await?;
+    let result = async {
+        db::query("DELETE FROM staff_sessions WHERE expires_at <= $1").bind(now).execute(&mut *tx).await?;
+        db::query(
+            "INSERT INTO staff_sessions (hash, staff_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(hash)
+        .bind(staff.id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        db::query(
+            "INSERT INTO staff_networks (staff_id, network, last_signed_in_at) VALUES ($1, $2, $3)
+             ON CONFLICT (staff_id, network) DO UPDATE SET last_signed_in_at = excluded.last_signed_in_at",
+        )
+        .bind(staff.id)
+        .bind(network)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let who = Actor { id: staff.id, name: staff.name.clone() };
+        let from = format!("from network {network}");
+        audit::record(&mut tx, &who, "signed in", &format!("staff #{}", staff.id), None, Some(&from), now)
+            .await?;
+        Ok::<_, StoreError>(())
+    }
+    .await;
+    crate::end(tx, result).await
+}
+
+/// Whether account `staff_id` signed in from `network` since `since`: such a network is not
+/// held back when the account is being guessed at from elsewhere.
+pub async fn knows_network(
+    pool: &Pool,
+    staff_id: i64,
+    network: &str,
+    since: i64,
+) -> Result<bool, StoreError> {
+    Ok(db::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM staff_networks
+                        WHERE staff_id = $1 AND network = $2 AND last_signed_in_at >= $3)",
+    )
+    .bind(staff_id)
+    .bind(network)
+    .bind(since)
+    .fetch_one(pool)
+    .await?)
+}
+
+/// The enabled account a live session belongs to.
+pub async fn by_session(pool: &Pool, hash: &str, now: i64) -> Result<Option<StaffAccount>, StoreError> {
+    let row = db::query(
+        "SELECT s.id, s.email, s.name, s.role, s.alerts, s.disabled, s.created_at
+         FROM staff_sessions x JOIN staff s ON s.id = x.staff_id
+         WHERE x.hash = $1 AND x.expires_at > $2 AND s.disabled = 0",
+    )
+    .bind(hash)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|r| account(&r)))
+}
+
+/// Ends a session and logs the sign-out, in one transaction; `false` when it had ended already.
+pub async fn end_session(pool: &Pool, hash: &str, now: i64) -> Result<bool, StoreError> {
+    let mut tx = crate::begin(pool).await?;
+    let result = async {
+        let ended: Option<(i64, String)> = db::query_as(
+            "SELECT s.id, s.name FROM staff_sessions x JOIN staff s ON s.id = x.staff_id WHERE x.hash = $1",
+        )
+        .bind(hash)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, name)) = ended else { return Ok(false) };
+        db::query("DELETE FROM staff_sessions WHERE hash = $1").bind(hash).execute(&mut *tx).await?;
+        let who = Actor { id, name };
+        audit::record(&mut tx, &who, "signed out", &format!("staff #{id}"), None, None, now).await?;
+        Ok::<_, StoreError>(true)
+    }
+    .await;
+    crate::end(tx, result).await
+}
