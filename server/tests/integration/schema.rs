@@ -116,3 +116,78 @@ async fn both_backends_have_the_same_columns_and_indexes() {
     .unwrap();
     assert!(references >= 20, "the schema's references are there to check: {references}");
 }
+
+/// A page of top-level comments is read from its sort's index in order, from its cursor, on
+/// both backends: the first page, a later page (`after`) and a refreshed "Load more" (`until`).
+/// On SQLite the plan sorts nothing and searches the index with the cursor as its bound; on
+/// PostgreSQL, with sorting and whole-table scans priced out (so the plan shows what the indexes
+/// allow, not what an empty table makes cheapest) and the plan made for any values (as it is
+/// for a statement run again and again), no Sort. Before: PostgreSQL read every top-level
+/// comment of an article and sorted them for every page, and a later page read the thread from
+/// its start on both.
+#[tokio::test]
+async fn a_page_of_top_level_comments_is_read_from_its_index_in_order() {
+    use app::domain::thread::Sort;
+    let wait = std::time::Duration::from_secs(10);
+    let dir = tempfile::tempdir().unwrap();
+    let lite = db::connect(&format!("sqlite:{}", dir.path().join("s.db").display()), wait).await.unwrap();
+    db::migrate(&lite).await.unwrap();
+    let pg = db::connect(&common::postgres::fresh_database().await, wait).await.expect("connect");
+    db::migrate(&pg).await.unwrap();
+    let mut pg_conn = pg.acquire().await.unwrap();
+    for setting in
+        ["SET enable_sort = off", "SET enable_seqscan = off", "SET plan_cache_mode = force_generic_plan"]
+    {
+        db::query(db::AssertSqlSafe(setting)).execute(&mut pg_conn).await.unwrap();
+    }
+    for sort in Sort::ALL {
+        let key = if sort == Sort::Votes { "score" } else { "created_at" };
+        for (after, until) in [(false, false), (true, false), (false, true)] {
+            let sql = app::server::store::comments::top_level_sql(sort, after, until, false);
+            let case = format!("{sort:?}, after {after}, until {until}");
+
+            let plan: Vec<String> = db::query(db::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                .fetch_all(&lite)
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<String, _>("detail"))
+                .collect();
+            assert!(!plan.iter().any(|d| d.contains("TEMP B-TREE")), "SQLite sorts, {case}: {plan:#?}");
+            let search = plan.iter().find(|d| d.starts_with("SEARCH c USING INDEX comments_top_"));
+            assert!(search.is_some(), "SQLite does not search the sort's index, {case}: {plan:#?}");
+            if after || until {
+                assert!(
+                    search
+                        .is_some_and(|d| d.contains(&format!("{key}>?")) || d.contains(&format!("{key}<?"))),
+                    "SQLite does not start at the cursor, {case}: {plan:#?}"
+                );
+            }
+
+            // the reader, the article, each bound's key and id, the limit
+            let params = (1..=9).filter(|n| sql.contains(&format!("${n}"))).count();
+            let types =
+                ["text"].into_iter().chain(std::iter::repeat_n("bigint", params - 1)).collect::<Vec<_>>();
+            let values = ["'r'", "1"]
+                .into_iter()
+                .chain(["100", "7"].into_iter().cycle().take(params - 3))
+                .chain(["11"])
+                .collect::<Vec<_>>();
+            let prepare = format!("PREPARE page ({}) AS {sql}", types.join(", "));
+            db::query(db::AssertSqlSafe(prepare)).execute(&mut pg_conn).await.unwrap();
+            let values = format!("({})", values.join(", "));
+            let plan: Vec<String> =
+                db::query_scalar(db::AssertSqlSafe(format!("EXPLAIN EXECUTE page{values}")))
+                    .fetch_all(&mut pg_conn)
+                    .await
+                    .unwrap();
+            db::query("DEALLOCATE page").execute(&mut pg_conn).await.unwrap();
+            let plan = plan.join("\n");
+            assert!(!plan.contains("Sort"), "PostgreSQL sorts, {case}:\n{plan}");
+            assert!(
+                plan.contains("comments_top_"),
+                "PostgreSQL does not read the sort's index, {case}:\n{plan}"
+            );
+        }
+    }
+}

@@ -278,7 +278,7 @@ pub(super) async fn roots_by_id(pool: &Pool, id: Option<i64>, reader: &str) -> R
 /// Top-level comments in `sort` order: after `from` (exclusive, one page and one more to
 /// tell whether there is a next page), or from the start through `to` (inclusive).
 /// Each sort walks its own index from the cursor, so a page costs the same in a thread of
-/// a hundred comments or of ten thousand.
+/// a hundred comments or of ten thousand (`top_level_sql`).
 pub(super) async fn top_level(
     pool: &Pool,
     article_id: i64,
@@ -288,32 +288,41 @@ pub(super) async fn top_level(
     reader: &str,
     feedback_only: bool,
 ) -> Result<Vec<Row>, StoreError> {
+    // `until` (a refreshed "Load more") reaches at most MAX_UNTIL top-level comments: a URL
+    // cannot make one page read the whole thread
+    let limit = if to.is_some() { MAX_UNTIL } else { PAGE_SIZE + 1 };
+    let sql = top_level_sql(sort, from.is_some(), to.is_some(), feedback_only);
+    let mut query = db::query(db::AssertSqlSafe(sql)).bind(reader).bind(article_id);
+    for c in [from, to].into_iter().flatten() {
+        query = query.bind(c.key).bind(c.id);
+    }
+    Ok(query.bind(limit).fetch_all(pool).await?)
+}
+
+/// The query `top_level` runs: only the bounds it has. A bound written for every case
+/// (`$3 IS NULL OR (key, id) < ($3, $4)`) cannot start an index search, as both databases plan
+/// a statement before they see its values: every later page read the thread from its start.
+/// Public for the test that reads both databases' plans of it (`schema.rs`).
+pub fn top_level_sql(sort: Sort, from: bool, to: bool, feedback_only: bool) -> String {
     let (order, after, through, key) = match sort {
         Sort::Newest => ("c.created_at DESC, c.id DESC", "<", ">=", "c.created_at"),
         Sort::Oldest => ("c.created_at ASC, c.id ASC", ">", "<=", "c.created_at"),
         Sort::Votes => ("c.score DESC, c.id DESC", "<", ">=", "c.score"),
     };
-    let only = if feedback_only { "AND c.passage_id IS NOT NULL" } else { "" };
-    let sql = format!(
+    let only = if feedback_only { " AND c.passage_id IS NOT NULL" } else { "" };
+    let mut bounds = String::new();
+    let mut n = 3;
+    for (present, op) in [(from, after), (to, through)] {
+        if present {
+            bounds.push_str(&format!(" AND ({key}, c.id) {op} (${n}, ${})", n + 1));
+            n += 2;
+        }
+    }
+    format!(
         "SELECT {COLUMNS} FROM comments c
-         WHERE c.article_id = $2 AND c.parent_id IS NULL AND {VISIBLE_ROOT} {only}
-           AND ($3 IS NULL OR ({key}, c.id) {after} ($3, $4))
-           AND ($5 IS NULL OR ({key}, c.id) {through} ($5, $6))
-         ORDER BY {order} LIMIT $7"
-    );
-    // `until` (a refreshed "Load more") reaches at most MAX_UNTIL top-level comments: a URL
-    // cannot make one page read the whole thread
-    let limit = if to.is_some() { MAX_UNTIL } else { PAGE_SIZE + 1 };
-    Ok(db::query(db::AssertSqlSafe(sql))
-        .bind(reader)
-        .bind(article_id)
-        .bind(from.map(|c| c.key))
-        .bind(from.map(|c| c.id))
-        .bind(to.map(|c| c.key))
-        .bind(to.map(|c| c.id))
-        .bind(limit)
-        .fetch_all(pool)
-        .await?)
+         WHERE c.article_id = $2 AND c.parent_id IS NULL AND {VISIBLE_ROOT}{only}{bounds}
+         ORDER BY {order} LIMIT ${n}"
+    )
 }
 
 /// Every approved comment of an article, oldest first (exports, feeds, tests).
