@@ -43,6 +43,7 @@ enum Kind {
 /// write transaction), the target is written all or nothing, its references checked at the end.
 /// A target that holds a site is refused unless `replace`, which empties it first. Each table's
 /// rows are counted again in the target before the commit; `progress` hears (table, rows so far).
+/// A PostgreSQL target is analyzed after the commit.
 pub async fn copy(
     from: &Pool,
     to: &Pool,
@@ -78,7 +79,13 @@ pub async fn copy(
     let result = copy_in(&mut source, &mut target, &tables, progress).await;
     // the source was only read: nothing to keep
     let _ = source.rollback().await;
-    crate::end(target, result).await
+    let copied = crate::end(target, result).await?;
+    // the planner's statistics of what was written: without them PostgreSQL plans every query
+    // for tables it takes for empty until autovacuum comes by (SQLite plans without them)
+    if to.backend() == Backend::Postgres {
+        query("ANALYZE").execute(to).await?;
+    }
+    Ok(copied)
 }
 
 async fn copy_in(
