@@ -1,6 +1,30 @@
 use super::{Pool, StoreError};
 use domain::article::CommentsMode;
+use domain::desk_views::ArticleMode;
 use domain::{Article, ArticleSummary};
+
+db::from_row!(ArticleSummary { slug, title, standfirst, section, published_at, comment_count });
+db::from_row!(Article {
+    id,
+    slug,
+    title,
+    standfirst,
+    section,
+    tags: String => tags,
+    body_html,
+    published_at,
+    updated_at,
+    comment_count,
+    comments_mode: String => |s: String| CommentsMode::stored(&s),
+});
+db::from_row!(ArticleMode { slug, title, published_at, mode: String => |s: String| CommentsMode::stored(&s) });
+db::from_row!(FeedArticle { slug, title, standfirst, section, tags: String => tags, body_html, published_at, updated_at });
+db::from_row!(FeedComment { id, author_name, body_html, created_at, edited_at });
+
+/// The tags as stored: a JSON list (none if it is not one).
+pub(crate) fn tags(stored: String) -> Vec<String> {
+    serde_json::from_str(&stored).unwrap_or_default()
+}
 
 /// An article parsed from a content file, ready to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +41,19 @@ pub struct NewArticle {
     /// Passages marked for feedback in the front matter.
     pub feedback: Vec<domain::passage::FeedbackPassage>,
 }
+
+/// An article as stored, to tell whether its content file changed.
+struct Stored {
+    id: i64,
+    title: String,
+    standfirst: String,
+    section: String,
+    tags: String,
+    body_markdown: String,
+    listed: bool,
+    withdrawn_at: Option<i64>,
+}
+db::from_row!(Stored { id, title, standfirst, section, tags, body_markdown, listed, withdrawn_at });
 
 /// What importing a content file did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +72,7 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
     let tags = serde_json::to_string(&a.tags).unwrap_or_else(|_| "[]".into());
     let mut tx = super::begin(pool).await?;
     let result = async {
-        let existing = db::query(
+        let existing: Option<Stored> = db::query_as(
             "SELECT id, title, standfirst, section, tags, body_markdown, listed, withdrawn_at FROM articles
              WHERE slug = $1",
         )
@@ -64,14 +101,14 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
                 (id, Imported::New)
             }
             Some(row) => {
-                let id: i64 = row.get("id");
-                let same = row.get::<String, _>("title") == a.title
-                    && row.get::<String, _>("standfirst") == a.standfirst
-                    && row.get::<String, _>("section") == a.section
-                    && row.get::<String, _>("tags") == tags
-                    && row.get::<String, _>("body_markdown") == a.body_markdown
-                    && row.get::<bool, _>("listed") == a.listed
-                    && row.get::<Option<i64>, _>("withdrawn_at").is_none();
+                let id = row.id;
+                let same = row.title == a.title
+                    && row.standfirst == a.standfirst
+                    && row.section == a.section
+                    && row.tags == tags
+                    && row.body_markdown == a.body_markdown
+                    && row.listed == a.listed
+                    && row.withdrawn_at.is_none();
                 if !same {
                     // (an article withdrawn by an import is published again by its source)
                     db::query(
@@ -106,9 +143,8 @@ pub async fn front_page(
     section: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ArticleSummary>, StoreError> {
-    let rows = db::query(
-        "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at,
-                a.comment_count AS n
+    Ok(db::query_as(
+        "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at, a.comment_count
          FROM articles a
          WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1))
          ORDER BY a.published_at DESC, a.id DESC LIMIT $2",
@@ -116,65 +152,33 @@ pub async fn front_page(
     .bind(section)
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ArticleSummary {
-            slug: r.get("slug"),
-            title: r.get("title"),
-            standfirst: r.get("standfirst"),
-            section: r.get("section"),
-            published_at: r.get("published_at"),
-            comment_count: r.get("n"),
-        })
-        .collect())
+    .await?)
 }
 
 pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreError> {
-    let row = db::query(
+    Ok(db::query_as(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
-                a.published_at, a.updated_at, a.comment_count AS n, a.comments_mode
+                a.published_at, a.updated_at, a.comment_count, a.comments_mode
          FROM articles a WHERE a.slug = $1 AND a.withdrawn_at IS NULL",
     )
     .bind(slug)
     .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| Article {
-        id: r.get("id"),
-        slug: r.get("slug"),
-        title: r.get("title"),
-        standfirst: r.get("standfirst"),
-        section: r.get("section"),
-        tags: serde_json::from_str(r.get_str("tags")).unwrap_or_default(),
-        body_html: r.get("body_html"),
-        published_at: r.get("published_at"),
-        updated_at: r.get("updated_at"),
-        comment_count: r.get("n"),
-        comments_mode: CommentsMode::stored(r.get_str("comments_mode")),
-    }))
+    .await?)
 }
 
 /// Every article with its comment mode, newest first (the desk).
-pub async fn comment_modes(pool: &Pool) -> Result<Vec<domain::desk_views::ArticleMode>, StoreError> {
-    let rows = db::query(
-        "SELECT slug, title, published_at, comments_mode FROM articles ORDER BY published_at DESC, id DESC LIMIT 1000",
+pub async fn comment_modes(pool: &Pool) -> Result<Vec<ArticleMode>, StoreError> {
+    Ok(db::query_as(
+        "SELECT slug, title, published_at, comments_mode AS mode
+         FROM articles ORDER BY published_at DESC, id DESC LIMIT 1000",
     )
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| domain::desk_views::ArticleMode {
-            slug: r.get("slug"),
-            title: r.get("title"),
-            published_at: r.get("published_at"),
-            mode: CommentsMode::stored(r.get_str("comments_mode")),
-        })
-        .collect())
+    .await?)
 }
 
 /// (slug, last modified) for every article, for the sitemap. A new comment counts as a change.
 pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
-    let rows = db::query(
+    Ok(db::query_as(
         "SELECT a.slug, MAX(a.updated_at, COALESCE(
                   (SELECT MAX(c.created_at) FROM comments c
                    WHERE c.article_id = a.id AND c.status = 'approved'), 0)) AS lastmod
@@ -187,8 +191,7 @@ pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
          FROM articles a WHERE a.listed = 1 ORDER BY a.published_at DESC, a.id DESC",
     )
     .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|r| (r.get("slug"), r.get("lastmod"))).collect())
+    .await?)
 }
 
 pub async fn slug_of(pool: &Pool, id: i64) -> Result<Option<String>, StoreError> {
@@ -230,7 +233,7 @@ pub async fn for_feed(
     section: Option<&str>,
     limit: i64,
 ) -> Result<Vec<FeedArticle>, StoreError> {
-    let rows = db::query(
+    Ok(db::query_as(
         "SELECT slug, title, standfirst, section, tags, body_html, published_at, updated_at
          FROM articles WHERE listed = 1 AND ($1 IS NULL OR lower(section) = lower($1))
          ORDER BY published_at DESC, id DESC LIMIT $2",
@@ -238,20 +241,7 @@ pub async fn for_feed(
     .bind(section)
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| FeedArticle {
-            slug: r.get("slug"),
-            title: r.get("title"),
-            standfirst: r.get("standfirst"),
-            section: r.get("section"),
-            tags: serde_json::from_str(r.get_str("tags")).unwrap_or_default(),
-            body_html: r.get("body_html"),
-            published_at: r.get("published_at"),
-            updated_at: r.get("updated_at"),
-        })
-        .collect())
+    .await?)
 }
 
 /// A comment as the article's comment feed lists it.
@@ -269,7 +259,7 @@ pub async fn comments_for_feed(
     article_id: i64,
     limit: i64,
 ) -> Result<Vec<FeedComment>, StoreError> {
-    let rows = db::query(
+    Ok(db::query_as(
         "SELECT c.id, c.author_name, c.body_html, c.created_at, c.edited_at FROM comments c
          WHERE c.article_id = $1 AND c.status = 'approved'
            -- a reply shows only where its thread does (not under a held or spam comment)
@@ -279,15 +269,5 @@ pub async fn comments_for_feed(
     .bind(article_id)
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| FeedComment {
-            id: r.get("id"),
-            author_name: r.get("author_name"),
-            body_html: r.get("body_html"),
-            created_at: r.get("created_at"),
-            edited_at: r.get("edited_at"),
-        })
-        .collect())
+    .await?)
 }

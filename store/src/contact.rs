@@ -1,4 +1,5 @@
 use super::{Pool, StoreError};
+use domain::desk_views::InboxRow;
 use domain::ContactInput;
 use serde::{Deserialize, Serialize};
 
@@ -69,62 +70,37 @@ pub async fn has_key(pool: &Pool, key: &str) -> Result<bool, StoreError> {
 
 /// One message, for its mail to the editors.
 pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<ContactMessage>, StoreError> {
-    let row =
-        db::query("SELECT id, name, email, subject, message, created_at FROM contact_messages WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.as_ref().map(message))
+    Ok(db::query_as(
+        "SELECT id, name, email, subject, message, created_at FROM contact_messages WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?)
 }
 
-fn message(r: &db::Row) -> ContactMessage {
-    ContactMessage {
-        id: r.get("id"),
-        name: r.get("name"),
-        email: r.get("email"),
-        subject: r.get("subject"),
-        message: r.get("message"),
-        created_at: r.get("created_at"),
-    }
-}
+db::from_row!(ContactMessage { id, name, email, subject, message, created_at });
+db::from_row!(InboxRow { id, name, email, subject, message, created_at, state });
 
 pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<ContactMessage>, StoreError> {
-    let rows = db::query(
+    Ok(db::query_as(
         "SELECT id, name, email, subject, message, created_at FROM contact_messages
          ORDER BY created_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    Ok(rows.iter().map(message).collect())
+    .await?)
 }
 
 /// The Contact Us inbox in the desk: messages in one state, newest first.
-pub async fn in_state(
-    pool: &Pool,
-    state: &str,
-    limit: i64,
-) -> Result<Vec<domain::desk_views::InboxRow>, StoreError> {
-    let rows = db::query(
+pub async fn in_state(pool: &Pool, state: &str, limit: i64) -> Result<Vec<InboxRow>, StoreError> {
+    Ok(db::query_as(
         "SELECT id, name, email, subject, message, created_at, state FROM contact_messages
          WHERE state = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
     )
     .bind(state)
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| domain::desk_views::InboxRow {
-            id: r.get("id"),
-            name: r.get("name"),
-            email: r.get("email"),
-            subject: r.get("subject"),
-            message: r.get("message"),
-            created_at: r.get("created_at"),
-            state: r.get("state"),
-        })
-        .collect())
+    .await?)
 }
 
 pub async fn state_counts(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {

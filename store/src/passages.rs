@@ -14,6 +14,36 @@ struct Stored {
     range: Option<(usize, usize)>,
 }
 
+/// A passage as stored, before it is anchored again.
+struct Row {
+    id: i64,
+    origin: String,
+    key: Option<String>,
+    quote: String,
+    prefix: String,
+    suffix: String,
+    position: i64,
+    start_at: Option<i64>,
+    end_at: Option<i64>,
+}
+db::from_row!(Row { id, origin, key, quote, prefix, suffix, position, start_at, end_at });
+
+/// A passage the article page shows, before its recent feedback is added.
+struct Shown {
+    id: i64,
+    origin: String,
+    marked: bool,
+    question: Option<String>,
+    quote: String,
+    start_at: i64,
+    end_at: i64,
+    n: i64,
+}
+db::from_row!(Shown { id, origin, marked, question, quote, start_at, end_at, n });
+db::from_row!(RecentFeedback { comment_id, author, excerpt: String => |body: String| {
+    domain::text::excerpt(&normalize(&body), 85)
+} });
+
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }
@@ -31,7 +61,7 @@ pub async fn sync(
     now: i64,
 ) -> Result<(), db::Error> {
     let text = plain_text(body_html);
-    let rows = db::query(
+    let rows: Vec<Row> = db::query_as(
         "SELECT id, origin, key, quote, prefix, suffix, position, start_at, end_at
          FROM passages WHERE article_id = $1 ORDER BY id",
     )
@@ -41,13 +71,13 @@ pub async fn sync(
     let mut stored = Vec::new();
     for r in rows {
         let sel = Selector {
-            exact: r.get("quote"),
-            prefix: r.get("prefix"),
-            suffix: r.get("suffix"),
-            position: r.get::<i64, _>("position").max(0) as usize,
+            exact: r.quote,
+            prefix: r.prefix,
+            suffix: r.suffix,
+            position: r.position.max(0) as usize,
         };
-        let id: i64 = r.get("id");
-        let was = (r.get::<Option<i64>, _>("start_at"), r.get::<Option<i64>, _>("end_at"));
+        let id = r.id;
+        let was = (r.start_at, r.end_at);
         let found = anchor(&text, &sel);
         let now_at = found.map(|(s, e)| (s as i64, e as i64));
         if (now_at.map(|a| a.0), now_at.map(|a| a.1)) != was
@@ -71,8 +101,8 @@ pub async fn sync(
         }
         stored.push(Stored {
             id,
-            origin: r.get("origin"),
-            key: r.get("key"),
+            origin: r.origin,
+            key: r.key,
             quote: found.map(|(s, e)| text.chars().skip(s).take(e - s).collect()).unwrap_or(sel.exact),
             range: found,
         });
@@ -159,7 +189,7 @@ pub async fn is_of(pool: &Pool, article_id: i64, id: i64) -> Result<bool, StoreE
 /// feedback, wherever they can be found in the current text; with their counts and the last
 /// three feedbacks.
 pub async fn for_article(pool: &Pool, article_id: i64) -> Result<Vec<PassageView>, StoreError> {
-    let rows = db::query(
+    let rows: Vec<Shown> = db::query_as(
         "SELECT p.id, p.origin, p.marked, p.question, p.quote, p.start_at, p.end_at,
                 (SELECT COUNT(*) FROM comments c WHERE c.passage_id = p.id AND c.status = 'approved') AS n
          FROM passages p
@@ -171,32 +201,25 @@ pub async fn for_article(pool: &Pool, article_id: i64) -> Result<Vec<PassageView
     .await?;
     let mut out = Vec::new();
     for r in rows {
-        let count: i64 = r.get("n");
-        let marked = r.get::<String, _>("origin") == "editor" && r.get::<i64, _>("marked") != 0;
+        let count = r.n;
+        let marked = r.origin == "editor" && r.marked;
         if !marked && count == 0 {
             continue;
         }
-        let id: i64 = r.get("id");
-        let recent = db::query(
-            "SELECT id, author_name, body FROM comments
+        let id = r.id;
+        let recent = db::query_as(
+            "SELECT id AS comment_id, author_name AS author, body AS excerpt FROM comments
              WHERE passage_id = $1 AND status = 'approved' ORDER BY created_at DESC, id DESC LIMIT 3",
         )
         .bind(id)
         .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|c| RecentFeedback {
-            comment_id: c.get("id"),
-            author: c.get("author_name"),
-            excerpt: domain::text::excerpt(&normalize(&c.get::<String, _>("body")), 85),
-        })
-        .collect();
+        .await?;
         out.push(PassageView {
             id,
-            question: if marked { r.get("question") } else { None },
-            quote: r.get("quote"),
-            start: r.get::<i64, _>("start_at") as usize,
-            end: r.get::<i64, _>("end_at") as usize,
+            question: if marked { r.question } else { None },
+            quote: r.quote,
+            start: r.start_at as usize,
+            end: r.end_at as usize,
             count,
             recent,
         });

@@ -130,7 +130,8 @@ pub struct Query<O> {
 
 /// (Each run boxes the backend's future: six of them inlined made every caller's future 18 KB.)
 ///
-/// A statement whose rows are read by hand (`row.get("col")`), or which returns none.
+/// A statement that returns no rows, or whose columns are known only at run time (`copy`):
+/// every other query reads its rows into a struct or tuple (`query_as`, `from_row!`).
 pub fn query(sql: impl SqlSafeStr) -> Query<Row> {
     Query { sql: sql.into_sql_str(), postgres: None, args: Vec::new(), decode: Ok }
 }

@@ -135,14 +135,22 @@ tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9, L 10);
 tuple_from_row!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, J 8, K 9, L 10, M 11);
 
 /// `FromRow` for a struct whose fields are named like the query's columns:
-/// `store::from_row!(Change { id, kind, article_id });`
+/// `store::from_row!(Change { id, kind, article_id });`. A field the store keeps in another form
+/// names the form it is read as and what makes the field of it:
+/// `store::from_row!(Comment { id, status: String => CommentStatus::stored });`
 #[macro_export]
 macro_rules! from_row {
-    ($name:ident { $($field:ident),+ $(,)? }) => {
+    ($name:ident { $($field:ident $(: $ty:ty => $conv:expr)?),+ $(,)? }) => {
         impl $crate::FromRow for $name {
             fn from_row(row: $crate::Row) -> Result<Self, $crate::Error> {
-                Ok($name { $($field: row.try_get(stringify!($field))?),+ })
+                Ok($name { $($field: $crate::from_row!(@field row, $field $(, $ty, $conv)?)),+ })
             }
         }
+    };
+    (@field $row:ident, $field:ident) => {
+        $row.try_get(stringify!($field))?
+    };
+    (@field $row:ident, $field:ident, $ty:ty, $conv:expr) => {
+        ($conv)($row.try_get::<$ty, _>(stringify!($field))?)
     };
 }

@@ -12,22 +12,23 @@ pub struct Owned {
     pub parent_id: Option<i64>,
 }
 
+db::from_row!(Owned {
+    article_id,
+    reader_id,
+    ip_hash,
+    created_at,
+    status: String => |s: String| domain::CommentStatus::stored(&s),
+    root_id,
+    parent_id,
+});
+
 pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
-    let row = db::query(
+    Ok(db::query_as(
         "SELECT article_id, reader_id, ip_hash, created_at, status, root_id, parent_id FROM comments WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|r| Owned {
-        article_id: r.get("article_id"),
-        reader_id: r.get("reader_id"),
-        ip_hash: r.get("ip_hash"),
-        created_at: r.get("created_at"),
-        status: domain::CommentStatus::stored(r.get_str("status")),
-        root_id: r.get("root_id"),
-        parent_id: r.get("parent_id"),
-    }))
+    .await?)
 }
 
 /// The author's new text, and — when the hold rules hold it (`held_for`) — the comment back in
@@ -79,11 +80,14 @@ pub async fn mark_deleted(pool: &Pool, id: i64) -> Result<(), StoreError> {
 }
 
 pub(super) async fn mark_deleted_in(tx: &mut db::Conn, id: i64) -> Result<(), StoreError> {
-    let row = db::query("SELECT article_id, root_id, status FROM comments WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(row) = row.filter(|r| r.get_str("status") == domain::CommentStatus::Approved.as_str()) else {
+    let row: Option<(i64, Option<i64>, String)> =
+        db::query_as("SELECT article_id, root_id, status FROM comments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((article_id, root, _)) =
+        row.filter(|(_, _, status)| status == domain::CommentStatus::Approved.as_str())
+    else {
         return Ok(());
     };
     db::query(
@@ -93,10 +97,9 @@ pub(super) async fn mark_deleted_in(tx: &mut db::Conn, id: i64) -> Result<(), St
     .execute(&mut *tx)
     .await?;
     db::query("UPDATE articles SET comment_count = comment_count - 1 WHERE id = $1")
-        .bind(row.get::<i64, _>("article_id"))
+        .bind(article_id)
         .execute(&mut *tx)
         .await?;
-    let root: Option<i64> = row.get("root_id");
     if let Some(root) = root.filter(|r| *r != id) {
         db::query("UPDATE comments SET reply_count = reply_count - 1 WHERE id = $1")
             .bind(root)

@@ -87,7 +87,7 @@ async fn insert_in(tx: &mut db::Conn, c: &NewComment<'_>, key: &str) -> Result<I
     let (parent_id, root_id, depth) = match c.parent_id {
         None => (None, None, 1),
         Some(pid) => {
-            let parent = db::query(
+            let (grand_parent, root, depth): (Option<i64>, Option<i64>, i64) = db::query_as(
                 "SELECT parent_id, root_id, depth FROM comments
                  WHERE id = $1 AND article_id = $2 AND status = 'approved'",
             )
@@ -96,9 +96,8 @@ async fn insert_in(tx: &mut db::Conn, c: &NewComment<'_>, key: &str) -> Result<I
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(InsertError::NoSuchParent)?;
-            let root: Option<i64> = parent.get("root_id");
-            let (under_parent, depth) = reply_placement(parent.get("depth"));
-            let parent_id = if under_parent { Some(pid) } else { parent.get::<Option<i64>, _>("parent_id") };
+            let (under_parent, depth) = reply_placement(depth);
+            let parent_id = if under_parent { Some(pid) } else { grand_parent };
             (parent_id, Some(root.unwrap_or(pid)), depth)
         }
     };

@@ -1,6 +1,5 @@
 //! Reading the thread: a page of top-level comments (keyset, by sort and filter) with their replies.
 use crate::{Pool, StoreError};
-use db::Row;
 use domain::thread::{Cursor, Filter, Sort, ThreadQuery, PAGE_SIZE};
 use domain::{CommentStatus, CommentView};
 
@@ -103,6 +102,52 @@ pub(super) const COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.statu
      (SELECT p.start_at IS NULL FROM passages p WHERE p.id = c.passage_id) AS passage_changed,
      COALESCE((SELECT v.value FROM comment_votes v WHERE v.comment_id = c.id AND v.reader_id = $1), 0) AS my_vote";
 
+/// A comment as `COLUMNS` reads it.
+pub(super) struct ThreadRow {
+    id: i64,
+    parent_id: Option<i64>,
+    depth: i64,
+    status: String,
+    author_name: String,
+    body: String,
+    body_html: String,
+    body_text: Option<String>,
+    created_at: i64,
+    edited_at: Option<i64>,
+    score: i64,
+    reply_count: i64,
+    reader_id: Option<String>,
+    passage_id: Option<i64>,
+    pinned: bool,
+    featured: bool,
+    edited_by_staff: bool,
+    passage_quote: Option<String>,
+    passage_changed: Option<bool>,
+    my_vote: i64,
+}
+db::from_row!(ThreadRow {
+    id,
+    parent_id,
+    depth,
+    status,
+    author_name,
+    body,
+    body_html,
+    body_text,
+    created_at,
+    edited_at,
+    score,
+    reply_count,
+    reader_id,
+    passage_id,
+    pinned,
+    featured,
+    edited_by_staff,
+    passage_quote,
+    passage_changed,
+    my_vote,
+});
+
 /// The most top-level comments a page extended by `until` shows (five pages).
 pub const MAX_UNTIL: i64 = PAGE_SIZE * 5;
 
@@ -110,40 +155,37 @@ pub const MAX_UNTIL: i64 = PAGE_SIZE * 5;
 pub(super) const VISIBLE_ROOT: &str =
     "(c.status = 'approved' OR (c.status = 'deleted' AND c.reply_count > 0))";
 
-pub(super) fn view(r: &Row, v: &Viewer) -> CommentView {
-    let status = CommentStatus::stored(r.get_str("status"));
+pub(super) fn view(r: ThreadRow, v: &Viewer) -> CommentView {
+    let status = CommentStatus::stored(&r.status);
     let deleted = status == CommentStatus::Deleted;
-    let mine = v.reader_id.is_some() && r.get::<Option<String>, _>("reader_id").as_deref() == v.reader_id;
-    let created_at: i64 = r.get("created_at");
+    let mine = v.reader_id.is_some() && r.reader_id.as_deref() == v.reader_id;
+    let created_at = r.created_at;
     let editable = mine && !deleted && v.now - created_at < v.edit_window;
     CommentView {
-        id: r.get("id"),
-        parent_id: r.get("parent_id"),
-        depth: r.get("depth"),
-        author_name: if deleted { String::new() } else { r.get("author_name") },
-        body_html: if deleted { String::new() } else { r.get("body_html") },
-        text: if deleted { None } else { r.get("body_text") },
+        id: r.id,
+        parent_id: r.parent_id,
+        depth: r.depth,
+        author_name: if deleted { String::new() } else { r.author_name },
+        body_html: if deleted { String::new() } else { r.body_html },
+        text: if deleted { None } else { r.body_text },
         created_at,
-        score: r.get("score"),
-        my_vote: r.get::<i64, _>("my_vote") as i8,
+        score: r.score,
+        my_vote: r.my_vote as i8,
         mine,
         editable_until: editable.then_some(created_at + v.edit_window),
-        source: editable.then(|| r.get("body")),
+        source: editable.then_some(r.body),
         deleted,
-        edited: r.get::<Option<i64>, _>("edited_at").is_some(),
-        reply_count: r.get("reply_count"),
-        passage: r.get::<Option<i64>, _>("passage_id").map(|id| domain::PassageRef {
+        edited: r.edited_at.is_some(),
+        reply_count: r.reply_count,
+        passage: r.passage_id.map(|id| domain::PassageRef {
             id,
-            quote: domain::passage::words(
-                &r.get::<Option<String>, _>("passage_quote").unwrap_or_default(),
-                20,
-            ),
-            changed: r.get::<Option<bool>, _>("passage_changed").unwrap_or(true),
+            quote: domain::passage::words(r.passage_quote.as_deref().unwrap_or_default(), 20),
+            changed: r.passage_changed.unwrap_or(true),
         }),
         held: status == CommentStatus::Pending,
-        pinned: r.get::<i64, _>("pinned") != 0,
-        featured: r.get::<i64, _>("featured") != 0,
-        edited_by_staff: r.get::<i64, _>("edited_by_staff") != 0,
+        pinned: r.pinned,
+        featured: r.featured,
+        edited_by_staff: r.edited_by_staff,
     }
 }
 
@@ -205,12 +247,11 @@ pub async fn page(
             next = (!more.is_empty()).then_some(from);
         }
         // the first page: the reader's own held comments, then the pinned ones, then the rest
-        let mut rows = rows;
         if q.after.is_none() && q.filter.is_none() {
             // SQLite is told which index to take; PostgreSQL's planner chooses by itself
             let pinned_index =
                 if pool.backend() == db::Backend::Sqlite { "INDEXED BY comments_pinned" } else { "" };
-            let mut first = db::query(db::AssertSqlSafe(format!(
+            let mut first: Vec<ThreadRow> = db::query_as(db::AssertSqlSafe(format!(
                 "SELECT {COLUMNS} FROM comments c
                  WHERE c.id IN (
                      -- each through its own index (the reader's; the pinned), not a walk over
@@ -226,16 +267,16 @@ pub async fn page(
             .bind(article_id)
             .fetch_all(pool)
             .await?;
-            let ids: Vec<i64> = first.iter().map(|r| r.get("id")).collect();
-            rows.retain(|r| !ids.contains(&r.get::<i64, _>("id")));
+            let ids: Vec<i64> = first.iter().map(|r| r.id).collect();
+            rows.retain(|r| !ids.contains(&r.id));
             first.append(&mut rows);
             rows = first;
         } else if q.filter.is_none() {
-            rows.retain(|r| r.get::<i64, _>("pinned") == 0);
+            rows.retain(|r| !r.pinned);
         }
         (rows, None)
     };
-    let roots: Vec<CommentView> = root_rows.iter().map(|r| view(r, v)).collect();
+    let roots: Vec<CommentView> = root_rows.into_iter().map(|r| view(r, v)).collect();
     let ids = serde_json::to_string(&roots.iter().map(|c| c.id).collect::<Vec<_>>()).unwrap_or_default();
     // `+c.status`: the status must not choose the index (it made SQLite walk every approved
     // comment of the site); the replies of these roots come through `comments_by_root`
@@ -245,7 +286,7 @@ pub async fn page(
             ("SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb)", "c.status")
         }
     };
-    let reply_rows = db::query(db::AssertSqlSafe(format!(
+    let reply_rows: Vec<ThreadRow> = db::query_as(db::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM comments c
          WHERE c.root_id IN ({roots_in}) AND c.id <> c.root_id
            AND ({status} IN ('approved', 'deleted') OR ({status} = 'pending' AND $1 <> '' AND c.reader_id = $1))
@@ -255,18 +296,22 @@ pub async fn page(
     .bind(ids)
     .fetch_all(pool)
     .await?;
-    let replies = reply_rows.iter().map(|r| view(r, v)).collect();
+    let replies = reply_rows.into_iter().map(|r| view(r, v)).collect();
     Ok(Page { roots, replies, next, highlight, query: shown })
 }
 
-pub(super) fn cursor_of(r: &Row, sort: Sort) -> Cursor {
-    let key = if sort == Sort::Votes { r.get("score") } else { r.get("created_at") };
-    Cursor { key, id: r.get("id") }
+pub(super) fn cursor_of(r: &ThreadRow, sort: Sort) -> Cursor {
+    let key = if sort == Sort::Votes { r.score } else { r.created_at };
+    Cursor { key, id: r.id }
 }
 
-pub(super) async fn roots_by_id(pool: &Pool, id: Option<i64>, reader: &str) -> Result<Vec<Row>, StoreError> {
+pub(super) async fn roots_by_id(
+    pool: &Pool,
+    id: Option<i64>,
+    reader: &str,
+) -> Result<Vec<ThreadRow>, StoreError> {
     let Some(id) = id else { return Ok(Vec::new()) };
-    Ok(db::query(db::AssertSqlSafe(format!(
+    Ok(db::query_as(db::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM comments c WHERE c.id = $2 AND {VISIBLE_ROOT}"
     )))
     .bind(reader)
@@ -287,12 +332,12 @@ pub(super) async fn top_level(
     to: Option<Cursor>,
     reader: &str,
     feedback_only: bool,
-) -> Result<Vec<Row>, StoreError> {
+) -> Result<Vec<ThreadRow>, StoreError> {
     // `until` (a refreshed "Load more") reaches at most MAX_UNTIL top-level comments: a URL
     // cannot make one page read the whole thread
     let limit = if to.is_some() { MAX_UNTIL } else { PAGE_SIZE + 1 };
     let sql = top_level_sql(sort, from.is_some(), to.is_some(), feedback_only);
-    let mut query = db::query(db::AssertSqlSafe(sql)).bind(reader).bind(article_id);
+    let mut query = db::query_as(db::AssertSqlSafe(sql)).bind(reader).bind(article_id);
     for c in [from, to].into_iter().flatten() {
         query = query.bind(c.key).bind(c.id);
     }

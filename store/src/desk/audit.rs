@@ -29,24 +29,15 @@ pub async fn record(
     Ok(())
 }
 
+db::from_row!(AuditRow { staff_name, action, target, before, after, created_at });
+
 /// The latest entries, newest first, as the desk shows them.
 pub async fn latest(pool: &Pool, limit: i64) -> Result<Vec<AuditRow>, StoreError> {
-    let rows = db::query(
-        "SELECT id, staff_name, action, target, before, after, created_at FROM audit_log
+    Ok(db::query_as(
+        "SELECT staff_name, action, target, before, after, created_at FROM audit_log
          ORDER BY created_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| AuditRow {
-            staff_name: r.get("staff_name"),
-            action: r.get("action"),
-            target: r.get("target"),
-            before: r.get("before"),
-            after: r.get("after"),
-            created_at: r.get("created_at"),
-        })
-        .collect())
+    .await?)
 }

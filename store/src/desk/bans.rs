@@ -99,7 +99,7 @@ pub async fn lift(
         if domain::desk::Role::parse(&made_by).is_none_or(|r| r > role) {
             return Ok(Lifted::Outranked);
         }
-        let row = db::query(
+        let row: Option<(String, String, String)> = db::query_as(
             "UPDATE bans SET lifted_at = $1, lifted_by = $2 WHERE id = $3 AND lifted_at IS NULL
              RETURNING kind, value, reason",
         )
@@ -108,13 +108,8 @@ pub async fn lift(
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(r) = row else { return Ok(Lifted::NotFound) };
-        let before = format!(
-            "{} {} — {}",
-            r.get::<String, _>("kind"),
-            r.get::<String, _>("value"),
-            r.get::<String, _>("reason")
-        );
+        let Some((kind, value, reason)) = row else { return Ok(Lifted::NotFound) };
+        let before = format!("{kind} {value} — {reason}");
         audit::record(&mut tx, who, "ban lifted", &format!("ban #{id}"), Some(&before), None, now).await?;
         Ok::<_, StoreError>(Lifted::Done)
     }
@@ -122,10 +117,32 @@ pub async fn lift(
     crate::end(tx, result).await
 }
 
+db::from_row!(BanView {
+    id,
+    kind,
+    value: String => shown_value,
+    reason,
+    created_by,
+    created_by_role: String => |role: String| domain::desk::Role::parse(&role),
+    created_at,
+    expires_at,
+});
+
+/// A banned value as the desk shows it: an address erased at its owner's request is not
+/// shown, even hashed.
+fn shown_value(v: String) -> String {
+    if v.starts_with(ERASED_PREFIX) {
+        "(an erased address)".to_string()
+    } else {
+        v
+    }
+}
+
 /// Bans in force, newest first.
 pub async fn active(pool: &Pool, now: i64) -> Result<Vec<BanView>, StoreError> {
-    let rows = db::query(
-        "SELECT b.id, b.kind, b.value, b.reason, s.name AS by_name, COALESCE(b.created_by_role, 'admin') AS by_role,
+    Ok(db::query_as(
+        "SELECT b.id, b.kind, b.value, b.reason, s.name AS created_by,
+                COALESCE(b.created_by_role, 'admin') AS created_by_role,
                 b.created_at, b.expires_at
          FROM bans b LEFT JOIN staff s ON s.id = b.created_by
          WHERE b.lifted_at IS NULL AND (b.expires_at IS NULL OR b.expires_at > $1)
@@ -133,30 +150,7 @@ pub async fn active(pool: &Pool, now: i64) -> Result<Vec<BanView>, StoreError> {
     )
     .bind(now)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| BanView {
-            id: r.get("id"),
-            kind: r.get("kind"),
-            value: {
-                let v: String = r.get("value");
-                if v.starts_with(ERASED_PREFIX) {
-                    "(an erased address)".to_string()
-                } else {
-                    v
-                }
-            },
-            reason: r.get("reason"),
-            created_by: r.get("by_name"),
-            created_by_role: r
-                .get::<Option<String>, _>("by_role")
-                .as_deref()
-                .and_then(domain::desk::Role::parse),
-            created_at: r.get("created_at"),
-            expires_at: r.get("expires_at"),
-        })
-        .collect())
+    .await?)
 }
 
 /// The identities of a comment's author: email, address hash, reader.

@@ -27,23 +27,24 @@ struct Current {
     pinned: bool,
     featured: bool,
 }
+db::from_row!(Current {
+    article_id,
+    root_id,
+    status: String => |s: String| CommentStatus::stored(&s),
+    approved_at,
+    trashed,
+    pinned,
+    featured,
+});
 
 async fn current(conn: &mut Conn, id: i64) -> Result<Option<Current>, db::Error> {
-    let row = db::query(
-        "SELECT article_id, root_id, status, approved_at, trashed_at, pinned, featured FROM comments WHERE id = $1",
+    db::query_as(
+        "SELECT article_id, root_id, status, approved_at, trashed_at IS NOT NULL AS trashed, pinned, featured
+         FROM comments WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| Current {
-        article_id: r.get("article_id"),
-        root_id: r.get("root_id"),
-        status: CommentStatus::stored(r.get_str("status")),
-        approved_at: r.get("approved_at"),
-        trashed: r.get::<Option<i64>, _>("trashed_at").is_some(),
-        pinned: r.get::<i64, _>("pinned") != 0,
-        featured: r.get::<i64, _>("featured") != 0,
-    }))
+    .await
 }
 
 /// The article's count and the thread's reply count follow a comment into or out of view.

@@ -33,6 +33,50 @@ pub async fn counts(pool: &Pool) -> Result<Vec<(Queue, i64)>, StoreError> {
 
 pub const PAGE: i64 = 50;
 
+/// A comment as the queue reads it, before its open reports are added.
+struct Row {
+    id: i64,
+    status: String,
+    author_name: String,
+    author_email: Option<String>,
+    ip_hash: Option<String>,
+    reader_id: Option<String>,
+    body: String,
+    body_html: String,
+    created_at: i64,
+    held_for: Option<String>,
+    pinned: bool,
+    featured: bool,
+    edited_by_staff: bool,
+    slug: String,
+    title: String,
+    parent_author: Option<String>,
+    parent_body: Option<String>,
+    approved_before: i64,
+    rejected_before: i64,
+}
+db::from_row!(Row {
+    id,
+    status,
+    author_name,
+    author_email,
+    ip_hash,
+    reader_id,
+    body,
+    body_html,
+    created_at,
+    held_for,
+    pinned,
+    featured,
+    edited_by_staff,
+    slug,
+    title,
+    parent_author,
+    parent_body,
+    approved_before,
+    rejected_before,
+});
+
 /// One page of a queue: entries with an id below `before`, newest first.
 pub async fn entries(
     pool: &Pool,
@@ -52,7 +96,7 @@ async fn select(
 ) -> Result<(Vec<QueueEntry>, Option<i64>), StoreError> {
     // addresses are kept lower-cased; SQLite's NOCASE index finds them
     let nocase = if pool.backend() == db::Backend::Sqlite { "COLLATE NOCASE" } else { "" };
-    let rows = db::query(db::AssertSqlSafe(format!(
+    let rows: Vec<Row> = db::query_as(db::AssertSqlSafe(format!(
         "SELECT c.id, c.status, c.author_name, c.author_email, c.ip_hash, c.reader_id, c.body, c.body_html,
                 c.created_at, c.held_for, c.pinned, c.featured, c.edited_by_staff,
                 a.slug, a.title,
@@ -75,41 +119,42 @@ async fn select(
     .bind(only)
     .fetch_all(pool)
     .await?;
+    let more = rows.len() as i64 > PAGE;
     let mut entries = Vec::with_capacity(rows.len());
-    for r in rows.iter().take(PAGE as usize) {
-        let id: i64 = r.get("id");
+    for r in rows.into_iter().take(PAGE as usize) {
+        let id = r.id;
         let reports: Vec<(String, String)> = db::query_as(
             "SELECT reason, note FROM reports WHERE comment_id = $1 AND resolved_at IS NULL ORDER BY id",
         )
         .bind(id)
         .fetch_all(pool)
         .await?;
-        let parent = r.get::<Option<String>, _>("parent_author").map(|a| {
-            (a, domain::passage::words(&r.get::<Option<String>, _>("parent_body").unwrap_or_default(), 30))
-        });
+        let parent = r
+            .parent_author
+            .map(|a| (a, domain::passage::words(r.parent_body.as_deref().unwrap_or_default(), 30)));
         entries.push(QueueEntry {
             id,
-            status: domain::CommentStatus::stored(r.get_str("status")),
-            article_slug: r.get("slug"),
-            article_title: r.get("title"),
+            status: domain::CommentStatus::stored(&r.status),
+            article_slug: r.slug,
+            article_title: r.title,
             parent,
-            author_name: r.get("author_name"),
-            author_email: r.get("author_email"),
-            ip_hash: r.get("ip_hash"),
-            reader_id: r.get("reader_id"),
-            body: r.get("body"),
-            body_html: r.get("body_html"),
-            created_at: r.get("created_at"),
-            held_for: r.get("held_for"),
-            pinned: r.get::<i64, _>("pinned") != 0,
-            featured: r.get::<i64, _>("featured") != 0,
-            edited_by_staff: r.get::<i64, _>("edited_by_staff") != 0,
-            approved_before: r.get("approved_before"),
-            rejected_before: r.get("rejected_before"),
+            author_name: r.author_name,
+            author_email: r.author_email,
+            ip_hash: r.ip_hash,
+            reader_id: r.reader_id,
+            body: r.body,
+            body_html: r.body_html,
+            created_at: r.created_at,
+            held_for: r.held_for,
+            pinned: r.pinned,
+            featured: r.featured,
+            edited_by_staff: r.edited_by_staff,
+            approved_before: r.approved_before,
+            rejected_before: r.rejected_before,
             reports,
         });
     }
-    let next = (rows.len() as i64 > PAGE).then(|| entries.last().map(|e| e.id)).flatten();
+    let next = more.then(|| entries.last().map(|e| e.id)).flatten();
     Ok((entries, next))
 }
 

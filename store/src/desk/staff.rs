@@ -15,16 +15,38 @@ pub struct StaffAccount {
     pub created_at: i64,
 }
 
-fn account(r: &db::Row) -> Option<StaffAccount> {
+/// An account as stored (`COLUMNS`); one whose role this version does not know is no account.
+struct Stored {
+    id: i64,
+    email: String,
+    name: String,
+    role: String,
+    alerts: String,
+    disabled: bool,
+    created_at: i64,
+}
+db::from_row!(Stored { id, email, name, role, alerts, disabled, created_at });
+
+fn account(r: Stored) -> Option<StaffAccount> {
     Some(StaffAccount {
-        id: r.get("id"),
-        email: r.get("email"),
-        name: r.get("name"),
-        role: Role::parse(r.get_str("role"))?,
-        alerts: r.get("alerts"),
-        disabled: r.get::<i64, _>("disabled") != 0,
-        created_at: r.get("created_at"),
+        role: Role::parse(&r.role)?,
+        id: r.id,
+        email: r.email,
+        name: r.name,
+        alerts: r.alerts,
+        disabled: r.disabled,
+        created_at: r.created_at,
     })
+}
+
+/// An account with its password hash, for signing in.
+struct WithHash(Stored, String);
+
+impl db::FromRow for WithHash {
+    fn from_row(row: db::Row) -> Result<Self, db::Error> {
+        let hash = row.try_get("password_hash")?;
+        Ok(WithHash(Stored::from_row(row)?, hash))
+    }
 }
 
 const COLUMNS: &str = "id, email, name, role, alerts, disabled, created_at";
@@ -80,27 +102,29 @@ pub async fn create(
 
 /// The account and its password hash, for signing in.
 pub async fn for_sign_in(pool: &Pool, email: &str) -> Result<Option<(StaffAccount, String)>, StoreError> {
-    let row =
-        db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS}, password_hash FROM staff WHERE email = $1")))
-            .bind(email.to_lowercase())
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.and_then(|r| Some((account(&r)?, r.get("password_hash")))))
+    let row: Option<WithHash> = db::query_as(db::AssertSqlSafe(format!(
+        "SELECT {COLUMNS}, password_hash FROM staff WHERE email = $1"
+    )))
+    .bind(email.to_lowercase())
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|WithHash(r, hash)| Some((account(r)?, hash))))
 }
 
 pub async fn by_id(pool: &Pool, id: i64) -> Result<Option<StaffAccount>, StoreError> {
-    let row = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
+    let row = db::query_as(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
         .bind(id)
         .fetch_optional(pool)
         .await?;
-    Ok(row.and_then(|r| account(&r)))
+    Ok(row.and_then(account))
 }
 
 pub async fn all(pool: &Pool) -> Result<Vec<StaffAccount>, StoreError> {
-    let rows = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff ORDER BY role, name, id")))
-        .fetch_all(pool)
-        .await?;
-    Ok(rows.iter().filter_map(account).collect())
+    let rows: Vec<Stored> =
+        db::query_as(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff ORDER BY role, name, id")))
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().filter_map(account).collect())
 }
 
 pub async fn count(pool: &Pool) -> Result<i64, StoreError> {
@@ -175,11 +199,11 @@ async fn update_in(
             return Err(UpdateError::NotAdmin);
         }
     }
-    let row = db::query(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
+    let row = db::query_as(db::AssertSqlSafe(format!("SELECT {COLUMNS} FROM staff WHERE id = $1")))
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-    let before = row.as_ref().and_then(account).ok_or(UpdateError::NotFound)?;
+    let before = row.and_then(account).ok_or(UpdateError::NotFound)?;
     let role = change.role.unwrap_or(before.role);
     let disabled = change.disabled.unwrap_or(before.disabled);
     let alerts = change.alerts.unwrap_or(&before.alerts);
@@ -306,7 +330,7 @@ pub async fn knows_network(
 
 /// The enabled account a live session belongs to.
 pub async fn by_session(pool: &Pool, hash: &str, now: i64) -> Result<Option<StaffAccount>, StoreError> {
-    let row = db::query(
+    let row = db::query_as(
         "SELECT s.id, s.email, s.name, s.role, s.alerts, s.disabled, s.created_at
          FROM staff_sessions x JOIN staff s ON s.id = x.staff_id
          WHERE x.hash = $1 AND x.expires_at > $2 AND s.disabled = 0",
@@ -315,7 +339,7 @@ pub async fn by_session(pool: &Pool, hash: &str, now: i64) -> Result<Option<Staf
     .bind(now)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| account(&r)))
+    Ok(row.and_then(account))
 }
 
 /// Ends a session and logs the sign-out, in one transaction; `false` when it had ended already.

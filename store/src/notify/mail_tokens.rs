@@ -65,6 +65,7 @@ pub(super) struct TokenRow {
     used_at: Option<i64>,
     reader_id: Option<String>,
 }
+db::from_row!(TokenRow { hash, email, subscription_id, article_id, kind, expires_at, used_at, reader_id });
 
 pub(super) async fn token(
     conn: &mut Conn,
@@ -74,24 +75,14 @@ pub(super) async fn token(
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
-    let row = db::query(
+    db::query_as(
         "SELECT hash, email, subscription_id, article_id, kind, expires_at, used_at, reader_id
          FROM mail_tokens WHERE hash = $1 AND purpose = $2",
     )
     .bind(token_hash(token))
     .bind(purpose.as_str())
     .fetch_optional(conn)
-    .await?;
-    Ok(row.map(|r| TokenRow {
-        hash: r.get("hash"),
-        email: r.get("email"),
-        subscription_id: r.get("subscription_id"),
-        article_id: r.get("article_id"),
-        kind: r.get("kind"),
-        expires_at: r.get("expires_at"),
-        used_at: r.get("used_at"),
-        reader_id: r.get("reader_id"),
-    }))
+    .await
 }
 
 pub(super) async fn article_title(
@@ -109,7 +100,7 @@ pub(super) async fn pending_of(
     t: &TokenRow,
     confirmed: bool,
 ) -> Result<Vec<ManagedSubscription>, db::Error> {
-    let rows = db::query(
+    let rows: Vec<Listed> = db::query_as(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id
          WHERE s.email = $1 AND s.confirmed = $2 AND (s.reader_id = $3 OR ($3 IS NULL AND s.id = $4))
@@ -121,7 +112,7 @@ pub(super) async fn pending_of(
     .bind(t.subscription_id)
     .fetch_all(conn)
     .await?;
-    Ok(rows.iter().filter_map(managed).collect())
+    Ok(rows.into_iter().filter_map(managed).collect())
 }
 
 /// What a link is about, without using it.
@@ -168,7 +159,7 @@ pub(super) async fn of_email_conn(
     conn: &mut Conn,
     email: &str,
 ) -> Result<Vec<ManagedSubscription>, db::Error> {
-    let rows = db::query(
+    let rows: Vec<Listed> = db::query_as(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id
          WHERE s.email = $1 ORDER BY s.created_at DESC, s.id DESC",
@@ -176,18 +167,18 @@ pub(super) async fn of_email_conn(
     .bind(email)
     .fetch_all(conn)
     .await?;
-    Ok(rows.iter().filter_map(managed).collect())
+    Ok(rows.into_iter().filter_map(managed).collect())
 }
 
 pub(super) async fn one(conn: &mut Conn, id: i64) -> Result<Option<ManagedSubscription>, db::Error> {
-    let row = db::query(
+    let row: Option<Listed> = db::query_as(
         "SELECT s.id, s.kind, s.confirmed, s.comment_id, a.title, a.slug
          FROM subscriptions s JOIN articles a ON a.id = s.article_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
     .await?;
-    Ok(row.as_ref().and_then(managed))
+    Ok(row.and_then(managed))
 }
 
 /// What using a link did.

@@ -50,16 +50,14 @@ pub async fn enqueue_for_comment(conn: &mut Conn, comment_id: i64, now: i64) -> 
 pub async fn approve(pool: &Pool, comment_id: i64, now: i64) -> Result<bool, StoreError> {
     let mut tx = crate::begin(pool).await?;
     let result = async {
-        let row = db::query(
+        let row: Option<(i64, Option<i64>)> = db::query_as(
             "UPDATE comments SET status = 'approved' WHERE id = $1 AND status = 'pending'
              RETURNING article_id, root_id",
         )
         .bind(comment_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(row) = row else { return Ok(false) };
-        let article_id: i64 = row.get("article_id");
-        let root: Option<i64> = row.get("root_id");
+        let Some((article_id, root)) = row else { return Ok(false) };
         db::query("UPDATE articles SET comment_count = comment_count + 1 WHERE id = $1")
             .bind(article_id)
             .execute(&mut *tx)
@@ -96,6 +94,20 @@ pub struct OutboxRow {
     /// A reader-data mail: `export` or `erase`.
     pub purpose: Option<String>,
 }
+db::from_row!(OutboxRow {
+    id,
+    kind,
+    email,
+    subscription_id,
+    comment_id,
+    contact_message_id,
+    reader_id,
+    attempts,
+    alert_id,
+    since,
+    created_at,
+    purpose,
+});
 
 /// Takes up to `limit` due rows for `owner` until `lease_until` (ms). A row whose lease ran
 /// out (its worker died) is due again.
@@ -110,7 +122,8 @@ pub async fn claim(
     // the write lock; the claim below looks again under it
     let any_due: bool = db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM outbox
-             WHERE status = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until < $1))",
+             WHERE status = 'pending' AND next_attempt_at <= $1
+               AND (lease_until IS NULL OR lease_until < $1))",
     )
     .bind(now_ms)
     .fetch_one(pool)
@@ -119,7 +132,7 @@ pub async fn claim(
         return Ok(Vec::new());
     }
     let mut tx = crate::begin(pool).await?;
-    let result = db::query(
+    let result = db::query_as(
         "UPDATE outbox SET lease_owner = $1, lease_until = $2
          WHERE id IN (SELECT id FROM outbox
                       WHERE status = 'pending' AND next_attempt_at <= $3
@@ -146,54 +159,26 @@ pub async fn claim(
     .fetch_all(&mut *tx)
     .await
     .map_err(StoreError::from);
-    let rows = crate::end(tx, result).await?;
-    let mut rows: Vec<OutboxRow> = rows
-        .iter()
-        .map(|r| OutboxRow {
-            id: r.get("id"),
-            kind: r.get("kind"),
-            email: r.get("email"),
-            subscription_id: r.get("subscription_id"),
-            comment_id: r.get("comment_id"),
-            contact_message_id: r.get("contact_message_id"),
-            reader_id: r.get("reader_id"),
-            attempts: r.get("attempts"),
-            alert_id: r.get("alert_id"),
-            since: r.get("since"),
-            created_at: r.get("created_at"),
-            purpose: r.get("purpose"),
-        })
-        .collect();
+    let mut rows: Vec<OutboxRow> = crate::end(tx, result).await?;
     rows.sort_by_key(|r| r.id);
     Ok(rows)
 }
 
+use domain::notify::UndeliveredMail;
+db::from_row!(UndeliveredMail { id, kind, email, error, attempts, created_at });
+
 /// The latest mails given up on that a reader or editor missed, newest first: refused by the
 /// SMTP server (it was tried), or over the address's daily cap. Mail that had nothing left to
 /// say (unsubscribed meanwhile, comment deleted) is not listed.
-pub async fn undelivered(
-    pool: &Pool,
-    limit: i64,
-) -> Result<Vec<domain::notify::UndeliveredMail>, StoreError> {
-    let rows = db::query(
+pub async fn undelivered(pool: &Pool, limit: i64) -> Result<Vec<UndeliveredMail>, StoreError> {
+    Ok(db::query_as(
         "SELECT id, kind, email, COALESCE(last_error, '') AS error, attempts, created_at
          FROM outbox WHERE status = 'dropped' AND (attempts > 0 OR last_error LIKE 'daily cap%')
          ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .iter()
-        .map(|r| domain::notify::UndeliveredMail {
-            id: r.get("id"),
-            kind: r.get("kind"),
-            email: r.get("email"),
-            error: r.get("error"),
-            attempts: r.get("attempts"),
-            created_at: r.get("created_at"),
-        })
-        .collect())
+    .await?)
 }
 
 /// Keeps row `id` reserved for `owner` until `until_ms`; answers `false` if the row is no
@@ -314,8 +299,9 @@ pub async fn notify_details(
     subscription_id: i64,
     comment_id: i64,
 ) -> Result<Option<NotifyDetails>, StoreError> {
-    let row = db::query(
-        "SELECT s.kind, a.title, a.slug, c.id, c.author_name, c.body, c.parent_id
+    let row: Option<Details> = db::query_as(
+        "SELECT s.kind, a.title AS article_title, a.slug AS article_slug, c.id AS comment_id, c.author_name,
+                c.body, c.parent_id IS NOT NULL AS is_reply
          FROM subscriptions s JOIN comments c ON c.id = $2 AND c.status = 'approved'
          JOIN articles a ON a.id = c.article_id
          WHERE s.id = $1 AND s.confirmed = 1",
@@ -324,18 +310,38 @@ pub async fn notify_details(
     .bind(comment_id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| {
+    Ok(row.and_then(|d| {
         Some(NotifyDetails {
-            kind: Kind::parse(r.get_str("kind"))?,
-            article_title: r.get("title"),
-            article_slug: r.get("slug"),
-            comment_id: r.get("id"),
-            author_name: r.get("author_name"),
-            body: r.get("body"),
-            is_reply: r.get::<Option<i64>, _>("parent_id").is_some(),
+            kind: d.kind?,
+            article_title: d.article_title,
+            article_slug: d.article_slug,
+            comment_id: d.comment_id,
+            author_name: d.author_name,
+            body: d.body,
+            is_reply: d.is_reply,
         })
     }))
 }
+
+/// `NotifyDetails` as read: a subscription of a kind this version does not know sends nothing.
+struct Details {
+    kind: Option<Kind>,
+    article_title: String,
+    article_slug: String,
+    comment_id: i64,
+    author_name: String,
+    body: String,
+    is_reply: bool,
+}
+db::from_row!(Details {
+    kind: String => |k: String| Kind::parse(&k),
+    article_title,
+    article_slug,
+    comment_id,
+    author_name,
+    body,
+    is_reply,
+});
 
 /// The article and kind of a waiting subscription, for its confirmation mail; `None` once it
 /// is confirmed or gone.
@@ -343,12 +349,12 @@ pub async fn confirm_details(
     pool: &Pool,
     subscription_id: i64,
 ) -> Result<Option<(Kind, String, String)>, StoreError> {
-    let row = db::query(
+    let row: Option<(String, String, String)> = db::query_as(
         "SELECT s.kind, a.title, a.slug FROM subscriptions s JOIN articles a ON a.id = s.article_id
          WHERE s.id = $1 AND s.confirmed = 0",
     )
     .bind(subscription_id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|r| Some((Kind::parse(r.get_str("kind"))?, r.get("title"), r.get("slug")))))
+    Ok(row.and_then(|(kind, title, slug)| Some((Kind::parse(&kind)?, title, slug))))
 }

@@ -59,7 +59,7 @@ pub(super) async fn subscribe_in(
     .fetch_one(&mut *tx)
     .await?;
     // the reader's own row; another reader's row for the same address is not touched
-    let existing = db::query(
+    let existing: Option<(i64, bool)> = db::query_as(
         "SELECT id, confirmed FROM subscriptions
          WHERE article_id = $1 AND email = $2 AND kind = $3 AND COALESCE(comment_id, 0) = COALESCE($4, 0)
            AND reader_id = $5",
@@ -72,9 +72,8 @@ pub(super) async fn subscribe_in(
     .fetch_optional(&mut *tx)
     .await?;
     let (id, confirmed) = match existing {
-        Some(row) => {
-            let id: i64 = row.get("id");
-            let confirmed = row.get::<i64, _>("confirmed") != 0 || trusted;
+        Some((id, confirmed)) => {
+            let confirmed = confirmed || trusted;
             if trusted {
                 db::query("UPDATE subscriptions SET confirmed = 1 WHERE id = $1")
                     .bind(id)
@@ -229,7 +228,7 @@ pub async fn for_reader(
     article_id: i64,
     reader_id: &str,
 ) -> Result<Vec<SubscriptionView>, StoreError> {
-    let rows = db::query(
+    let rows: Vec<(String, bool)> = db::query_as(
         "SELECT kind, MAX(confirmed) AS confirmed FROM subscriptions
          WHERE reader_id = $1 AND article_id = $2 AND kind IN ('follow_ups', 'my_replies')
          GROUP BY kind ORDER BY kind",
@@ -239,11 +238,8 @@ pub async fn for_reader(
     .fetch_all(pool)
     .await?;
     Ok(rows
-        .iter()
-        .filter_map(|r| {
-            let kind = Kind::parse(r.get_str("kind"))?;
-            Some(SubscriptionView { kind, confirmed: r.get::<i64, _>("confirmed") != 0 })
-        })
+        .into_iter()
+        .filter_map(|(kind, confirmed)| Some(SubscriptionView { kind: Kind::parse(&kind)?, confirmed }))
         .collect())
 }
 
@@ -253,14 +249,27 @@ pub async fn of_email(pool: &Pool, email: &str) -> Result<Vec<ManagedSubscriptio
     Ok(of_email_conn(&mut conn, email).await?)
 }
 
-pub(super) fn managed(r: &db::Row) -> Option<ManagedSubscription> {
+/// A subscription as the manage page reads it (`s.id, s.kind, s.confirmed, s.comment_id,
+/// a.title, a.slug`).
+pub(super) struct Listed {
+    id: i64,
+    kind: String,
+    confirmed: bool,
+    comment_id: Option<i64>,
+    title: String,
+    slug: String,
+}
+db::from_row!(Listed { id, kind, confirmed, comment_id, title, slug });
+
+/// A subscription of a kind this version does not know is not listed.
+pub(super) fn managed(r: Listed) -> Option<ManagedSubscription> {
     Some(ManagedSubscription {
-        id: r.get("id"),
-        kind: Kind::parse(r.get_str("kind"))?,
-        confirmed: r.get::<i64, _>("confirmed") != 0,
-        article_title: r.get("title"),
-        article_path: domain::article::article_path(r.get_str("slug")),
-        comment_id: r.get("comment_id"),
+        id: r.id,
+        kind: Kind::parse(&r.kind)?,
+        confirmed: r.confirmed,
+        article_title: r.title,
+        article_path: domain::article::article_path(&r.slug),
+        comment_id: r.comment_id,
     })
 }
 

@@ -38,20 +38,48 @@ pub async fn export(pool: &Pool, email: &str, now: i64) -> Result<Value, StoreEr
 }
 
 /// Every row `sql` finds for its one parameter `key`, as `to_json` writes it, in the query's order.
-async fn listed(
+async fn listed<T: db::FromRow>(
     conn: &mut Conn,
-    query: db::Query<Row>,
+    query: db::Query<T>,
     key: &str,
-    to_json: impl Fn(&Row) -> Value,
+    to_json: impl Fn(T) -> Value,
 ) -> Result<Vec<Value>, db::Error> {
-    Ok(query.bind(key).fetch_all(conn).await?.iter().map(to_json).collect())
+    Ok(query.bind(key).fetch_all(conn).await?.into_iter().map(to_json).collect())
 }
+
+/// A comment as the export lists it.
+struct Comment {
+    id: i64,
+    slug: String,
+    parent_id: Option<i64>,
+    status: String,
+    author_name: String,
+    author_email: Option<String>,
+    author_url: Option<String>,
+    body: String,
+    created_at: i64,
+    edited_at: Option<i64>,
+    ip_hash: Option<String>,
+}
+db::from_row!(Comment {
+    id,
+    slug,
+    parent_id,
+    status,
+    author_name,
+    author_email,
+    author_url,
+    body,
+    created_at,
+    edited_at,
+    ip_hash,
+});
 
 pub(super) async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<Value, StoreError> {
     let readers = readers_of(&mut *conn, email).await?;
     let ids = serde_json::to_string(&readers).unwrap_or_default();
     let iso = domain::time::iso8601;
-    let comments = db::query(
+    let comments = db::query_as::<Comment>(
         "SELECT c.id, a.slug, c.parent_id, c.status, c.author_name, c.author_email, c.author_url, c.body,
                 c.created_at, c.edited_at, c.ip_hash
          FROM comments c JOIN articles a ON a.id = c.article_id
@@ -69,44 +97,44 @@ pub(super) async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<
     .bind(&ids)
     .fetch_all(&mut *conn)
     .await?
-    .iter()
-    .map(|r| {
+    .into_iter()
+    .map(|c| {
         json!({
-            "id": r.get::<i64, _>("id"),
-            "article": r.get::<String, _>("slug"),
-            "in_reply_to": r.get::<Option<i64>, _>("parent_id"),
-            "status": r.get::<String, _>("status"),
-            "name": r.get::<String, _>("author_name"),
-            "email": r.get::<Option<String>, _>("author_email"),
-            "website": r.get::<Option<String>, _>("author_url"),
-            "text": r.get::<String, _>("body"),
-            "posted_at": iso(r.get("created_at")),
-            "edited_at": r.get::<Option<i64>, _>("edited_at").map(iso),
-            "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
+            "id": c.id,
+            "article": c.slug,
+            "in_reply_to": c.parent_id,
+            "status": c.status,
+            "name": c.author_name,
+            "email": c.author_email,
+            "website": c.author_url,
+            "text": c.body,
+            "posted_at": iso(c.created_at),
+            "edited_at": c.edited_at.map(iso),
+            "network_address_hash": c.ip_hash,
         })
     })
     .collect::<Vec<_>>();
     let subscriptions = listed(
         &mut *conn,
-        db::query(
+        db::query_as(
             "SELECT a.slug, s.kind, s.comment_id, s.confirmed, s.created_at FROM subscriptions s
          JOIN articles a ON a.id = s.article_id WHERE s.email = $1 ORDER BY s.id",
         ),
         email,
-        |r| {
+        |(slug, kind, comment, confirmed, at): (String, String, Option<i64>, bool, i64)| {
             json!({
-                "article": r.get::<String, _>("slug"),
-                "kind": r.get::<String, _>("kind"),
-                "comment": r.get::<Option<i64>, _>("comment_id"),
-                "confirmed": r.get::<bool, _>("confirmed"),
-                "created_at": iso(r.get("created_at")),
+                "article": slug,
+                "kind": kind,
+                "comment": comment,
+                "confirmed": confirmed,
+                "created_at": iso(at),
             })
         },
     )
     .await?;
     let votes = listed(
         &mut *conn,
-        db::query(
+        db::query_as(
             "SELECT v.comment_id, v.value, v.created_at, v.ip_hash FROM comment_votes v
          WHERE v.reader_id IN (SELECT value FROM json_each($1)) ORDER BY v.created_at",
         )
@@ -115,19 +143,19 @@ pub(super) async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<
          WHERE v.reader_id IN (SELECT value FROM jsonb_array_elements_text($1::jsonb)) ORDER BY v.created_at",
         ),
         &ids,
-        |r| {
+        |(comment, value, at, ip_hash): (i64, i64, i64, Option<String>)| {
             json!({
-                "comment": r.get::<i64, _>("comment_id"),
-                "vote": if r.get::<i64, _>("value") > 0 { "up" } else { "down" },
-                "at": iso(r.get("created_at")),
-                "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
+                "comment": comment,
+                "vote": if value > 0 { "up" } else { "down" },
+                "at": iso(at),
+                "network_address_hash": ip_hash,
             })
         },
     )
     .await?;
     let reports = listed(
         &mut *conn,
-        db::query(
+        db::query_as(
             "SELECT comment_id, reason, note, created_at, resolved_at, ip_hash FROM reports
          WHERE reader_id IN (SELECT value FROM json_each($1)) ORDER BY created_at",
         )
@@ -136,72 +164,79 @@ pub(super) async fn export_in(conn: &mut Conn, email: &str, now: i64) -> Result<
          WHERE reader_id IN (SELECT value FROM jsonb_array_elements_text($1::jsonb)) ORDER BY created_at",
         ),
         &ids,
-        |r| {
+        |(comment, reason, note, at, resolved, ip_hash): (
+            i64,
+            String,
+            String,
+            i64,
+            Option<i64>,
+            Option<String>,
+        )| {
             json!({
-                "comment": r.get::<i64, _>("comment_id"),
-                "reason": r.get::<String, _>("reason"),
-                "note": r.get::<String, _>("note"),
-                "at": iso(r.get("created_at")),
-                "dealt_with_at": r.get::<Option<i64>, _>("resolved_at").map(iso),
-                "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
+                "comment": comment,
+                "reason": reason,
+                "note": note,
+                "at": iso(at),
+                "dealt_with_at": resolved.map(iso),
+                "network_address_hash": ip_hash,
             })
         },
     )
     .await?;
     let messages = listed(
         &mut *conn,
-        db::query("SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = $1 ORDER BY id"),
+        db::query_as("SELECT name, subject, message, created_at, ip_hash FROM contact_messages WHERE email = $1 ORDER BY id"),
         email,
-        |r| {
+        |(name, subject, message, at, ip_hash): (String, String, String, i64, Option<String>)| {
             json!({
-                "name": r.get::<String, _>("name"),
-                "subject": r.get::<String, _>("subject"),
-                "message": r.get::<String, _>("message"),
-                "sent_at": iso(r.get("created_at")),
-                "network_address_hash": r.get::<Option<String>, _>("ip_hash"),
+                "name": name,
+                "subject": subject,
+                "message": message,
+                "sent_at": iso(at),
+                "network_address_hash": ip_hash,
             })
         },
     )
     .await?;
     let bans = listed(
         &mut *conn,
-        db::query("SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = $1 ORDER BY id"),
+        db::query_as("SELECT reason, created_at, expires_at, lifted_at FROM bans WHERE kind = 'email' AND value = $1 ORDER BY id"),
         email,
-        |r| {
+        |(reason, from, until, lifted): (String, i64, Option<i64>, Option<i64>)| {
             json!({
-                "reason": r.get::<String, _>("reason"),
-                "from": iso(r.get("created_at")),
-                "until": r.get::<Option<i64>, _>("expires_at").map(iso),
-                "lifted_at": r.get::<Option<i64>, _>("lifted_at").map(iso),
+                "reason": reason,
+                "from": iso(from),
+                "until": until.map(iso),
+                "lifted_at": lifted.map(iso),
             })
         },
     )
     .await?;
     let mail = listed(
         &mut *conn,
-        db::query("SELECT kind, status, created_at, sent_at FROM outbox WHERE email = $1 ORDER BY id"),
+        db::query_as("SELECT kind, status, created_at, sent_at FROM outbox WHERE email = $1 ORDER BY id"),
         email,
-        |r| {
+        |(kind, status, queued, sent): (String, String, i64, Option<i64>)| {
             json!({
-                "kind": r.get::<String, _>("kind"),
-                "status": r.get::<String, _>("status"),
-                "queued_at": iso(r.get("created_at")),
-                "sent_at": r.get::<Option<i64>, _>("sent_at").map(iso),
+                "kind": kind,
+                "status": status,
+                "queued_at": iso(queued),
+                "sent_at": sent.map(iso),
             })
         },
     )
     .await?;
     let requests = listed(
         &mut *conn,
-        db::query(
+        db::query_as(
             "SELECT action, created_at, used_at FROM data_requests WHERE email = $1 ORDER BY created_at",
         ),
         email,
-        |r| {
+        |(action, asked, used): (String, i64, Option<i64>)| {
             json!({
-                "action": r.get::<String, _>("action"),
-                "asked_at": iso(r.get("created_at")),
-                "used_at": r.get::<Option<i64>, _>("used_at").map(iso),
+                "action": action,
+                "asked_at": iso(asked),
+                "used_at": used.map(iso),
             })
         },
     )

@@ -7,7 +7,6 @@
 //! Here: whether an address holds data, the mailed links; `export` (the copy) and `erase`.
 use crate::{Pool, StoreError};
 use db::Conn;
-use db::Row;
 use serde_json::{json, Value};
 
 mod erase;

@@ -5,6 +5,9 @@ use db::Conn;
 use domain::article::CommentsMode;
 use domain::CommentStatus;
 
+mod export;
+pub use export::*;
+
 /// A comment from another system, as it is stored.
 pub struct ImportedComment<'a> {
     /// The old id, kept when it is free here (so `#comment-N` keeps working).
@@ -35,6 +38,7 @@ pub struct Placed {
     pub root_id: i64,
     pub depth: i64,
 }
+db::from_row!(Placed { id, article_id, parent_id, root_id, depth });
 
 pub async fn mapped(tx: &mut Conn, source: &str, kind: &str, old: &str) -> Result<Option<i64>, db::Error> {
     db::query_scalar("SELECT new_id FROM import_map WHERE source = $1 AND kind = $2 AND old_id = $3")
@@ -135,17 +139,13 @@ pub async fn close_comments(tx: &mut Conn, article_id: i64) -> Result<bool, db::
 }
 
 pub async fn comment_by_key(tx: &mut Conn, key: &str) -> Result<Option<Placed>, db::Error> {
-    Ok(db::query("SELECT id, article_id, parent_id, root_id, depth FROM comments WHERE submission_key = $1")
-        .bind(key)
-        .fetch_optional(tx)
-        .await?
-        .map(|r| Placed {
-            id: r.get("id"),
-            article_id: r.get("article_id"),
-            parent_id: r.get("parent_id"),
-            root_id: r.get::<Option<i64>, _>("root_id").unwrap_or_else(|| r.get("id")),
-            depth: r.get("depth"),
-        }))
+    db::query_as(
+        "SELECT id, article_id, parent_id, COALESCE(root_id, id) AS root_id, depth
+         FROM comments WHERE submission_key = $1",
+    )
+    .bind(key)
+    .fetch_optional(tx)
+    .await
 }
 
 /// Stores one comment under its parent (within the depth limit), without notifying anyone:
@@ -229,13 +229,10 @@ pub async fn editor_passages(
     tx: &mut Conn,
     article_id: i64,
 ) -> Result<Vec<(i64, Option<String>)>, db::Error> {
-    Ok(db::query("SELECT id, key FROM passages WHERE article_id = $1 AND origin = 'editor' ORDER BY id")
+    db::query_as("SELECT id, key FROM passages WHERE article_id = $1 AND origin = 'editor' ORDER BY id")
         .bind(article_id)
         .fetch_all(tx)
-        .await?
-        .iter()
-        .map(|r| (r.get("id"), r.get("key")))
-        .collect())
+        .await
 }
 
 /// Makes a top-level comment feedback on a passage.
@@ -295,14 +292,13 @@ pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>
 /// `/?p=ID`: the article an imported WordPress post became, with the source it came from (not
 /// one withdrawn since: `withdraw`).
 pub async fn slug_for_old_post(pool: &Pool, post_id: &str) -> Result<Option<(String, String)>, StoreError> {
-    Ok(db::query(
+    Ok(db::query_as(
         "SELECT a.slug, m.source FROM import_map m JOIN articles a ON a.id = m.new_id
          WHERE m.kind = 'post' AND m.old_id = $1 AND a.listed = 1 ORDER BY m.source LIMIT 1",
     )
     .bind(post_id)
     .fetch_optional(pool)
-    .await?
-    .map(|r| (r.get("slug"), r.get("source"))))
+    .await?)
 }
 
 /// The comment an old comment id became, on that article (`?replytocom=N`).
@@ -320,114 +316,4 @@ pub async fn comment_for_old_id(
     .bind(old_id.to_string())
     .fetch_optional(pool)
     .await?)
-}
-
-/// An article as a WordPress export writes it.
-pub struct ExportArticle {
-    pub id: i64,
-    pub slug: String,
-    pub title: String,
-    pub standfirst: String,
-    pub section: String,
-    pub tags: Vec<String>,
-    pub body_html: String,
-    pub published_at: i64,
-    pub comments_mode: CommentsMode,
-    /// Withdrawn after its source stopped publishing it: exported as private.
-    pub withdrawn: bool,
-}
-
-pub struct ExportComment {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub status: CommentStatus,
-    pub trashed: bool,
-    pub author_name: String,
-    pub author_email: Option<String>,
-    pub author_url: Option<String>,
-    pub body_html: String,
-    pub created_at: i64,
-    pub up: i64,
-    pub down: i64,
-    pub passage_id: Option<i64>,
-}
-
-/// An editor's passage: (id, key, question, start, end) in the article's plain text.
-pub struct ExportPassage {
-    pub id: i64,
-    pub key: Option<String>,
-    pub question: String,
-    pub start: usize,
-    pub end: usize,
-}
-
-pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreError> {
-    Ok(db::query(
-        "SELECT id, slug, title, standfirst, section, tags, body_html, published_at, comments_mode,
-                withdrawn_at IS NOT NULL AS withdrawn
-         FROM articles ORDER BY published_at, id",
-    )
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| ExportArticle {
-        id: r.get("id"),
-        slug: r.get("slug"),
-        title: r.get("title"),
-        standfirst: r.get("standfirst"),
-        section: r.get("section"),
-        tags: serde_json::from_str(r.get_str("tags")).unwrap_or_default(),
-        withdrawn: r.get::<bool, _>("withdrawn"),
-        body_html: r.get("body_html"),
-        published_at: r.get("published_at"),
-        comments_mode: CommentsMode::stored(r.get_str("comments_mode")),
-    })
-    .collect())
-}
-
-pub async fn export_comments(pool: &Pool, article_id: i64) -> Result<Vec<ExportComment>, StoreError> {
-    Ok(db::query(
-        "SELECT id, parent_id, status, trashed_at, author_name, author_email, author_url, body_html,
-                created_at, upvotes, downvotes, passage_id
-         FROM comments WHERE article_id = $1 ORDER BY id",
-    )
-    .bind(article_id)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| ExportComment {
-        id: r.get("id"),
-        parent_id: r.get("parent_id"),
-        status: CommentStatus::stored(r.get_str("status")),
-        trashed: r.get::<Option<i64>, _>("trashed_at").is_some(),
-        author_name: r.get("author_name"),
-        author_email: r.get("author_email"),
-        author_url: r.get("author_url"),
-        body_html: r.get("body_html"),
-        created_at: r.get("created_at"),
-        up: r.get("upvotes"),
-        down: r.get("downvotes"),
-        passage_id: r.get("passage_id"),
-    })
-    .collect())
-}
-
-pub async fn export_passages(pool: &Pool, article_id: i64) -> Result<Vec<ExportPassage>, StoreError> {
-    Ok(db::query(
-        "SELECT id, key, question, start_at, end_at FROM passages
-         WHERE article_id = $1 AND origin = 'editor' AND marked = 1 AND start_at IS NOT NULL
-         ORDER BY start_at",
-    )
-    .bind(article_id)
-    .fetch_all(pool)
-    .await?
-    .iter()
-    .map(|r| ExportPassage {
-        id: r.get("id"),
-        key: r.get("key"),
-        question: r.get::<Option<String>, _>("question").unwrap_or_default(),
-        start: r.get::<i64, _>("start_at").max(0) as usize,
-        end: r.get::<i64, _>("end_at").max(0) as usize,
-    })
-    .collect())
 }
