@@ -177,3 +177,38 @@ async fn a_hanging_smtp_server_times_out_and_the_mail_is_retried() {
     app.outbox_settled().await;
     assert_eq!(notified(&sink, "hung@example.com"), vec![id]);
 }
+
+/// A batch's lease renewal refused for a moment (PostgreSQL restarting, as the cluster test
+/// does it): the rows this worker claimed and had not sent yet go out as soon as the database
+/// takes writes again, not a whole lease (a minute) later, and each is sent once.
+#[tokio::test]
+async fn a_batch_whose_lease_renewal_was_refused_is_sent_once_the_database_is_back() {
+    let sink = Sink::start().await;
+    let app = app_with(&sink, |c| c.mail.lease = Duration::from_secs(60)).await;
+    follower(&app, &sink, "first@example.com").await;
+    follower(&app, &sink, "second@example.com").await;
+    // the claim may take the row; renewing its lease (same owner, still pending) is refused
+    refuse_writes_if(
+        &app,
+        "no_renewal",
+        "BEFORE UPDATE ON outbox",
+        Some(
+            "NEW.kind = 'notify' AND NEW.email = 'second@example.com' AND NEW.status = 'pending'
+             AND OLD.lease_owner IS NOT NULL AND NEW.lease_owner = OLD.lease_owner",
+        ),
+    )
+    .await;
+    let id = app.comment_as(&app.other_reader(), "Writer", "Two readers follow this.", None).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(notified(&sink, "second@example.com").is_empty(), "the renewal was refused, nothing sent");
+    allow_writes(&app, "no_renewal", "outbox").await;
+    // the clock stands still: a row left to its lease would wait a minute
+    wait_until("both readers mailed", || async {
+        !notified(&sink, "first@example.com").is_empty() && !notified(&sink, "second@example.com").is_empty()
+    })
+    .await;
+    app.outbox_settled().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(notified(&sink, "first@example.com"), vec![id], "mailed once");
+    assert_eq!(notified(&sink, "second@example.com"), vec![id], "mailed once");
+}

@@ -110,7 +110,9 @@ db::from_row!(OutboxRow {
 });
 
 /// Takes up to `limit` due rows for `owner` until `lease_until` (ms). A row whose lease ran
-/// out (its worker died) is due again.
+/// out (its worker died) is due again, and so is a row `owner` still holds: its round ended
+/// before sending it (the database refused a write for a moment), and no other worker may take
+/// it until the lease runs out, so the rows would wait a whole lease for nothing.
 pub async fn claim(
     pool: &Pool,
     owner: &str,
@@ -123,9 +125,10 @@ pub async fn claim(
     let any_due: bool = db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM outbox
              WHERE status = 'pending' AND next_attempt_at <= $1
-               AND (lease_until IS NULL OR lease_until < $1))",
+               AND (lease_until IS NULL OR lease_until < $1 OR lease_owner = $2))",
     )
     .bind(now_ms)
+    .bind(owner)
     .fetch_one(pool)
     .await?;
     if !any_due {
@@ -136,7 +139,7 @@ pub async fn claim(
         "UPDATE outbox SET lease_owner = $1, lease_until = $2
          WHERE id IN (SELECT id FROM outbox
                       WHERE status = 'pending' AND next_attempt_at <= $3
-                        AND (lease_until IS NULL OR lease_until < $3)
+                        AND (lease_until IS NULL OR lease_until < $3 OR lease_owner = $1)
                       ORDER BY next_attempt_at, id LIMIT $4)
          RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts,
                    alert_id, since, created_at, purpose",
@@ -146,7 +149,7 @@ pub async fn claim(
         "UPDATE outbox SET lease_owner = $1, lease_until = $2
          WHERE id IN (SELECT id FROM outbox
                       WHERE status = 'pending' AND next_attempt_at <= $3
-                        AND (lease_until IS NULL OR lease_until < $3)
+                        AND (lease_until IS NULL OR lease_until < $3 OR lease_owner = $1)
                       ORDER BY next_attempt_at, id LIMIT $4
                       FOR UPDATE SKIP LOCKED)
          RETURNING id, kind, email, subscription_id, comment_id, contact_message_id, reader_id, attempts,
