@@ -50,7 +50,13 @@ async fn connect_sqlite(url: &str) -> Result<Pool, ConnectError> {
 async fn connect_postgres(url: &str, wait: Duration) -> Result<Pool, ConnectError> {
     let opts = PgConnectOptions::from_str(url)
         .map_err(|e| ConnectError::Url(format!("not a PostgreSQL URL ({e})")))?
-        .application_name("byline");
+        .application_name("byline")
+        // Plan each statement once, as SQLite does, instead of again at every execution: the
+        // queries are written for a planner that does not see their values (bounds only where
+        // present, indexes named), and PostgreSQL's custom plans cost 0.3 ms a statement at
+        // each bind, a quarter of a reader's page (BENCHMARKS.md, "Issue 23, fifth part").
+        // `schema.rs` checks that the reader page's statements plan onto their indexes so.
+        .options([("plan_cache_mode", "force_generic_plan")]);
     let at = format!("{}:{}/{}", opts.get_host(), opts.get_port(), opts.get_database().unwrap_or(""));
     let started = Instant::now();
     let mut pause = Duration::from_millis(250);
