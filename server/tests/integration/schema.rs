@@ -192,3 +192,50 @@ async fn a_page_of_top_level_comments_is_read_from_its_index_in_order() {
         }
     }
 }
+
+/// The desk's page for one comment (`/desk/comments/N`) finds it by its key on both backends,
+/// with the plan made for any values. Before, the query carried every bound
+/// (`$3 IS NULL OR c.id = $3`), and the plan walked the comments down from the newest until it
+/// met the one asked for.
+#[tokio::test]
+async fn the_desk_finds_one_comment_by_its_key() {
+    use app::server::store::desk::queue::{select_sql, ANY_STATE};
+    let wait = std::time::Duration::from_secs(10);
+    let dir = tempfile::tempdir().unwrap();
+    let lite = db::connect(&format!("sqlite:{}", dir.path().join("s.db").display()), wait).await.unwrap();
+    db::migrate(&lite).await.unwrap();
+    let sql = select_sql(db::Backend::Sqlite, ANY_STATE, false, true);
+    let plan: Vec<String> = db::query(db::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+        .fetch_all(&lite)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("detail"))
+        .collect();
+    assert!(
+        plan.iter().any(|d| d.starts_with("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)")),
+        "SQLite does not find the comment by its key: {plan:#?}"
+    );
+
+    let pg = db::connect(&common::postgres::fresh_database().await, wait).await.expect("connect");
+    db::migrate(&pg).await.unwrap();
+    let mut pg_conn = pg.acquire().await.unwrap();
+    db::query("SET enable_seqscan = off").execute(&mut pg_conn).await.unwrap();
+    let sql = select_sql(db::Backend::Postgres, ANY_STATE, false, true);
+    let params = (1..=9).filter(|n| sql.contains(&format!("${n}"))).count();
+    let types = vec!["bigint"; params].join(", ");
+    db::query(db::AssertSqlSafe(format!("PREPARE one ({types}) AS {sql}")))
+        .execute(&mut pg_conn)
+        .await
+        .unwrap();
+    let values = vec!["51"; params].join(", ");
+    let plan: Vec<String> = db::query_scalar(db::AssertSqlSafe(format!("EXPLAIN EXECUTE one ({values})")))
+        .fetch_all(&mut pg_conn)
+        .await
+        .unwrap();
+    db::query("DEALLOCATE one").execute(&mut pg_conn).await.unwrap();
+    let plan = plan.join("\n");
+    let found = plan.lines().any(|l| l.contains("Index Cond: (id = $"))
+        && plan.contains("comments_pkey on comments c");
+    assert!(found, "PostgreSQL does not find the comment by its key:\n{plan}");
+}

@@ -86,17 +86,23 @@ pub async fn entries(
     select(pool, condition(q), before, None).await
 }
 
-/// The comments meeting `condition` (a fixed SQL condition on `c`), below `before` or only
-/// `only`, newest first: one page, and where the next one starts.
-async fn select(
-    pool: &Pool,
-    condition: &str,
-    before: Option<i64>,
-    only: Option<i64>,
-) -> Result<(Vec<QueueEntry>, Option<i64>), StoreError> {
+/// The query `select` runs: only the bounds it has (`before`: `c.id < $2`; `only`: `c.id = $n`),
+/// so that one comment is found by its key and a later page starts at its cursor. Written for
+/// every case (`$1 IS NULL OR c.id < $1`), no plan made before the values are known could use
+/// the key: the desk's page for one old comment walked the comments down from the newest.
+/// Public for the test that reads both databases' plans of it (`schema.rs`).
+pub fn select_sql(backend: db::Backend, condition: &str, before: bool, only: bool) -> String {
     // addresses are kept lower-cased; SQLite's NOCASE index finds them
-    let nocase = if pool.backend() == db::Backend::Sqlite { "COLLATE NOCASE" } else { "" };
-    let rows: Vec<Row> = db::query_as(db::AssertSqlSafe(format!(
+    let nocase = if backend == db::Backend::Sqlite { "COLLATE NOCASE" } else { "" };
+    let mut bounds = String::new();
+    let mut n = 2;
+    for (present, op) in [(before, "<"), (only, "=")] {
+        if present {
+            bounds.push_str(&format!(" AND c.id {op} ${n}"));
+            n += 1;
+        }
+    }
+    format!(
         "SELECT c.id, c.status, c.author_name, c.author_email, c.ip_hash, c.reader_id, c.body, c.body_html,
                 c.created_at, c.held_for, c.pinned, c.featured, c.edited_by_staff,
                 a.slug, a.title,
@@ -111,14 +117,25 @@ async fn select(
                          OR (c.author_email IS NULL AND o.reader_id = c.reader_id))) AS rejected_before
          FROM comments c JOIN articles a ON a.id = c.article_id
          LEFT JOIN comments p ON p.id = c.parent_id
-         WHERE {condition} AND ($1 IS NULL OR c.id < $1) AND ($3 IS NULL OR c.id = $3)
-         ORDER BY c.id DESC LIMIT $2"
-    )))
-    .bind(before)
-    .bind(PAGE + 1)
-    .bind(only)
-    .fetch_all(pool)
-    .await?;
+         WHERE {condition}{bounds}
+         ORDER BY c.id DESC LIMIT $1"
+    )
+}
+
+/// The comments meeting `condition` (a fixed SQL condition on `c`), below `before` or only
+/// `only`, newest first: one page, and where the next one starts.
+async fn select(
+    pool: &Pool,
+    condition: &str,
+    before: Option<i64>,
+    only: Option<i64>,
+) -> Result<(Vec<QueueEntry>, Option<i64>), StoreError> {
+    let sql = select_sql(pool.backend(), condition, before.is_some(), only.is_some());
+    let mut query = db::query_as::<Row>(db::AssertSqlSafe(sql)).bind(PAGE + 1);
+    for id in [before, only].into_iter().flatten() {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(pool).await?;
     let more = rows.len() as i64 > PAGE;
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows.into_iter().take(PAGE as usize) {
@@ -158,11 +175,13 @@ async fn select(
     Ok((entries, next))
 }
 
+/// The comments the desk's page for one comment shows: any state but an author's own delete.
+pub const ANY_STATE: &str = "(c.status IN ('pending', 'approved', 'spam') OR c.trashed_at IS NOT NULL)";
+
 /// One comment as the queue shows it, whatever its state (the edit page).
 /// (Not an author's own delete: its text is gone.)
 pub async fn entry(pool: &Pool, id: i64) -> Result<Option<QueueEntry>, StoreError> {
-    let any = "(c.status IN ('pending', 'approved', 'spam') OR c.trashed_at IS NOT NULL)";
-    Ok(select(pool, any, None, Some(id)).await?.0.pop())
+    Ok(select(pool, ANY_STATE, None, Some(id)).await?.0.pop())
 }
 
 /// Whether an email has an approved comment written from this browser or network (first-time
