@@ -117,23 +117,41 @@ async fn both_backends_have_the_same_columns_and_indexes() {
     assert!(references >= 20, "the schema's references are there to check: {references}");
 }
 
+/// The two databases with the schema and nothing else: a SQLite file in `dir`, a fresh
+/// PostgreSQL database.
+async fn empty_sites(dir: &std::path::Path) -> (db::Pool, db::Pool) {
+    let wait = std::time::Duration::from_secs(10);
+    let lite = db::connect(&format!("sqlite:{}", dir.join("s.db").display()), wait).await.unwrap();
+    db::migrate(&lite).await.unwrap();
+    let pg = db::connect(&common::postgres::fresh_database().await, wait).await.expect("connect");
+    db::migrate(&pg).await.unwrap();
+    (lite, pg)
+}
+
+/// SQLite's plan of `sql`, a line per step (`SEARCH c USING …`).
+async fn sqlite_plan(lite: &db::Pool, sql: &str) -> Vec<String> {
+    db::query(db::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+        .fetch_all(lite)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get::<String, _>("detail"))
+        .collect()
+}
+
 /// A page of top-level comments is read from its sort's index in order, from its cursor, on
 /// both backends: the first page, a later page (`after`) and a refreshed "Load more" (`until`).
 /// On SQLite the plan sorts nothing and searches the index with the cursor as its bound; on
 /// PostgreSQL, with sorting and whole-table scans priced out (so the plan shows what the indexes
-/// allow, not what an empty table makes cheapest) and the plan made for any values (the store's
-/// connections plan every statement so: `store::connect`), no Sort. Before: PostgreSQL read every top-level
-/// comment of an article and sorted them for every page, and a later page read the thread from
-/// its start on both.
+/// allow, not what an empty table makes cheapest) and the plan made for any values (the
+/// store's connections plan every statement so: `store::connect`), no Sort. Before: PostgreSQL
+/// read every top-level comment of an article and sorted them for every page, and a later page
+/// read the thread from its start on both.
 #[tokio::test]
 async fn a_page_of_top_level_comments_is_read_from_its_index_in_order() {
     use app::domain::thread::Sort;
-    let wait = std::time::Duration::from_secs(10);
     let dir = tempfile::tempdir().unwrap();
-    let lite = db::connect(&format!("sqlite:{}", dir.path().join("s.db").display()), wait).await.unwrap();
-    db::migrate(&lite).await.unwrap();
-    let pg = db::connect(&common::postgres::fresh_database().await, wait).await.expect("connect");
-    db::migrate(&pg).await.unwrap();
+    let (lite, pg) = empty_sites(dir.path()).await;
     let mut pg_conn = pg.acquire().await.unwrap();
     // the store's connections plan a statement once, for any values, as SQLite does
     let plan_mode: String = db::query_scalar("SHOW plan_cache_mode").fetch_one(&mut pg_conn).await.unwrap();
@@ -147,13 +165,7 @@ async fn a_page_of_top_level_comments_is_read_from_its_index_in_order() {
             let sql = app::server::store::comments::top_level_sql(sort, after, until, false);
             let case = format!("{sort:?}, after {after}, until {until}");
 
-            let plan: Vec<String> = db::query(db::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
-                .fetch_all(&lite)
-                .await
-                .unwrap()
-                .iter()
-                .map(|r| r.get::<String, _>("detail"))
-                .collect();
+            let plan = sqlite_plan(&lite, &sql).await;
             assert!(!plan.iter().any(|d| d.contains("TEMP B-TREE")), "SQLite sorts, {case}: {plan:#?}");
             let search = plan.iter().find(|d| d.starts_with("SEARCH c USING INDEX comments_top_"));
             assert!(search.is_some(), "SQLite does not search the sort's index, {case}: {plan:#?}");
@@ -200,25 +212,14 @@ async fn a_page_of_top_level_comments_is_read_from_its_index_in_order() {
 #[tokio::test]
 async fn the_desk_finds_one_comment_by_its_key() {
     use app::server::store::desk::queue::{select_sql, ANY_STATE};
-    let wait = std::time::Duration::from_secs(10);
     let dir = tempfile::tempdir().unwrap();
-    let lite = db::connect(&format!("sqlite:{}", dir.path().join("s.db").display()), wait).await.unwrap();
-    db::migrate(&lite).await.unwrap();
-    let sql = select_sql(db::Backend::Sqlite, ANY_STATE, false, true);
-    let plan: Vec<String> = db::query(db::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
-        .fetch_all(&lite)
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.get::<String, _>("detail"))
-        .collect();
+    let (lite, pg) = empty_sites(dir.path()).await;
+    let plan = sqlite_plan(&lite, &select_sql(db::Backend::Sqlite, ANY_STATE, false, true)).await;
     assert!(
         plan.iter().any(|d| d.starts_with("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)")),
         "SQLite does not find the comment by its key: {plan:#?}"
     );
 
-    let pg = db::connect(&common::postgres::fresh_database().await, wait).await.expect("connect");
-    db::migrate(&pg).await.unwrap();
     let mut pg_conn = pg.acquire().await.unwrap();
     db::query("SET enable_seqscan = off").execute(&mut pg_conn).await.unwrap();
     let sql = select_sql(db::Backend::Postgres, ANY_STATE, false, true);
