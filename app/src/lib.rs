@@ -143,6 +143,8 @@ pub fn App(options: LeptosOptions) -> impl IntoView {
                     <Route path=(StaticSegment("desk"), StaticSegment("comments"), ParamSegment("id")) view=pages::desk::DeskCommentPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("bans")) view=pages::desk::DeskBansPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("articles")) view=pages::desk::DeskArticlesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("stories")) view=pages::desk::DeskStoriesPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("stories"), ParamSegment("id")) view=pages::desk::DeskStoryPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("inbox")) view=pages::desk::DeskInboxPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("settings")) view=pages::desk::DeskSettingsPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("audit")) view=pages::desk::DeskAuditPage ssr=SsrMode::Async/>

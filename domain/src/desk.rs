@@ -1,22 +1,41 @@
 //! The moderation desk: staff roles, the moderation settings and the rules that hold a comment.
 use serde::{Deserialize, Serialize};
 
-/// What a staff account may do. Each role includes the ones below it.
+/// What a staff account may do. Admins do everything; editors everything but accounts and
+/// settings; writers only their own stories; moderators only comments. (The order is the
+/// ladder a ban's maker is compared on; what a role may do is `includes`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Moderation only.
     Moderator,
-    /// Moderation and the Contact Us inbox.
+    /// Moderation, and their own stories: drafts they write and submit for review, never
+    /// publish.
+    Writer,
+    /// Moderation, the Contact Us inbox, and every story: edit, publish, schedule, unpublish.
     Editor,
     /// Everything: accounts and settings too.
     Admin,
 }
 
 impl Role {
+    pub const ALL: [Role; 4] = [Role::Moderator, Role::Writer, Role::Editor, Role::Admin];
+
+    /// Whether this role may do what `need` may: a writer does not moderate (reader addresses
+    /// and bans are not theirs to see), a moderator does not write.
+    pub fn includes(self, need: Role) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Editor => need != Role::Admin,
+            Role::Writer => need == Role::Writer,
+            Role::Moderator => need == Role::Moderator,
+        }
+    }
+
     pub fn parse(s: &str) -> Option<Role> {
         match s {
             "moderator" => Some(Role::Moderator),
+            "writer" => Some(Role::Writer),
             "editor" => Some(Role::Editor),
             "admin" => Some(Role::Admin),
             _ => None,
@@ -26,6 +45,7 @@ impl Role {
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Moderator => "moderator",
+            Role::Writer => "writer",
             Role::Editor => "editor",
             Role::Admin => "admin",
         }
@@ -34,8 +54,31 @@ impl Role {
     pub fn label(self) -> &'static str {
         match self {
             Role::Moderator => "Moderator",
+            Role::Writer => "Writer",
             Role::Editor => "Editor",
             Role::Admin => "Admin",
+        }
+    }
+}
+
+/// What a part of the desk needs: any staff account (their own account, the way in), or a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    AnyStaff,
+    Role(Role),
+}
+
+impl From<Role> for Need {
+    fn from(r: Role) -> Need {
+        Need::Role(r)
+    }
+}
+
+impl Need {
+    pub fn met_by(self, role: Role) -> bool {
+        match self {
+            Need::AnyStaff => true,
+            Need::Role(need) => role.includes(need),
         }
     }
 }
@@ -327,6 +370,21 @@ impl Moderation {
             Moderation::Feature => "Feature",
             Moderation::Unfeature => "Unfeature",
         }
+    }
+}
+
+#[cfg(test)]
+mod role_tests {
+    use super::*;
+
+    #[test]
+    fn writers_do_not_moderate_and_moderators_do_not_write() {
+        assert!(!Role::Writer.includes(Role::Moderator));
+        assert!(!Role::Moderator.includes(Role::Writer));
+        assert!(Role::Editor.includes(Role::Writer) && Role::Editor.includes(Role::Moderator));
+        assert!(!Role::Editor.includes(Role::Admin));
+        assert!(Role::ALL.iter().all(|r| Role::Admin.includes(*r) && r.includes(*r)));
+        assert!(Role::ALL.iter().all(|r| Need::AnyStaff.met_by(*r)));
     }
 }
 

@@ -17,6 +17,9 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("{0}")]
     NotFound(String),
+    /// Taken down on purpose (410): an unpublished story.
+    #[error("{0}")]
+    Gone(String),
     #[error("{0}")]
     Unauthorized(String),
     #[error("You are doing that too often. Please wait {retry_after} seconds and try again; your text is still here.")]
@@ -66,6 +69,7 @@ impl ApiError {
         match self {
             ApiError::Invalid(_) | ApiError::BadRequest | ApiError::FormExpired => 400,
             ApiError::NotFound(_) => 404,
+            ApiError::Gone(_) => 410,
             ApiError::Unauthorized(_) => 401,
             ApiError::RateLimited { .. } | ApiError::TooSoon { .. } => 429,
             ApiError::Duplicate | ApiError::Conflict(_) => 409,

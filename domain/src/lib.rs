@@ -8,6 +8,7 @@ pub mod error;
 pub mod form;
 pub mod notify;
 pub mod passage;
+pub mod story;
 pub mod text;
 pub mod thread;
 pub mod time;

@@ -22,6 +22,28 @@ pub fn exact(ts: i64) -> String {
         .unwrap_or_default()
 }
 
+/// `2026-12-07T14:30`: a minute in UTC, as `<input type="datetime-local">` shows and sends it.
+pub fn minute_input(ts: i64) -> String {
+    at(ts).format(format_description!("[year]-[month]-[day]T[hour]:[minute]")).unwrap_or_default()
+}
+
+/// A minute as `<input type="datetime-local">` sends it (`2026-12-07T14:30`, seconds allowed),
+/// read as UTC; `None` for anything else.
+pub fn parse_minute_input(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let minute = s.get(..16)?;
+    let rest = &s[16..];
+    if !(rest.is_empty()
+        || (rest.len() == 3 && rest.starts_with(':') && rest[1..].bytes().all(|b| b.is_ascii_digit())))
+    {
+        return None;
+    }
+    let t =
+        time::PrimitiveDateTime::parse(minute, format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+            .ok()?;
+    Some(t.assume_utc().unix_timestamp())
+}
+
 /// "just now", "5 minutes ago", "3 days ago"… relative to `now`; old dates fall back to the date.
 pub fn relative(ts: i64, now: i64) -> String {
     let d = (now - ts).max(0);
@@ -85,5 +107,28 @@ mod tests {
         assert_eq!(relative(now - 7200, now), "2 hours ago");
         assert_eq!(relative(now - 86_400 * 3, now), "3 days ago");
         assert_eq!(relative(now - 86_400 * 400, now), long_date(now - 86_400 * 400));
+    }
+}
+
+#[cfg(test)]
+mod minute_tests {
+    use super::*;
+
+    #[test]
+    fn a_minute_goes_to_the_form_and_back() {
+        let ts = 1_796_653_800; // 2026-12-07T14:30:00Z
+        assert_eq!(minute_input(ts), "2026-12-07T14:30");
+        assert_eq!(parse_minute_input("2026-12-07T14:30"), Some(ts));
+        assert_eq!(parse_minute_input("2026-12-07T14:30:00"), Some(ts));
+        for bad in [
+            "",
+            "2026-12-07",
+            "2026-13-07T14:30",
+            "2026-12-07T14:30Z",
+            "2026-12-07T14:30:0x",
+            "ééééééééééééééééé",
+        ] {
+            assert_eq!(parse_minute_input(bad), None, "{bad}");
+        }
     }
 }

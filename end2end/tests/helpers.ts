@@ -111,3 +111,14 @@ export function linkIn(text: string, needle: string): string {
   const u = new URL(url);
   return u.pathname + u.search + u.hash;
 }
+
+/** The e2e server's clock now (unix seconds): the wall clock plus what `advanceServerClock` added. */
+export function serverNow(): number {
+  const offset = fs.existsSync(CLOCK_FILE) ? Number(fs.readFileSync(CLOCK_FILE, "utf8")) || 0 : 0;
+  return Math.floor(Date.now() / 1000) + offset;
+}
+
+/** A unix time as `<input type="datetime-local">` takes it, in UTC (the desk's times are UTC). */
+export function minuteInput(ts: number): string {
+  return new Date(ts * 1000).toISOString().slice(0, 16);
+}

@@ -23,6 +23,17 @@ use leptos::server_fn::ServerFn;
 
 /// Largest form body accepted, in bytes.
 pub const FORM_LIMIT: usize = 64 * 1024;
+/// A story from the desk's editor (`/desk/stories`): its text is up to 200,000 characters.
+pub const STORY_FORM_LIMIT: usize = 1024 * 1024;
+
+/// The largest body a request to `path` may send.
+pub fn body_limit(path: &str) -> usize {
+    if path == "/desk/stories" {
+        STORY_FORM_LIMIT
+    } else {
+        FORM_LIMIT
+    }
+}
 
 pub async fn plain_form_posts(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST || !wants_html(req.headers()) {

@@ -189,8 +189,26 @@ pub async fn refusal_status(req: Request, next: Next) -> Response {
 
 /// A body over the limit is refused before any handler reads it; a browser posting a form
 /// (JavaScript off) gets a page that says so, not a bare status line.
+/// Bodies are bounded by `form_posts::body_limit`: a declared length over it is refused at
+/// once (413), a body that grows past it fails to read (the handler answers 413).
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let limit = crate::form_posts::body_limit(req.uri().path());
+    let declared = req
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 pub async fn too_large_page(req: Request, next: Next) -> Response {
     let browser = crate::form_posts::wants_html(req.headers());
+    let limit = crate::form_posts::body_limit(req.uri().path()) / 1024;
     let res = next.run(req).await;
     let is_page = res
         .headers()
@@ -203,7 +221,9 @@ pub async fn too_large_page(req: Request, next: Next) -> Response {
     crate::form_posts::simple_page(
         StatusCode::PAYLOAD_TOO_LARGE,
         "Too long to send",
-        "What you tried to send is larger than 64 KiB. Please go back, shorten it and try again.",
+        &format!(
+            "What you tried to send is larger than {limit} KiB. Please go back, shorten it and try again."
+        ),
     )
 }
 

@@ -97,6 +97,19 @@ pub async fn redirect_old_links(State(state): State<AppState>, req: Request, nex
 
 /// Where an old address `path` (an imported post's permalink, or its `/feed/`) leads now.
 async fn old_link(state: &AppState, path: &str, query: &str) -> Option<String> {
+    // a story whose address the desk changed after publishing it
+    if let Some(rest) = path.strip_prefix("/articles/") {
+        let (slug, tail) =
+            rest.split_once('/').map(|(s, t)| (s, format!("/{t}"))).unwrap_or((rest, String::new()));
+        match app::server::store::stories::moved_to(&state.pool, slug).await {
+            Ok(Some(now)) => {
+                let query = if query.is_empty() { String::new() } else { format!("?{query}") };
+                return Some(format!("{}{tail}{query}", app::domain::article::article_path(&now)));
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "looking up a story's old address"),
+        }
+    }
     // `/2026/01/15/slug/feed/` → that article's comment feed
     let (lookup, feed) = match path.trim_end_matches('/').strip_suffix("/feed") {
         Some(rest) => (format!("{rest}/"), true),

@@ -24,6 +24,7 @@ pub mod guard;
 pub mod legacy_links;
 pub mod live_events;
 pub mod mail_links;
+pub mod scheduled;
 mod seo;
 pub mod serve;
 pub mod transfer;
@@ -41,8 +42,8 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, limit::RequestBodyLimitLayer,
-    services::ServeDir, timeout::TimeoutLayer, trace::TraceLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, services::ServeDir, timeout::TimeoutLayer,
+    trace::TraceLayer,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +134,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
     });
     // what the other servers on the database (and `server import`) change reaches this one
     tokio::spawn(app::server::changes::follow(state.clone(), config.changes_poll));
+    // scheduled stories go out at their time, from whichever server gets there first
+    tokio::spawn(crate::scheduled::run(state.clone()));
     Ok(state)
 }
 
@@ -172,6 +175,11 @@ async fn import_content(
                     tracing::info!(slug = %a.slug, "updated article; passages anchored again")
                 }
                 Ok(Imported::Unchanged) => {}
+                Ok(Imported::DeskEdited) => tracing::info!(
+                    slug = %a.slug,
+                    file = %dir.display(),
+                    "article file not applied: the story was edited in the desk, which keeps its text"
+                ),
                 Err(e) => {
                     tracing::error!(slug = %a.slug, error = %e, "article skipped: it could not be stored")
                 }
@@ -246,6 +254,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/desk/bans/{id}/lift", post(desk::lift_ban))
         .route("/desk/settings", post(desk::settings))
         .route("/desk/articles", post(desk::article_mode))
+        .route("/desk/stories", post(desk::story))
         .route("/desk/inbox", post(desk::inbox))
         .route("/desk/staff", post(desk::add_staff))
         .route("/desk/staff/{id}", post(desk::update_staff))
@@ -292,7 +301,7 @@ pub fn harden(routes: Router, config: &Config, scripts: Arc<app::server::csp::Sc
         .layer(CatchPanicLayer::custom(guard::panic_answer))
         .layer(middleware::from_fn_with_state(site.clone(), guard::local_redirects))
         .layer(middleware::from_fn_with_state(site.clone(), guard::own_site_only))
-        .layer(RequestBodyLimitLayer::new(crate::form_posts::FORM_LIMIT))
+        .layer(middleware::from_fn(guard::body_limit))
         // a request (its body read, its answer begun) within BYLINE_REQUEST_TIMEOUT_SECONDS: a
         // body trickled a byte at a time does not hold a connection for ever
         .layer(TimeoutLayer::with_status_code(

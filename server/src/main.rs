@@ -230,7 +230,8 @@ async fn admin(command: AdminCommand) -> Result<(), Box<dyn std::error::Error>> 
             let email = app::domain::text::Email::parse(&email).map_err(|m| format!("--email: {m}"))?;
             let name =
                 app::domain::text::required_line(&name, "name", 80).map_err(|m| format!("--name: {m}"))?;
-            let role = app::domain::desk::Role::parse(&role).ok_or("--role: admin, editor or moderator")?;
+            let role =
+                app::domain::desk::Role::parse(&role).ok_or("--role: admin, editor, writer or moderator")?;
             let hash = read_password()?;
             match store::create(&pool, email.as_str(), &name, role, &hash, &who, now).await {
                 Ok(id) => println!(

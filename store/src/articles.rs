@@ -21,6 +21,18 @@ db::from_row!(ArticleMode { slug, title, published_at, mode: String => |s: Strin
 db::from_row!(FeedArticle { slug, title, standfirst, section, tags: String => tags, body_html, published_at, updated_at });
 db::from_row!(FeedComment { id, author_name, body_html, created_at, edited_at });
 
+/// The one rule for what readers and crawlers may see of an article (`a`): published by the
+/// desk (or its file), and not withdrawn by an import. Every reader path — the page, the
+/// thread, posting, feeds, the sitemap, the front page, old links, live events — reads
+/// articles through it; `server/tests/integration/stories` checks each path with a draft, a
+/// scheduled and an unpublished story.
+#[macro_export]
+macro_rules! public {
+    () => {
+        "a.status = 'published' AND a.withdrawn_at IS NULL"
+    };
+}
+
 /// The tags as stored: a JSON list (none if it is not one).
 pub(crate) fn tags(stored: String) -> Vec<String> {
     serde_json::from_str(&stored).unwrap_or_default()
@@ -52,8 +64,19 @@ struct Stored {
     body_markdown: String,
     listed: bool,
     withdrawn_at: Option<i64>,
+    desk_edited_at: Option<i64>,
 }
-db::from_row!(Stored { id, title, standfirst, section, tags, body_markdown, listed, withdrawn_at });
+db::from_row!(Stored {
+    id,
+    title,
+    standfirst,
+    section,
+    tags,
+    body_markdown,
+    listed,
+    withdrawn_at,
+    desk_edited_at
+});
 
 /// What importing a content file did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +86,8 @@ pub enum Imported {
     /// anchored again.
     Updated,
     Unchanged,
+    /// Edited in the desk since: the file no longer replaces it.
+    DeskEdited,
 }
 
 /// Stores an article from its content file: new slugs are inserted, changed files update the
@@ -73,18 +98,23 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
     let mut tx = super::begin(pool).await?;
     let result = async {
         let existing: Option<Stored> = db::query_as(
-            "SELECT id, title, standfirst, section, tags, body_markdown, listed, withdrawn_at FROM articles
-             WHERE slug = $1",
+            "SELECT id, title, standfirst, section, tags, body_markdown, listed, withdrawn_at, desk_edited_at
+             FROM articles WHERE slug = $1",
         )
         .bind(&a.slug)
         .fetch_optional(&mut *tx)
         .await?;
+        if existing.as_ref().is_some_and(|e| e.desk_edited_at.is_some()) {
+            return Ok(Imported::DeskEdited);
+        }
         let (id, outcome) = match existing {
             None => {
+                // dated in the future: scheduled, published by the worker at its time
+                let due = a.published_at > now;
                 let id: i64 = db::query_scalar(
                     "INSERT INTO articles (slug, title, standfirst, section, tags, body_markdown, body_html,
-                                           published_at, updated_at, listed)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                           published_at, updated_at, listed, status, publish_at, first_published_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
                 )
                 .bind(&a.slug)
                 .bind(&a.title)
@@ -96,6 +126,9 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
                 .bind(a.published_at)
                 .bind(a.published_at)
                 .bind(a.listed)
+                .bind(if due { "scheduled" } else { "published" })
+                .bind(due.then_some(a.published_at))
+                .bind((!due).then_some(a.published_at))
                 .fetch_one(&mut *tx)
                 .await?;
                 (id, Imported::New)
@@ -130,7 +163,7 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
                 (id, if same { Imported::Unchanged } else { Imported::Updated })
             }
         };
-        super::passages::sync(&mut tx, id, &a.body_html, &a.feedback, now).await?;
+        super::passages::sync(&mut tx, id, &a.body_html, Some(&a.feedback), now).await?;
         Ok::<_, StoreError>(outcome)
     }
     .await;
@@ -143,12 +176,14 @@ pub async fn front_page(
     section: Option<&str>,
     limit: i64,
 ) -> Result<Vec<ArticleSummary>, StoreError> {
-    Ok(db::query_as(
+    Ok(db::query_as(concat!(
         "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at, a.comment_count
          FROM articles a
-         WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1))
-         ORDER BY a.published_at DESC, a.id DESC LIMIT $2",
-    )
+         WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1)) AND ",
+        public!(),
+        "
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
+    ))
     .bind(section)
     .bind(limit)
     .fetch_all(pool)
@@ -156,11 +191,12 @@ pub async fn front_page(
 }
 
 pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreError> {
-    Ok(db::query_as(
+    Ok(db::query_as(concat!(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
                 a.published_at, a.updated_at, a.comment_count, a.comments_mode
-         FROM articles a WHERE a.slug = $1 AND a.withdrawn_at IS NULL",
-    )
+         FROM articles a WHERE a.slug = $1 AND ",
+        public!()
+    ))
     .bind(slug)
     .fetch_optional(pool)
     .await?)
@@ -178,18 +214,22 @@ pub async fn comment_modes(pool: &Pool) -> Result<Vec<ArticleMode>, StoreError> 
 
 /// (slug, last modified) for every article, for the sitemap. A new comment counts as a change.
 pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
-    Ok(db::query_as(
+    Ok(db::query_as(concat!(
         "SELECT a.slug, MAX(a.updated_at, COALESCE(
                   (SELECT MAX(c.created_at) FROM comments c
                    WHERE c.article_id = a.id AND c.status = 'approved'), 0)) AS lastmod
-         FROM articles a WHERE a.listed = 1 ORDER BY a.published_at DESC, a.id DESC",
-    )
-    .or_postgres(
+         FROM articles a WHERE a.listed = 1 AND ",
+        public!(),
+        " ORDER BY a.published_at DESC, a.id DESC"
+    ))
+    .or_postgres(concat!(
         "SELECT a.slug, GREATEST(a.updated_at, COALESCE(
                   (SELECT MAX(c.created_at) FROM comments c
                    WHERE c.article_id = a.id AND c.status = 'approved'), 0)) AS lastmod
-         FROM articles a WHERE a.listed = 1 ORDER BY a.published_at DESC, a.id DESC",
-    )
+         FROM articles a WHERE a.listed = 1 AND ",
+        public!(),
+        " ORDER BY a.published_at DESC, a.id DESC"
+    ))
     .fetch_all(pool)
     .await?)
 }
@@ -200,7 +240,7 @@ pub async fn slug_of(pool: &Pool, id: i64) -> Result<Option<String>, StoreError>
 
 /// The id of the published article with this slug.
 pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreError> {
-    Ok(db::query_scalar("SELECT id FROM articles WHERE slug = $1 AND withdrawn_at IS NULL")
+    Ok(db::query_scalar(concat!("SELECT a.id FROM articles a WHERE a.slug = $1 AND ", public!()))
         .bind(slug)
         .fetch_optional(pool)
         .await?)
@@ -233,11 +273,13 @@ pub async fn for_feed(
     section: Option<&str>,
     limit: i64,
 ) -> Result<Vec<FeedArticle>, StoreError> {
-    Ok(db::query_as(
-        "SELECT slug, title, standfirst, section, tags, body_html, published_at, updated_at
-         FROM articles WHERE listed = 1 AND ($1 IS NULL OR lower(section) = lower($1))
-         ORDER BY published_at DESC, id DESC LIMIT $2",
-    )
+    Ok(db::query_as(concat!(
+        "SELECT a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html, a.published_at, a.updated_at
+         FROM articles a WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1)) AND ",
+        public!(),
+        "
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
+    ))
     .bind(section)
     .bind(limit)
     .fetch_all(pool)

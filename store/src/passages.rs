@@ -49,7 +49,7 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
 }
 
 /// Anchors every passage of an article again in its (possibly edited) text, then applies the
-/// front matter's `feedback` list: passages the editor still marks keep their id (matched by
+/// front matter's `feedback` list (none: the marks stay as they are, for a desk edit): passages the editor still marks keep their id (matched by
 /// `id`, else by place, else by quote); new ones are added; dropped ones stop being marked
 /// but keep their feedback. A passage that cannot be found keeps its last selector and reads
 /// as "changed".
@@ -57,7 +57,7 @@ pub async fn sync(
     tx: &mut Conn,
     article_id: i64,
     body_html: &str,
-    feedback: &[FeedbackPassage],
+    feedback: Option<&[FeedbackPassage]>,
     now: i64,
 ) -> Result<(), db::Error> {
     let text = plain_text(body_html);
@@ -108,6 +108,9 @@ pub async fn sync(
         });
     }
 
+    let Some(feedback) = feedback else {
+        return Ok(());
+    };
     let mut marked = Vec::new();
     for f in feedback {
         let quote = normalize(&f.passage);

@@ -85,7 +85,14 @@ pub async fn get_article(slug: String) -> Result<ArticlePage, ApiError> {
             Ok(ArticlePage { article, base_url: state.site.base_url.clone() })
         }
         None => {
-            let err = ApiError::NotFound("We could not find that article.".into());
+            let gone = crate::server::store::stories::is_gone(&state.pool, &slug)
+                .await
+                .or_internal("loading an article")?;
+            let err = if gone {
+                ApiError::Gone("This story was taken down by the editors.".into())
+            } else {
+                ApiError::NotFound("We could not find that article.".into())
+            };
             set_status_for(&err);
             Err(err)
         }

@@ -9,8 +9,8 @@ use leptos::server_fn::codec::GetUrl;
 /// The staff member of this request with at least `role`, or the refusal (and, for a page, the
 /// redirect to sign in).
 #[cfg(feature = "ssr")]
-async fn staff_for(
-    role: crate::domain::desk::Role,
+pub(crate) async fn staff_for(
+    role: impl Into<crate::domain::desk::Need>,
 ) -> Result<(crate::server::state::AppState, crate::server::store::desk::staff::StaffAccount), ApiError> {
     let state = crate::server::state::app_state()?;
     match crate::server::staff::require(&state, role).await {
@@ -34,14 +34,21 @@ async fn staff_for(
 }
 
 #[cfg(feature = "ssr")]
-fn fail(context: &str, e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn fail(context: &str, e: impl std::fmt::Display) -> ApiError {
     crate::server::state::internal(context, e)
 }
 
 #[server(prefix = "/desk/api", endpoint = "/front", input = GetUrl)]
 pub async fn desk_front() -> Result<Desk<FrontPage>, ApiError> {
     use crate::domain::desk::Role;
-    let (state, staff) = staff_for(Role::Moderator).await?;
+    let (state, staff) = match staff_for(Role::Moderator).await {
+        // a writer's way into the desk is their stories
+        Err(ApiError::Forbidden(_)) => {
+            leptos_axum::redirect("/desk/stories");
+            return Err(ApiError::Forbidden("Your desk is your stories.".into()));
+        }
+        other => other?,
+    };
     let data = crate::server::store::desk::stats::front_page(&state.pool, state.clock.now())
         .await
         .map_err(|e| fail("the desk's figures", e))?;
@@ -139,8 +146,9 @@ pub async fn desk_audit() -> Result<Desk<Vec<AuditRow>>, ApiError> {
 
 #[server(prefix = "/desk/api", endpoint = "/staff", input = GetUrl)]
 pub async fn desk_staff() -> Result<Desk<Vec<StaffRow>>, ApiError> {
-    use crate::domain::desk::Role;
-    let (state, staff) = staff_for(Role::Moderator).await?;
+    use crate::domain::desk::{Need, Role};
+    // everyone manages their own account here; an admin every one
+    let (state, staff) = staff_for(Need::AnyStaff).await?;
     let all =
         crate::server::store::desk::staff::all(&state.pool).await.map_err(|e| fail("staff accounts", e))?;
     // an admin sees every account; others their own

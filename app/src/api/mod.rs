@@ -8,6 +8,7 @@ pub mod forms;
 pub mod notify;
 pub mod privacy;
 pub mod reports;
+pub mod stories;
 
 pub use articles::{get_article, get_front_page, get_thread, ArticlePage, ThreadPage};
 pub use comments::{post_comment, PostComment, PostedComment};

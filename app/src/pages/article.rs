@@ -34,6 +34,7 @@ pub fn ArticlePage() -> impl IntoView {
                 match page.await {
                     Ok(p) => view! { <ArticleView page=p data/> }.into_any(),
                     Err(ApiError::NotFound(_)) => view! { <NotFound/> }.into_any(),
+                    Err(ApiError::Gone(_)) => view! { <crate::pages::Gone/> }.into_any(),
                     Err(e) => view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any(),
                 }
             })}

@@ -9,6 +9,6 @@ mod subscriptions;
 pub use article::ArticlePage;
 pub use contact::ContactPage;
 pub use home::HomePage;
-pub use not_found::NotFound;
+pub use not_found::{Gone, NotFound};
 pub use privacy::{DataLinkPage, PrivacyPage};
 pub use subscriptions::{MailLinkPage, SubscriptionsPage};

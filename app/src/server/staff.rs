@@ -1,6 +1,6 @@
 //! Staff sign-in: argon2id password hashes, the session cookie, and the role check every desk
 //! page and desk write makes.
-use crate::domain::desk::Role;
+use crate::domain::desk::Need;
 use crate::domain::desk_views::StaffMe;
 use crate::domain::ApiError;
 use crate::server::state::AppState;
@@ -361,7 +361,7 @@ pub fn actor(s: &store::StaffAccount) -> crate::server::store::desk::Actor {
 
 /// The staff member a server function answers, with at least `role`: 401 when signed out,
 /// 403 when the role does not reach.
-pub async fn require(state: &AppState, role: Role) -> Result<store::StaffAccount, ApiError> {
+pub async fn require(state: &AppState, role: impl Into<Need>) -> Result<store::StaffAccount, ApiError> {
     let headers =
         leptos::prelude::use_context::<http::request::Parts>().map(|p| p.headers).unwrap_or_default();
     require_headers(state, &headers, role).await
@@ -370,14 +370,14 @@ pub async fn require(state: &AppState, role: Role) -> Result<store::StaffAccount
 pub async fn require_headers(
     state: &AppState,
     headers: &http::HeaderMap,
-    role: Role,
+    need: impl Into<Need>,
 ) -> Result<store::StaffAccount, ApiError> {
+    let need = need.into();
     match of_headers(state, headers).await? {
         None => Err(ApiError::Unauthorized("Please sign in to the desk.".into())),
-        Some(s) if s.role < role => Err(ApiError::Forbidden(format!(
-            "This part of the desk is for the {} role and above; you are signed in as {}.",
-            role.as_str(),
-            s.role.as_str()
+        Some(s) if !need.met_by(s.role) => Err(ApiError::Forbidden(format!(
+            "This part of the desk is not for your role: you are signed in as {}.",
+            s.role.label().to_lowercase()
         ))),
         Some(s) => Ok(s),
     }

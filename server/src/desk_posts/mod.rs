@@ -7,7 +7,7 @@
 //! Here: what every desk form shares (reading it, the checks, the answers) and signing in and
 //! out; `comments` (moderation, edits, bans), `site` (settings, an article's comments, the
 //! inbox), `people` (staff accounts, a reader's data).
-use app::domain::desk::{Moderation, Queue, Role};
+use app::domain::desk::{Moderation, Need, Queue, Role};
 use app::domain::{ApiError, FormEcho};
 use app::server::staff;
 use app::server::state::{internal, AppState};
@@ -20,9 +20,11 @@ use http::{header, StatusCode};
 mod comments;
 mod people;
 mod site;
+mod stories;
 pub use comments::{ban, edit, lift_ban, moderate};
 pub use people::{add_staff, readers, update_staff};
 pub use site::{article_mode, inbox, settings};
+pub use stories::story;
 
 type Fields = Vec<(String, String)>;
 
@@ -44,7 +46,8 @@ struct Write {
     extensions: http::Extensions,
 }
 
-async fn read(state: &AppState, req: Request, role: Role) -> Result<Write, Response> {
+async fn read(state: &AppState, req: Request, role: impl Into<Need>) -> Result<Write, Response> {
+    let limit = crate::form_posts::body_limit(req.uri().path());
     let (parts, body) = req.into_parts();
     let (headers, extensions) = (parts.headers, parts.extensions);
     let same_origin = headers.contains_key(header::ORIGIN)
@@ -68,16 +71,16 @@ async fn read(state: &AppState, req: Request, role: Role) -> Result<Write, Respo
             ))
         }
     };
-    let fields = fields_of(body).await?;
+    let fields = fields_of(body, limit).await?;
     Ok(Write { staff, fields, headers, extensions })
 }
 
-async fn fields_of(body: axum::body::Body) -> Result<Fields, Response> {
-    let bytes = axum::body::to_bytes(body, crate::form_posts::FORM_LIMIT).await.map_err(|_| {
+async fn fields_of(body: axum::body::Body, limit: usize) -> Result<Fields, Response> {
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
         crate::form_posts::simple_page(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Too long to send",
-            "The form is larger than 64 KiB.",
+            &format!("The form is larger than {} KiB.", limit / 1024),
         )
     })?;
     serde_urlencoded::from_bytes::<Fields>(&bytes).map_err(|_| {
@@ -140,7 +143,7 @@ pub async fn sign_in(State(state): State<AppState>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let fetched = parts.headers.contains_key(crate::form_posts::FETCHED);
     let ip = app::server::requester::client_ip(&parts.headers, &parts.extensions, state.site.trust_proxy);
-    let fields = match fields_of(body).await {
+    let fields = match fields_of(body, crate::form_posts::FORM_LIMIT).await {
         Ok(f) => f,
         Err(res) => return res,
     };

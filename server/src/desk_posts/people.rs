@@ -39,7 +39,7 @@ pub async fn add_staff(State(state): State<AppState>, req: Request) -> Response 
 
 /// An admin changes an account's role or disables it; anyone changes their own alerts.
 pub async fn update_staff(State(state): State<AppState>, Path(id): Path<i64>, req: Request) -> Response {
-    let w = match read(&state, req, Role::Moderator).await {
+    let w = match read(&state, req, app::domain::desk::Need::AnyStaff).await {
         Ok(w) => w,
         Err(res) => return res,
     };

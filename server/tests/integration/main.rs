@@ -22,5 +22,6 @@ mod readme_claims;
 mod restart;
 mod schema;
 mod second_look;
+mod stories;
 mod thread;
 mod write_surfaces;

@@ -14,7 +14,7 @@ pub async fn raise(conn: &mut Conn, kind: &str, comment_id: i64, now: i64) -> Re
     .await?;
     db::query(
         "INSERT INTO outbox (kind, email, comment_id, alert_id, created_at, next_attempt_at)
-         SELECT 'staff', email, $1, $2, $3, $4 FROM staff WHERE alerts = 'immediate' AND disabled = 0
+         SELECT 'staff', email, $1, $2, $3, $4 FROM staff WHERE alerts = 'immediate' AND disabled = 0 AND role <> 'writer'
          ON CONFLICT DO NOTHING",
     )
     .bind(comment_id)
@@ -33,7 +33,7 @@ pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
     // without taking the write lock a post is waiting for
     let any_due: bool = db::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM staff
-             WHERE alerts = 'hourly' AND disabled = 0 AND COALESCE(digest_sent_at, created_at) <= $1 - 3600
+             WHERE alerts = 'hourly' AND disabled = 0 AND role <> 'writer' AND COALESCE(digest_sent_at, created_at) <= $1 - 3600
                AND digest_alert_id < (SELECT COALESCE(MAX(id), 0) FROM staff_alerts))",
     )
     .bind(now)
@@ -48,7 +48,7 @@ pub async fn queue_digests(pool: &Pool, now: i64) -> Result<u64, StoreError> {
             db::query_scalar("SELECT COALESCE(MAX(id), 0) FROM staff_alerts").fetch_one(&mut *tx).await?;
         let due: Vec<(i64, String, i64)> = db::query_as(
             "SELECT id, email, digest_alert_id FROM staff
-             WHERE alerts = 'hourly' AND disabled = 0 AND COALESCE(digest_sent_at, created_at) <= $1 - 3600
+             WHERE alerts = 'hourly' AND disabled = 0 AND role <> 'writer' AND COALESCE(digest_sent_at, created_at) <= $1 - 3600
                AND digest_alert_id < $2",
         )
         .bind(now)

@@ -280,10 +280,12 @@ pub async fn recount(tx: &mut Conn, article_id: i64) -> Result<(), db::Error> {
 
 /// Where an old address goes: the article's slug, for a path some import recorded.
 pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>, StoreError> {
-    Ok(db::query_scalar(
+    Ok(db::query_scalar(concat!(
         "SELECT a.slug FROM import_map m JOIN articles a ON a.id = m.new_id
-         WHERE m.kind = 'link' AND m.old_id = $1 LIMIT 1",
-    )
+         WHERE m.kind = 'link' AND m.old_id = $1 AND ",
+        crate::public!(),
+        " LIMIT 1"
+    ))
     .bind(path)
     .fetch_optional(pool)
     .await?)
@@ -292,10 +294,12 @@ pub async fn slug_for_old_link(pool: &Pool, path: &str) -> Result<Option<String>
 /// `/?p=ID`: the article an imported WordPress post became, with the source it came from (not
 /// one withdrawn since: `withdraw`).
 pub async fn slug_for_old_post(pool: &Pool, post_id: &str) -> Result<Option<(String, String)>, StoreError> {
-    Ok(db::query_as(
+    Ok(db::query_as(concat!(
         "SELECT a.slug, m.source FROM import_map m JOIN articles a ON a.id = m.new_id
-         WHERE m.kind = 'post' AND m.old_id = $1 AND a.listed = 1 ORDER BY m.source LIMIT 1",
-    )
+         WHERE m.kind = 'post' AND m.old_id = $1 AND a.listed = 1 AND ",
+        crate::public!(),
+        " ORDER BY m.source LIMIT 1"
+    ))
     .bind(post_id)
     .fetch_optional(pool)
     .await?)

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 pub fn DeskFrontPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| desk_front());
     desk_page("Overview", "front", data, |page: FrontPage, me| {
-        let inbox = me.role >= crate::domain::desk::Role::Editor;
+        let inbox = me.role.includes(crate::domain::desk::Role::Editor);
         view! {
             <ul class="desk-waiting">
                 <li><a href=format!("/desk/queue?queue={}", Queue::Pending.as_str())><span class="big">{page.waiting}</span>" held for review"</a></li>

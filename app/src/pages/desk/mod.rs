@@ -4,13 +4,15 @@ mod front;
 mod people;
 mod queue;
 mod settings;
+mod stories;
 
 pub use front::DeskFrontPage;
 pub use people::{DeskAuditPage, DeskBansPage, DeskStaffPage};
 pub use queue::{DeskCommentPage, DeskQueuePage};
 pub use settings::{DeskArticlesPage, DeskInboxPage, DeskReadersPage, DeskSettingsPage, SignInPage};
+pub use stories::{DeskStoriesPage, DeskStoryPage};
 
-use crate::domain::desk::Role;
+use crate::domain::desk::{Need, Role};
 use crate::domain::desk_views::{Desk, StaffMe};
 use crate::domain::{ApiError, FormEcho};
 use leptos::prelude::*;
@@ -18,16 +20,17 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 /// The sections of the desk, with the role each needs.
-const SECTIONS: [(&str, &str, Role); 9] = [
-    ("front", "Overview", Role::Moderator),
-    ("queue", "Comments", Role::Moderator),
-    ("bans", "Bans", Role::Moderator),
-    ("articles", "Articles", Role::Editor),
-    ("inbox", "Inbox", Role::Editor),
-    ("readers", "Readers' data", Role::Editor),
-    ("settings", "Settings", Role::Admin),
-    ("audit", "Audit log", Role::Editor),
-    ("staff", "Staff", Role::Moderator),
+const SECTIONS: [(&str, &str, Need); 10] = [
+    ("front", "Overview", Need::Role(Role::Moderator)),
+    ("stories", "Stories", Need::Role(Role::Writer)),
+    ("queue", "Comments", Need::Role(Role::Moderator)),
+    ("bans", "Bans", Need::Role(Role::Moderator)),
+    ("articles", "Comments per story", Need::Role(Role::Editor)),
+    ("inbox", "Inbox", Need::Role(Role::Editor)),
+    ("readers", "Readers' data", Need::Role(Role::Editor)),
+    ("settings", "Settings", Need::Role(Role::Admin)),
+    ("audit", "Audit log", Need::Role(Role::Editor)),
+    ("staff", "Staff", Need::AnyStaff),
 ];
 
 fn section_path(key: &str) -> String {
@@ -94,7 +97,7 @@ fn DeskNav(me: StaffMe, current: &'static str) -> impl IntoView {
             <ul>
                 {SECTIONS
                     .iter()
-                    .filter(|(_, _, role)| me.role >= *role)
+                    .filter(|(_, _, need)| need.met_by(me.role))
                     .map(|(key, label, _)| {
                         let here = *key == current;
                         view! {
@@ -144,6 +147,13 @@ fn Notice() -> impl IntoView {
             "banned" => "The ban is in force.".into(),
             "lifted" => "The ban was lifted.".into(),
             "saved" => "Saved.".into(),
+            "story_create" => "Draft started: keep writing, it is saved.".into(),
+            "story_save" => "Saved as a new revision.".into(),
+            "story_submit" => "Submitted for review: editors see it under “In review”.".into(),
+            "story_schedule" => "Scheduled: it goes out at its time, without anyone at the desk.".into(),
+            "story_unschedule" => "No longer scheduled: it is a draft again.".into(),
+            "story_publish" => "Published: readers see it now.".into(),
+            "story_unpublish" => "Unpublished: its address answers “gone” and it is in no list.".into(),
             "added" => "The account was added.".into(),
             "erased" => format!(
                 "Erased: {} comments removed or kept as “deleted”; subscriptions, votes and messages gone.",

@@ -184,7 +184,7 @@ fn Account(r: StaffRow, me: StaffMe) -> impl IntoView {
                     view! {
                         <label for=f("role")>"Role"</label>
                         <select id=f("role") name="role">
-                            {[Role::Moderator, Role::Editor, Role::Admin].into_iter().map(|role| view! {
+                            {Role::ALL.into_iter().map(|role| view! {
                                 <option value=role.as_str() selected=r.role == role>{role.label()}</option>
                             }).collect_view()}
                         </select>
@@ -221,7 +221,8 @@ fn AddAccount() -> impl IntoView {
             <label for="new-role">"Role"</label>
             <select id="new-role" name="role">
                 <option value="moderator">"Moderator — moderation only"</option>
-                <option value="editor">"Editor — moderation and the inbox"</option>
+                <option value="writer">"Writer — moderation and their own stories, submitted for review"</option>
+                <option value="editor">"Editor — moderation, the inbox, and every story: publish, schedule, unpublish"</option>
                 <option value="admin">"Admin — everything"</option>
             </select>
             <label for="new-password">"First password (at least 12 characters; give it to them in person)"</label>

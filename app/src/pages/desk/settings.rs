@@ -61,7 +61,7 @@ fn SettingsForm(s: ModerationSettings) -> impl IntoView {
 #[component]
 pub fn DeskArticlesPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| desk_articles());
-    desk_page("Articles", "articles", data, |rows: Vec<ArticleMode>, _| {
+    desk_page("Comments per story", "articles", data, |rows: Vec<ArticleMode>, _| {
         view! {
             <p class="hint">"Open: readers comment. Closed: the thread stays, no new comments. Hidden: no thread, no form."</p>
             <table class="desk-table">

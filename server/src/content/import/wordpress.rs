@@ -214,6 +214,13 @@ async fn post_in(
         Imported::New => report.articles_new += 1,
         Imported::Updated => report.articles_updated += 1,
         Imported::Unchanged => report.articles_unchanged += 1,
+        Imported::DeskEdited => {
+            report.articles_unchanged += 1;
+            report.notes.push(format!(
+                "post {}: /articles/{slug} was edited in the desk since, which keeps its text; its comments are                  imported",
+                post.id
+            ));
+        }
     }
     let conn = w.conn().await?;
     let id = store::article_by_slug(conn, &slug).await?.ok_or(db::Error::RowNotFound)?;

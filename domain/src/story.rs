@@ -1,0 +1,426 @@
+//! Stories written in the desk: where a story is on its way to readers, who may move it, and
+//! what the editor's form sends, checked.
+use crate::desk::Role;
+use crate::error::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// Where a story is. Readers and crawlers see only `Published` ones, by every path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoryStatus {
+    Draft,
+    /// Submitted by its writer; waiting for an editor.
+    Review,
+    /// Published by the worker at its time.
+    Scheduled,
+    Published,
+    /// Taken down: its address answers 410 Gone; its comments are kept for the desk.
+    Unpublished,
+}
+
+impl StoryStatus {
+    pub const ALL: [StoryStatus; 5] = [
+        StoryStatus::Draft,
+        StoryStatus::Review,
+        StoryStatus::Scheduled,
+        StoryStatus::Published,
+        StoryStatus::Unpublished,
+    ];
+
+    /// As stored (the schema allows only these).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoryStatus::Draft => "draft",
+            StoryStatus::Review => "review",
+            StoryStatus::Scheduled => "scheduled",
+            StoryStatus::Published => "published",
+            StoryStatus::Unpublished => "unpublished",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StoryStatus::Draft => "Draft",
+            StoryStatus::Review => "In review",
+            StoryStatus::Scheduled => "Scheduled",
+            StoryStatus::Published => "Published",
+            StoryStatus::Unpublished => "Unpublished",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StoryStatus> {
+        StoryStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// A stored value; one the schema does not allow is a draft (shown to nobody).
+    pub fn stored(s: &str) -> StoryStatus {
+        StoryStatus::parse(s).unwrap_or(StoryStatus::Draft)
+    }
+}
+
+/// What the desk does to a story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoryAction {
+    /// Start a new story (a draft).
+    Create,
+    /// Save the text: a new revision.
+    Save,
+    /// Draft → in review.
+    Submit,
+    /// → scheduled at a time.
+    Schedule,
+    /// Scheduled → draft.
+    Unschedule,
+    /// → published now.
+    Publish,
+    /// Published → unpublished.
+    Unpublish,
+}
+
+impl StoryAction {
+    pub const ALL: [StoryAction; 7] = [
+        StoryAction::Create,
+        StoryAction::Save,
+        StoryAction::Submit,
+        StoryAction::Schedule,
+        StoryAction::Unschedule,
+        StoryAction::Publish,
+        StoryAction::Unpublish,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StoryAction::Create => "create",
+            StoryAction::Save => "save",
+            StoryAction::Submit => "submit",
+            StoryAction::Schedule => "schedule",
+            StoryAction::Unschedule => "unschedule",
+            StoryAction::Publish => "publish",
+            StoryAction::Unpublish => "unpublish",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StoryAction> {
+        StoryAction::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// What the audit log and the desk's notice say it did.
+    pub fn done(self) -> &'static str {
+        match self {
+            StoryAction::Create => "Draft started.",
+            StoryAction::Save => "Saved.",
+            StoryAction::Submit => "Submitted for review: an editor will see it under “In review”.",
+            StoryAction::Schedule => "Scheduled.",
+            StoryAction::Unschedule => "No longer scheduled: it is a draft again.",
+            StoryAction::Publish => "Published: readers see it now.",
+            StoryAction::Unpublish => "Unpublished: its address answers “gone”.",
+        }
+    }
+}
+
+/// Whether `role` may do `action` to a story in `status`; `own`: the staff member started it.
+/// Writers write and edit their own drafts and submit them; they never publish. Editors and
+/// admins do everything. Moderators do nothing to stories.
+pub fn allowed(role: Role, action: StoryAction, status: Option<StoryStatus>, own: bool) -> bool {
+    match role {
+        Role::Moderator => false,
+        Role::Editor | Role::Admin => true,
+        Role::Writer => match action {
+            StoryAction::Create => true,
+            StoryAction::Save => own && matches!(status, Some(StoryStatus::Draft | StoryStatus::Review)),
+            StoryAction::Submit => own && status == Some(StoryStatus::Draft),
+            _ => false,
+        },
+    }
+}
+
+/// The status `action` moves a story in `status` to (`None`: it cannot from there).
+pub fn next(status: StoryStatus, action: StoryAction) -> Option<StoryStatus> {
+    use StoryAction as A;
+    use StoryStatus as S;
+    match (action, status) {
+        (A::Create, _) => None,
+        (A::Save, s) => Some(s),
+        (A::Submit, S::Draft) => Some(S::Review),
+        (A::Schedule, S::Draft | S::Review | S::Scheduled | S::Unpublished) => Some(S::Scheduled),
+        (A::Unschedule, S::Scheduled) => Some(S::Draft),
+        (A::Publish, S::Draft | S::Review | S::Scheduled | S::Unpublished) => Some(S::Published),
+        (A::Unpublish, S::Published) => Some(S::Unpublished),
+        _ => None,
+    }
+}
+
+/// The editor's text fields, as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryText {
+    pub title: String,
+    pub standfirst: String,
+    pub body_markdown: String,
+    pub section: String,
+    /// Comma-separated as typed.
+    pub tags: String,
+    /// Empty: made from the title.
+    pub slug: String,
+}
+
+pub const MAX_TITLE: usize = 200;
+pub const MAX_STANDFIRST: usize = 600;
+/// Characters of Markdown: a long read is 60,000; this leaves room.
+pub const MAX_BODY: usize = 200_000;
+pub const MAX_SECTION: usize = 40;
+pub const MAX_TAG: usize = 40;
+pub const MAX_TAGS: usize = 12;
+pub const MAX_SLUG: usize = 100;
+
+/// The story's text, checked and normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedStory {
+    pub title: String,
+    pub standfirst: String,
+    pub body_markdown: String,
+    pub section: String,
+    pub tags: Vec<String>,
+    pub slug: String,
+}
+
+impl StoryText {
+    /// Checks the fields; every problem at once, by field.
+    pub fn check(&self) -> Result<CheckedStory, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut bad = |field: &str, message: String| errors.push(FieldError { field: field.into(), message });
+        let title = collapse(&self.title);
+        if title.is_empty() {
+            bad("title", "Give the story a headline.".into());
+        } else if title.chars().count() > MAX_TITLE {
+            bad("title", format!("The headline is longer than {MAX_TITLE} characters."));
+        }
+        let standfirst = collapse(&self.standfirst);
+        if standfirst.chars().count() > MAX_STANDFIRST {
+            bad("standfirst", format!("The standfirst is longer than {MAX_STANDFIRST} characters."));
+        }
+        let body_markdown = self.body_markdown.replace("\r\n", "\n").replace('\0', "");
+        if body_markdown.chars().count() > MAX_BODY {
+            bad("body", format!("The text is longer than {MAX_BODY} characters."));
+        }
+        let section = collapse(&self.section);
+        if section.is_empty() {
+            bad("section", "Choose a section.".into());
+        } else if section.chars().count() > MAX_SECTION {
+            bad("section", format!("A section name is at most {MAX_SECTION} characters."));
+        }
+        let mut tags: Vec<String> = Vec::new();
+        for t in self.tags.split(',').map(collapse).filter(|t| !t.is_empty()) {
+            if !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
+                tags.push(t);
+            }
+        }
+        if tags.len() > MAX_TAGS {
+            bad("tags", format!("At most {MAX_TAGS} tags."));
+        } else if tags.iter().any(|t| t.chars().count() > MAX_TAG) {
+            bad("tags", format!("A tag is at most {MAX_TAG} characters."));
+        }
+        let slug = if self.slug.trim().is_empty() { slugify(&title) } else { self.slug.trim().to_string() };
+        if !valid_slug(&slug) {
+            bad(
+                "slug",
+                format!(
+                    "An address is 1 to {MAX_SLUG} lower-case letters, digits and hyphens (no hyphen at either end)."
+                ),
+            );
+        }
+        if errors.is_empty() {
+            Ok(CheckedStory { title, standfirst, body_markdown, section, tags, slug })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Whitespace runs (line breaks, tabs, NULs) as one space, trimmed.
+fn collapse(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `s` can be a story's address: `a-z`, `0-9` and single hyphens inside.
+pub fn valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_SLUG
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// An address made from a headline: ASCII letters and digits lower-cased, everything else a
+/// hyphen, at most `MAX_SLUG` long; "story" when nothing is left (a headline in another script).
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        let c = match c {
+            'à'..='å' | 'À'..='Å' => 'a',
+            'ç' | 'Ç' => 'c',
+            'è'..='ë' | 'È'..='Ë' => 'e',
+            'ì'..='ï' | 'Ì'..='Ï' | 'ı' | 'İ' => 'i',
+            'ñ' | 'Ñ' => 'n',
+            'ò'..='ö' | 'Ò'..='Ö' | 'ø' => 'o',
+            'ù'..='ü' | 'Ù'..='Ü' => 'u',
+            'ş' | 'Ş' => 's',
+            'ğ' | 'Ğ' => 'g',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c == '\'' || c == '’' {
+            continue;
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= MAX_SLUG {
+            break;
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        "story".into()
+    } else {
+        out
+    }
+}
+
+/// A story as the desk's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub section: String,
+    pub status: StoryStatus,
+    /// Who started it (none: a content file or an import).
+    pub writer: Option<String>,
+    pub published_at: i64,
+    pub publish_at: Option<i64>,
+    /// The last save in the desk (none: never edited there).
+    pub desk_edited_at: Option<i64>,
+}
+
+/// One saved revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionRow {
+    pub revision: i64,
+    pub saved_by: String,
+    pub saved_at: i64,
+}
+
+/// A story opened in the editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryEdit {
+    pub id: i64,
+    pub text: StoryText,
+    pub status: StoryStatus,
+    /// The revision this text is; a save names it, and is refused if another came since.
+    pub revision: i64,
+    pub publish_at: Option<i64>,
+    pub published_at: i64,
+    pub listed: bool,
+    pub comments_mode: crate::article::CommentsMode,
+    /// Started by the staff member looking at it.
+    pub own: bool,
+    /// Published once: a new slug leaves the old address answering with a redirect.
+    pub slug_locked: bool,
+    /// Edited in the desk: its content file no longer replaces it.
+    pub desk_edited: bool,
+    pub revisions: Vec<RevisionRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writers_write_and_submit_their_own_and_never_publish() {
+        use StoryAction as A;
+        use StoryStatus as S;
+        assert!(allowed(Role::Writer, A::Create, None, false));
+        assert!(allowed(Role::Writer, A::Save, Some(S::Draft), true));
+        assert!(allowed(Role::Writer, A::Save, Some(S::Review), true));
+        assert!(!allowed(Role::Writer, A::Save, Some(S::Draft), false), "another writer's draft");
+        assert!(!allowed(Role::Writer, A::Save, Some(S::Published), true), "a published story");
+        assert!(allowed(Role::Writer, A::Submit, Some(S::Draft), true));
+        for a in [A::Schedule, A::Unschedule, A::Publish, A::Unpublish] {
+            for s in S::ALL {
+                assert!(!allowed(Role::Writer, a, Some(s), true), "{a:?} {s:?}");
+            }
+        }
+        for a in A::ALL {
+            assert!(!allowed(Role::Moderator, a, Some(S::Draft), true), "{a:?}");
+            assert!(allowed(Role::Editor, a, Some(S::Draft), false), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn a_story_moves_only_along_its_way() {
+        use StoryAction as A;
+        use StoryStatus as S;
+        assert_eq!(next(S::Draft, A::Submit), Some(S::Review));
+        assert_eq!(next(S::Review, A::Submit), None);
+        assert_eq!(next(S::Review, A::Schedule), Some(S::Scheduled));
+        assert_eq!(next(S::Scheduled, A::Unschedule), Some(S::Draft));
+        assert_eq!(next(S::Published, A::Publish), None);
+        assert_eq!(next(S::Published, A::Unpublish), Some(S::Unpublished));
+        assert_eq!(next(S::Unpublished, A::Publish), Some(S::Published));
+        assert_eq!(next(S::Draft, A::Unpublish), None);
+    }
+
+    #[test]
+    fn the_form_is_checked_field_by_field() {
+        let ok = StoryText {
+            title: "  Ankara’s  quiet\nexiles ".into(),
+            standfirst: "".into(),
+            body_markdown: "Text\r\nmore".into(),
+            section: "World".into(),
+            tags: "Turkey, uyghurs, turkey,  ".into(),
+            slug: "".into(),
+        }
+        .check()
+        .unwrap();
+        assert_eq!(ok.title, "Ankara’s quiet exiles");
+        assert_eq!(ok.slug, "ankaras-quiet-exiles");
+        assert_eq!(ok.tags, vec!["Turkey".to_string(), "uyghurs".to_string()]);
+        assert_eq!(ok.body_markdown, "Text\nmore");
+        let bad = StoryText { slug: "Bad Slug".into(), ..Default::default() }.check().unwrap_err();
+        let fields: Vec<&str> = bad.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["title", "section", "slug"]);
+    }
+
+    #[test]
+    fn headlines_in_other_scripts_get_an_address() {
+        assert_eq!(slugify("Uyghurlar Türkiye’de: İstanbul"), "uyghurlar-turkiyede-istanbul");
+        assert_eq!(slugify("ئۇيغۇرلار"), "story");
+        assert_eq!(slugify("--Hello,  World!--"), "hello-world");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_headline_makes_a_valid_address(title in "\\PC{0,300}") {
+            let slug = slugify(&title);
+            proptest::prop_assert!(valid_slug(&slug), "{:?} → {:?}", title, slug);
+        }
+
+        #[test]
+        fn any_form_is_checked_without_panicking(
+            title in "\\PC{0,250}", body in "\\PC{0,500}", section in "\\PC{0,50}",
+            tags in "\\PC{0,200}", slug in "\\PC{0,120}",
+        ) {
+            let t = StoryText { title, standfirst: String::new(), body_markdown: body, section, tags, slug };
+            if let Ok(c) = t.check() {
+                proptest::prop_assert!(valid_slug(&c.slug));
+                proptest::prop_assert!(!c.title.is_empty() && !c.section.is_empty());
+                proptest::prop_assert!(!c.body_markdown.contains('\0'));
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! A story in review, a scheduled one and an unpublished one, each with words found nowhere
+//! else, looked for by every path a reader or a crawler has: none shows them.
+use super::*;
+
+const WORDS: [&str; 3] = ["Quarrydraft", "Embargoscheduled", "Retractedgone"];
+
+#[tokio::test]
+async fn stories_not_published_never_reach_readers_by_any_path() {
+    let app = spawn().await;
+    let editor = staff(&app, "editor").await;
+    let writer = staff(&app, "writer").await;
+    let review = draft(&writer, "Quarrydraft report", "Hidden", "Quarrydraft text.").await;
+    done(&writer, review, "submit").await;
+    let scheduled = draft(&editor, "Embargoscheduled story", "Hidden", "Embargoscheduled text.").await;
+    assert_eq!(schedule(&editor, scheduled, next_minute(&app, 60)).await.status, 303);
+    let gone = draft(&editor, "Retractedgone story", "Hidden", "Retractedgone text.").await;
+    done(&editor, gone, "publish").await;
+    let gone_slug = slug_of(&app, gone).await;
+    // read while it was published: its page, the section and the feeds were kept
+    for path in [format!("/articles/{gone_slug}"), "/".into(), "/section/Hidden".into(), "/feed".into()] {
+        for _ in 0..2 {
+            let page = cookieless(&app, &path).await;
+            assert_eq!(page.status, 200, "{path}");
+            assert!(page.body.contains("Retractedgone"), "{path} showed it while published");
+        }
+    }
+    done(&editor, gone, "unpublish").await;
+
+    let reader = app.me();
+    for (id, expected) in [(review, 404), (scheduled, 404), (gone, 410)] {
+        let slug = slug_of(&app, id).await;
+        let page = format!("/articles/{slug}");
+        assert_eq!(cookieless(&app, &page).await.status, expected, "{page}, kept page or not");
+        let with_cookie = reader.get(&page).await;
+        assert_eq!(with_cookie.status, expected, "{page} with a reader's cookie");
+        for path in [
+            format!("/articles/{slug}/feed"),
+            format!("/articles/{slug}/feed/atom"),
+            format!("/articles/{slug}/events"),
+            format!("/api/article?slug={slug}"),
+            format!("/api/thread?slug={slug}&query="),
+            format!("/api/passages?slug={slug}"),
+        ] {
+            let res = app.http.get(app.url(&path)).send().await.unwrap();
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
+            // (the passages of an article that is not there: none, as for any unknown address)
+            assert!(status >= 400 || (path.starts_with("/api/passages") && body == "[]"), "{path}: {status}");
+            assert!(!WORDS.iter().any(|w| body.contains(w)), "{path}: {body}");
+        }
+        // a comment sent to it with the seed story's form, its article changed
+        let before = app.comment_count().await;
+        let form = reader.comment_form(None).await.set("article", &slug);
+        let res = form.set("name", "Prober").set("body", "Does this land?").post_js(&reader).await;
+        assert!(res.status >= 400, "a comment on {slug}: {}", res.status);
+        assert_eq!(app.comment_count().await, before);
+    }
+    for path in [
+        "/",
+        "/section/Hidden",
+        "/section/World",
+        "/feed",
+        "/feed/atom",
+        "/section/Hidden/feed",
+        "/section/Hidden/feed/atom",
+        "/sitemap.xml",
+        "/api/front_page",
+        "/api/front_page?section=Hidden",
+    ] {
+        for body in [cookieless(&app, path).await.body, reader.get(path).await.body] {
+            for w in WORDS {
+                assert!(!body.contains(w), "{path} shows {w}");
+                assert!(!body.contains(&w.to_lowercase()), "{path} names {w}'s address");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_old_link_to_an_unpublished_story_does_not_lead_to_it() {
+    let app = spawn().await;
+    let (ed, id, first) = published(&app, "Renamedgone first headline", "Text.").await;
+    let res = editor(&ed, &id.to_string())
+        .await
+        .set("slug", "renamedgone-second")
+        .press("action", "save")
+        .post_plain(&ed)
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    // published: the old address answers with the new one
+    let old = cookieless(&app, &format!("/articles/{first}")).await;
+    assert_eq!((old.status, old.location.as_deref()), (301, Some("/articles/renamedgone-second")));
+    done(&ed, id, "unpublish").await;
+    let old = cookieless(&app, &format!("/articles/{first}")).await;
+    assert_eq!(old.status, 404, "the old address leads nowhere now: {:?}", old.location);
+    assert_eq!(cookieless(&app, "/articles/renamedgone-second").await.status, 410);
+}
