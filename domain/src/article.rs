@@ -32,6 +32,42 @@ pub struct Article {
     pub comment_count: i64,
     #[serde(default)]
     pub comments_mode: CommentsMode,
+    /// A correction or update the editors added, shown dated on the story (`note()`).
+    #[serde(default)]
+    pub note_kind: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub note_at: Option<i64>,
+}
+
+/// "Correction, 6 December 2026: …" on a story.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryNote {
+    /// "correction" or "update".
+    pub kind: String,
+    pub text: String,
+    pub at: i64,
+}
+
+impl StoryNote {
+    /// The note as stored: none without text or a date.
+    pub fn stored(kind: String, text: String, at: Option<i64>) -> Option<StoryNote> {
+        let at = at?;
+        (!text.trim().is_empty()).then(|| StoryNote {
+            kind: if kind == "update" { kind } else { "correction".into() },
+            text,
+            at,
+        })
+    }
+
+    pub fn label(&self) -> &'static str {
+        if self.kind == "update" {
+            "Update"
+        } else {
+            "Correction"
+        }
+    }
 }
 
 /// Whether an article takes comments. Stored as its `as_str` (the schema allows only these).
@@ -79,6 +115,11 @@ impl CommentsMode {
 }
 
 impl Article {
+    /// The correction or update note, if the story has one.
+    pub fn story_note(&self) -> Option<StoryNote> {
+        StoryNote::stored(self.note_kind.clone(), self.note.clone(), self.note_at)
+    }
+
     pub fn path(&self) -> String {
         article_path(&self.slug)
     }

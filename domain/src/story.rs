@@ -162,6 +162,12 @@ pub struct StoryText {
     pub tags: String,
     /// Empty: made from the title.
     pub slug: String,
+    /// "correction" or "update".
+    #[serde(default)]
+    pub note_kind: String,
+    /// A correction or update shown on the story, dated when it changes (empty: none).
+    #[serde(default)]
+    pub note: String,
 }
 
 pub const MAX_TITLE: usize = 200;
@@ -172,6 +178,7 @@ pub const MAX_SECTION: usize = 40;
 pub const MAX_TAG: usize = 40;
 pub const MAX_TAGS: usize = 12;
 pub const MAX_SLUG: usize = 100;
+pub const MAX_NOTE: usize = 1_000;
 
 /// The story's text, checked and normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -182,6 +189,8 @@ pub struct CheckedStory {
     pub section: String,
     pub tags: Vec<String>,
     pub slug: String,
+    pub note_kind: String,
+    pub note: String,
 }
 
 impl StoryText {
@@ -229,8 +238,13 @@ impl StoryText {
                 ),
             );
         }
+        let note = collapse(&self.note);
+        if note.chars().count() > MAX_NOTE {
+            bad("note", format!("A correction or update note is at most {MAX_NOTE} characters."));
+        }
+        let note_kind = if self.note_kind == "update" { "update" } else { "correction" }.to_string();
         if errors.is_empty() {
-            Ok(CheckedStory { title, standfirst, body_markdown, section, tags, slug })
+            Ok(CheckedStory { title, standfirst, body_markdown, section, tags, slug, note_kind, note })
         } else {
             Err(errors)
         }
@@ -384,6 +398,7 @@ mod tests {
             section: "World".into(),
             tags: "Turkey, uyghurs, turkey,  ".into(),
             slug: "".into(),
+            ..Default::default()
         }
         .check()
         .unwrap();
@@ -415,7 +430,7 @@ mod tests {
             title in "\\PC{0,250}", body in "\\PC{0,500}", section in "\\PC{0,50}",
             tags in "\\PC{0,200}", slug in "\\PC{0,120}",
         ) {
-            let t = StoryText { title, standfirst: String::new(), body_markdown: body, section, tags, slug };
+            let t = StoryText { title, body_markdown: body, section, tags, slug, ..Default::default() };
             if let Ok(c) = t.check() {
                 proptest::prop_assert!(valid_slug(&c.slug));
                 proptest::prop_assert!(!c.title.is_empty() && !c.section.is_empty());

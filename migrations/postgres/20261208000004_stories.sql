@@ -10,6 +10,10 @@ ALTER TABLE articles ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE articles ADD COLUMN created_by BIGINT REFERENCES staff (id) ON DELETE SET NULL DEFERRABLE INITIALLY IMMEDIATE;
 ALTER TABLE articles ADD COLUMN first_published_at BIGINT;
 UPDATE articles SET first_published_at = published_at WHERE withdrawn_at IS NULL;
+-- a correction or update note shown on the published story, dated; it moves dateModified
+ALTER TABLE articles ADD COLUMN note_kind TEXT NOT NULL DEFAULT 'correction' CHECK (note_kind IN ('correction', 'update'));
+ALTER TABLE articles ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN note_at BIGINT;
 CREATE INDEX articles_scheduled ON articles (publish_at) WHERE status = 'scheduled';
 
 CREATE TABLE article_revisions (

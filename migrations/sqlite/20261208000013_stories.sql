@@ -38,6 +38,10 @@ ALTER TABLE articles ADD COLUMN created_by INTEGER REFERENCES staff (id) ON DELE
 -- set at the first publication: the slug is free until then
 ALTER TABLE articles ADD COLUMN first_published_at INTEGER;
 UPDATE articles SET first_published_at = published_at WHERE withdrawn_at IS NULL;
+-- a correction or update note shown on the published story, dated; it moves dateModified
+ALTER TABLE articles ADD COLUMN note_kind TEXT NOT NULL DEFAULT 'correction' CHECK (note_kind IN ('correction', 'update'));
+ALTER TABLE articles ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE articles ADD COLUMN note_at INTEGER;
 CREATE INDEX articles_scheduled ON articles (publish_at) WHERE status = 'scheduled';
 
 -- every save of a story in the desk

@@ -196,6 +196,18 @@ fn article_entries(base: &str, list: Vec<FeedArticle>) -> Vec<Entry> {
         .map(|a| {
             let mut categories = vec![a.section];
             categories.extend(a.tags);
+            // a correction or update leads the entry; its date moves the entry's `updated`
+            let note = app::domain::article::StoryNote::stored(a.note_kind, a.note, a.note_at);
+            let html = match note {
+                Some(n) => format!(
+                    "<p><strong>{}, {}:</strong> {}</p>\n{}",
+                    n.label(),
+                    app::domain::time::long_date(n.at),
+                    app::domain::text::escape_html(&n.text),
+                    a.body_html
+                ),
+                None => a.body_html,
+            };
             Entry {
                 title: a.title,
                 link: format!("{base}{}", app::domain::article::article_path(&a.slug)),
@@ -203,7 +215,7 @@ fn article_entries(base: &str, list: Vec<FeedArticle>) -> Vec<Entry> {
                 published: a.published_at,
                 updated: a.updated_at,
                 summary: Some(a.standfirst),
-                html: a.body_html,
+                html,
                 categories,
             }
         })

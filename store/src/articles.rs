@@ -16,9 +16,24 @@ db::from_row!(Article {
     updated_at,
     comment_count,
     comments_mode: String => |s: String| CommentsMode::stored(&s),
+    note_kind,
+    note,
+    note_at,
 });
 db::from_row!(ArticleMode { slug, title, published_at, mode: String => |s: String| CommentsMode::stored(&s) });
-db::from_row!(FeedArticle { slug, title, standfirst, section, tags: String => tags, body_html, published_at, updated_at });
+db::from_row!(FeedArticle {
+    slug,
+    title,
+    standfirst,
+    section,
+    tags: String => tags,
+    body_html,
+    published_at,
+    updated_at,
+    note_kind,
+    note,
+    note_at,
+});
 db::from_row!(FeedComment { id, author_name, body_html, created_at, edited_at });
 
 /// The one rule for what readers and crawlers may see of an article (`a`): published by the
@@ -193,7 +208,7 @@ pub async fn front_page(
 pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreError> {
     Ok(db::query_as(concat!(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
-                a.published_at, a.updated_at, a.comment_count, a.comments_mode
+                a.published_at, a.updated_at, a.comment_count, a.comments_mode, a.note_kind, a.note, a.note_at
          FROM articles a WHERE a.slug = $1 AND ",
         public!()
     ))
@@ -265,6 +280,9 @@ pub struct FeedArticle {
     pub body_html: String,
     pub published_at: i64,
     pub updated_at: i64,
+    pub note_kind: String,
+    pub note: String,
+    pub note_at: Option<i64>,
 }
 
 /// The latest listed articles (of one section when given, case-insensitive), newest first.
@@ -274,7 +292,8 @@ pub async fn for_feed(
     limit: i64,
 ) -> Result<Vec<FeedArticle>, StoreError> {
     Ok(db::query_as(concat!(
-        "SELECT a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html, a.published_at, a.updated_at
+        "SELECT a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html, a.published_at, a.updated_at,
+                a.note_kind, a.note, a.note_at
          FROM articles a WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1)) AND ",
         public!(),
         "

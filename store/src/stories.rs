@@ -25,6 +25,8 @@ pub struct StoryRecord {
     pub created_by: Option<i64>,
     pub first_published_at: Option<i64>,
     pub desk_edited_at: Option<i64>,
+    pub note_kind: String,
+    pub note: String,
 }
 db::from_row!(StoryRecord {
     id,
@@ -43,6 +45,8 @@ db::from_row!(StoryRecord {
     created_by,
     first_published_at,
     desk_edited_at,
+    note_kind,
+    note,
 });
 db::from_row!(StoryRow {
     id,
@@ -59,7 +63,8 @@ db::from_row!(RevisionRow { revision, saved_by, saved_at });
 
 const RECORD: &str =
     "SELECT id, slug, title, standfirst, section, tags, body_markdown, status, revision, publish_at,
-        published_at, listed, comments_mode, created_by, first_published_at, desk_edited_at FROM articles";
+        published_at, listed, comments_mode, created_by, first_published_at, desk_edited_at, note_kind, note
+        FROM articles";
 
 /// Why a save was refused.
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +140,8 @@ pub async fn revision(pool: &Pool, id: i64, revision: i64) -> Result<Option<Chec
         section,
         tags: crate::articles::tags(tags),
         body_markdown,
+        note_kind: String::new(),
+        note: String::new(),
     }))
 }
 
@@ -255,7 +262,9 @@ pub async fn save(
         db::query(
             "UPDATE articles SET slug = $1, title = $2, standfirst = $3, section = $4, tags = $5, body_markdown = $6,
                     body_html = $7, listed = $8, comments_mode = $9, revision = $10, desk_edited_at = $11,
-                    updated_at = CASE WHEN status = 'published' THEN $11 ELSE updated_at END
+                    updated_at = CASE WHEN status = 'published' THEN $11 ELSE updated_at END,
+                    note_at = CASE WHEN note <> $14 OR note_kind <> $15 THEN $11 ELSE note_at END,
+                    note = $14, note_kind = $15
              WHERE id = $12 AND revision = $13",
         )
         .bind(&text.slug)
@@ -271,6 +280,8 @@ pub async fn save(
         .bind(now)
         .bind(id)
         .bind(base)
+        .bind(&text.note)
+        .bind(&text.note_kind)
         .execute(&mut *tx)
         .await?;
         keep_revision(&mut tx, id, revision, text, who, now).await?;

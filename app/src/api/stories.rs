@@ -64,6 +64,8 @@ pub async fn desk_story(id: i64) -> Result<Desk<StoryEdit>, ApiError> {
             section: s.section,
             tags: s.tags.join(", "),
             slug: s.slug,
+            note_kind: s.note_kind,
+            note: s.note,
         },
         status: s.status,
         revision: s.revision,

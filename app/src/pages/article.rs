@@ -134,6 +134,12 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
                 <p class="kicker" itemprop="articleSection">{a.section.clone()}</p>
                 <h1 itemprop="headline">{a.title.clone()}</h1>
                 <p class="standfirst" itemprop="description">{a.standfirst.clone()}</p>
+                {a.story_note().map(|n| view! {
+                    <aside class="story-note" role="note">
+                        <strong>{format!("{}, ", n.label())}<time datetime=iso8601(n.at)>{long_date(n.at)}</time>": "</strong>
+                        {n.text}
+                    </aside>
+                })}
                 <p class="dateline">
                     <span class="byline">"By the Byline newsroom"</span>
                     " · "

@@ -48,6 +48,8 @@ pub async fn story(State(state): State<AppState>, req: Request) -> Response {
         section: field(&w.fields, "section").into(),
         tags: field(&w.fields, "tags").into(),
         slug: field(&w.fields, "slug").into(),
+        note_kind: field(&w.fields, "note_kind").into(),
+        note: field(&w.fields, "note").into(),
     };
     if let Asked::Preview = asked {
         return refuse(&state, &w, &page, StatusCode::OK, "Preview below: not saved yet.").await;
@@ -186,6 +188,8 @@ fn changed(s: &StoryRecord, c: &app::domain::story::CheckedStory, listed: bool, 
         || s.section != c.section
         || s.tags != c.tags
         || s.slug != c.slug
+        || s.note != c.note
+        || (!c.note.is_empty() && s.note_kind != c.note_kind)
         || s.listed != listed
         || s.comments_mode != mode
 }

@@ -102,6 +102,8 @@ fn Editor(story: StoryEdit, me: StaffMe) -> impl IntoView {
     let slug = echoed("slug", s.text.slug.clone());
     let revision = echoed("revision", s.revision.to_string());
     let mode = echoed("comments_mode", s.comments_mode.as_str().into());
+    let note_kind = echoed("note_kind", s.text.note_kind.clone());
+    let note = echoed("note", s.text.note.clone());
     let listed = match use_context::<FormEcho>() {
         Some(e @ FormEcho::Desk { .. }) => e.desk_field("listed").is_some(),
         _ => s.listed,
@@ -177,6 +179,16 @@ fn Editor(story: StoryEdit, me: StaffMe) -> impl IntoView {
                     </select>
                 </div>
             </div>
+            <fieldset class="story-note-field">
+                <legend>"Correction or update"</legend>
+                <label for="story-note-kind">"Kind"</label>
+                <select id="story-note-kind" name="note_kind" disabled=readonly>
+                    <option value="correction" selected=note_kind != "update">"Correction"</option>
+                    <option value="update" selected=note_kind == "update">"Update"</option>
+                </select>
+                <label for="story-note">"Note shown on the story, dated when it changes (empty: none)"</label>
+                <div inner_html=textarea("story-note", "note", 2, &note, if readonly { " readonly" } else { "" })></div>
+            </fieldset>
             <p class="check">
                 <input type="checkbox" id="story-listed" name="listed" value="1" checked=listed disabled=readonly/>
                 <label for="story-listed">"Listed on the front page, section pages, feeds and the sitemap"</label>

@@ -245,3 +245,33 @@ async fn a_published_story_keeps_its_old_address_when_renamed() {
     assert_eq!(res.status, 303);
     assert_eq!(cookieless(&app, "/articles/draft-rename").await.status, 404);
 }
+
+#[tokio::test]
+async fn a_correction_shows_on_the_story_moves_its_modified_date_and_reannounces_it() {
+    let app = spawn().await;
+    let (editor_s, id, slug) = published(&app, "Corrected later", "The toll was 12.").await;
+    let page = format!("/articles/{slug}");
+    let before = cookieless(&app, &page).await.body;
+    assert!(!before.contains("story-note"));
+    let modified = |body: &str| body.split("\"dateModified\":\"").nth(1).map(|r| r[..20].to_string());
+    let first = modified(&before).expect("dateModified in the JSON-LD");
+    app.clock.advance(3 * 3600);
+    let res = editor(&editor_s, &id.to_string())
+        .await
+        .choose("note_kind", "correction")
+        .set("note", "An earlier version gave the toll as 12; it was 21.")
+        .set("body", "The toll was 21.")
+        .press("action", "save")
+        .post_plain(&editor_s)
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let after = cookieless(&app, &page).await.body;
+    let note = after.split("class=\"story-note\"").nth(1).expect("the note on the story");
+    assert!(note.contains("Correction, ") && note.contains("it was 21."), "{note}");
+    let second = modified(&after).unwrap();
+    assert!(second > first, "dateModified moved: {first} → {second}");
+    let atom = cookieless(&app, "/feed/atom").await.body;
+    let entry = atom.split("<entry>").find(|e| e.contains(&slug)).expect("in the feed");
+    assert!(entry.contains(&format!("<updated>{second}</updated>")), "{entry}");
+    assert!(entry.contains("Correction, ") && entry.contains("it was 21."), "the note leads the entry");
+}
