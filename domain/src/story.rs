@@ -305,6 +305,68 @@ pub fn slugify(title: &str) -> String {
     }
 }
 
+/// One line of a comparison between two texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DiffLine {
+    Same(String),
+    Removed(String),
+    Added(String),
+}
+
+/// Lines compared at most (old × new, after the common start and end are set aside): past it,
+/// the middle shows as removed, then added.
+const DIFF_CELLS: usize = 4_000_000;
+
+/// What changed from `old` to `new`, line by line (a longest common subsequence of lines).
+pub fn line_diff(old: &str, new: &str) -> Vec<DiffLine> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let start = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let end = a[start..].iter().rev().zip(b[start..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let (am, bm) = (&a[start..a.len() - end], &b[start..b.len() - end]);
+    let mut out: Vec<DiffLine> = a[..start].iter().map(|l| DiffLine::Same(l.to_string())).collect();
+    if am.len().saturating_mul(bm.len()) > DIFF_CELLS {
+        out.extend(am.iter().map(|l| DiffLine::Removed(l.to_string())));
+        out.extend(bm.iter().map(|l| DiffLine::Added(l.to_string())));
+    } else {
+        // lengths of the longest common subsequence of am[i..] and bm[j..]
+        let (n, m) = (am.len(), bm.len());
+        let mut lcs = vec![0u32; (n + 1) * (m + 1)];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i * (m + 1) + j] = if am[i] == bm[j] {
+                    lcs[(i + 1) * (m + 1) + j + 1] + 1
+                } else {
+                    lcs[(i + 1) * (m + 1) + j].max(lcs[i * (m + 1) + j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while i < n || j < m {
+            if i < n && j < m && am[i] == bm[j] {
+                out.push(DiffLine::Same(am[i].to_string()));
+                i += 1;
+                j += 1;
+            } else if j < m && (i == n || lcs[i * (m + 1) + j + 1] >= lcs[(i + 1) * (m + 1) + j]) {
+                out.push(DiffLine::Added(bm[j].to_string()));
+                j += 1;
+            } else {
+                out.push(DiffLine::Removed(am[i].to_string()));
+                i += 1;
+            }
+        }
+    }
+    out.extend(a[a.len() - end..].iter().map(|l| DiffLine::Same(l.to_string())));
+    out
+}
+
+/// A revision compared with the story's text now, or brought back into the editor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RevisionView {
+    Compare { revision: i64, title: (String, String), lines: Vec<DiffLine> },
+    Restore { revision: i64 },
+}
+
 /// A story as the desk's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoryRow {
@@ -348,6 +410,9 @@ pub struct StoryEdit {
     /// Edited in the desk: its content file no longer replaces it.
     pub desk_edited: bool,
     pub revisions: Vec<RevisionRow>,
+    /// `?compare=N` or `?restore=N`: revision N against the text now, or its text in the form.
+    #[serde(default)]
+    pub revision_view: Option<RevisionView>,
 }
 
 #[cfg(test)]
@@ -418,7 +483,33 @@ mod tests {
         assert_eq!(slugify("--Hello,  World!--"), "hello-world");
     }
 
+    #[test]
+    fn a_diff_names_the_lines_removed_and_added() {
+        use DiffLine::*;
+        let d = line_diff("a\nb\nc\nd", "a\nc\nx\nd");
+        assert_eq!(
+            d,
+            vec![
+                Same("a".into()),
+                Removed("b".into()),
+                Same("c".into()),
+                Added("x".into()),
+                Same("d".into())
+            ]
+        );
+        assert_eq!(line_diff("", "new"), vec![Added("new".into())]);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn a_diff_rebuilds_both_texts(old in "[abc\n]{0,60}", new in "[abc\n]{0,60}") {
+            let d = line_diff(&old, &new);
+            let before: Vec<&str> = d.iter().filter_map(|l| match l { DiffLine::Same(s) | DiffLine::Removed(s) => Some(s.as_str()), _ => None }).collect();
+            let after: Vec<&str> = d.iter().filter_map(|l| match l { DiffLine::Same(s) | DiffLine::Added(s) => Some(s.as_str()), _ => None }).collect();
+            proptest::prop_assert_eq!(before, old.lines().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(after, new.lines().collect::<Vec<_>>());
+        }
+
         #[test]
         fn any_headline_makes_a_valid_address(title in "\\PC{0,300}") {
             let slug = slugify(&title);

@@ -18,11 +18,16 @@ pub async fn desk_stories() -> Result<Desk<Vec<StoryRow>>, ApiError> {
     Ok(Desk { me: crate::server::staff::me(&staff), data: rows })
 }
 
-/// Story `id` in the editor (0: a new one).
+/// Story `id` in the editor (0: a new one); with revision `compare` set against the text now, or
+/// the text of revision `restore` in the form (saved over the current revision).
 #[server(prefix = "/desk/api", endpoint = "/story", input = GetUrl)]
-pub async fn desk_story(id: i64) -> Result<Desk<StoryEdit>, ApiError> {
+pub async fn desk_story(
+    id: i64,
+    compare: Option<i64>,
+    restore: Option<i64>,
+) -> Result<Desk<StoryEdit>, ApiError> {
     use crate::domain::desk::Role;
-    use crate::domain::story::{StoryStatus, StoryText};
+    use crate::domain::story::{line_diff, RevisionView, StoryStatus, StoryText};
     let (state, staff) = super::desk::staff_for(Role::Writer).await?;
     let me = crate::server::staff::me(&staff);
     if id == 0 {
@@ -39,6 +44,7 @@ pub async fn desk_story(id: i64) -> Result<Desk<StoryEdit>, ApiError> {
             slug_locked: false,
             desk_edited: false,
             revisions: Vec::new(),
+            revision_view: None,
         };
         return Ok(Desk { me, data: blank });
     }
@@ -55,18 +61,49 @@ pub async fn desk_story(id: i64) -> Result<Desk<StoryEdit>, ApiError> {
         return Err(err);
     }
     let revisions = crate::server::store::stories::revisions(&state.pool, id).await.map_err(fail)?;
+    let wanted = restore.or(compare).filter(|n| *n > 0);
+    let old = match wanted {
+        Some(n) => crate::server::store::stories::revision(&state.pool, id, n).await.map_err(fail)?,
+        None => None,
+    };
+    if wanted.is_some() && old.is_none() {
+        let err = ApiError::NotFound("This story has no such revision.".into());
+        crate::server::answer::set_status_for(&err);
+        return Err(err);
+    }
+    let mut text = StoryText {
+        title: s.title,
+        standfirst: s.standfirst,
+        body_markdown: s.body_markdown,
+        section: s.section,
+        tags: s.tags.join(", "),
+        slug: s.slug,
+        note_kind: s.note_kind,
+        note: s.note,
+    };
+    let revision_view = match (old, wanted) {
+        (Some(old), Some(n)) if restore.is_some() => {
+            text.title = old.title;
+            text.standfirst = old.standfirst;
+            text.body_markdown = old.body_markdown;
+            text.section = old.section;
+            text.tags = old.tags.join(", ");
+            text.slug = old.slug;
+            Some(RevisionView::Restore { revision: n })
+        }
+        (Some(old), Some(n)) => {
+            let mut lines = Vec::new();
+            if old.standfirst != text.standfirst {
+                lines.extend(line_diff(&old.standfirst, &text.standfirst));
+            }
+            lines.extend(line_diff(&old.body_markdown, &text.body_markdown));
+            Some(RevisionView::Compare { revision: n, title: (old.title, text.title.clone()), lines })
+        }
+        _ => None,
+    };
     let data = StoryEdit {
         id: s.id,
-        text: StoryText {
-            title: s.title,
-            standfirst: s.standfirst,
-            body_markdown: s.body_markdown,
-            section: s.section,
-            tags: s.tags.join(", "),
-            slug: s.slug,
-            note_kind: s.note_kind,
-            note: s.note,
-        },
+        text,
         status: s.status,
         revision: s.revision,
         publish_at: s.publish_at,
@@ -77,6 +114,7 @@ pub async fn desk_story(id: i64) -> Result<Desk<StoryEdit>, ApiError> {
         slug_locked: s.first_published_at.is_some(),
         desk_edited: s.desk_edited_at.is_some(),
         revisions,
+        revision_view,
     };
     Ok(Desk { me, data })
 }

@@ -11,7 +11,7 @@ use crate::domain::text::escape_html;
 use crate::domain::time::{exact, iso8601, minute_input};
 use crate::domain::FormEcho;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn DeskStoriesPage() -> impl IntoView {
@@ -68,15 +68,18 @@ fn StoryList(rows: Vec<StoryRow>, me: StaffMe) -> impl IntoView {
 #[component]
 pub fn DeskStoryPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let data = Resource::new(
         move || {
-            params.with(|p| {
+            let id = params.with(|p| {
                 p.get("id").and_then(|id| if id == "new" { Some(0) } else { id.parse::<i64>().ok() })
-            })
+            });
+            let n = |k: &str| query.with(|q| q.get(k).and_then(|v| v.parse::<i64>().ok()));
+            (id, n("compare"), n("restore"))
         },
-        |id| async move {
+        |(id, compare, restore)| async move {
             match id {
-                Some(id) if id >= 0 => desk_story(id).await,
+                Some(id) if id >= 0 => desk_story(id, compare, restore).await,
                 _ => Err(crate::domain::ApiError::NotFound("There is no such story.".into())),
             }
         },
@@ -145,6 +148,7 @@ fn Editor(story: StoryEdit, me: StaffMe) -> impl IntoView {
             </section>
         })}
         {preview}
+        {s.revision_view.clone().map(|v| view! { <RevisionPanel view=v id=s.id/> })}
         <form method="post" action="/desk/stories" class="desk-form story-editor">
             <input type="hidden" name="id" value=s.id.to_string()/>
             <input type="hidden" name="revision" value=revision/>
@@ -226,11 +230,54 @@ fn Editor(story: StoryEdit, me: StaffMe) -> impl IntoView {
                 <h2 id="history-title">"Revisions"</h2>
                 <ol reversed>
                     {s.revisions.iter().map(|r| view! {
-                        <li>{format!("Revision {} by {}, ", r.revision, r.saved_by)}<time datetime=iso8601(r.saved_at)>{exact(r.saved_at)}</time></li>
+                        <li>
+                            {format!("Revision {} by {}, ", r.revision, r.saved_by)}<time datetime=iso8601(r.saved_at)>{exact(r.saved_at)}</time>
+                            " · " <a href=format!("/desk/stories/{}?compare={}", s.id, r.revision)>"Compare with now"</a>
+                            {(!readonly).then(|| view! {
+                                " · " <a href=format!("/desk/stories/{}?restore={}", s.id, r.revision)>"Restore"</a>
+                            })}
+                        </li>
                     }).collect_view()}
                 </ol>
             </section>
         })}
+    }
+}
+
+/// Revision N against the text now (lines removed and added), or the note that its text is in
+/// the form, waiting to be saved.
+#[component]
+fn RevisionPanel(view: crate::domain::story::RevisionView, id: i64) -> impl IntoView {
+    use crate::domain::story::{DiffLine, RevisionView};
+    match view {
+        RevisionView::Restore { revision } => view! {
+            <p class="form-status" role="status">
+                {format!("Revision {revision}'s text is in the form below. Save to make it the story's text again (a new revision); ")}
+                <a href=format!("/desk/stories/{id}")>"or leave it as it is"</a>"."
+            </p>
+        }
+        .into_any(),
+        RevisionView::Compare { revision, title, lines } => {
+            let same = lines.iter().all(|l| matches!(l, DiffLine::Same(_))) && title.0 == title.1;
+            view! {
+                <section class="story-diff" aria-labelledby="diff-title">
+                    <h2 id="diff-title">{format!("Revision {revision} → the text now")}</h2>
+                    {(title.0 != title.1).then(|| view! {
+                        <p><del>{title.0.clone()}</del>" → "<ins>{title.1.clone()}</ins></p>
+                    })}
+                    {same.then(|| view! { <p>"No change in the text."</p> })}
+                    <ol class="diff-lines">
+                        {lines.into_iter().map(|l| match l {
+                            DiffLine::Same(t) => view! { <li class="same"><span class="visually-hidden">"unchanged: "</span>{t}</li> }.into_any(),
+                            DiffLine::Removed(t) => view! { <li class="removed"><del><span class="visually-hidden">"removed: "</span>{t}</del></li> }.into_any(),
+                            DiffLine::Added(t) => view! { <li class="added"><ins><span class="visually-hidden">"added: "</span>{t}</ins></li> }.into_any(),
+                        }).collect_view()}
+                    </ol>
+                    <p><a href=format!("/desk/stories/{id}?restore={revision}")>{format!("Restore revision {revision}")}</a>" · "<a href=format!("/desk/stories/{id}")>"Close"</a></p>
+                </section>
+            }
+            .into_any()
+        }
     }
 }
 
