@@ -3,7 +3,9 @@
 -- unpublished; readers and crawlers see only published ones (`store::articles::public!`).
 -- Staff gain the writer role, which needs the staff table rebuilt (SQLite cannot change a
 -- CHECK): the documented twelve steps, with foreign keys off so that dropping the old table
--- neither cascades nor fails; `foreign_key_check` proves nothing was left dangling.
+-- neither cascades nor fails. (The rows are copied with their ids, so every reference still
+-- points at its account; `foreign_key_check` is run for a reader of a failed migration's log,
+-- but sqlx does not fail on its rows.)
 PRAGMA foreign_keys = OFF;
 BEGIN;
 

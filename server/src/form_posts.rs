@@ -23,8 +23,9 @@ use leptos::server_fn::ServerFn;
 
 /// Largest form body accepted, in bytes.
 pub const FORM_LIMIT: usize = 64 * 1024;
-/// A story from the desk's editor (`/desk/stories`): its text is up to 200,000 characters.
-pub const STORY_FORM_LIMIT: usize = 1024 * 1024;
+/// A story from the desk's editor (`/desk/stories`): its text is up to 200,000 characters, which
+/// a form sends as up to 9 bytes each (`%E4%B8%AD` for one CJK character), with its other fields.
+pub const STORY_FORM_LIMIT: usize = 4 * 1024 * 1024;
 
 /// The largest body a request to `path` may send.
 pub fn body_limit(path: &str) -> usize {

@@ -261,12 +261,14 @@ pub async fn id_of_slug(pool: &Pool, slug: &str) -> Result<Option<i64>, StoreErr
         .await?)
 }
 
-/// Whether an article's comments are open, closed or hidden (`None`: no such article).
+/// Whether an article's comments are open, closed or hidden (`None`: no such article, or one
+/// readers cannot see).
 pub async fn comments_mode(pool: &Pool, id: i64) -> Result<Option<CommentsMode>, StoreError> {
-    let mode: Option<String> = db::query_scalar("SELECT comments_mode FROM articles WHERE id = $1")
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+    let mode: Option<String> =
+        db::query_scalar(concat!("SELECT a.comments_mode FROM articles a WHERE a.id = $1 AND ", public!()))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
     Ok(mode.as_deref().map(CommentsMode::stored))
 }
 

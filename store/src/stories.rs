@@ -72,6 +72,9 @@ pub enum SaveError {
     /// Someone saved the story since the revision this save started from: the story as it is now.
     #[error("the story was saved by someone else since")]
     Conflict(Box<StoryRecord>),
+    /// Someone moved the story (published it, say) since the editor saw it.
+    #[error("the story was moved by someone else since")]
+    Moved(Box<StoryRecord>),
     #[error("another story has this address")]
     SlugTaken,
     #[error("no such story")]
@@ -228,6 +231,7 @@ pub async fn save(
     pool: &Pool,
     id: i64,
     base: i64,
+    seen: StoryStatus,
     text: &CheckedStory,
     body_html: &str,
     listed: bool,
@@ -245,13 +249,21 @@ pub async fn save(
         if current.revision != base {
             return Err(SaveError::Conflict(Box::new(current)));
         }
+        // a writer's text does not land on a story an editor published meanwhile
+        if current.status != seen {
+            return Err(SaveError::Moved(Box::new(current)));
+        }
         if text.slug != current.slug {
             if slug_taken(&mut tx, &text.slug, id).await? {
                 return Err(SaveError::SlugTaken);
             }
             db::query("DELETE FROM article_old_slugs WHERE slug = $1").bind(&text.slug).execute(&mut *tx).await?;
             if current.first_published_at.is_some() {
-                db::query("INSERT INTO article_old_slugs (slug, article_id) VALUES ($1, $2)")
+                // (an address another story once had and left is this one's now)
+                db::query(
+                    "INSERT INTO article_old_slugs (slug, article_id) VALUES ($1, $2)
+                     ON CONFLICT (slug) DO UPDATE SET article_id = excluded.article_id",
+                )
                     .bind(&current.slug)
                     .bind(id)
                     .execute(&mut *tx)
@@ -302,13 +314,14 @@ pub async fn save(
     super::end(tx, result).await
 }
 
-/// Moves story `id` from `from` to `to` (the status it was seen in: refused, `false`, if it
-/// moved since). Publishing dates a story's first publication now, and sets its publication
+/// Moves story `id` from `from` to `to` (the status and `revision` it was seen in: refused,
+/// `false`, if it moved or was saved since). Publishing dates a story's first publication now, and sets its publication
 /// time; scheduling sets when.
 pub async fn transition(
     pool: &Pool,
     id: i64,
     from: StoryStatus,
+    revision: i64,
     to: StoryStatus,
     publish_at: Option<i64>,
     who: &Actor,
@@ -317,34 +330,49 @@ pub async fn transition(
     let mut tx = super::begin(pool).await?;
     let result = async {
         let slug: Option<String> = match to {
-            StoryStatus::Published => db::query_scalar(
-                "UPDATE articles SET status = 'published', publish_at = NULL,
+            StoryStatus::Published => {
+                db::query_scalar(
+                    "UPDATE articles SET status = 'published', publish_at = NULL,
                         published_at = CASE WHEN first_published_at IS NULL THEN $1 ELSE published_at END,
                         updated_at = $1, first_published_at = COALESCE(first_published_at, $1)
-                 WHERE id = $2 AND status = $3 RETURNING slug",
-            )
-            .bind(now)
-            .bind(id)
-            .bind(from.as_str())
-            .fetch_optional(&mut *tx)
-            .await?,
-            _ => db::query_scalar(
-                "UPDATE articles SET status = $1, publish_at = $2 WHERE id = $3 AND status = $4 RETURNING slug",
-            )
-            .bind(to.as_str())
-            .bind(publish_at)
-            .bind(id)
-            .bind(from.as_str())
-            .fetch_optional(&mut *tx)
-            .await?,
+                 WHERE id = $2 AND status = $3 AND revision = $4 RETURNING slug",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(from.as_str())
+                .bind(revision)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
+            _ => {
+                db::query_scalar(
+                    "UPDATE articles SET status = $1, publish_at = $2
+                 WHERE id = $3 AND status = $4 AND revision = $5 RETURNING slug",
+                )
+                .bind(to.as_str())
+                .bind(publish_at)
+                .bind(id)
+                .bind(from.as_str())
+                .bind(revision)
+                .fetch_optional(&mut *tx)
+                .await?
+            }
         };
         let Some(slug) = slug else { return Ok(false) };
         let after = match publish_at {
             Some(at) if to == StoryStatus::Scheduled => format!("scheduled for {at}"),
             _ => to.as_str().to_string(),
         };
-        audit::record(&mut tx, who, "story status", &format!("story {slug}"), Some(from.as_str()), Some(&after), now)
-            .await?;
+        audit::record(
+            &mut tx,
+            who,
+            "story status",
+            &format!("story {slug}"),
+            Some(from.as_str()),
+            Some(&after),
+            now,
+        )
+        .await?;
         Ok::<_, StoreError>(true)
     }
     .await;

@@ -54,6 +54,13 @@ pub async fn report(
         )
         .await
         .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
+    // a comment on a story readers cannot see (a draft, scheduled, unpublished) is not there
+    let Some(owned) = crate::server::store::comments::owner(&state.pool, comment)
+        .await
+        .or_internal("loading a reported comment")?
+    else {
+        return Err(ApiError::NotFound("This comment is no longer available.".into()));
+    };
     let now = state.clock.now();
     let ip_hash = visitor.ip_hash(state);
     let identities = crate::server::store::desk::bans::Identities {
@@ -97,18 +104,11 @@ pub async fn report(
         }
         Reported::Own => return Err(ApiError::Forbidden("You cannot report your own comment.".into())),
     }
-    let path = crate::server::store::comments::owner(&state.pool, comment)
+    let path = crate::server::store::articles::slug_of(&state.pool, owned.article_id)
         .await
-        .or_internal("loading a reported comment")?
-        .map(|o| o.article_id);
-    let path = match path {
-        Some(article_id) => crate::server::store::articles::slug_of(&state.pool, article_id)
-            .await
-            .or_internal("loading an article's slug")?
-            .map(|s| crate::domain::article::article_path(&s))
-            .unwrap_or_else(|| "/".into()),
-        None => "/".into(),
-    };
+        .or_internal("loading an article's slug")?
+        .map(|s| crate::domain::article::article_path(&s))
+        .unwrap_or_else(|| "/".into());
     let back = crate::api::comments::safe_back(back, &path);
     let back = back.split('?').next().unwrap_or(&path).to_string();
     Ok(ReportOutcome { location: format!("{back}?reported={comment}#comment-{comment}") })

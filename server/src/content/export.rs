@@ -161,7 +161,7 @@ fn item(
         cdata("closed")
     )?;
     writeln!(out, "\t\t<wp:post_name>{}</wp:post_name>", cdata(&a.slug))?;
-    writeln!(out, "\t\t<wp:status>{}</wp:status>\n\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>", cdata(if a.withdrawn { "private" } else { "publish" }))?;
+    writeln!(out, "\t\t<wp:status>{}</wp:status>\n\t\t<wp:post_parent>0</wp:post_parent>\n\t\t<wp:menu_order>0</wp:menu_order>", cdata(&a.wp_status))?;
     writeln!(out, "\t\t<wp:post_type>{}</wp:post_type>\n\t\t<wp:post_password>{}</wp:post_password>\n\t\t<wp:is_sticky>0</wp:is_sticky>", cdata("post"), cdata(""))?;
     writeln!(
         out,

@@ -98,7 +98,16 @@ pub async fn story(State(state): State<AppState>, req: Request) -> Response {
         return refuse(&state, &w, &page, StatusCode::FORBIDDEN, why).await;
     }
     // the status the editor saw: a move made by someone else meanwhile is not undone blindly
-    let seen = StoryStatus::parse(field(&w.fields, "status")).unwrap_or(current.status);
+    let Some(seen) = StoryStatus::parse(field(&w.fields, "status")) else {
+        return refuse(
+            &state,
+            &w,
+            &page,
+            StatusCode::BAD_REQUEST,
+            "The form could not be read: reload the story.",
+        )
+        .await;
+    };
     if seen != current.status {
         let message = format!(
             "Someone moved this story to “{}” while you were editing. Your text is kept below: check it, then try again.",
@@ -146,9 +155,12 @@ pub async fn story(State(state): State<AppState>, req: Request) -> Response {
     };
 
     let base = field(&w.fields, "revision").parse::<i64>().unwrap_or(-1);
+    // readers' pages change when the story is or becomes published
+    let public = current.status == StoryStatus::Published || to == StoryStatus::Published;
+    let mut revision = base;
     if changed {
-        match stories::save(&state.pool, id, base, &checked, &html, listed, mode, &who, now).await {
-            Ok(_) => {}
+        match stories::save(&state.pool, id, base, seen, &checked, &html, listed, mode, &who, now).await {
+            Ok(r) => revision = r,
             Err(e) => return save_refused(&state, &w, &page, e).await,
         }
     } else if base != current.revision {
@@ -157,23 +169,22 @@ pub async fn story(State(state): State<AppState>, req: Request) -> Response {
         return conflict_page(&state, &w, &page, &current, message.into()).await;
     }
     if action != StoryAction::Save {
-        match stories::transition(&state.pool, id, current.status, to, publish_at, &who, now).await {
-            Ok(true) => {}
-            Ok(false) => {
-                return refuse(
-                    &state,
-                    &w,
-                    &page,
-                    StatusCode::CONFLICT,
-                    "Someone moved this story meanwhile: reload it.",
-                )
-                .await
+        let moved = stories::transition(&state.pool, id, seen, revision, to, publish_at, &who, now).await;
+        if !matches!(moved, Ok(true)) {
+            // the text saved above is on the story: readers' pages show it
+            if changed && current.status == StoryStatus::Published {
+                state.changed(Change::Site).await;
             }
-            Err(e) => return super::failed("moving a story", e),
+            return match moved {
+                Ok(_) => {
+                    let message =
+                        "Your text is saved, but someone moved or saved this story meanwhile: check it, then try again.";
+                    refuse(&state, &w, &page, StatusCode::CONFLICT, message).await
+                }
+                Err(e) => super::failed("moving a story", e),
+            };
         }
     }
-    // readers' pages change only when the story is or was in front of them
-    let public = current.status == StoryStatus::Published || to == StoryStatus::Published;
     if public && (changed || to != current.status) {
         state.changed(Change::Site).await;
     }
@@ -200,6 +211,14 @@ async fn save_refused(state: &AppState, w: &Write, page: &str, e: SaveError) -> 
             let by = current_saver(state, current.id).await;
             let message = format!(
                 "{by} saved this story while you were editing. Nothing was lost: your text is below, theirs beside it."
+            );
+            conflict_page(state, w, page, &current, message).await
+        }
+        SaveError::Moved(current) => {
+            let message = format!(
+                "Someone moved this story to “{}” while you were editing. Nothing was saved: your text is below, the \
+                 story's beside it.",
+                current.status.label()
             );
             conflict_page(state, w, page, &current, message).await
         }

@@ -22,10 +22,14 @@ db::from_row!(Owned {
     parent_id,
 });
 
+/// (None too for a comment on a story readers cannot see: a draft, scheduled or unpublished
+/// one is voted on, edited, deleted and reported by nobody, and named to nobody.)
 pub async fn owner(pool: &Pool, id: i64) -> Result<Option<Owned>, StoreError> {
-    Ok(db::query_as(
-        "SELECT article_id, reader_id, ip_hash, created_at, status, root_id, parent_id FROM comments WHERE id = $1",
-    )
+    Ok(db::query_as(concat!(
+        "SELECT c.article_id, c.reader_id, c.ip_hash, c.created_at, c.status, c.root_id, c.parent_id
+         FROM comments c JOIN articles a ON a.id = c.article_id WHERE c.id = $1 AND ",
+        crate::public!()
+    ))
     .bind(id)
     .fetch_optional(pool)
     .await?)

@@ -14,8 +14,10 @@ pub struct ExportArticle {
     pub body_html: String,
     pub published_at: i64,
     pub comments_mode: CommentsMode,
-    /// Withdrawn after its source stopped publishing it: exported as private.
-    pub withdrawn: bool,
+    /// The post's WordPress status: `publish` for a published story; a draft `draft`, one in
+    /// review `pending`, a scheduled one `future` (dated when it goes out), an unpublished or
+    /// withdrawn one `private` — none of them becomes public by going to WordPress and back.
+    pub wp_status: String,
 }
 db::from_row!(ExportArticle {
     id,
@@ -27,7 +29,7 @@ db::from_row!(ExportArticle {
     body_html,
     published_at,
     comments_mode: String => |s: String| CommentsMode::stored(&s),
-    withdrawn,
+    wp_status,
 });
 
 pub struct ExportComment {
@@ -76,8 +78,15 @@ fn offset(stored: i64) -> usize {
 
 pub async fn export_articles(pool: &Pool) -> Result<Vec<ExportArticle>, StoreError> {
     Ok(db::query_as(
-        "SELECT id, slug, title, standfirst, section, tags, body_html, published_at, comments_mode,
-                withdrawn_at IS NOT NULL AS withdrawn
+        "SELECT id, slug, title, standfirst, section, tags, body_html,
+                CASE WHEN status = 'scheduled' THEN COALESCE(publish_at, published_at) ELSE published_at END
+                    AS published_at,
+                comments_mode,
+                CASE WHEN withdrawn_at IS NOT NULL OR status = 'unpublished' THEN 'private'
+                     WHEN status = 'published' THEN 'publish'
+                     WHEN status = 'review' THEN 'pending'
+                     WHEN status = 'scheduled' THEN 'future'
+                     ELSE 'draft' END AS wp_status
          FROM articles ORDER BY published_at, id",
     )
     .fetch_all(pool)

@@ -296,19 +296,20 @@ pub struct NotifyDetails {
 }
 
 /// The details for a `notify` row, or `None` when the mail should no longer go out
-/// (subscription removed or unconfirmed, comment no longer approved).
+/// (subscription removed or unconfirmed, comment no longer approved, story no longer published).
 pub async fn notify_details(
     pool: &Pool,
     subscription_id: i64,
     comment_id: i64,
 ) -> Result<Option<NotifyDetails>, StoreError> {
-    let row: Option<Details> = db::query_as(
+    let row: Option<Details> = db::query_as(concat!(
         "SELECT s.kind, a.title AS article_title, a.slug AS article_slug, c.id AS comment_id, c.author_name,
                 c.body, c.parent_id IS NOT NULL AS is_reply
          FROM subscriptions s JOIN comments c ON c.id = $2 AND c.status = 'approved'
          JOIN articles a ON a.id = c.article_id
-         WHERE s.id = $1 AND s.confirmed = 1",
-    )
+         WHERE s.id = $1 AND s.confirmed = 1 AND ",
+        crate::public!()
+    ))
     .bind(subscription_id)
     .bind(comment_id)
     .fetch_optional(pool)
@@ -347,15 +348,16 @@ db::from_row!(Details {
 });
 
 /// The article and kind of a waiting subscription, for its confirmation mail; `None` once it
-/// is confirmed or gone.
+/// is confirmed or gone (or its story no longer published).
 pub async fn confirm_details(
     pool: &Pool,
     subscription_id: i64,
 ) -> Result<Option<(Kind, String, String)>, StoreError> {
-    let row: Option<(String, String, String)> = db::query_as(
+    let row: Option<(String, String, String)> = db::query_as(concat!(
         "SELECT s.kind, a.title, a.slug FROM subscriptions s JOIN articles a ON a.id = s.article_id
-         WHERE s.id = $1 AND s.confirmed = 0",
-    )
+         WHERE s.id = $1 AND s.confirmed = 0 AND ",
+        crate::public!()
+    ))
     .bind(subscription_id)
     .fetch_optional(pool)
     .await?;

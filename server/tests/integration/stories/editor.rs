@@ -1,6 +1,7 @@
 //! The editor: a writer's draft on its way to readers, revisions, two editors at once, the
 //! preview, addresses, hostile text, and content files.
 use super::*;
+use crate::common::forms::link_in;
 
 #[tokio::test]
 async fn a_writers_draft_reaches_readers_when_an_editor_publishes_it() {
@@ -161,7 +162,7 @@ async fn hostile_text_comes_back_to_the_editor_exactly_as_typed() {
 }
 
 #[tokio::test]
-async fn a_story_over_a_megabyte_is_refused_and_a_long_one_saved() {
+async fn a_story_over_four_megabytes_is_refused_and_a_long_one_saved() {
     let app = spawn().await;
     let editor_s = staff(&app, "editor").await;
     let id = draft(&editor_s, "Long read", "World", "Short.").await;
@@ -182,7 +183,7 @@ async fn a_story_over_a_megabyte_is_refused_and_a_long_one_saved() {
         .await;
     assert_eq!(res.status, 400, "over 200,000 characters");
     assert!(res.body.contains("longer than 200000 characters"));
-    let huge = "x".repeat(1_100_000);
+    let huge = "x".repeat(4_300_000);
     let res = editor(&editor_s, &id.to_string())
         .await
         .set("body", &huge)
@@ -274,4 +275,40 @@ async fn a_correction_shows_on_the_story_moves_its_modified_date_and_reannounces
     let entry = atom.split("<entry>").find(|e| e.contains(&slug)).expect("in the feed");
     assert!(entry.contains(&format!("<updated>{second}</updated>")), "{entry}");
     assert!(entry.contains("Correction, ") && entry.contains("it was 21."), "the note leads the entry");
+}
+
+#[tokio::test]
+async fn an_editor_compares_a_revision_with_now_and_restores_it() {
+    let app = spawn().await;
+    let editor_s = staff(&app, "editor").await;
+    let id = draft(&editor_s, "History", "World", "First line.\nSecond line.\nThird line.").await;
+    let res = editor(&editor_s, &id.to_string())
+        .await
+        .set("body", "First line.\nA new second line.\nThird line.")
+        .press("action", "save")
+        .post_plain(&editor_s)
+        .await;
+    assert_eq!(res.status, 303);
+    let page = editor_s.get(&format!("/desk/stories/{id}")).await.body;
+    let compare = link_in(&page, "a[href$='?compare=1']").expect("a Compare link per revision");
+    let diff = editor_s.get(&compare).await.body;
+    let lines = diff.split("class=\"diff-lines\"").nth(1).expect("the comparison");
+    assert!(lines.contains("class=\"removed\"") && lines.contains("Second line."), "{lines}");
+    assert!(lines.contains("class=\"added\"") && lines.contains("A new second line."));
+    assert!(lines.contains("class=\"same\"") && lines.contains("First line."));
+    // restore: revision 1's text in the form, over revision 2; saving makes revision 3
+    let restore = link_in(&diff, "a[href$='?restore=1']").expect("a Restore link");
+    let form = editor_s.form(&restore, "form.story-editor").await;
+    assert_eq!(form.value("body"), "First line.\nSecond line.\nThird line.");
+    assert_eq!(form.value("revision"), "2");
+    assert_eq!(form.press("action", "save").post_plain(&editor_s).await.status, 303);
+    let (_, revision, _, _) = stored(&app, id).await;
+    assert_eq!(revision, 3);
+    let body: String = db::query_scalar("SELECT body_markdown FROM articles WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(body, "First line.\nSecond line.\nThird line.");
+    assert_eq!(editor_s.get(&format!("/desk/stories/{id}?compare=99")).await.status, 404);
 }

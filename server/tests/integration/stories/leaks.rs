@@ -24,7 +24,25 @@ async fn stories_not_published_never_reach_readers_by_any_path() {
             assert!(page.body.contains("Retractedgone"), "{path} showed it while published");
         }
     }
+    // a reader comments while it is published; another opens the page (its vote buttons)
+    let commenter = app.reader("commenter");
+    let form = commenter.form(&format!("/articles/{gone_slug}"), "form#comment-post").await;
+    let res = form.set("name", "Early reader").set("body", "Retractedgone comment.").post_js(&commenter).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let comment = res.json()["id"].as_i64().unwrap();
+    let voter = app.other_reader();
+    let vote = voter.vote_form(&format!("/articles/{gone_slug}"), comment, "up").await;
     done(&editor, gone, "unpublish").await;
+    // its comment is voted on by nobody now, and its address named to nobody
+    let res = vote.post_js(&voter).await;
+    assert_eq!(res.status, 404, "a vote on a comment of an unpublished story: {}", res.body);
+    assert!(!res.body.contains(&gone_slug));
+    let votes: i64 = db::query_scalar("SELECT upvotes FROM comments WHERE id = $1")
+        .bind(comment)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(votes, 0);
 
     let reader = app.me();
     for (id, expected) in [(review, 404), (scheduled, 404), (gone, 410)] {
