@@ -317,6 +317,7 @@ pub async fn save(
 /// Moves story `id` from `from` to `to` (the status and `revision` it was seen in: refused,
 /// `false`, if it moved or was saved since). Publishing dates a story's first publication now, and sets its publication
 /// time; scheduling sets when.
+#[allow(clippy::too_many_arguments)]
 pub async fn transition(
     pool: &Pool,
     id: i64,

@@ -27,7 +27,8 @@ async fn stories_not_published_never_reach_readers_by_any_path() {
     // a reader comments while it is published; another opens the page (its vote buttons)
     let commenter = app.reader("commenter");
     let form = commenter.form(&format!("/articles/{gone_slug}"), "form#comment-post").await;
-    let res = form.set("name", "Early reader").set("body", "Retractedgone comment.").post_js(&commenter).await;
+    let res =
+        form.set("name", "Early reader").set("body", "Retractedgone comment.").post_js(&commenter).await;
     assert_eq!(res.status, 200, "{}", res.body);
     let comment = res.json()["id"].as_i64().unwrap();
     let voter = app.other_reader();
