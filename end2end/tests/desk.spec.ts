@@ -162,6 +162,8 @@ test("the desk's pages are accessible, and screenshots for people to look at", a
     ["/desk/settings", "desk-settings"],
     ["/desk/bans", "desk-bans"],
     ["/desk/staff", "desk-staff"],
+    ["/desk/stories", "desk-stories"],
+    ["/desk/stories/new", "desk-story-new"],
   ]) {
     await open(page, path, info);
     await expect(page.locator(".desk-body h1")).toBeVisible();
