@@ -1,5 +1,5 @@
-import { test, expect, Browser, BrowserContext, Page, TestInfo } from "@playwright/test";
-import { open, ownArticle, unique, jsOn } from "./helpers";
+import { test, expect, Browser, TestInfo } from "@playwright/test";
+import { open, ownArticle, unique, browsersClosedAfterEach, deskSignIn } from "./helpers";
 import { E2E_ADMIN as ADMIN } from "../desk-admin";
 
 // The desk's screens that only HTTP tests reached before: staff accounts and a password
@@ -7,24 +7,8 @@ import { E2E_ADMIN as ADMIN } from "../desk-admin";
 // from the desk and from a reader's page, with JavaScript on and off.
 
 // every browser a test opens is closed when it ends (an open article page holds a live stream)
-const opened: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-});
-
-async function newPage(browser: Browser, info: TestInfo) {
-  const context = await browser.newContext({ javaScriptEnabled: jsOn(info) });
-  opened.push(context);
-  return context.newPage();
-}
-
-async function signIn(page: Page, info: TestInfo, email: string, password: string, next = "/desk") {
-  await open(page, `/desk/signin?next=${encodeURIComponent(next)}`, info);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator(".desk-nav")).toContainText("Signed in as");
-}
+const { newPage } = browsersClosedAfterEach();
+const signIn = deskSignIn;
 
 /** Posts a comment on `article` as a new reader; answers the reader's page. */
 async function post(browser: Browser, info: TestInfo, article: string, name: string, text: string) {

@@ -1,4 +1,4 @@
-import { expect, Page, TestInfo } from "@playwright/test";
+import { test, expect, Browser, BrowserContext, Page, TestInfo } from "@playwright/test";
 import * as fs from "fs";
 import * as path from "path";
 import { slugFor } from "../owned-articles";
@@ -121,4 +121,29 @@ export function serverNow(): number {
 /** A unix time as `<input type="datetime-local">` takes it, in UTC (the desk's times are UTC). */
 export function minuteInput(ts: number): string {
   return new Date(ts * 1000).toISOString().slice(0, 16);
+}
+
+/** The browsers a spec's tests open, each closed when its test ends (an open article page holds a
+ *  live stream): `newPage` opens one in the test's mode, `keep` takes one opened otherwise. */
+export function browsersClosedAfterEach() {
+  const opened: BrowserContext[] = [];
+  test.afterEach(async () => {
+    for (const c of opened.splice(0)) await c.close();
+  });
+  const keep = (c: BrowserContext) => {
+    opened.push(c);
+    return c;
+  };
+  const newPage = async (browser: Browser, info: TestInfo) =>
+    keep(await browser.newContext({ javaScriptEnabled: jsOn(info) })).newPage();
+  return { newPage, keep };
+}
+
+/** Signs `page` in to the desk as `email`, through the sign-in form, and lands on `next`. */
+export async function deskSignIn(page: Page, info: TestInfo, email: string, password: string, next = "/desk") {
+  await open(page, `/desk/signin?next=${encodeURIComponent(next)}`, info);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator(".desk-nav")).toContainText("Signed in as");
 }

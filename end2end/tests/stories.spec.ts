@@ -1,29 +1,13 @@
-import { test, expect, Browser, BrowserContext, Page, TestInfo } from "@playwright/test";
-import { open, unique, jsOn, advanceServerClock, serverNow, minuteInput } from "./helpers";
+import { test, expect, Browser, TestInfo } from "@playwright/test";
+import { open, unique, advanceServerClock, serverNow, minuteInput, browsersClosedAfterEach, deskSignIn } from "./helpers";
 import { E2E_ADMIN as ADMIN } from "../desk-admin";
 
 // The newsroom writes here: a writer drafts and submits, an editor previews, edits and
 // schedules, the server's clock moves on and the story is everywhere a reader looks; then
 // unpublished. And two editors saving the same story. JavaScript on and off.
 
-const opened: BrowserContext[] = [];
-test.afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-});
-
-async function newPage(browser: Browser, info: TestInfo) {
-  const context = await browser.newContext({ javaScriptEnabled: jsOn(info) });
-  opened.push(context);
-  return context.newPage();
-}
-
-async function signIn(page: Page, info: TestInfo, email: string, password: string, next = "/desk") {
-  await open(page, `/desk/signin?next=${encodeURIComponent(next)}`, info);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator(".desk-nav")).toContainText("Signed in as");
-}
+const { newPage, keep } = browsersClosedAfterEach();
+const signIn = deskSignIn;
 
 /** A new staff account with `role`, added by the admin through the Staff page; signed in. */
 async function staffMember(browser: Browser, info: TestInfo, role: string) {
@@ -100,7 +84,7 @@ test("a writer's draft is scheduled by an editor and reaches every reader's page
     await expect(reader.getByRole("link", { name: headline })).toBeVisible();
   }
   const cookieless = await browser.newContext();
-  opened.push(cookieless);
+  keep(cookieless);
   for (const path of ["/feed", "/sitemap.xml", "/section/World/feed"]) {
     const res = await cookieless.request.get(path);
     expect(await res.text(), path).toContain(slug);
