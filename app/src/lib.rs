@@ -107,7 +107,14 @@ pub fn App(options: LeptosOptions) -> impl IntoView {
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("section"), ParamSegment("name"))
-                        view=HomePage
+                        view=pages::SectionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=(StaticSegment("tags"), ParamSegment("tag")) view=pages::TagPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("archive") view=pages::ArchivePage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("archive"), ParamSegment("year"), ParamSegment("month"))
+                        view=pages::MonthPage
                         ssr=SsrMode::Async
                     />
                     <Route

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleSummary {
+    pub id: i64,
     pub slug: String,
     pub title: String,
     pub standfirst: String,

@@ -6,6 +6,7 @@ pub mod desk;
 pub mod desk_views;
 pub mod error;
 pub mod form;
+pub mod listing;
 pub mod notify;
 pub mod passage;
 pub mod story;

@@ -6,7 +6,16 @@ import * as os from "os";
 import * as path from "path";
 import { ARTICLE, open } from "./helpers";
 
-const PAGES = [ARTICLE, `${ARTICLE}?filter=feedback#comments`, "/contact", "/subscriptions", "/"];
+const PAGES = [
+  ARTICLE,
+  `${ARTICLE}?filter=feedback#comments`,
+  "/contact",
+  "/subscriptions",
+  "/",
+  "/section/world",
+  "/tags/turkey",
+  "/archive",
+];
 
 for (const p of PAGES) {
   test(`axe finds no accessibility violation on ${p}`, async ({ page }, info) => {

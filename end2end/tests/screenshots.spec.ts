@@ -4,6 +4,8 @@ import { ARTICLE, open, mailTo, linkIn, ownArticle } from "./helpers";
 // Saved for people to look at (end2end/screenshots/); the assertions only check the pages rendered.
 const pages = [
   { name: "front", path: "/", ready: ".article-card" },
+  { name: "section", path: "/section/world", ready: ".article-card" },
+  { name: "archive", path: "/archive", ready: ".archive-months" },
   { name: "article", path: ARTICLE, ready: ".story-body" },
   { name: "contact", path: "/contact", ready: ".contact-form" },
 ];

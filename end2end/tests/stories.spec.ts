@@ -79,13 +79,23 @@ test("a writer's draft is scheduled by an editor and reaches every reader's page
   }).toPass({ timeout: 15_000 });
   await expect(reader.locator("h1")).toHaveText(headline);
   await expect(reader.locator(".story-body")).toContainText("before the call to prayer");
-  for (const path of ["/", "/section/World"]) {
+  for (const path of ["/", "/section/world", "/archive"]) {
     await open(reader, path, info);
     await expect(reader.getByRole("link", { name: headline })).toBeVisible();
   }
+  // from the story, its tag's page and its section's, as a reader follows them
+  await open(reader, `/articles/${slug}`, info);
+  await reader.locator(".tags").getByRole("link", { name: "Diaspora" }).click();
+  await expect(reader).toHaveURL(/\/tags\/diaspora$/);
+  await expect(reader.locator("h1")).toHaveText("Diaspora");
+  await expect(reader.getByRole("link", { name: headline })).toBeVisible();
+  await reader.getByRole("link", { name: headline }).click();
+  await reader.locator(".story-header .kicker").getByRole("link", { name: "World" }).click();
+  await expect(reader).toHaveURL(/\/section\/world$/);
+  await expect(reader.getByRole("link", { name: headline })).toBeVisible();
   const cookieless = await browser.newContext();
   keep(cookieless);
-  for (const path of ["/feed", "/sitemap.xml", "/section/World/feed"]) {
+  for (const path of ["/feed", "/sitemap.xml", "/section/World/feed", "/tags/diaspora/feed"]) {
     const res = await cookieless.request.get(path);
     expect(await res.text(), path).toContain(slug);
   }

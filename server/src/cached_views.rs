@@ -61,6 +61,65 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
     })
 }
 
+/// A GET or HEAD of a list page (front, section, tag, archive, month) at the address the site
+/// writes for it, without a valid reader cookie: its view, and whether it carries a staff
+/// cookie. Only the addresses the site links to are kept (one per page: `/section/World` or
+/// `/section/wor%6Cd` is the same page, rendered for its request), and only `before=` a
+/// cursor as the site writes it; any other query is rendered for its request.
+pub fn list_view(req: &Request, state: &AppState) -> Option<(View, bool)> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) || !canonical_list_path(req.uri().path()) {
+        return None;
+    }
+    let headers = req.headers();
+    if app::server::reader_cookie::from_headers(headers, &state.secret).is_some() {
+        return None;
+    }
+    let staff = app::server::staff::token_of(headers, state.site.secure_cookies()).is_some();
+    let (query, bounded) = match req.uri().query() {
+        None | Some("") => (String::new(), true),
+        Some(q) => {
+            let cursor = q.strip_prefix("before=").and_then(app::domain::listing::ListCursor::parse)?;
+            (format!("before={}", cursor.encode()), false)
+        }
+    };
+    Some((View { slug: req.uri().path().to_string(), query, bounded }, staff))
+}
+
+/// `/`, `/archive`, `/archive/2026/12`, `/section/{name}` and `/tags/{tag}` as the site writes
+/// them (lower-case, percent-encoded as `path_segment` does).
+fn canonical_list_path(path: &str) -> bool {
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    match segments.as_slice() {
+        [""] | ["archive"] => true,
+        ["archive", year, month] => app::domain::listing::parse_month(year, month).is_some(),
+        ["section", name] => canonical_segment(name).is_some(),
+        ["tags", tag] => canonical_segment(tag).is_some_and(|t| app::domain::listing::tag_slug(&t) == t),
+        _ => false,
+    }
+}
+
+/// A path segment decoded, when it is written as the site writes it.
+fn canonical_segment(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = segment.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(out).ok()?;
+    (!decoded.is_empty()
+        && decoded == decoded.to_lowercase()
+        && app::domain::listing::path_segment(&decoded) == segment)
+        .then_some(decoded)
+}
+
 /// The view `asked` is, canonically: a permalink whose thread is on the first page is the first
 /// page, one on a later page is its thread (named by its top-level comment), and a permalink,
 /// reply form or passage the article does not have is the view without it. `None`: a page
@@ -152,23 +211,31 @@ fn view_of(
 
 /// The middleware: answers cacheable views from the cache, renders and keeps them on a miss.
 pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(asked) = cacheable(&req, &state).filter(|_| !state.pages.ttl.is_zero()) else {
-        return next.run(req).await;
-    };
-    // staff reading an article get it rendered for them (their session is looked up: a made-up
-    // cookie does not buy a render per request)
-    if asked.staff
-        && matches!(app::server::staff::of_headers(&state, req.headers()).await, Ok(Some(_)) | Err(_))
-    {
+    if state.pages.ttl.is_zero() {
         return next.run(req).await;
     }
-    let view = match canonical(&state, asked).await {
-        Ok(Some(view)) => view,
-        Ok(None) => return next.run(req).await,
-        Err(e) => {
-            tracing::error!(error = %e, "finding a page's canonical view");
-            return next.run(req).await;
-        }
+    let (staff, asked) = match list_view(&req, &state) {
+        Some((view, staff)) => (staff, Ok(view)),
+        None => match cacheable(&req, &state) {
+            Some(asked) => (asked.staff, Err(asked)),
+            None => return next.run(req).await,
+        },
+    };
+    // staff get their page rendered for them (their session is looked up: a made-up cookie
+    // does not buy a render per request)
+    if staff && matches!(app::server::staff::of_headers(&state, req.headers()).await, Ok(Some(_)) | Err(_)) {
+        return next.run(req).await;
+    }
+    let view = match asked {
+        Ok(list) => list,
+        Err(asked) => match canonical(&state, asked).await {
+            Ok(Some(view)) => view,
+            Ok(None) => return next.run(req).await,
+            Err(e) => {
+                tracing::error!(error = %e, "finding a page's canonical view");
+                return next.run(req).await;
+            }
+        },
     };
     let answer = Answer::of(&req);
     let pages = &state.pages;
@@ -324,4 +391,45 @@ async fn render(state: &AppState, view: &View, mut req: Request, next: Next) -> 
 /// A fresh form nonce for an answer about `view`'s article.
 fn nonce(state: &AppState, view: &View) -> String {
     app::api::forms::form_nonce(&state.secret, state.clock.now(), &view.slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_list_path;
+
+    #[test]
+    fn only_the_addresses_the_site_writes_are_kept_list_pages() {
+        for kept in [
+            "/",
+            "/archive",
+            "/archive/2026/12",
+            "/section/world",
+            "/section/middle%20east",
+            "/tags/human-rights",
+            "/tags/t%C3%BCrkiye",
+        ] {
+            assert!(canonical_list_path(kept), "{kept}");
+        }
+        for not in [
+            "",
+            "/archive/",
+            "/archive/2026/13",
+            "/archive/2026/1",
+            "/section/World",
+            "/section/wor%6Cd",
+            "/section/",
+            "/section/world/",
+            "/tags/Human-rights",
+            "/tags/human%20rights",
+            "/tags/t%c3%bcrkiye",
+            "/tags/%FF",
+            "/tags/%",
+            "/articles/x",
+            "/section/a/b",
+            "//",
+            "/tags/a%2",
+        ] {
+            assert!(!canonical_list_path(not), "{not}");
+        }
+    }
 }

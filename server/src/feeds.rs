@@ -230,7 +230,7 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 
 async fn site_feed(state: AppState, headers: HeaderMap, format: Format) -> Response {
     let base = &state.site.base_url;
-    match articles::for_feed(&state.pool, None, LIMIT).await {
+    match articles::for_feed(&state.pool, None, None, LIMIT).await {
         Ok(list) => answer(
             &Feed {
                 title: app::SITE_NAME.to_string(),
@@ -257,7 +257,7 @@ pub async fn site_atom(State(state): State<AppState>, headers: HeaderMap) -> Res
 
 async fn section_feed(state: AppState, name: String, headers: HeaderMap, format: Format) -> Response {
     let base = &state.site.base_url;
-    match articles::for_feed(&state.pool, Some(&name), LIMIT).await {
+    match articles::for_feed(&state.pool, Some(&name), None, LIMIT).await {
         // a section exists when it has articles: the name shown is theirs, never the address's
         Ok(list) if !list.is_empty() => {
             let section = list[0].section.clone();
@@ -281,16 +281,52 @@ async fn section_feed(state: AppState, name: String, headers: HeaderMap, format:
 }
 
 /// A section name as a path segment (percent-encoded where needed).
-pub fn path_segment(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
+pub use app::domain::listing::path_segment;
+
+async fn tag_feed(state: AppState, name: String, headers: HeaderMap, format: Format) -> Response {
+    let base = &state.site.base_url;
+    let tag = app::domain::listing::tag_slug(&name);
+    let found = async {
+        let list = articles::for_feed(&state.pool, None, Some(&tag), LIMIT).await?;
+        let name = articles::tag_name(&state.pool, &tag).await?;
+        Ok::<_, app::server::store::StoreError>(name.map(|n| (n, list)))
+    };
+    match found.await {
+        // a tag exists when a story readers can see has it: the name shown is the story's
+        Ok(Some((name, list))) if !list.is_empty() => {
+            let path = app::domain::listing::Listing::Tag(tag).path();
+            answer(
+                &Feed {
+                    title: format!("{name} — {}", app::SITE_NAME),
+                    link: format!("{base}{path}"),
+                    own: format!("{base}{path}/feed"),
+                    subtitle: format!("Stories about {name}"),
+                    entries: article_entries(base, list),
+                    empty_since: 0,
+                },
+                format,
+                &headers,
+            )
         }
+        Ok(_) => (StatusCode::NOT_FOUND, "There is no such tag.").into_response(),
+        Err(e) => unavailable(e),
     }
-    out
+}
+
+pub async fn tag_rss(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    tag_feed(state, name, headers, Format::Rss).await
+}
+
+pub async fn tag_atom(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    tag_feed(state, name, headers, Format::Atom).await
 }
 
 pub async fn section_rss(

@@ -237,6 +237,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/feed/atom/", get(feeds::site_atom))
         .route("/section/{name}/feed", get(feeds::section_rss))
         .route("/section/{name}/feed/atom", get(feeds::section_atom))
+        .route("/tags/{tag}/feed", get(feeds::tag_rss))
+        .route("/tags/{tag}/feed/atom", get(feeds::tag_atom))
         .route("/articles/{slug}/feed", get(feeds::comments_rss))
         .route("/articles/{slug}/feed/atom", get(feeds::comments_atom))
         .route("/articles/{slug}/events", get(crate::live_events::article_events))

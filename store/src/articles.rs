@@ -3,7 +3,7 @@ use domain::article::CommentsMode;
 use domain::desk_views::ArticleMode;
 use domain::{Article, ArticleSummary};
 
-db::from_row!(ArticleSummary { slug, title, standfirst, section, published_at, comment_count });
+db::from_row!(ArticleSummary { id, slug, title, standfirst, section, published_at, comment_count });
 db::from_row!(Article {
     id,
     slug,
@@ -178,11 +178,136 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
                 (id, if same { Imported::Unchanged } else { Imported::Updated })
             }
         };
+        if outcome != Imported::Unchanged {
+            sync_tags(&mut tx, id, &a.tags).await?;
+        }
         super::passages::sync(&mut tx, id, &a.body_html, Some(&a.feedback), now).await?;
         Ok::<_, StoreError>(outcome)
     }
     .await;
     super::end(tx, result).await
+}
+
+/// Keeps a story's tags by their address (the tag pages read them), in the transaction that
+/// writes `articles.tags`. Tags without a letter or digit get no page; two spellings of one
+/// address keep the first.
+pub(crate) async fn sync_tags(tx: &mut db::Conn, article_id: i64, tags: &[String]) -> Result<(), db::Error> {
+    db::query("DELETE FROM article_tags WHERE article_id = $1").bind(article_id).execute(&mut *tx).await?;
+    let mut seen = std::collections::HashSet::new();
+    for name in tags {
+        let tag = domain::listing::tag_slug(name);
+        if tag.is_empty() || !seen.insert(tag.clone()) {
+            continue;
+        }
+        db::query("INSERT INTO article_tags (article_id, tag, name) VALUES ($1, $2, $3)")
+            .bind(article_id)
+            .bind(&tag)
+            .bind(name.trim())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Fills `article_tags` for stories stored before it existed (and any a bulk path wrote
+/// without it): run at start, one indexed read when there is nothing to do.
+pub async fn backfill_tags(pool: &Pool) -> Result<usize, db::Error> {
+    let missing: Vec<(i64, String)> = db::query_as(
+        "SELECT a.id, a.tags FROM articles a
+         WHERE a.tags <> '[]' AND NOT EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id)",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut done = 0;
+    for (id, stored) in missing {
+        let list = tags(stored);
+        if list.iter().all(|t| domain::listing::tag_slug(t).is_empty()) {
+            continue;
+        }
+        let mut tx = super::begin(pool).await?;
+        let result = sync_tags(&mut tx, id, &list).await;
+        super::end(tx, result).await?;
+        done += 1;
+    }
+    Ok(done)
+}
+
+/// A page of a list (section, tag, archive, month), newest first, after `before` when given.
+pub async fn list(
+    pool: &Pool,
+    listing: &domain::listing::Listing,
+    before: Option<domain::listing::ListCursor>,
+    limit: i64,
+) -> Result<Vec<ArticleSummary>, StoreError> {
+    use domain::listing::Listing;
+    let section = match listing {
+        Listing::Section(s) => Some(s.as_str()),
+        _ => None,
+    };
+    let tag = match listing {
+        Listing::Tag(t) => Some(t.as_str()),
+        _ => None,
+    };
+    let (from, until) = listing.bounds().map_or((None, None), |(a, b)| (Some(a), Some(b)));
+    Ok(db::query_as(concat!(
+        "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.published_at, a.comment_count
+         FROM articles a
+         WHERE a.listed = 1 AND ",
+        public!(),
+        "
+           AND ($1 IS NULL OR lower(a.section) = lower($1))
+           AND ($2 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $2))
+           AND ($3 IS NULL OR a.published_at >= $3) AND ($4 IS NULL OR a.published_at < $4)
+           AND ($5 IS NULL OR a.published_at < $5 OR (a.published_at = $5 AND a.id < $6))
+         ORDER BY a.published_at DESC, a.id DESC LIMIT $7"
+    ))
+    .bind(section)
+    .bind(tag)
+    .bind(from)
+    .bind(until)
+    .bind(before.map(|c| c.published_at))
+    .bind(before.map_or(0, |c| c.id))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A tag's name as the newest story readers can see spells it (`None`: no such story).
+pub async fn tag_name(pool: &Pool, tag: &str) -> Result<Option<String>, StoreError> {
+    Ok(db::query_scalar(concat!(
+        "SELECT t.name FROM article_tags t JOIN articles a ON a.id = t.article_id
+         WHERE t.tag = $1 AND a.listed = 1 AND ",
+        public!(),
+        " ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
+    ))
+    .bind(tag)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The months (UTC) that have listed stories, newest first, with how many.
+pub async fn months(pool: &Pool) -> Result<Vec<domain::listing::MonthCount>, StoreError> {
+    let rows: Vec<(String, i64)> = db::query_as(concat!(
+        "SELECT strftime('%Y-%m', a.published_at, 'unixepoch') AS month, COUNT(*) AS n
+         FROM articles a WHERE a.listed = 1 AND ",
+        public!(),
+        " GROUP BY month ORDER BY month DESC"
+    ))
+    .or_postgres(concat!(
+        "SELECT to_char(to_timestamp(a.published_at) AT TIME ZONE 'UTC', 'YYYY-MM') AS month, COUNT(*) AS n
+         FROM articles a WHERE a.listed = 1 AND ",
+        public!(),
+        " GROUP BY month ORDER BY month DESC"
+    ))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(m, n)| {
+            let (y, mo) = m.split_once('-')?;
+            Some(domain::listing::MonthCount { year: y.parse().ok()?, month: mo.parse().ok()?, stories: n })
+        })
+        .collect())
 }
 
 /// Newest first; only one section's when `section` is given (case-insensitive).
@@ -192,7 +317,7 @@ pub async fn front_page(
     limit: i64,
 ) -> Result<Vec<ArticleSummary>, StoreError> {
     Ok(db::query_as(concat!(
-        "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at, a.comment_count
+        "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.published_at, a.comment_count
          FROM articles a
          WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1)) AND ",
         public!(),
@@ -287,22 +412,26 @@ pub struct FeedArticle {
     pub note_at: Option<i64>,
 }
 
-/// The latest listed articles (of one section when given, case-insensitive), newest first.
+/// The latest listed articles (of one section when given, case-insensitive; of one tag, by its
+/// address), newest first.
 pub async fn for_feed(
     pool: &Pool,
     section: Option<&str>,
+    tag: Option<&str>,
     limit: i64,
 ) -> Result<Vec<FeedArticle>, StoreError> {
     Ok(db::query_as(concat!(
         "SELECT a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html, a.published_at, a.updated_at,
                 a.note_kind, a.note, a.note_at
-         FROM articles a WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1)) AND ",
+         FROM articles a WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1))
+           AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $3)) AND ",
         public!(),
         "
          ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
     ))
     .bind(section)
     .bind(limit)
+    .bind(tag)
     .fetch_all(pool)
     .await?)
 }

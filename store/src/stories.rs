@@ -215,6 +215,7 @@ pub async fn create(
         .fetch_one(&mut *tx)
         .await?;
         keep_revision(&mut tx, id, 1, text, who, now).await?;
+        crate::articles::sync_tags(&mut tx, id, &text.tags).await?;
         audit::record(&mut tx, who, "story created", &format!("story {}", text.slug), None, Some("draft"), now)
             .await?;
         Ok(id)
@@ -297,6 +298,7 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
         keep_revision(&mut tx, id, revision, text, who, now).await?;
+        crate::articles::sync_tags(&mut tx, id, &text.tags).await?;
         super::passages::sync(&mut tx, id, body_html, None, now).await?;
         audit::record(
             &mut tx,

@@ -1,5 +1,6 @@
+use crate::domain::listing::{FrontPage, ListPage};
 use crate::domain::thread::{Cursor, ThreadQuery};
-use crate::domain::{ApiError, Article, ArticleSummary, ThreadNode};
+use crate::domain::{ApiError, Article, ThreadNode};
 #[cfg(feature = "ssr")]
 use crate::server::state::OrInternal;
 use leptos::prelude::*;
@@ -44,20 +45,80 @@ impl ThreadPage {
     }
 }
 
+/// The front page: the lead story, then the latest by section.
 #[server(prefix = "/api", endpoint = "/front_page", input = GetUrl)]
-pub async fn get_front_page(section: Option<String>) -> Result<Vec<ArticleSummary>, ApiError> {
+pub async fn get_front_page() -> Result<FrontPage, ApiError> {
+    use crate::server::state::app_state;
+    let state = app_state()?;
+    // enough of the latest for every section to show its newest few
+    let latest = crate::server::store::articles::front_page(&state.pool, None, 200)
+        .await
+        .or_internal("loading the front page")?;
+    Ok(FrontPage::of(latest))
+}
+
+/// A page of a list: `kind` is `all`, `section`, `tag` or `month` (`name` then `2026/12`);
+/// `before` is where "Older stories" continues. A list with no stories, an unknown month or a
+/// cursor past the end is 404 (the archive of a site with none says so, 200).
+#[server(prefix = "/api", endpoint = "/list", input = GetUrl)]
+pub async fn get_list(kind: String, name: String, before: Option<String>) -> Result<ListPage, ApiError> {
+    use crate::domain::listing::{month_name, parse_month, tag_slug, ListCursor, Listing, PAGE};
     use crate::server::answer::set_status_for;
     use crate::server::state::app_state;
     let state = app_state()?;
-    let list = crate::server::store::articles::front_page(&state.pool, section.as_deref(), 50)
-        .await
-        .or_internal("loading the front page")?;
-    if section.is_some() && list.is_empty() {
-        let err = ApiError::NotFound("There is no such section.".into());
+    let not_found = |what: &str| {
+        let err = ApiError::NotFound(what.into());
         set_status_for(&err);
-        return Err(err);
+        err
+    };
+    let listing = match kind.as_str() {
+        "all" => Listing::All,
+        "section" => Listing::Section(name),
+        "tag" => Listing::Tag(tag_slug(&name)),
+        "month" => {
+            let (y, m) = name.split_once('/').unwrap_or_default();
+            parse_month(y, m).ok_or_else(|| not_found("There is no such month in the archive."))?
+        }
+        _ => return Err(not_found("There is no such page.")),
+    };
+    let before = match before.as_deref().filter(|b| !b.is_empty()) {
+        None => None,
+        Some(b) => Some(ListCursor::parse(b).ok_or_else(|| not_found("There is no such page of stories."))?),
+    };
+    let store = &state.pool;
+    let mut stories = crate::server::store::articles::list(store, &listing, before, PAGE as i64 + 1)
+        .await
+        .or_internal("loading a list of stories")?;
+    let older = (stories.len() > PAGE).then(|| {
+        stories.truncate(PAGE);
+        stories.last().map(ListCursor::of)
+    });
+    let older = older.flatten();
+    let empty = stories.is_empty();
+    let heading = match &listing {
+        Listing::All => "Archive".to_string(),
+        Listing::Month { year, month } => month_name(*year, *month),
+        // a section's or tag's name comes from its stories, never from the address
+        Listing::Section(_) => stories.first().map(|a| a.section.clone()).unwrap_or_default(),
+        Listing::Tag(t) => crate::server::store::articles::tag_name(store, t)
+            .await
+            .or_internal("loading a tag's name")?
+            .unwrap_or_default(),
+    };
+    if empty && (before.is_some() || listing != Listing::All) {
+        return Err(not_found(match listing {
+            Listing::Section(_) => "There is no such section.",
+            Listing::Tag(_) => "There is no such tag.",
+            _ if before.is_some() => "There is no such page of stories.",
+            _ => "There are no stories from that month.",
+        }));
     }
-    Ok(list)
+    let months = if matches!(listing, Listing::All | Listing::Month { .. }) {
+        crate::server::store::articles::months(store).await.or_internal("loading the archive's months")?
+    } else {
+        Vec::new()
+    };
+    Ok(ListPage { heading, listing, stories, paged: before.is_some(), older, months })
 }
 
 #[server(prefix = "/api", endpoint = "/article", input = GetUrl)]

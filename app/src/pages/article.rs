@@ -131,7 +131,9 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
     let story = view! {
         <article class="story" itemscope itemtype="https://schema.org/NewsArticle">
             <header class="story-header">
-                <p class="kicker" itemprop="articleSection">{a.section.clone()}</p>
+                <p class="kicker" itemprop="articleSection">
+                    <a href=crate::domain::listing::Listing::Section(a.section.clone()).path()>{a.section.clone()}</a>
+                </p>
                 <h1 itemprop="headline">{a.title.clone()}</h1>
                 <p class="standfirst" itemprop="description">{a.standfirst.clone()}</p>
                 {a.story_note().map(|n| view! {
@@ -153,7 +155,16 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
             </Transition>
             <footer class="story-footer">
                 <ul class="tags" aria-label="Topics">
-                    {a.tags.iter().map(|t| view! { <li>{t.clone()}</li> }).collect_view()}
+                    {a.tags.iter().map(|t| {
+                        let tag = crate::domain::listing::tag_slug(t);
+                        // a tag with no letter or digit has no page
+                        if tag.is_empty() {
+                            view! { <li>{t.clone()}</li> }.into_any()
+                        } else {
+                            let href = crate::domain::listing::Listing::Tag(tag).path();
+                            view! { <li><a href=href>{t.clone()}</a></li> }.into_any()
+                        }
+                    }).collect_view()}
                 </ul>
             </footer>
         </article>

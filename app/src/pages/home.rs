@@ -1,47 +1,126 @@
-use crate::api::get_front_page;
+//! The pages that list stories: the front page (`/`), a section (`/section/{name}`), a tag
+//! (`/tags/{tag}`), the archive (`/archive`) and a month of it (`/archive/{year}/{month}`).
+//! All are plain server HTML (no island): "Older stories" is a link, the same with JavaScript
+//! on or off.
+use crate::api::{get_front_page, get_list};
+use crate::domain::listing::{month_name, path_segment, tag_slug, ListPage, Listing};
 use crate::domain::time::{iso8601, long_date};
 use crate::domain::ArticleSummary;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_meta::{Link, Meta, Title};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// The front page (`/`) and the section pages (`/section/{name}`).
+const DESCRIPTION: &str = "Byline: world news with a comment section worth reading.";
+
+/// The front page: the lead story, then the latest of each section.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let params = use_params_map();
-    let section = move || params.read().get("name");
-    let articles = Resource::new(section, get_front_page);
+    let front = Resource::new(|| (), |_| get_front_page());
     view! {
-        <Meta name="description" content="Byline: world news with a comment section worth reading."/>
+        <Meta name="description" content=DESCRIPTION/>
         <section class="front-page">
             <Suspense fallback=|| view! { <p class="loading">"Loading the news…"</p> }>
                 {move || Suspend::new(async move {
-                    // a section's name comes from its articles, never from the URL: an unknown
-                    // section is a plain 404 that repeats nothing the address said
-                    let in_section = section().is_some();
-                    match articles.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <h1 class="section-title visually-hidden">"Latest news"</h1>
-                            <p class="empty">"No articles yet."</p>
-                        }.into_any(),
-                        Ok(list) => {
-                            let heading = if in_section { list[0].section.clone() } else { "Latest news".to_string() };
-                            let section_feed = in_section.then(|| {
-                                let path = format!("/section/{}/feed", list[0].section.to_lowercase());
-                                view! {
-                                    <leptos_meta::Link rel="alternate" type_="application/rss+xml" title=format!("{heading} (RSS)") href=path.clone()/>
-                                    <leptos_meta::Link rel="alternate" type_="application/atom+xml" title=format!("{heading} (Atom)") href=format!("{path}/atom")/>
-                                }
-                            });
+                    match front.await {
+                        Ok(front) => {
+                            let Some(lead) = front.lead else {
+                                return view! {
+                                    <h1 class="section-title visually-hidden">"Latest news"</h1>
+                                    <p class="empty">"No stories yet."</p>
+                                }.into_any();
+                            };
                             view! {
-                                {section_feed}
-                                <Title text=if in_section { heading.clone() } else { String::new() }/>
-                                <h1 class="section-title" class:visually-hidden=!in_section>{heading}</h1>
+                                <h1 class="section-title visually-hidden">"Latest news"</h1>
                                 <ol class="article-list">
-                                    {list.into_iter().enumerate().map(|(i, a)| view! { <ArticleCard a lead=i == 0/> }).collect_view()}
+                                    <ArticleCard a=lead lead=true/>
                                 </ol>
+                                {front.sections.into_iter().map(|(name, list)| {
+                                    let path = Listing::Section(name.clone()).path();
+                                    let id = format!("front-{}", tag_slug(&name));
+                                    let labelled_by = id.clone();
+                                    view! {
+                                        <section class="front-section" aria-labelledby=labelled_by>
+                                            <h2 class="front-section-title" id=id>
+                                                <a href=path.clone()>{name.clone()}</a>
+                                            </h2>
+                                            <ol class="article-list">
+                                                {list.into_iter().map(|a| view! { <ArticleCard a lead=false under_heading=true/> }).collect_view()}
+                                            </ol>
+                                            <p class="more-link"><a href=path>{format!("More in {name}")}</a></p>
+                                        </section>
+                                    }
+                                }).collect_view()}
+                                <nav class="list-paging" aria-label="More stories">
+                                    <a href="/archive">"Every story, newest first"</a>
+                                </nav>
                             }.into_any()
                         }
+                        Err(e) => view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Which list a route shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Section,
+    Tag,
+    All,
+    Month,
+}
+
+#[component]
+pub fn SectionPage() -> impl IntoView {
+    view! { <ListingPage kind=Kind::Section/> }
+}
+
+#[component]
+pub fn TagPage() -> impl IntoView {
+    view! { <ListingPage kind=Kind::Tag/> }
+}
+
+#[component]
+pub fn ArchivePage() -> impl IntoView {
+    view! { <ListingPage kind=Kind::All/> }
+}
+
+#[component]
+pub fn MonthPage() -> impl IntoView {
+    view! { <ListingPage kind=Kind::Month/> }
+}
+
+#[component]
+fn ListingPage(kind: Kind) -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let asked = move || {
+        let p = params.read();
+        let name = match kind {
+            Kind::Section => p.get("name").unwrap_or_default(),
+            Kind::Tag => p.get("tag").unwrap_or_default(),
+            Kind::All => String::new(),
+            Kind::Month => {
+                format!("{}/{}", p.get("year").unwrap_or_default(), p.get("month").unwrap_or_default())
+            }
+        };
+        let kind = match kind {
+            Kind::Section => "section",
+            Kind::Tag => "tag",
+            Kind::All => "all",
+            Kind::Month => "month",
+        };
+        (kind.to_string(), name, query.read().get("before"))
+    };
+    let page = Resource::new(asked, |(kind, name, before)| get_list(kind, name, before));
+    view! {
+        <section class="front-page list-page">
+            <Suspense fallback=|| view! { <p class="loading">"Loading the news…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(page) => view! { <ListView page/> }.into_any(),
                         Err(crate::domain::ApiError::NotFound(_)) => view! { <crate::pages::NotFound/> }.into_any(),
                         Err(e) => view! { <p class="form-alert visible" role="alert">{e.to_string()}</p> }.into_any(),
                     }
@@ -52,18 +131,92 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn ArticleCard(a: ArticleSummary, lead: bool) -> impl IntoView {
+fn ListView(page: ListPage) -> impl IntoView {
+    let path = page.listing.path();
+    let heading = page.heading.clone();
+    let title = if page.paged { format!("{heading}: older stories") } else { heading.clone() };
+    // a section's and a tag's feed; the archive's is the site's
+    let feed = match &page.listing {
+        Listing::Section(_) | Listing::Tag(_) => format!("{path}/feed"),
+        _ => "/feed".to_string(),
+    };
+    let kind = match &page.listing {
+        Listing::Section(_) => "Section",
+        Listing::Tag(_) => "Topic",
+        Listing::All | Listing::Month { .. } => "Archive",
+    };
+    let description = match &page.listing {
+        Listing::Section(_) => format!("The latest stories in {heading}, from Byline."),
+        Listing::Tag(_) => format!("Byline's stories about {heading}."),
+        Listing::All => "Every Byline story, newest first.".to_string(),
+        Listing::Month { .. } => format!("Byline's stories from {heading}."),
+    };
+    let older = page.older.map(|c| format!("{path}?before={}", c.encode()));
+    let months = (!page.months.is_empty()).then(|| {
+        let current = match page.listing {
+            Listing::Month { year, month } => Some((year, month)),
+            _ => None,
+        };
+        view! {
+            <nav class="archive-months" aria-label="Months">
+                <h2>"By month"</h2>
+                <ul>
+                    {page.months.iter().map(|m| {
+                        let href = Listing::Month { year: m.year, month: m.month }.path();
+                        let here = current == Some((m.year, m.month));
+                        view! {
+                            <li>
+                                <a href=href aria-current=here.then_some("page")>{month_name(m.year, m.month)}</a>
+                                <span class="count">{format!(" ({})", m.stories)}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </nav>
+        }
+    });
+    let empty = page.stories.is_empty();
+    view! {
+        <Title text=title.clone()/>
+        <Meta name="description" content=description/>
+        <Link rel="canonical" href=path.clone()/>
+        // an older page is for readers, not for search results
+        {page.paged.then(|| view! { <Meta name="robots" content="noindex, follow"/> })}
+        <Link rel="alternate" type_="application/rss+xml" title=format!("{heading} (RSS)") href=feed.clone()/>
+        <Link rel="alternate" type_="application/atom+xml" title=format!("{heading} (Atom)") href=format!("{feed}/atom")/>
+        <p class="list-kind">{kind}</p>
+        <h1 class="section-title">{title}</h1>
+        {empty.then(|| view! { <p class="empty">"No stories yet."</p> })}
+        <ol class="article-list">
+            {page.stories.into_iter().map(|a| view! { <ArticleCard a lead=false/> }).collect_view()}
+        </ol>
+        <nav class="list-paging" aria-label="More stories">
+            {page.paged.then(|| view! { <a href=path.clone()>"Newest stories"</a> })}
+            {older.map(|href| view! { <a href=href rel="next">"Older stories"</a> })}
+            <a class="feed-link" href=feed>"Feed"</a>
+        </nav>
+        {months}
+    }
+}
+
+#[component]
+fn ArticleCard(a: ArticleSummary, lead: bool, #[prop(optional)] under_heading: bool) -> impl IntoView {
     let path = a.path();
     let comments = match a.comment_count {
         0 => "No comments yet".to_string(),
         1 => "1 Comment".to_string(),
         n => format!("{n} Comments"),
     };
-    let section_path = format!("/section/{}", a.section.to_lowercase());
+    let section_path = format!("/section/{}", path_segment(&a.section.to_lowercase()));
     view! {
         <li class="article-card" class:lead=lead>
             <p class="kicker"><a href=section_path>{a.section.clone()}</a></p>
-            <h2><a href=path.clone()>{a.title.clone()}</a></h2>
+            // under a section's heading on the front page, a headline is one level down
+            {if under_heading {
+                view! { <h3><a href=path.clone()>{a.title.clone()}</a></h3> }.into_any()
+            } else {
+                view! { <h2><a href=path.clone()>{a.title.clone()}</a></h2> }.into_any()
+            }}
             <p class="standfirst">{a.standfirst.clone()}</p>
             <p class="card-meta">
                 <time datetime=iso8601(a.published_at)>{long_date(a.published_at)}</time>

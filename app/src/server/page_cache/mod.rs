@@ -61,10 +61,29 @@ pub struct PageCache {
 
 #[derive(Default)]
 struct Views {
+    /// By article slug; the list pages by their path (`/`, `/section/world`: a slug has no `/`).
     articles: HashMap<String, ArticleViews>,
     /// Bumped when everything is dropped.
     epoch: u64,
+    /// Bumped whenever any article's views are dropped: every list page shows articles (their
+    /// headlines, comment counts), so a change to one drops them all.
+    lists: u64,
     bytes: usize,
+}
+
+/// Whether a key names a list page (its path) rather than an article (its slug).
+fn is_list(key: &str) -> bool {
+    key.starts_with('/')
+}
+
+impl Views {
+    fn generation(&self, key: &str) -> u64 {
+        if is_list(key) {
+            self.lists
+        } else {
+            self.articles.get(key).map_or(0, |a| a.generation)
+        }
+    }
 }
 
 #[derive(Default)]
@@ -121,7 +140,11 @@ impl View {
     }
 
     pub fn uri(&self) -> String {
-        let path = crate::domain::article::article_path(&self.slug);
+        let path = if is_list(&self.slug) {
+            self.slug.clone()
+        } else {
+            crate::domain::article::article_path(&self.slug)
+        };
         if self.query.is_empty() {
             path
         } else {
@@ -147,13 +170,20 @@ impl PageCache {
         }
     }
 
-    /// Drops every kept view of the article `slug` (something it shows changed).
+    /// Drops every kept view of the article `slug` (something it shows changed), and every
+    /// list page (they show its headline and comment count).
     pub fn invalidate(&self, slug: &str) {
-        let mut v = self.views.write().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self.views.write().unwrap_or_else(|e| e.into_inner());
+        let v = &mut *guard;
         let a = v.articles.entry(slug.to_string()).or_default();
         a.generation += 1;
-        let freed: usize = a.views.drain().map(|(_, e)| e.size()).sum();
+        let mut freed: usize = a.views.drain().map(|(_, e)| e.size()).sum();
         a.unbounded.clear();
+        v.lists += 1;
+        for (_, list) in v.articles.iter_mut().filter(|(k, _)| is_list(k)) {
+            freed += list.views.drain().map(|(_, e)| e.size()).sum::<usize>();
+            list.unbounded.clear();
+        }
         v.bytes -= freed;
     }
 
@@ -220,14 +250,14 @@ impl PageCache {
 
     pub fn generation(&self, slug: &str) -> (u64, u64) {
         let v = self.views.read().unwrap_or_else(|e| e.into_inner());
-        (v.epoch, v.articles.get(slug).map_or(0, |a| a.generation))
+        (v.epoch, v.generation(slug))
     }
 
     /// Keeps `entry` unless the article changed since `began` (its render may show the past).
     pub fn put(&self, view: &View, began: (u64, u64), entry: Arc<Entry>) {
         let mut guard = self.views.write().unwrap_or_else(|e| e.into_inner());
         let v = &mut *guard;
-        if v.epoch != began.0 || v.articles.get(&view.slug).map_or(0, |a| a.generation) != began.1 {
+        if v.epoch != began.0 || v.generation(&view.slug) != began.1 {
             return;
         }
         let size = entry.size();
@@ -289,8 +319,9 @@ fn evict(v: &mut Views, target: usize) {
             }
         }
     }
-    // an article without kept views and never changed needs no generation
-    v.articles.retain(|_, a| !a.views.is_empty() || a.generation > 0);
+    // an article without kept views and never changed needs no generation (a list page's is
+    // the lists' one)
+    v.articles.retain(|k, a| !a.views.is_empty() || (a.generation > 0 && !is_list(k)));
 }
 
 #[cfg(test)]
@@ -328,5 +359,34 @@ mod tests {
         assert!(cache.get(&view("a")).is_none());
         cache.invalidate_all();
         assert_eq!(cache.stats(), (0, 0));
+    }
+
+    #[test]
+    fn a_change_to_any_article_drops_every_list_page_and_no_other_article() {
+        let cache = PageCache::new(500_000, Duration::from_secs(60));
+        let entry = || {
+            Arc::new(
+                build("<html><body>x</body></html>", "ph", &crate::server::csp::Scripts::new(vec![]), 0)
+                    .unwrap(),
+            )
+        };
+        let view = |s: &str| View { slug: s.into(), query: String::new(), bounded: true };
+        for key in ["/", "/section/world", "a", "b"] {
+            cache.put(&view(key), cache.generation(key), entry());
+        }
+        assert_eq!(view("/section/world").uri(), "/section/world");
+        assert_eq!(
+            View { slug: "/archive".into(), query: "before=1.2".into(), bounded: false }.uri(),
+            "/archive?before=1.2"
+        );
+        assert_eq!(view("a").uri(), "/articles/a");
+        // a list render that began before the change is not kept either
+        let began = cache.generation("/tags/turkey");
+        cache.invalidate("a");
+        cache.put(&view("/tags/turkey"), began, entry());
+        assert!(cache.get(&view("/")).is_none() && cache.get(&view("/section/world")).is_none());
+        assert!(cache.get(&view("/tags/turkey")).is_none());
+        assert!(cache.get(&view("a")).is_none() && cache.get(&view("b")).is_some());
+        assert_eq!(cache.stats().0, 1);
     }
 }

@@ -261,6 +261,12 @@ pub fn link_in(page: &str, css: &str) -> Option<String> {
     Some(href)
 }
 
+/// The text of every element `css` selects in `page`, trimmed, in order.
+pub fn texts_in(page: &str, css: &str) -> Vec<String> {
+    let doc = Html::parse_document(page);
+    doc.select(&sel(css)).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+}
+
 fn self_missing(found_by: &str, name: &str) -> ! {
     panic!("the form {found_by:?} has no text field {name:?}")
 }

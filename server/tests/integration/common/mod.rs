@@ -5,7 +5,7 @@
 pub mod forms;
 pub mod postgres;
 pub mod smtp;
-pub use forms::Form;
+pub use forms::{link_in, texts_in, Form};
 use std::path::PathBuf;
 
 pub const SLUG: &str = "china-ratifies-extradition-treaty-with-turkey";

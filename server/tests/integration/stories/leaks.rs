@@ -17,7 +17,17 @@ async fn stories_not_published_never_reach_readers_by_any_path() {
     done(&editor, gone, "publish").await;
     let gone_slug = slug_of(&app, gone).await;
     // read while it was published: its page, the section and the feeds were kept
-    for path in [format!("/articles/{gone_slug}"), "/".into(), "/section/Hidden".into(), "/feed".into()] {
+    let (y, m) = app::domain::listing::month_of(app.clock.now());
+    let month = format!("/archive/{y}/{m:02}");
+    for path in [
+        format!("/articles/{gone_slug}"),
+        "/".into(),
+        "/section/hidden".into(),
+        "/feed".into(),
+        "/tags/desk-test".into(),
+        "/archive".into(),
+        month.clone(),
+    ] {
         for _ in 0..2 {
             let page = cookieless(&app, &path).await;
             assert_eq!(page.status, 200, "{path}");
@@ -77,14 +87,23 @@ async fn stories_not_published_never_reach_readers_by_any_path() {
     for path in [
         "/",
         "/section/Hidden",
+        "/section/hidden",
         "/section/World",
+        "/tags/desk-test",
+        "/tags/turkey",
+        "/tags/desk-test/feed",
+        "/tags/desk-test/feed/atom",
+        "/archive",
+        &month,
+        "/api/list?kind=tag&name=desk-test",
+        "/api/list?kind=all&name=",
+        "/api/list?kind=section&name=Hidden",
         "/feed",
         "/feed/atom",
         "/section/Hidden/feed",
         "/section/Hidden/feed/atom",
         "/sitemap.xml",
         "/api/front_page",
-        "/api/front_page?section=Hidden",
     ] {
         for body in [cookieless(&app, path).await.body, reader.get(path).await.body] {
             for w in WORDS {

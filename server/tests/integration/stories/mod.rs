@@ -6,6 +6,7 @@ use crate::desk::staff;
 
 mod editor;
 mod leaks;
+mod lists;
 mod roles;
 mod schedule;
 
