@@ -28,7 +28,8 @@ impl Listing {
     pub fn path(&self) -> String {
         match self {
             Listing::All => "/archive".into(),
-            Listing::Section(s) => format!("/section/{}", path_segment(&s.to_lowercase())),
+            // (ASCII lower-cased, as SQLite's `lower()`, which finds the section, folds it)
+            Listing::Section(s) => format!("/section/{}", path_segment(&s.to_ascii_lowercase())),
             Listing::Tag(t) => format!("/tags/{}", path_segment(t)),
             Listing::Month { year, month } => format!("/archive/{year}/{month:02}"),
         }
@@ -51,7 +52,8 @@ fn month_start(year: i32, month: u8) -> Option<i64> {
     Some(date.midnight().assume_utc().unix_timestamp())
 }
 
-/// `/archive/{year}/{month}` segments as a month the archive can have (1970 to 9999).
+/// `/archive/{year}/{month}` segments as a month the archive can have (January 1970 to
+/// November 9999: a month whose end is a date).
 pub fn parse_month(year: &str, month: &str) -> Option<Listing> {
     let ok = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     if !ok(year, 4) || !ok(month, 2) {
@@ -61,7 +63,8 @@ pub fn parse_month(year: &str, month: &str) -> Option<Listing> {
     if year < 1970 || !(1..=12).contains(&month) {
         return None;
     }
-    Some(Listing::Month { year, month })
+    let listing = Listing::Month { year, month };
+    listing.bounds().map(|_| listing)
 }
 
 /// `December 2026`
@@ -246,6 +249,7 @@ mod tests {
         assert_eq!(tag_slug("!!!"), "");
         assert_eq!(tag_slug("İstanbul"), "istanbul");
         assert_eq!(path_segment("türkiye"), "t%C3%BCrkiye");
+        assert_eq!(Listing::Section("Économie".into()).path(), "/section/%C3%89conomie");
     }
 
     #[test]

@@ -8,3 +8,10 @@ CREATE TABLE article_tags (
     PRIMARY KEY (article_id, tag)
 );
 CREATE INDEX article_tags_tag ON article_tags (tag, article_id);
+
+-- the list pages and the archive's months read published, listed stories newest first: an index
+-- of just those (a scan of the table would read every story's text)
+CREATE INDEX articles_listed ON articles (published_at DESC, id DESC)
+    WHERE listed = 1 AND status = 'published' AND withdrawn_at IS NULL;
+-- a section page asked for by name (any case) finds whether the section exists by this index
+CREATE INDEX articles_section ON articles (lower(section));

@@ -61,13 +61,23 @@ pub fn cacheable(req: &Request, state: &AppState) -> Option<Asked> {
     })
 }
 
+/// A list page asked for: its view, whether the request carries a staff cookie, and the
+/// position it continues from (to be checked: `canonical_list`).
+pub struct AskedList {
+    view: View,
+    staff: bool,
+    before: Option<app::domain::listing::ListCursor>,
+}
+
 /// A GET or HEAD of a list page (front, section, tag, archive, month) at the address the site
-/// writes for it, without a valid reader cookie: its view, and whether it carries a staff
-/// cookie. Only the addresses the site links to are kept (one per page: `/section/World` or
-/// `/section/wor%6Cd` is the same page, rendered for its request), and only `before=` a
-/// cursor as the site writes it; any other query is rendered for its request.
-pub fn list_view(req: &Request, state: &AppState) -> Option<(View, bool)> {
-    if !matches!(*req.method(), Method::GET | Method::HEAD) || !canonical_list_path(req.uri().path()) {
+/// writes for it, without a valid reader cookie. Only the addresses the site links to are kept
+/// (one per page: `/section/World` or `/section/wor%6Cd` is the same page, rendered for its
+/// request). The page reads only `before=` (not on the front page): other parameters (a
+/// campaign's `utm_source`) are the same view; a `before` that is not a cursor as the site
+/// writes it is rendered for its request.
+pub fn list_view(req: &Request, state: &AppState) -> Option<AskedList> {
+    let path = req.uri().path();
+    if !matches!(*req.method(), Method::GET | Method::HEAD) || !canonical_list_path(path) {
         return None;
     }
     let headers = req.headers();
@@ -75,24 +85,41 @@ pub fn list_view(req: &Request, state: &AppState) -> Option<(View, bool)> {
         return None;
     }
     let staff = app::server::staff::token_of(headers, state.site.secure_cookies()).is_some();
-    let (query, bounded) = match req.uri().query() {
-        None | Some("") => (String::new(), true),
-        Some(q) => {
-            let cursor = q.strip_prefix("before=").and_then(app::domain::listing::ListCursor::parse)?;
-            (format!("before={}", cursor.encode()), false)
-        }
+    let before = req.uri().query().unwrap_or_default().split('&').find_map(|kv| kv.strip_prefix("before="));
+    let before = match before {
+        Some(_) if path == "/" => None,
+        Some(b) => Some(app::domain::listing::ListCursor::parse(b)?),
+        None => None,
     };
-    Some((View { slug: req.uri().path().to_string(), query, bounded }, staff))
+    let query = before.map(|c| format!("before={}", c.encode())).unwrap_or_default();
+    Some(AskedList { view: View { slug: path.to_string(), query, bounded: before.is_none() }, staff, before })
+}
+
+/// The view a list page is, if it may be kept: an "Older stories" page only from a position
+/// where a story readers can see stands (made-up positions are rendered for their request).
+async fn canonical_list(
+    state: &AppState,
+    asked: AskedList,
+) -> Result<Option<View>, app::server::store::StoreError> {
+    match asked.before {
+        Some(cursor) if !state.pages.holds(&asked.view) => {
+            Ok(app::server::store::articles::is_list_position(&state.pool, cursor)
+                .await?
+                .then_some(asked.view))
+        }
+        _ => Ok(Some(asked.view)),
+    }
 }
 
 /// `/`, `/archive`, `/archive/2026/12`, `/section/{name}` and `/tags/{tag}` as the site writes
-/// them (lower-case, percent-encoded as `path_segment` does).
+/// them (`Listing::path`: a section's name ASCII lower-cased, a tag's address, percent-encoded
+/// as `path_segment` does).
 fn canonical_list_path(path: &str) -> bool {
     let segments: Vec<&str> = path.split('/').skip(1).collect();
     match segments.as_slice() {
         [""] | ["archive"] => true,
         ["archive", year, month] => app::domain::listing::parse_month(year, month).is_some(),
-        ["section", name] => canonical_segment(name).is_some(),
+        ["section", name] => canonical_segment(name).is_some_and(|n| n == n.to_ascii_lowercase()),
         ["tags", tag] => canonical_segment(tag).is_some_and(|t| app::domain::listing::tag_slug(&t) == t),
         _ => false,
     }
@@ -114,10 +141,7 @@ fn canonical_segment(segment: &str) -> Option<String> {
         }
     }
     let decoded = String::from_utf8(out).ok()?;
-    (!decoded.is_empty()
-        && decoded == decoded.to_lowercase()
-        && app::domain::listing::path_segment(&decoded) == segment)
-        .then_some(decoded)
+    (!decoded.is_empty() && app::domain::listing::path_segment(&decoded) == segment).then_some(decoded)
 }
 
 /// The view `asked` is, canonically: a permalink whose thread is on the first page is the first
@@ -215,7 +239,7 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
         return next.run(req).await;
     }
     let (staff, asked) = match list_view(&req, &state) {
-        Some((view, staff)) => (staff, Ok(view)),
+        Some(list) => (list.staff, Ok(list)),
         None => match cacheable(&req, &state) {
             Some(asked) => (asked.staff, Err(asked)),
             None => return next.run(req).await,
@@ -226,16 +250,17 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     if staff && matches!(app::server::staff::of_headers(&state, req.headers()).await, Ok(Some(_)) | Err(_)) {
         return next.run(req).await;
     }
-    let view = match asked {
-        Ok(list) => list,
-        Err(asked) => match canonical(&state, asked).await {
-            Ok(Some(view)) => view,
-            Ok(None) => return next.run(req).await,
-            Err(e) => {
-                tracing::error!(error = %e, "finding a page's canonical view");
-                return next.run(req).await;
-            }
-        },
+    let canonical = match asked {
+        Ok(list) => canonical_list(&state, list).await,
+        Err(asked) => canonical(&state, asked).await,
+    };
+    let view = match canonical {
+        Ok(Some(view)) => view,
+        Ok(None) => return next.run(req).await,
+        Err(e) => {
+            tracing::error!(error = %e, "finding a page's canonical view");
+            return next.run(req).await;
+        }
     };
     let answer = Answer::of(&req);
     let pages = &state.pages;

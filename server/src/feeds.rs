@@ -261,7 +261,7 @@ async fn section_feed(state: AppState, name: String, headers: HeaderMap, format:
         // a section exists when it has articles: the name shown is theirs, never the address's
         Ok(list) if !list.is_empty() => {
             let section = list[0].section.clone();
-            let path = format!("/section/{}", path_segment(&section.to_lowercase()));
+            let path = app::domain::listing::Listing::Section(section.clone()).path();
             answer(
                 &Feed {
                     title: format!("{section} — {}", app::SITE_NAME),
@@ -280,18 +280,16 @@ async fn section_feed(state: AppState, name: String, headers: HeaderMap, format:
     }
 }
 
-/// A section name as a path segment (percent-encoded where needed).
-pub use app::domain::listing::path_segment;
-
 async fn tag_feed(state: AppState, name: String, headers: HeaderMap, format: Format) -> Response {
     let base = &state.site.base_url;
     let tag = app::domain::listing::tag_slug(&name);
-    let found = async {
-        let list = articles::for_feed(&state.pool, None, Some(&tag), LIMIT).await?;
-        let name = articles::tag_name(&state.pool, &tag).await?;
-        Ok::<_, app::server::store::StoreError>(name.map(|n| (n, list)))
-    };
-    match found.await {
+    let found = articles::for_feed(&state.pool, None, Some(&tag), LIMIT).await.map(|list| {
+        // the tag as the newest story spells it
+        let name =
+            list.first()?.tags.iter().find(|t| app::domain::listing::tag_slug(t) == tag)?.trim().to_string();
+        Some((name, list))
+    });
+    match found {
         // a tag exists when a story readers can see has it: the name shown is the story's
         Ok(Some((name, list))) if !list.is_empty() => {
             let path = app::domain::listing::Listing::Tag(tag).path();

@@ -272,32 +272,66 @@ pub async fn list(
     .await?)
 }
 
-/// A tag's name as the newest story readers can see spells it (`None`: no such story).
-pub async fn tag_name(pool: &Pool, tag: &str) -> Result<Option<String>, StoreError> {
+/// Whether a story readers can see in the lists stands at `cursor` (an "Older stories" link the
+/// site wrote; any other position is made up).
+pub async fn is_list_position(pool: &Pool, cursor: domain::listing::ListCursor) -> Result<bool, StoreError> {
     Ok(db::query_scalar(concat!(
-        "SELECT t.name FROM article_tags t JOIN articles a ON a.id = t.article_id
-         WHERE t.tag = $1 AND a.listed = 1 AND ",
+        "SELECT EXISTS (SELECT 1 FROM articles a WHERE a.id = $1 AND a.published_at = $2 AND a.listed = 1 AND ",
         public!(),
-        " ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
+        ")"
     ))
-    .bind(tag)
-    .fetch_optional(pool)
+    .bind(cursor.id)
+    .bind(cursor.published_at)
+    .fetch_one(pool)
     .await?)
+}
+
+/// Whether a list names something the site has: a tag some story carries, a section some story
+/// is in (by their indexes; a made-up name does not cost a walk through every story). The list
+/// itself then says whether readers may see any of it.
+pub async fn list_exists(pool: &Pool, listing: &domain::listing::Listing) -> Result<bool, StoreError> {
+    use domain::listing::Listing;
+    Ok(match listing {
+        Listing::Tag(t) => {
+            db::query_scalar("SELECT EXISTS (SELECT 1 FROM article_tags WHERE tag = $1)")
+                .bind(t)
+                .fetch_one(pool)
+                .await?
+        }
+        Listing::Section(s) => {
+            db::query_scalar("SELECT EXISTS (SELECT 1 FROM articles WHERE lower(section) = lower($1))")
+                .bind(s)
+                .fetch_one(pool)
+                .await?
+        }
+        Listing::All | Listing::Month { .. } => true,
+    })
+}
+
+/// A tag's name as story `article_id` spells it (the first story of a tag's page: one lookup by
+/// key, where "the newest story's spelling" would read every story with the tag).
+pub async fn tag_name(pool: &Pool, tag: &str, article_id: i64) -> Result<Option<String>, StoreError> {
+    Ok(db::query_scalar("SELECT name FROM article_tags WHERE article_id = $1 AND tag = $2")
+        .bind(article_id)
+        .bind(tag)
+        .fetch_optional(pool)
+        .await?)
 }
 
 /// The months (UTC) that have listed stories, newest first, with how many.
 pub async fn months(pool: &Pool) -> Result<Vec<domain::listing::MonthCount>, StoreError> {
+    // (a date outside 1970–9999, which an import could bring, is in no month)
     let rows: Vec<(String, i64)> = db::query_as(concat!(
         "SELECT strftime('%Y-%m', a.published_at, 'unixepoch') AS month, COUNT(*) AS n
          FROM articles a WHERE a.listed = 1 AND ",
         public!(),
-        " GROUP BY month ORDER BY month DESC"
+        " AND a.published_at BETWEEN 0 AND 253402300799 GROUP BY month ORDER BY month DESC"
     ))
     .or_postgres(concat!(
         "SELECT to_char(to_timestamp(a.published_at) AT TIME ZONE 'UTC', 'YYYY-MM') AS month, COUNT(*) AS n
          FROM articles a WHERE a.listed = 1 AND ",
         public!(),
-        " GROUP BY month ORDER BY month DESC"
+        " AND a.published_at BETWEEN 0 AND 253402300799 GROUP BY month ORDER BY month DESC"
     ))
     .fetch_all(pool)
     .await?;

@@ -86,6 +86,13 @@ pub async fn get_list(kind: String, name: String, before: Option<String>) -> Res
         Some(b) => Some(ListCursor::parse(b).ok_or_else(|| not_found("There is no such page of stories."))?),
     };
     let store = &state.pool;
+    if !crate::server::store::articles::list_exists(store, &listing).await.or_internal("finding a list")? {
+        return Err(not_found(if matches!(listing, Listing::Tag(_)) {
+            "There is no such tag."
+        } else {
+            "There is no such section."
+        }));
+    }
     let mut stories = crate::server::store::articles::list(store, &listing, before, PAGE as i64 + 1)
         .await
         .or_internal("loading a list of stories")?;
@@ -100,10 +107,13 @@ pub async fn get_list(kind: String, name: String, before: Option<String>) -> Res
         Listing::Month { year, month } => month_name(*year, *month),
         // a section's or tag's name comes from its stories, never from the address
         Listing::Section(_) => stories.first().map(|a| a.section.clone()).unwrap_or_default(),
-        Listing::Tag(t) => crate::server::store::articles::tag_name(store, t)
-            .await
-            .or_internal("loading a tag's name")?
-            .unwrap_or_default(),
+        Listing::Tag(t) => match stories.first() {
+            Some(first) => crate::server::store::articles::tag_name(store, t, first.id)
+                .await
+                .or_internal("loading a tag's name")?
+                .unwrap_or_default(),
+            None => String::new(),
+        },
     };
     if empty && (before.is_some() || listing != Listing::All) {
         return Err(not_found(match listing {

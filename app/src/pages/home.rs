@@ -3,7 +3,7 @@
 //! All are plain server HTML (no island): "Older stories" is a link, the same with JavaScript
 //! on or off.
 use crate::api::{get_front_page, get_list};
-use crate::domain::listing::{month_name, path_segment, tag_slug, ListPage, Listing};
+use crate::domain::listing::{month_name, tag_slug, ListPage, Listing};
 use crate::domain::time::{iso8601, long_date};
 use crate::domain::ArticleSummary;
 use leptos::prelude::*;
@@ -17,6 +17,8 @@ const DESCRIPTION: &str = "Byline: world news with a comment section worth readi
 pub fn HomePage() -> impl IntoView {
     let front = Resource::new(|| (), |_| get_front_page());
     view! {
+        // (the site's name alone: the title's formatter)
+        <Title text=""/>
         <Meta name="description" content=DESCRIPTION/>
         <section class="front-page">
             <Suspense fallback=|| view! { <p class="loading">"Loading the news…"</p> }>
@@ -141,9 +143,10 @@ fn ListView(page: ListPage) -> impl IntoView {
         _ => "/feed".to_string(),
     };
     let kind = match &page.listing {
-        Listing::Section(_) => "Section",
-        Listing::Tag(_) => "Topic",
-        Listing::All | Listing::Month { .. } => "Archive",
+        Listing::Section(_) => Some("Section"),
+        Listing::Tag(_) => Some("Topic"),
+        Listing::Month { .. } => Some("Archive"),
+        Listing::All => None,
     };
     let description = match &page.listing {
         Listing::Section(_) => format!("The latest stories in {heading}, from Byline."),
@@ -184,7 +187,7 @@ fn ListView(page: ListPage) -> impl IntoView {
         {page.paged.then(|| view! { <Meta name="robots" content="noindex, follow"/> })}
         <Link rel="alternate" type_="application/rss+xml" title=format!("{heading} (RSS)") href=feed.clone()/>
         <Link rel="alternate" type_="application/atom+xml" title=format!("{heading} (Atom)") href=format!("{feed}/atom")/>
-        <p class="list-kind">{kind}</p>
+        {kind.map(|k| view! { <p class="list-kind">{k}</p> })}
         <h1 class="section-title">{title}</h1>
         {empty.then(|| view! { <p class="empty">"No stories yet."</p> })}
         <ol class="article-list">
@@ -207,7 +210,7 @@ fn ArticleCard(a: ArticleSummary, lead: bool, #[prop(optional)] under_heading: b
         1 => "1 Comment".to_string(),
         n => format!("{n} Comments"),
     };
-    let section_path = format!("/section/{}", path_segment(&a.section.to_lowercase()));
+    let section_path = Listing::Section(a.section.clone()).path();
     view! {
         <li class="article-card" class:lead=lead>
             <p class="kicker"><a href=section_path>{a.section.clone()}</a></p>
