@@ -367,6 +367,15 @@ pub enum RevisionView {
     Restore { revision: i64 },
 }
 
+/// The desk's list of stories: one status's (or all), with how many each status holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryList {
+    pub rows: Vec<StoryRow>,
+    /// `None`: every status.
+    pub status: Option<StoryStatus>,
+    pub counts: Vec<(StoryStatus, i64)>,
+}
+
 /// A story as the desk's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoryRow {

@@ -54,6 +54,9 @@ test("a writer's draft is scheduled by an editor and reaches every reader's page
 
   // the editor finds it in review, previews an edit, schedules it two minutes ahead
   const editor = await staffMember(browser, info, "editor");
+  await editor.locator(".desk-tabs").getByRole("link", { name: /^In review/ }).click();
+  await expect(editor.locator(".desk-tabs a[aria-current]")).toContainText("In review");
+  await expect(editor.locator("table.stories tbody tr").filter({ hasNotText: "In review" })).toHaveCount(0);
   const row = editor.locator("table.stories tr", { hasText: headline });
   await expect(row).toContainText("In review");
   await row.getByRole("link", { name: headline }).click();

@@ -90,22 +90,39 @@ impl From<db::Error> for SaveError {
 }
 
 /// The stories the desk lists, newest change first: every one, or `only_by`'s own (a writer).
-pub async fn list(pool: &Pool, only_by: Option<i64>, limit: i64) -> Result<Vec<StoryRow>, StoreError> {
-    let base =
+pub async fn list(
+    pool: &Pool,
+    only_by: Option<i64>,
+    status: Option<StoryStatus>,
+    limit: i64,
+) -> Result<Vec<StoryRow>, StoreError> {
+    Ok(db::query_as(
         "SELECT a.id, a.slug, a.title, a.section, a.status, s.name AS writer, a.published_at, a.publish_at,
                 a.desk_edited_at
-         FROM articles a LEFT JOIN staff s ON s.id = a.created_by";
-    let order = " ORDER BY COALESCE(a.desk_edited_at, a.updated_at) DESC, a.id DESC LIMIT $1";
-    Ok(match only_by {
-        None => db::query_as(db::AssertSqlSafe(format!("{base}{order}"))).bind(limit).fetch_all(pool).await?,
-        Some(by) => {
-            db::query_as(db::AssertSqlSafe(format!("{base} WHERE a.created_by = $2{order}")))
-                .bind(limit)
-                .bind(by)
-                .fetch_all(pool)
-                .await?
-        }
-    })
+         FROM articles a LEFT JOIN staff s ON s.id = a.created_by
+         WHERE ($2 IS NULL OR a.created_by = $2) AND ($3 IS NULL OR a.status = $3)
+         ORDER BY COALESCE(a.desk_edited_at, a.updated_at) DESC, a.id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .bind(only_by)
+    .bind(status.map(StoryStatus::as_str))
+    .fetch_all(pool)
+    .await?)
+}
+
+/// How many stories are in each status (only `only_by`'s when given), in `StoryStatus::ALL`'s
+/// order, none left out.
+pub async fn counts(pool: &Pool, only_by: Option<i64>) -> Result<Vec<(StoryStatus, i64)>, StoreError> {
+    let rows: Vec<(String, i64)> = db::query_as(
+        "SELECT a.status, COUNT(*) FROM articles a WHERE ($1 IS NULL OR a.created_by = $1) GROUP BY a.status",
+    )
+    .bind(only_by)
+    .fetch_all(pool)
+    .await?;
+    Ok(StoryStatus::ALL
+        .iter()
+        .map(|&st| (st, rows.iter().find(|(s, _)| s == st.as_str()).map_or(0, |(_, n)| *n)))
+        .collect())
 }
 
 pub async fn get(pool: &Pool, id: i64) -> Result<Option<StoryRecord>, StoreError> {

@@ -2,20 +2,25 @@
 //! editors and admins every one; moderators none. The writes are plain form posts (the server
 //! crate's `desk_posts::stories`).
 use crate::domain::desk_views::Desk;
-use crate::domain::story::{StoryEdit, StoryRow};
+use crate::domain::story::{StoryEdit, StoryList};
 use crate::domain::ApiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/desk/api", endpoint = "/stories", input = GetUrl)]
-pub async fn desk_stories() -> Result<Desk<Vec<StoryRow>>, ApiError> {
+pub async fn desk_stories(status: Option<String>) -> Result<Desk<StoryList>, ApiError> {
     use crate::domain::desk::Role;
+    use crate::domain::story::StoryStatus;
     let (state, staff) = super::desk::staff_for(Role::Writer).await?;
     let only = (!staff.role.includes(Role::Editor)).then_some(staff.id);
-    let rows = crate::server::store::stories::list(&state.pool, only, 500)
+    // an unknown status is every story (the tab the list opens on)
+    let status = status.as_deref().and_then(StoryStatus::parse);
+    let store = crate::server::store::stories::list(&state.pool, only, status, 500);
+    let rows = store.await.map_err(|e| super::desk::fail("the desk's stories", e))?;
+    let counts = crate::server::store::stories::counts(&state.pool, only)
         .await
-        .map_err(|e| super::desk::fail("the desk's stories", e))?;
-    Ok(Desk { me: crate::server::staff::me(&staff), data: rows })
+        .map_err(|e| super::desk::fail("the desk's story counts", e))?;
+    Ok(Desk { me: crate::server::staff::me(&staff), data: StoryList { rows, status, counts } })
 }
 
 /// Story `id` in the editor (0: a new one); with revision `compare` set against the text now, or

@@ -6,7 +6,7 @@ use crate::api::stories::{desk_stories, desk_story};
 use crate::domain::article::CommentsMode;
 use crate::domain::desk::Role;
 use crate::domain::desk_views::StaffMe;
-use crate::domain::story::{allowed, StoryAction, StoryEdit, StoryRow, StoryStatus};
+use crate::domain::story::{allowed, StoryAction, StoryEdit, StoryList, StoryStatus};
 use crate::domain::text::escape_html;
 use crate::domain::time::{exact, iso8601, minute_input};
 use crate::domain::FormEcho;
@@ -15,12 +15,32 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn DeskStoriesPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| desk_stories());
-    desk_page("Stories", "stories", data, |rows: Vec<StoryRow>, me| view! { <StoryList rows me/> }.into_any())
+    let query = use_query_map();
+    let data = Resource::new(move || query.with(|q| q.get("status")), desk_stories);
+    desk_page("Stories", "stories", data, |list: StoryList, me| view! { <Stories list me/> }.into_any())
 }
 
 #[component]
-fn StoryList(rows: Vec<StoryRow>, me: StaffMe) -> impl IntoView {
+fn Stories(list: StoryList, me: StaffMe) -> impl IntoView {
+    let StoryList { rows, status, counts } = list;
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    let tab = |href: String, label: &'static str, n: i64, here: bool| {
+        view! {
+            <li>
+                <a href=href aria-current=here.then_some("page")>{label} " " <span class="count">{n}</span></a>
+            </li>
+        }
+    };
+    let tabs = view! {
+        <nav class="desk-tabs" aria-label="Stories by status">
+            <ul>
+                {tab("/desk/stories".into(), "All", total, status.is_none())}
+                {counts.iter().map(|&(st, n)| {
+                    tab(format!("/desk/stories?status={}", st.as_str()), st.label(), n, status == Some(st))
+                }).collect_view()}
+            </ul>
+        </nav>
+    };
     let hint = if !me.role.includes(Role::Editor) {
         "Your stories. Submit a draft for review when it is ready: an editor publishes it."
     } else {
@@ -30,7 +50,10 @@ fn StoryList(rows: Vec<StoryRow>, me: StaffMe) -> impl IntoView {
     view! {
         <p class="hint">{hint}</p>
         <p><a class="button primary" href="/desk/stories/new">"Write a story"</a></p>
-        {empty.then(|| view! { <p class="empty">"No stories yet."</p> })}
+        {tabs}
+        {empty.then(|| view! {
+            <p class="empty">{if status.is_some() { "No stories in this status." } else { "No stories yet." }}</p>
+        })}
         {(!empty).then(|| view! {
             <table class="desk-table stories">
                 <thead>

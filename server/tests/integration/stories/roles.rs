@@ -144,3 +144,47 @@ async fn writers_see_only_their_own_stories_and_moderators_none() {
     let all = ed.get("/desk/stories").await.body;
     assert!(all.contains(&format!("/desk/stories/{id}")) && all.contains("file or import"));
 }
+
+#[tokio::test]
+async fn the_list_opens_by_status_with_counts_and_a_writer_counts_only_their_own() {
+    let app = spawn().await;
+    let writer = staff(&app, "writer").await;
+    let editor = staff(&app, "editor").await;
+    let mine = draft(&writer, "Tabbed draft", "World", "Text.").await;
+    let review = draft(&writer, "Tabbed review", "World", "Text.").await;
+    done(&writer, review, "submit").await;
+    let other = draft(&editor, "Editor's own draft", "World", "Text.").await;
+    // the editor follows the "In review" tab as the page carries it
+    let all = editor.get("/desk/stories").await;
+    let tab = link_in(&all.body, ".desk-tabs a[href$='status=review']").expect("an In review tab");
+    assert!(texts_in(&all.body, ".desk-tabs a[href$='status=review'] .count") == vec!["1".to_string()]);
+    let in_review = editor.get(&tab).await;
+    assert_eq!(in_review.status, 200);
+    assert_eq!(
+        texts_in(&in_review.body, "table.stories td:first-child a"),
+        vec!["Tabbed review".to_string()]
+    );
+    assert_eq!(texts_in(&in_review.body, ".desk-tabs a[aria-current] "), vec!["In review 1".to_string()]);
+    let drafts = editor.get("/desk/stories?status=draft").await.body;
+    let titles = texts_in(&drafts, "table.stories td:first-child a");
+    assert!(
+        titles.contains(&"Tabbed draft".to_string()) && titles.contains(&"Editor's own draft".to_string())
+    );
+    assert!(!titles.contains(&"Tabbed review".to_string()));
+    // the seed story is published; nothing is unpublished yet
+    let published = editor.get("/desk/stories?status=published").await.body;
+    assert!(texts_in(&published, "table.stories td:first-child a").iter().all(|t| !t.starts_with("Tabbed")));
+    assert!(editor.get("/desk/stories?status=unpublished").await.body.contains("No stories in this status."));
+    // a made-up status is every story
+    assert_eq!(
+        editor.get("/desk/stories?status=%3Cb%3E").await.body.matches("<tr>").count(),
+        all.body.matches("<tr>").count()
+    );
+    // a writer's counts and rows are their own
+    let own = writer.get("/desk/stories?status=draft").await.body;
+    assert_eq!(texts_in(&own, "table.stories td:first-child a"), vec!["Tabbed draft".to_string()]);
+    assert_eq!(texts_in(&own, ".desk-tabs a[href$='status=draft'] .count"), vec!["1".to_string()]);
+    assert!(
+        !own.contains(&format!("/desk/stories/{other}")) && own.contains(&format!("/desk/stories/{mine}"))
+    );
+}
