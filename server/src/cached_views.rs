@@ -72,9 +72,9 @@ pub struct AskedList {
 /// A GET or HEAD of a list page (front, section, tag, archive, month) at the address the site
 /// writes for it, without a valid reader cookie. Only the addresses the site links to are kept
 /// (one per page: `/section/World` or `/section/wor%6Cd` is the same page, rendered for its
-/// request). The page reads only `before=` (not on the front page): other parameters (a
-/// campaign's `utm_source`) are the same view; a `before` that is not a cursor as the site
-/// writes it is rendered for its request.
+/// request). The page reads only `before=` (not on the front page): a campaign's parameters
+/// (`utm_source`) are the same view; any other parameter, or a `before` that is not a cursor as
+/// the site writes it, is rendered for its request.
 pub fn list_view(req: &Request, state: &AppState) -> Option<AskedList> {
     let path = req.uri().path();
     if !matches!(*req.method(), Method::GET | Method::HEAD) || !canonical_list_path(path) {
@@ -85,7 +85,14 @@ pub fn list_view(req: &Request, state: &AppState) -> Option<AskedList> {
         return None;
     }
     let staff = app::server::staff::token_of(headers, state.site.secure_cookies()).is_some();
-    let before = req.uri().query().unwrap_or_default().split('&').find_map(|kv| kv.strip_prefix("before="));
+    let query = req.uri().query().unwrap_or_default();
+    // any other parameter may mean something to a layer below (`/?p=123`, an old WordPress
+    // link, is a redirect): rendered for its request
+    let known = |kv: &str| kv.is_empty() || kv.starts_with("before=") || is_tracking(kv);
+    if !query.split('&').all(known) {
+        return None;
+    }
+    let before = query.split('&').find_map(|kv| kv.strip_prefix("before="));
     let before = match before {
         Some(_) if path == "/" => None,
         Some(b) => Some(app::domain::listing::ListCursor::parse(b)?),
@@ -93,6 +100,13 @@ pub fn list_view(req: &Request, state: &AppState) -> Option<AskedList> {
     };
     let query = before.map(|c| format!("before={}", c.encode())).unwrap_or_default();
     Some(AskedList { view: View { slug: path.to_string(), query, bounded: before.is_none() }, staff, before })
+}
+
+/// A campaign's or a platform's click parameter (`utm_source=…`, `fbclid=…`): the page does not
+/// read it.
+fn is_tracking(kv: &str) -> bool {
+    let key = kv.split('=').next().unwrap_or_default();
+    key.starts_with("utm_") || matches!(key, "fbclid" | "gclid" | "msclkid" | "mc_cid" | "mc_eid" | "ref")
 }
 
 /// The view a list page is, if it may be kept: an "Older stories" page only from a position

@@ -170,7 +170,10 @@ async fn list_pages_are_kept_and_a_publication_shows_on_the_next_view() {
         assert_eq!(cache(&res), "none", "{other}");
     }
     // a campaign's parameters are the same view; a position no story holds is not kept
-    assert_eq!(cache(&cookieless(&app, "/section/culture?utm_source=mail").await), "hit");
+    assert_eq!(cache(&cookieless(&app, "/section/culture?utm_source=mail&fbclid=x").await), "hit");
+    // any other parameter is rendered for its request (`/?p=1` is an old WordPress link)
+    assert_eq!(cache(&cookieless(&app, "/?p=1").await), "none");
+    assert_eq!(cache(&cookieless(&app, "/section/culture?x=1").await), "none");
     assert_eq!(
         cache(&cookieless(&app, "/?before=1.1&utm_source=x").await),
         "hit",
