@@ -111,6 +111,11 @@ pub fn App(options: LeptosOptions) -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=(StaticSegment("tags"), ParamSegment("tag")) view=pages::TagPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("authors"), ParamSegment("author"))
+                        view=pages::AuthorPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("archive") view=pages::ArchivePage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("archive"), ParamSegment("year"), ParamSegment("month"))

@@ -40,6 +40,9 @@ pub struct Article {
     pub note: String,
     #[serde(default)]
     pub note_at: Option<i64>,
+    /// Who it is by, in byline order (none: the newsroom).
+    #[serde(default)]
+    pub authors: Vec<crate::author::Byline>,
 }
 
 /// "Correction, 6 December 2026: …" on a story.

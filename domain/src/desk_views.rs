@@ -119,6 +119,13 @@ pub struct StaffRow {
     pub role: Role,
     pub alerts: String,
     pub disabled: bool,
+    /// What readers see on their author page (byline name, bio, address).
+    #[serde(default)]
+    pub public_name: String,
+    #[serde(default)]
+    pub bio: String,
+    #[serde(default)]
+    pub author_slug: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -145,6 +145,16 @@ impl FormEcho {
             _ => None,
         }
     }
+
+    /// Every value sent under `name` (ticked checkboxes), in the form's order.
+    pub fn desk_values(&self, name: &str) -> Vec<String> {
+        match self {
+            FormEcho::Desk { fields, .. } => {
+                fields.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// Per-render form state: a fresh submission nonce, and the echo of a plain post.

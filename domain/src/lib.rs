@@ -1,5 +1,6 @@
 //! Plain types shared by the server and the browser, with their validation.
 pub mod article;
+pub mod author;
 pub mod comment;
 pub mod contact;
 pub mod desk;

@@ -21,6 +21,8 @@ pub enum Listing {
     Tag(String),
     /// One calendar month in UTC (`/archive/{year}/{month}`).
     Month { year: i32, month: u8 },
+    /// One author's stories, by their page's address (`/authors/{slug}`).
+    Author(String),
 }
 
 impl Listing {
@@ -32,6 +34,7 @@ impl Listing {
             Listing::Section(s) => format!("/section/{}", path_segment(&s.to_ascii_lowercase())),
             Listing::Tag(t) => format!("/tags/{}", path_segment(t)),
             Listing::Month { year, month } => format!("/archive/{year}/{month:02}"),
+            Listing::Author(a) => format!("/authors/{}", path_segment(a)),
         }
     }
 
@@ -165,6 +168,9 @@ pub struct ListPage {
     pub older: Option<ListCursor>,
     /// The months that have stories, newest first, with how many (the archive's index).
     pub months: Vec<MonthCount>,
+    /// What an author says of themselves (an author's page).
+    #[serde(default)]
+    pub about: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

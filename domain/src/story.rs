@@ -168,6 +168,9 @@ pub struct StoryText {
     /// A correction or update shown on the story, dated when it changes (empty: none).
     #[serde(default)]
     pub note: String,
+    /// The staff members it is by, in byline order (none: "the newsroom").
+    #[serde(default)]
+    pub authors: Vec<i64>,
 }
 
 pub const MAX_TITLE: usize = 200;
@@ -179,6 +182,7 @@ pub const MAX_TAG: usize = 40;
 pub const MAX_TAGS: usize = 12;
 pub const MAX_SLUG: usize = 100;
 pub const MAX_NOTE: usize = 1_000;
+pub const MAX_AUTHORS: usize = 6;
 
 /// The story's text, checked and normalised.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,6 +195,8 @@ pub struct CheckedStory {
     pub slug: String,
     pub note_kind: String,
     pub note: String,
+    /// In byline order, each once.
+    pub authors: Vec<i64>,
 }
 
 impl StoryText {
@@ -243,8 +249,27 @@ impl StoryText {
             bad("note", format!("A correction or update note is at most {MAX_NOTE} characters."));
         }
         let note_kind = if self.note_kind == "update" { "update" } else { "correction" }.to_string();
+        let mut authors: Vec<i64> = Vec::new();
+        for &a in &self.authors {
+            if !authors.contains(&a) {
+                authors.push(a);
+            }
+        }
+        if authors.len() > MAX_AUTHORS {
+            bad("authors", format!("A story has at most {MAX_AUTHORS} authors."));
+        }
         if errors.is_empty() {
-            Ok(CheckedStory { title, standfirst, body_markdown, section, tags, slug, note_kind, note })
+            Ok(CheckedStory {
+                title,
+                standfirst,
+                body_markdown,
+                section,
+                tags,
+                slug,
+                note_kind,
+                note,
+                authors,
+            })
         } else {
             Err(errors)
         }
@@ -252,7 +277,7 @@ impl StoryText {
 }
 
 /// Whitespace runs (line breaks, tabs, NULs) as one space, trimmed.
-fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     s.split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
@@ -418,6 +443,10 @@ pub struct StoryEdit {
     pub slug_locked: bool,
     /// Edited in the desk: its content file no longer replaces it.
     pub desk_edited: bool,
+    /// Who can be named as an author (active writers, editors and admins, and whoever the story
+    /// names already), by their byline's name.
+    #[serde(default)]
+    pub author_choices: Vec<(i64, String)>,
     pub revisions: Vec<RevisionRow>,
     /// `?compare=N` or `?restore=N`: revision N against the text now, or its text in the form.
     #[serde(default)]

@@ -125,7 +125,7 @@ async fn canonical_list(
     }
 }
 
-/// `/`, `/archive`, `/archive/2026/12`, `/section/{name}` and `/tags/{tag}` as the site writes
+/// `/`, `/archive`, `/archive/2026/12`, `/section/{name}`, `/tags/{tag}` and `/authors/{slug}` as the site writes
 /// them (`Listing::path`: a section's name ASCII lower-cased, a tag's address, percent-encoded
 /// as `path_segment` does).
 fn canonical_list_path(path: &str) -> bool {
@@ -135,6 +135,7 @@ fn canonical_list_path(path: &str) -> bool {
         ["archive", year, month] => app::domain::listing::parse_month(year, month).is_some(),
         ["section", name] => canonical_segment(name).is_some_and(|n| n == n.to_ascii_lowercase()),
         ["tags", tag] => canonical_segment(tag).is_some_and(|t| app::domain::listing::tag_slug(&t) == t),
+        ["authors", slug] => app::domain::story::valid_slug(slug),
         _ => false,
     }
 }
@@ -446,6 +447,7 @@ mod tests {
             "/section/middle%20east",
             "/tags/human-rights",
             "/tags/t%C3%BCrkiye",
+            "/authors/ana-ruiz",
         ] {
             assert!(canonical_list_path(kept), "{kept}");
         }
@@ -467,6 +469,9 @@ mod tests {
             "/section/a/b",
             "//",
             "/tags/a%2",
+            "/authors/Ana-Ruiz",
+            "/authors/ana%2Druiz",
+            "/authors/",
         ] {
             assert!(!canonical_list_path(not), "{not}");
         }

@@ -9,7 +9,7 @@ fn esc(s: &str) -> String {
 }
 use app::domain::article::CommentsMode;
 use app::server::state::AppState;
-use app::server::store::articles::{self, FeedArticle, FeedComment};
+use app::server::store::articles::{self, FeedArticle, FeedComment, FeedOf};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, StatusCode};
@@ -211,7 +211,13 @@ fn article_entries(base: &str, list: Vec<FeedArticle>) -> Vec<Entry> {
             Entry {
                 title: a.title,
                 link: format!("{base}{}", app::domain::article::article_path(&a.slug)),
-                author: app::SITE_NAME.to_string(),
+                author: if a.authors.is_empty() {
+                    app::SITE_NAME.to_string()
+                } else {
+                    app::domain::author::byline_names(
+                        &a.authors.iter().map(String::as_str).collect::<Vec<_>>(),
+                    )
+                },
                 published: a.published_at,
                 updated: a.updated_at,
                 summary: Some(a.standfirst),
@@ -230,7 +236,7 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 
 async fn site_feed(state: AppState, headers: HeaderMap, format: Format) -> Response {
     let base = &state.site.base_url;
-    match articles::for_feed(&state.pool, None, None, LIMIT).await {
+    match articles::for_feed(&state.pool, FeedOf::default(), LIMIT).await {
         Ok(list) => answer(
             &Feed {
                 title: app::SITE_NAME.to_string(),
@@ -257,7 +263,7 @@ pub async fn site_atom(State(state): State<AppState>, headers: HeaderMap) -> Res
 
 async fn section_feed(state: AppState, name: String, headers: HeaderMap, format: Format) -> Response {
     let base = &state.site.base_url;
-    match articles::for_feed(&state.pool, Some(&name), None, LIMIT).await {
+    match articles::for_feed(&state.pool, FeedOf { section: Some(&name), ..FeedOf::default() }, LIMIT).await {
         // a section exists when it has articles: the name shown is theirs, never the address's
         Ok(list) if !list.is_empty() => {
             let section = list[0].section.clone();
@@ -283,12 +289,19 @@ async fn section_feed(state: AppState, name: String, headers: HeaderMap, format:
 async fn tag_feed(state: AppState, name: String, headers: HeaderMap, format: Format) -> Response {
     let base = &state.site.base_url;
     let tag = app::domain::listing::tag_slug(&name);
-    let found = articles::for_feed(&state.pool, None, Some(&tag), LIMIT).await.map(|list| {
-        // the tag as the newest story spells it
-        let name =
-            list.first()?.tags.iter().find(|t| app::domain::listing::tag_slug(t) == tag)?.trim().to_string();
-        Some((name, list))
-    });
+    let found = articles::for_feed(&state.pool, FeedOf { tag: Some(&tag), ..FeedOf::default() }, LIMIT)
+        .await
+        .map(|list| {
+            // the tag as the newest story spells it
+            let name = list
+                .first()?
+                .tags
+                .iter()
+                .find(|t| app::domain::listing::tag_slug(t) == tag)?
+                .trim()
+                .to_string();
+            Some((name, list))
+        });
     match found {
         // a tag exists when a story readers can see has it: the name shown is the story's
         Ok(Some((name, list))) if !list.is_empty() => {
@@ -309,6 +322,52 @@ async fn tag_feed(state: AppState, name: String, headers: HeaderMap, format: For
         Ok(_) => (StatusCode::NOT_FOUND, "There is no such tag.").into_response(),
         Err(e) => unavailable(e),
     }
+}
+
+async fn author_feed(state: AppState, slug: String, headers: HeaderMap, format: Format) -> Response {
+    let base = &state.site.base_url;
+    let of = FeedOf { author: Some(&slug), ..FeedOf::default() };
+    let found = match articles::for_feed(&state.pool, of, LIMIT).await {
+        Ok(list) if list.is_empty() => Ok(None),
+        Ok(list) => articles::author_about(&state.pool, &slug).await.map(|a| a.map(|(name, _)| (name, list))),
+        Err(e) => Err(e),
+    };
+    match found {
+        // an author has a feed while a story readers can see names them
+        Ok(Some((name, list))) => {
+            let path = app::domain::listing::Listing::Author(slug).path();
+            answer(
+                &Feed {
+                    title: format!("{name} — {}", app::SITE_NAME),
+                    link: format!("{base}{path}"),
+                    own: format!("{base}{path}/feed"),
+                    subtitle: format!("Stories by {name}"),
+                    entries: article_entries(base, list),
+                    empty_since: 0,
+                },
+                format,
+                &headers,
+            )
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "There is no such author.").into_response(),
+        Err(e) => unavailable(e),
+    }
+}
+
+pub async fn author_rss(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    author_feed(state, slug, headers, Format::Rss).await
+}
+
+pub async fn author_atom(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    author_feed(state, slug, headers, Format::Atom).await
 }
 
 pub async fn tag_rss(

@@ -239,6 +239,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/section/{name}/feed/atom", get(feeds::section_atom))
         .route("/tags/{tag}/feed", get(feeds::tag_rss))
         .route("/tags/{tag}/feed/atom", get(feeds::tag_atom))
+        .route("/authors/{author}/feed", get(feeds::author_rss))
+        .route("/authors/{author}/feed/atom", get(feeds::author_atom))
         .route("/articles/{slug}/feed", get(feeds::comments_rss))
         .route("/articles/{slug}/feed/atom", get(feeds::comments_atom))
         .route("/articles/{slug}/events", get(crate::live_events::article_events))

@@ -19,9 +19,12 @@ db::from_row!(Article {
     note_kind,
     note,
     note_at,
+    // (filled by `authors_of`)
+    authors: Option<String> => |_: Option<String>| Vec::new(),
 });
 db::from_row!(ArticleMode { slug, title, published_at, mode: String => |s: String| CommentsMode::stored(&s) });
 db::from_row!(FeedArticle {
+    id,
     slug,
     title,
     standfirst,
@@ -33,6 +36,8 @@ db::from_row!(FeedArticle {
     note_kind,
     note,
     note_at,
+    // (filled by `authors_of`)
+    authors: Option<String> => |_: Option<String>| Vec::new(),
 });
 db::from_row!(FeedComment { id, author_name, body_html, created_at, edited_at });
 
@@ -248,6 +253,10 @@ pub async fn list(
         Listing::Tag(t) => Some(t.as_str()),
         _ => None,
     };
+    let author = match listing {
+        Listing::Author(a) => Some(a.as_str()),
+        _ => None,
+    };
     let (from, until) = listing.bounds().map_or((None, None), |(a, b)| (Some(a), Some(b)));
     Ok(db::query_as(concat!(
         "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.published_at, a.comment_count
@@ -259,6 +268,8 @@ pub async fn list(
            AND ($2 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $2))
            AND ($3 IS NULL OR a.published_at >= $3) AND ($4 IS NULL OR a.published_at < $4)
            AND ($5 IS NULL OR a.published_at < $5 OR (a.published_at = $5 AND a.id < $6))
+           AND ($8 IS NULL OR EXISTS (SELECT 1 FROM article_authors w JOIN staff s ON s.id = w.staff_id
+                                      WHERE w.article_id = a.id AND s.author_slug = $8))
          ORDER BY a.published_at DESC, a.id DESC LIMIT $7"
     ))
     .bind(section)
@@ -268,6 +279,7 @@ pub async fn list(
     .bind(before.map(|c| c.published_at))
     .bind(before.map_or(0, |c| c.id))
     .bind(limit)
+    .bind(author)
     .fetch_all(pool)
     .await?)
 }
@@ -304,8 +316,71 @@ pub async fn list_exists(pool: &Pool, listing: &domain::listing::Listing) -> Res
                 .fetch_one(pool)
                 .await?
         }
+        Listing::Author(a) => {
+            db::query_scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE author_slug = $1)")
+                .bind(a)
+                .fetch_one(pool)
+                .await?
+        }
         Listing::All | Listing::Month { .. } => true,
     })
+}
+
+/// An author's byline name and bio, by their page's address.
+pub async fn author_about(pool: &Pool, slug: &str) -> Result<Option<(String, String)>, StoreError> {
+    Ok(db::query_as(
+        "SELECT CASE WHEN public_name = '' THEN name ELSE public_name END, bio FROM staff WHERE author_slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// A story's authors, in byline order.
+pub async fn authors_of(pool: &Pool, article_id: i64) -> Result<Vec<domain::author::Byline>, StoreError> {
+    let rows: Vec<(String, Option<String>)> = db::query_as(
+        "SELECT CASE WHEN s.public_name = '' THEN s.name ELSE s.public_name END, s.author_slug
+         FROM article_authors w JOIN staff s ON s.id = w.staff_id
+         WHERE w.article_id = $1 ORDER BY w.position, s.id",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(name, slug)| Some(domain::author::Byline { name, slug: slug? }))
+        .collect())
+}
+
+/// The staff ids a story names as its authors, in byline order.
+pub async fn author_ids(pool: &Pool, article_id: i64) -> Result<Vec<i64>, StoreError> {
+    Ok(db::query_scalar(
+        "SELECT staff_id FROM article_authors WHERE article_id = $1 ORDER BY position, staff_id",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Names `authors` (staff ids, in byline order) as the story's, in the transaction that saves it.
+pub(crate) async fn sync_authors(
+    tx: &mut db::Conn,
+    article_id: i64,
+    authors: &[i64],
+) -> Result<(), db::Error> {
+    db::query("DELETE FROM article_authors WHERE article_id = $1").bind(article_id).execute(&mut *tx).await?;
+    for (position, staff_id) in authors.iter().enumerate() {
+        db::query(
+            "INSERT INTO article_authors (article_id, staff_id, position) VALUES ($1, $2, $3)
+             ON CONFLICT (article_id, staff_id) DO NOTHING",
+        )
+        .bind(article_id)
+        .bind(staff_id)
+        .bind(position as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
 }
 
 /// A tag's name as story `article_id` spells it (the first story of a tag's page: one lookup by
@@ -364,16 +439,21 @@ pub async fn front_page(
     .await?)
 }
 
+/// A story readers can see, with its authors.
 pub async fn by_slug(pool: &Pool, slug: &str) -> Result<Option<Article>, StoreError> {
-    Ok(db::query_as(concat!(
-        "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html,
-                a.published_at, a.updated_at, a.comment_count, a.comments_mode, a.note_kind, a.note, a.note_at
+    let found: Option<Article> = db::query_as(concat!(
+        "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html, a.published_at,
+                a.updated_at, a.comment_count, a.comments_mode, a.note_kind, a.note, a.note_at,
+                CAST(NULL AS TEXT) AS authors
          FROM articles a WHERE a.slug = $1 AND ",
         public!()
     ))
     .bind(slug)
     .fetch_optional(pool)
-    .await?)
+    .await?;
+    let Some(mut article) = found else { return Ok(None) };
+    article.authors = authors_of(pool, article.id).await?;
+    Ok(Some(article))
 }
 
 /// Every article with its comment mode, newest first (the desk).
@@ -433,6 +513,7 @@ pub async fn comments_mode(pool: &Pool, id: i64) -> Result<Option<CommentsMode>,
 
 /// An article as a feed lists it.
 pub struct FeedArticle {
+    pub id: i64,
     pub slug: String,
     pub title: String,
     pub standfirst: String,
@@ -444,30 +525,42 @@ pub struct FeedArticle {
     pub note_kind: String,
     pub note: String,
     pub note_at: Option<i64>,
+    /// The byline's names, in order (empty: the newsroom).
+    pub authors: Vec<String>,
 }
 
-/// The latest listed articles (of one section when given, case-insensitive; of one tag, by its
-/// address), newest first.
-pub async fn for_feed(
-    pool: &Pool,
-    section: Option<&str>,
-    tag: Option<&str>,
-    limit: i64,
-) -> Result<Vec<FeedArticle>, StoreError> {
-    Ok(db::query_as(concat!(
-        "SELECT a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html, a.published_at, a.updated_at,
-                a.note_kind, a.note, a.note_at
+/// Which stories a feed lists: every listed one, or one section's (case-insensitive), one
+/// tag's or one author's (by their addresses).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeedOf<'a> {
+    pub section: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub author: Option<&'a str>,
+}
+
+/// The latest listed articles a feed lists, newest first.
+pub async fn for_feed(pool: &Pool, of: FeedOf<'_>, limit: i64) -> Result<Vec<FeedArticle>, StoreError> {
+    let mut rows: Vec<FeedArticle> = db::query_as(concat!(
+        "SELECT a.id, a.slug, a.title, a.standfirst, a.section, a.tags, a.body_html, a.published_at, a.updated_at,
+                a.note_kind, a.note, a.note_at, CAST(NULL AS TEXT) AS authors
          FROM articles a WHERE a.listed = 1 AND ($1 IS NULL OR lower(a.section) = lower($1))
-           AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $3)) AND ",
+           AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags t WHERE t.article_id = a.id AND t.tag = $3))
+           AND ($4 IS NULL OR EXISTS (SELECT 1 FROM article_authors w JOIN staff s ON s.id = w.staff_id
+                                      WHERE w.article_id = a.id AND s.author_slug = $4)) AND ",
         public!(),
         "
          ORDER BY a.published_at DESC, a.id DESC LIMIT $2"
     ))
-    .bind(section)
+    .bind(of.section)
     .bind(limit)
-    .bind(tag)
+    .bind(of.tag)
+    .bind(of.author)
     .fetch_all(pool)
-    .await?)
+    .await?;
+    for r in &mut rows {
+        r.authors = authors_of(pool, r.id).await?.into_iter().map(|b| b.name).collect();
+    }
+    Ok(rows)
 }
 
 /// A comment as the article's comment feed lists it.

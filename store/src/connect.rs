@@ -99,6 +99,7 @@ pub async fn migrate(pool: &Pool) -> Result<(), ConnectError> {
         Pool::Postgres(p) => sqlx::migrate!("../migrations/postgres").run(p).await?,
     }
     crate::articles::backfill_tags(pool).await?;
+    crate::desk::staff::backfill_author_slugs(pool).await?;
     Ok(())
 }
 

@@ -162,6 +162,7 @@ pub async fn revision(pool: &Pool, id: i64, revision: i64) -> Result<Option<Chec
         body_markdown,
         note_kind: String::new(),
         note: String::new(),
+        authors: Vec::new(),
     }))
 }
 
@@ -233,6 +234,7 @@ pub async fn create(
         .await?;
         keep_revision(&mut tx, id, 1, text, who, now).await?;
         crate::articles::sync_tags(&mut tx, id, &text.tags).await?;
+        crate::articles::sync_authors(&mut tx, id, &text.authors).await?;
         audit::record(&mut tx, who, "story created", &format!("story {}", text.slug), None, Some("draft"), now)
             .await?;
         Ok(id)
@@ -316,6 +318,7 @@ pub async fn save(
         .await?;
         keep_revision(&mut tx, id, revision, text, who, now).await?;
         crate::articles::sync_tags(&mut tx, id, &text.tags).await?;
+        crate::articles::sync_authors(&mut tx, id, &text.authors).await?;
         super::passages::sync(&mut tx, id, body_html, None, now).await?;
         audit::record(
             &mut tx,

@@ -57,7 +57,7 @@ pub async fn get_front_page() -> Result<FrontPage, ApiError> {
     Ok(FrontPage::of(latest))
 }
 
-/// A page of a list: `kind` is `all`, `section`, `tag` or `month` (`name` then `2026/12`);
+/// A page of a list: `kind` is `all`, `section`, `tag`, `author` or `month` (`name` then `2026/12`);
 /// `before` is where "Older stories" continues. A list with no stories, an unknown month or a
 /// cursor past the end is 404 (the archive of a site with none says so, 200).
 #[server(prefix = "/api", endpoint = "/list", input = GetUrl)]
@@ -75,6 +75,8 @@ pub async fn get_list(kind: String, name: String, before: Option<String>) -> Res
         "all" => Listing::All,
         "section" => Listing::Section(name),
         "tag" => Listing::Tag(tag_slug(&name)),
+        "author" if crate::domain::story::valid_slug(&name) => Listing::Author(name),
+        "author" => return Err(not_found("There is no such author.")),
         "month" => {
             let (y, m) = name.split_once('/').unwrap_or_default();
             parse_month(y, m).ok_or_else(|| not_found("There is no such month in the archive."))?
@@ -87,10 +89,10 @@ pub async fn get_list(kind: String, name: String, before: Option<String>) -> Res
     };
     let store = &state.pool;
     if !crate::server::store::articles::list_exists(store, &listing).await.or_internal("finding a list")? {
-        return Err(not_found(if matches!(listing, Listing::Tag(_)) {
-            "There is no such tag."
-        } else {
-            "There is no such section."
+        return Err(not_found(match listing {
+            Listing::Tag(_) => "There is no such tag.",
+            Listing::Author(_) => "There is no such author.",
+            _ => "There is no such section.",
         }));
     }
     let mut stories = crate::server::store::articles::list(store, &listing, before, PAGE as i64 + 1)
@@ -102,6 +104,7 @@ pub async fn get_list(kind: String, name: String, before: Option<String>) -> Res
     });
     let older = older.flatten();
     let empty = stories.is_empty();
+    let mut about = String::new();
     let heading = match &listing {
         Listing::All => "Archive".to_string(),
         Listing::Month { year, month } => month_name(*year, *month),
@@ -114,11 +117,21 @@ pub async fn get_list(kind: String, name: String, before: Option<String>) -> Res
                 .unwrap_or_default(),
             None => String::new(),
         },
+        Listing::Author(a) => {
+            let found = crate::server::store::articles::author_about(store, a)
+                .await
+                .or_internal("loading an author")?;
+            let (name, bio) = found.unwrap_or_default();
+            about = bio;
+            name
+        }
     };
     if empty && (before.is_some() || listing != Listing::All) {
         return Err(not_found(match listing {
             Listing::Section(_) => "There is no such section.",
             Listing::Tag(_) => "There is no such tag.",
+            // (a staff member with no story readers can see has no page: staff are not listed)
+            Listing::Author(_) => "There is no such author.",
             _ if before.is_some() => "There is no such page of stories.",
             _ => "There are no stories from that month.",
         }));
@@ -128,7 +141,7 @@ pub async fn get_list(kind: String, name: String, before: Option<String>) -> Res
     } else {
         Vec::new()
     };
-    Ok(ListPage { heading, listing, stories, paged: before.is_some(), older, months })
+    Ok(ListPage { heading, listing, stories, paged: before.is_some(), older, months, about })
 }
 
 #[server(prefix = "/api", endpoint = "/article", input = GetUrl)]

@@ -162,6 +162,9 @@ pub async fn desk_staff() -> Result<Desk<Vec<StaffRow>>, ApiError> {
             role: s.role,
             alerts: s.alerts,
             disabled: s.disabled,
+            public_name: s.public_name,
+            bio: s.bio,
+            author_slug: s.author_slug.unwrap_or_default(),
         })
         .collect();
     Ok(Desk { me: crate::server::staff::me(&staff), data: rows })

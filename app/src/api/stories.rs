@@ -35,10 +35,14 @@ pub async fn desk_story(
     use crate::domain::story::{line_diff, RevisionView, StoryStatus, StoryText};
     let (state, staff) = super::desk::staff_for(Role::Writer).await?;
     let me = crate::server::staff::me(&staff);
+    let fail = |e| super::desk::fail("a story for the editor", e);
+    let author_choices =
+        crate::server::store::desk::staff::author_choices(&state.pool, id).await.map_err(fail)?;
     if id == 0 {
         let blank = StoryEdit {
             id: 0,
-            text: StoryText::default(),
+            // a new story is by whoever starts it
+            text: StoryText { authors: vec![staff.id], ..StoryText::default() },
             status: StoryStatus::Draft,
             revision: 0,
             publish_at: None,
@@ -50,10 +54,10 @@ pub async fn desk_story(
             desk_edited: false,
             revisions: Vec::new(),
             revision_view: None,
+            author_choices,
         };
         return Ok(Desk { me, data: blank });
     }
-    let fail = |e| super::desk::fail("a story for the editor", e);
     let Some(s) = crate::server::store::stories::get(&state.pool, id).await.map_err(fail)? else {
         let err = ApiError::NotFound("There is no such story.".into());
         crate::server::answer::set_status_for(&err);
@@ -85,6 +89,7 @@ pub async fn desk_story(
         slug: s.slug,
         note_kind: s.note_kind,
         note: s.note,
+        authors: crate::server::store::articles::author_ids(&state.pool, id).await.map_err(fail)?,
     };
     let revision_view = match (old, wanted) {
         (Some(old), Some(n)) if restore.is_some() => {
@@ -120,6 +125,7 @@ pub async fn desk_story(
         desk_edited: s.desk_edited_at.is_some(),
         revisions,
         revision_view,
+        author_choices,
     };
     Ok(Desk { me, data })
 }

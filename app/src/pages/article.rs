@@ -143,7 +143,7 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
                     </aside>
                 })}
                 <p class="dateline">
-                    <span class="byline">"By the Byline newsroom"</span>
+                    <Byline authors=a.authors.clone()/>
                     " · "
                     <time datetime=iso8601(a.published_at) itemprop="datePublished">{long_date(a.published_at)}</time>
                     " · "
@@ -338,6 +338,31 @@ fn ThreadView(page: ThreadPage, article: Article, url: String) -> impl IntoView 
     }
 }
 
+/// "By Ana Ruiz and Tom Ng", each name a link to their author page; "By the Byline newsroom"
+/// for a story nobody signs.
+#[component]
+fn Byline(authors: Vec<crate::domain::author::Byline>) -> impl IntoView {
+    if authors.is_empty() {
+        return view! { <span class="byline">"By the Byline newsroom"</span> }.into_any();
+    }
+    let n = authors.len();
+    let names = authors.into_iter().enumerate().map(|(i, b)| {
+        let sep = match (i, n - i) {
+            (0, _) => "",
+            (_, 1) => " and ",
+            _ => ", ",
+        };
+        let href = b.path();
+        view! {
+            {sep}
+            <a href=href rel="author" itemprop="author" itemscope itemtype="https://schema.org/Person">
+                <span itemprop="name">{b.name}</span>
+            </a>
+        }
+    });
+    view! { <span class="byline">"By " {names.collect_view()}</span> }.into_any()
+}
+
 /// schema.org `NewsArticle` with the comments on the page, for search engines.
 fn json_ld(a: &Article, url: &str, thread: &ThreadPage) -> String {
     use serde_json::json;
@@ -372,7 +397,16 @@ fn json_ld(a: &Article, url: &str, thread: &ThreadPage) -> String {
         "dateModified": iso8601(a.updated_at),
         "url": url,
         "mainEntityOfPage": url,
-        "author": { "@type": "Organization", "name": SITE_NAME },
+        "author": if a.authors.is_empty() {
+            json!({ "@type": "Organization", "name": SITE_NAME })
+        } else {
+            let base = url.split("/articles/").next().unwrap_or_default();
+            serde_json::Value::Array(a.authors.iter().map(|b| json!({
+                "@type": "Person",
+                "name": b.name,
+                "url": format!("{base}{}", b.path()),
+            })).collect())
+        },
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": SITE_NAME,

@@ -1,5 +1,6 @@
 //! The pages that list stories: the front page (`/`), a section (`/section/{name}`), a tag
-//! (`/tags/{tag}`), the archive (`/archive`) and a month of it (`/archive/{year}/{month}`).
+//! (`/tags/{tag}`), an author (`/authors/{slug}`), the archive (`/archive`) and a month of it
+//! (`/archive/{year}/{month}`).
 //! All are plain server HTML (no island): "Older stories" is a link, the same with JavaScript
 //! on or off.
 use crate::api::{get_front_page, get_list};
@@ -72,6 +73,7 @@ enum Kind {
     Tag,
     All,
     Month,
+    Author,
 }
 
 #[component]
@@ -95,6 +97,11 @@ pub fn MonthPage() -> impl IntoView {
 }
 
 #[component]
+pub fn AuthorPage() -> impl IntoView {
+    view! { <ListingPage kind=Kind::Author/> }
+}
+
+#[component]
 fn ListingPage(kind: Kind) -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
@@ -103,6 +110,7 @@ fn ListingPage(kind: Kind) -> impl IntoView {
         let name = match kind {
             Kind::Section => p.get("name").unwrap_or_default(),
             Kind::Tag => p.get("tag").unwrap_or_default(),
+            Kind::Author => p.get("author").unwrap_or_default(),
             Kind::All => String::new(),
             Kind::Month => {
                 format!("{}/{}", p.get("year").unwrap_or_default(), p.get("month").unwrap_or_default())
@@ -113,6 +121,7 @@ fn ListingPage(kind: Kind) -> impl IntoView {
             Kind::Tag => "tag",
             Kind::All => "all",
             Kind::Month => "month",
+            Kind::Author => "author",
         };
         (kind.to_string(), name, query.read().get("before"))
     };
@@ -139,13 +148,14 @@ fn ListView(page: ListPage) -> impl IntoView {
     let title = if page.paged { format!("{heading}: older stories") } else { heading.clone() };
     // a section's and a tag's feed; the archive's is the site's
     let feed = match &page.listing {
-        Listing::Section(_) | Listing::Tag(_) => format!("{path}/feed"),
+        Listing::Section(_) | Listing::Tag(_) | Listing::Author(_) => format!("{path}/feed"),
         _ => "/feed".to_string(),
     };
     let kind = match &page.listing {
         Listing::Section(_) => Some("Section"),
         Listing::Tag(_) => Some("Topic"),
         Listing::Month { .. } => Some("Archive"),
+        Listing::Author(_) => Some("Author"),
         Listing::All => None,
     };
     let description = match &page.listing {
@@ -153,7 +163,11 @@ fn ListView(page: ListPage) -> impl IntoView {
         Listing::Tag(_) => format!("Byline's stories about {heading}."),
         Listing::All => "Every Byline story, newest first.".to_string(),
         Listing::Month { .. } => format!("Byline's stories from {heading}."),
+        Listing::Author(_) if !page.about.is_empty() => page.about.clone(),
+        Listing::Author(_) => format!("Stories by {heading}, from Byline."),
     };
+    let about = (!page.about.is_empty() && !page.paged)
+        .then(|| view! { <p class="author-bio">{page.about.clone()}</p> });
     let older = page.older.map(|c| format!("{path}?before={}", c.encode()));
     let months = (!page.months.is_empty()).then(|| {
         let current = match page.listing {
@@ -189,6 +203,7 @@ fn ListView(page: ListPage) -> impl IntoView {
         <Link rel="alternate" type_="application/atom+xml" title=format!("{heading} (Atom)") href=format!("{feed}/atom")/>
         {kind.map(|k| view! { <p class="list-kind">{k}</p> })}
         <h1 class="section-title">{title}</h1>
+        {about}
         {empty.then(|| view! { <p class="empty">"No stories yet."</p> })}
         <ol class="article-list">
             {page.stories.into_iter().map(|a| view! { <ArticleCard a lead=false/> }).collect_view()}

@@ -67,6 +67,46 @@ pub async fn update_staff(State(state): State<AppState>, Path(id): Path<i64>, re
     } else {
         (None, None, None)
     };
+    // the author page: theirs to write, or an admin's
+    let mut profile_changed = false;
+    if w.fields.iter().any(|(k, _)| k == "author_slug") {
+        let name = match store::staff::by_id(&state.pool, id).await {
+            Ok(Some(a)) => a.name,
+            Ok(None) => {
+                return refuse(&state, &w, uri, StatusCode::NOT_FOUND, "That account does not exist.").await
+            }
+            Err(e) => return failed("loading a staff account", e),
+        };
+        let sent = app::domain::author::Profile {
+            public_name: field(&w.fields, "public_name").into(),
+            bio: field(&w.fields, "bio").into(),
+            slug: field(&w.fields, "author_slug").into(),
+        };
+        let profile = match sent.check(&name) {
+            Ok(p) => p,
+            Err(errors) => {
+                let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
+                return refuse(&state, &w, uri, StatusCode::BAD_REQUEST, message).await;
+            }
+        };
+        match store::staff::set_profile(&state.pool, id, &profile, &staff::actor(&w.staff), state.clock.now())
+            .await
+        {
+            Ok(changed) => profile_changed = changed,
+            Err(store::staff::ProfileError::SlugTaken) => {
+                let message = "Another author page has this address: choose another.";
+                return refuse(&state, &w, uri, StatusCode::CONFLICT, message).await;
+            }
+            Err(store::staff::ProfileError::NotFound) => {
+                return refuse(&state, &w, uri, StatusCode::NOT_FOUND, "That account does not exist.").await
+            }
+            Err(store::staff::ProfileError::Store(e)) => return failed("saving an author page", e),
+        }
+    }
+    if profile_changed {
+        // bylines on kept pages name them
+        state.changed(app::server::changes::Change::Site).await;
+    }
     let password = field(&w.fields, "password").to_string();
     let mut new_hash = None;
     if !password.is_empty() {

@@ -50,6 +50,12 @@ pub async fn story(State(state): State<AppState>, req: Request) -> Response {
         slug: field(&w.fields, "slug").into(),
         note_kind: field(&w.fields, "note_kind").into(),
         note: field(&w.fields, "note").into(),
+        authors: w
+            .fields
+            .iter()
+            .filter(|(k, _)| k == "author")
+            .map(|(_, v)| v.parse().unwrap_or(-1))
+            .collect(),
     };
     if let Asked::Preview = asked {
         return refuse(&state, &w, &page, StatusCode::OK, "Preview below: not saved yet.").await;
@@ -62,6 +68,16 @@ pub async fn story(State(state): State<AppState>, req: Request) -> Response {
             return refuse(&state, &w, &page, StatusCode::BAD_REQUEST, message).await;
         }
     };
+    // an author is someone the editor offered (an active writer, editor or admin, or one the
+    // story names already): not a made-up id, not a moderator, not a disabled account
+    match app::server::store::desk::staff::author_choices(&state.pool, id.max(0)).await {
+        Ok(choices) if checked.authors.iter().all(|a| choices.iter().any(|(c, _)| c == a)) => {}
+        Ok(_) => {
+            return refuse(&state, &w, &page, StatusCode::BAD_REQUEST, "Choose the authors from the list.")
+                .await
+        }
+        Err(e) => return super::failed("loading the authors", e),
+    }
     let listed = !field(&w.fields, "listed").is_empty();
     let mode = CommentsMode::parse(field(&w.fields, "comments_mode")).unwrap_or_default();
     let who = staff::actor(&w.staff);
@@ -87,7 +103,11 @@ pub async fn story(State(state): State<AppState>, req: Request) -> Response {
         Err(e) => return super::failed("loading a story", e),
     };
     let own = current.created_by == Some(w.staff.id);
-    let changed = changed(&current, &checked, listed, mode);
+    let authors_now = match app::server::store::articles::author_ids(&state.pool, id).await {
+        Ok(a) => a,
+        Err(e) => return super::failed("loading a story's authors", e),
+    };
+    let changed = changed(&current, &checked, listed, mode) || authors_now != checked.authors;
     let may = |a| allowed(w.staff.role, a, Some(current.status), own);
     if !may(action) || (changed && !may(StoryAction::Save)) {
         let why = match w.staff.role {

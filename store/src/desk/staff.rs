@@ -13,6 +13,22 @@ pub struct StaffAccount {
     pub alerts: String,
     pub disabled: bool,
     pub created_at: i64,
+    /// The byline's name (empty: `name`).
+    pub public_name: String,
+    pub bio: String,
+    /// Their author page's address (`/authors/{slug}`).
+    pub author_slug: Option<String>,
+}
+
+impl StaffAccount {
+    /// The name a byline shows.
+    pub fn byline_name(&self) -> &str {
+        if self.public_name.is_empty() {
+            &self.name
+        } else {
+            &self.public_name
+        }
+    }
 }
 
 /// An account as stored (`COLUMNS`); one whose role this version does not know is no account.
@@ -24,8 +40,11 @@ struct Stored {
     alerts: String,
     disabled: bool,
     created_at: i64,
+    public_name: String,
+    bio: String,
+    author_slug: Option<String>,
 }
-db::from_row!(Stored { id, email, name, role, alerts, disabled, created_at });
+db::from_row!(Stored { id, email, name, role, alerts, disabled, created_at, public_name, bio, author_slug });
 
 fn account(r: Stored) -> Option<StaffAccount> {
     Some(StaffAccount {
@@ -36,6 +55,9 @@ fn account(r: Stored) -> Option<StaffAccount> {
         alerts: r.alerts,
         disabled: r.disabled,
         created_at: r.created_at,
+        public_name: r.public_name,
+        bio: r.bio,
+        author_slug: r.author_slug,
     })
 }
 
@@ -49,7 +71,7 @@ impl db::FromRow for WithHash {
     }
 }
 
-const COLUMNS: &str = "id, email, name, role, alerts, disabled, created_at";
+const COLUMNS: &str = "id, email, name, role, alerts, disabled, created_at, public_name, bio, author_slug";
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
@@ -92,12 +114,126 @@ pub async fn create(
         .fetch_optional(&mut *tx)
         .await?;
         let id = id.ok_or(CreateError::Exists)?;
+        give_author_slug(&mut tx, id, name).await?;
         let after = format!("{name} <{email}> ({})", role.as_str());
         audit::record(&mut tx, who, "staff added", &format!("staff #{id}"), None, Some(&after), now).await?;
         Ok(id)
     }
     .await;
     crate::end(tx, result).await
+}
+
+/// Gives account `id` an author page address made from `name`, the first of `name`, `name-2`,
+/// `name-3`… no other account has.
+async fn give_author_slug(tx: &mut db::Conn, id: i64, name: &str) -> Result<(), db::Error> {
+    let base = domain::author::author_slug(name);
+    for n in 1.. {
+        let slug = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+        let free: bool = db::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM staff WHERE author_slug = $1)")
+            .bind(&slug)
+            .fetch_one(&mut *tx)
+            .await?;
+        if free {
+            db::query("UPDATE staff SET author_slug = $1 WHERE id = $2")
+                .bind(&slug)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Gives every account made before authors existed its author page address (at start; one
+/// indexed read when there is nothing to do).
+pub async fn backfill_author_slugs(pool: &Pool) -> Result<(), db::Error> {
+    let missing: Vec<(i64, String)> =
+        db::query_as("SELECT id, name FROM staff WHERE author_slug IS NULL ORDER BY id")
+            .fetch_all(pool)
+            .await?;
+    for (id, name) in missing {
+        let mut tx = crate::begin(pool).await?;
+        let result = give_author_slug(&mut tx, id, &name).await;
+        crate::end(tx, result).await?;
+    }
+    Ok(())
+}
+
+/// Why a profile was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("another author page has this address")]
+    SlugTaken,
+    #[error("no such account")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<db::Error> for ProfileError {
+    fn from(e: db::Error) -> Self {
+        ProfileError::Store(e.into())
+    }
+}
+
+/// Saves what account `id` shows readers (byline name, bio, author page address) and logs it,
+/// in one transaction. Returns whether anything changed.
+pub async fn set_profile(
+    pool: &Pool,
+    id: i64,
+    p: &domain::author::Profile,
+    who: &Actor,
+    now: i64,
+) -> Result<bool, ProfileError> {
+    let mut tx = crate::begin(pool).await?;
+    let result = async {
+        let before: Option<(String, String, Option<String>)> =
+            db::query_as("SELECT public_name, bio, author_slug FROM staff WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(before) = before else { return Err(ProfileError::NotFound) };
+        if before == (p.public_name.clone(), p.bio.clone(), Some(p.slug.clone())) {
+            return Ok(false);
+        }
+        let taken: bool =
+            db::query_scalar("SELECT EXISTS (SELECT 1 FROM staff WHERE author_slug = $1 AND id <> $2)")
+                .bind(&p.slug)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if taken {
+            return Err(ProfileError::SlugTaken);
+        }
+        db::query("UPDATE staff SET public_name = $1, bio = $2, author_slug = $3 WHERE id = $4")
+            .bind(&p.public_name)
+            .bind(&p.bio)
+            .bind(&p.slug)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let target = format!("staff #{id}");
+        let (b, a) = (before.2.unwrap_or_default(), format!("{} / {}", p.public_name, p.slug));
+        audit::record(&mut tx, who, "author page changed", &target, Some(&b), Some(&a), now).await?;
+        Ok(true)
+    }
+    .await;
+    crate::end(tx, result).await
+}
+
+/// Who a story can name as its author: active writers, editors and admins, and whoever
+/// `article_id` names already (an author who left stays on their stories), by byline name.
+pub async fn author_choices(pool: &Pool, article_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(db::query_as(
+        "SELECT s.id, CASE WHEN s.public_name = '' THEN s.name ELSE s.public_name END AS shown FROM staff s
+         WHERE (s.disabled = 0 AND s.role IN ('writer', 'editor', 'admin'))
+            OR s.id IN (SELECT staff_id FROM article_authors WHERE article_id = $1)
+         ORDER BY shown, s.id",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?)
 }
 
 /// The account and its password hash, for signing in.
@@ -331,7 +467,7 @@ pub async fn knows_network(
 /// The enabled account a live session belongs to.
 pub async fn by_session(pool: &Pool, hash: &str, now: i64) -> Result<Option<StaffAccount>, StoreError> {
     let row = db::query_as(
-        "SELECT s.id, s.email, s.name, s.role, s.alerts, s.disabled, s.created_at
+        "SELECT s.id, s.email, s.name, s.role, s.alerts, s.disabled, s.created_at, s.public_name, s.bio, s.author_slug
          FROM staff_sessions x JOIN staff s ON s.id = x.staff_id
          WHERE x.hash = $1 AND x.expires_at > $2 AND s.disabled = 0",
     )

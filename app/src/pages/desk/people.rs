@@ -193,6 +193,28 @@ fn Account(r: StaffRow, me: StaffMe) -> impl IntoView {
                 } else {
                     view! { <p>"Role: " {r.role.label()}</p> }.into_any()
                 }}
+                {(own || admin).then(|| {
+                        let bio = format!(
+                            "<textarea id=\"{}\" name=\"bio\" rows=\"3\" maxlength=\"600\">{}</textarea>",
+                            f("bio"),
+                            crate::domain::text::escape_html(&r.bio)
+                        );
+                        view! {
+                            <fieldset class="author-profile">
+                                <legend>"Author page"</legend>
+                                <label for=f("public-name")>"Name in bylines (empty: the account's name)"</label>
+                                <input id=f("public-name") name="public_name" maxlength="80" value=r.public_name.clone() placeholder=r.name.clone()/>
+                                <label for=f("bio")>"Bio, shown on the author page (at most 600 characters)"</label>
+                                <div inner_html=bio></div>
+                                <label for=f("author-slug")>"Address: /authors/…"</label>
+                                <input id=f("author-slug") name="author_slug" maxlength="100" pattern="[a-z0-9]+(-[a-z0-9]+)*" value=r.author_slug.clone()/>
+                                <p class="hint">
+                                    <a href=format!("/authors/{}", r.author_slug)>"The author page"</a>
+                                    " lists every published story naming them; it exists once there is one."
+                                </p>
+                            </fieldset>
+                        }
+                    })}
                 {own.then(|| view! {
                     <label for=f("alerts")>"Mail me about held and reported comments"</label>
                     <select id=f("alerts") name="alerts">

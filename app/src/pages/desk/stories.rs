@@ -134,6 +134,20 @@ fn Editor(story: StoryEdit, me: StaffMe) -> impl IntoView {
         Some(e @ FormEcho::Desk { .. }) => e.desk_field("listed").is_some(),
         _ => s.listed,
     };
+    // the story's authors first, in byline order, then everyone else who can be one
+    let authors: Vec<i64> = match use_context::<FormEcho>() {
+        Some(e @ FormEcho::Desk { .. }) => {
+            e.desk_values("author").iter().filter_map(|v| v.parse().ok()).collect()
+        }
+        _ => s.text.authors.clone(),
+    };
+    let mut choices: Vec<(i64, String, bool)> = authors
+        .iter()
+        .filter_map(|id| s.author_choices.iter().find(|(c, _)| c == id).map(|(c, n)| (*c, n.clone(), true)))
+        .collect();
+    choices.extend(
+        s.author_choices.iter().filter(|(c, _)| !authors.contains(c)).map(|(c, n)| (*c, n.clone(), false)),
+    );
     let publish_at = echoed("publish_at", s.publish_at.map(minute_input).unwrap_or_default());
     let theirs = use_context::<FormEcho>().and_then(|e| {
         Some((e.desk_field("theirs_by")?, e.desk_field("theirs_title")?, e.desk_field("theirs_body")?))
@@ -206,6 +220,21 @@ fn Editor(story: StoryEdit, me: StaffMe) -> impl IntoView {
                     </select>
                 </div>
             </div>
+            <fieldset class="story-authors">
+                <legend>"By"</legend>
+                <p class="hint" id="story-authors-hint">"The byline, in this order; each name links to the author's page. None ticked: “By the Byline newsroom”."</p>
+                <ul>
+                    {choices.into_iter().map(|(id, name, ticked)| {
+                        let field = format!("story-author-{id}");
+                        view! {
+                            <li class="check">
+                                <input type="checkbox" id=field.clone() name="author" value=id.to_string() checked=ticked disabled=readonly aria-describedby="story-authors-hint"/>
+                                <label for=field>{name}</label>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </fieldset>
             <fieldset class="story-note-field">
                 <legend>"Correction or update"</legend>
                 <label for="story-note-kind">"Kind"</label>

@@ -4,6 +4,7 @@
 use crate::common::*;
 use crate::desk::staff;
 
+mod authors;
 mod editor;
 mod leaks;
 mod lists;
