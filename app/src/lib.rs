@@ -128,6 +128,7 @@ pub fn App(options: LeptosOptions) -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("contact") view=ContactPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("search") view=pages::SearchPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("subscriptions") view=SubscriptionsPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("subscriptions"), StaticSegment("confirm"))

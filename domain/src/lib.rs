@@ -10,6 +10,7 @@ pub mod form;
 pub mod listing;
 pub mod notify;
 pub mod passage;
+pub mod search;
 pub mod story;
 pub mod text;
 pub mod thread;

@@ -185,6 +185,7 @@ pub async fn import(pool: &Pool, a: &NewArticle, now: i64) -> Result<Imported, S
         };
         if outcome != Imported::Unchanged {
             sync_tags(&mut tx, id, &a.tags).await?;
+            crate::search::index_story(&mut tx, id, &a.title, &a.standfirst, &a.body_html).await?;
         }
         super::passages::sync(&mut tx, id, &a.body_html, Some(&a.feedback), now).await?;
         Ok::<_, StoreError>(outcome)

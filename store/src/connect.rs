@@ -100,6 +100,7 @@ pub async fn migrate(pool: &Pool) -> Result<(), ConnectError> {
     }
     crate::articles::backfill_tags(pool).await?;
     crate::desk::staff::backfill_author_slugs(pool).await?;
+    crate::search::backfill(pool).await?;
     Ok(())
 }
 

@@ -39,6 +39,7 @@ pub mod notify;
 pub mod passages;
 mod query;
 mod row;
+pub mod search;
 pub mod stories;
 pub mod tokens;
 

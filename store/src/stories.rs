@@ -235,6 +235,7 @@ pub async fn create(
         keep_revision(&mut tx, id, 1, text, who, now).await?;
         crate::articles::sync_tags(&mut tx, id, &text.tags).await?;
         crate::articles::sync_authors(&mut tx, id, &text.authors).await?;
+        crate::search::index_story(&mut tx, id, &text.title, &text.standfirst, body_html).await?;
         audit::record(&mut tx, who, "story created", &format!("story {}", text.slug), None, Some("draft"), now)
             .await?;
         Ok(id)
@@ -319,6 +320,7 @@ pub async fn save(
         keep_revision(&mut tx, id, revision, text, who, now).await?;
         crate::articles::sync_tags(&mut tx, id, &text.tags).await?;
         crate::articles::sync_authors(&mut tx, id, &text.authors).await?;
+        crate::search::index_story(&mut tx, id, &text.title, &text.standfirst, body_html).await?;
         super::passages::sync(&mut tx, id, body_html, None, now).await?;
         audit::record(
             &mut tx,

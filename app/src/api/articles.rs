@@ -251,3 +251,69 @@ pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView
     }
     crate::server::store::passages::for_article(&state.pool, article.id).await.or_internal("loading passages")
 }
+
+/// Search: stories and comments readers can see with every word of `q`, `PER_PAGE` of each
+/// per page (`page` from 1). Nothing to look for is an empty page, not an error; a page past
+/// the last allowed is 404.
+#[server(prefix = "/api", endpoint = "/search", input = GetUrl)]
+pub async fn search(
+    q: Option<String>,
+    page: Option<String>,
+) -> Result<crate::domain::search::SearchPage, ApiError> {
+    use crate::domain::search::{snippet, CommentHit, Query, SearchPage, StoryHit, MAX_PAGES, PER_PAGE};
+    use crate::server::state::app_state;
+    let state = app_state()?;
+    let page = match page.as_deref().filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => match p.parse::<u32>() {
+            Ok(n) if (1..=MAX_PAGES).contains(&n) => n,
+            _ => {
+                let err = ApiError::NotFound("There is no such page of results.".into());
+                crate::server::answer::set_status_for(&err);
+                return Err(err);
+            }
+        },
+    };
+    // (what the box shows again: as typed, but no longer than a query is read)
+    let typed: String = q.unwrap_or_default().chars().take(crate::domain::search::MAX_QUERY_CHARS).collect();
+    let query = Query::parse(&typed);
+    let offset = i64::from(page - 1) * PER_PAGE as i64;
+    let limit = PER_PAGE as i64 + 1;
+    let mut stories = crate::server::store::search::stories(&state.pool, &query, offset, limit)
+        .await
+        .or_internal("searching stories")?;
+    let mut comments = crate::server::store::search::comments(&state.pool, &query, offset, limit)
+        .await
+        .or_internal("searching comments")?;
+    let more = stories.len() > PER_PAGE || comments.len() > PER_PAGE;
+    stories.truncate(PER_PAGE);
+    comments.truncate(PER_PAGE);
+    let stories = stories
+        .into_iter()
+        .map(|s| {
+            let text = format!("{} {}", s.standfirst, crate::domain::text::html_to_text(&s.body_html));
+            StoryHit {
+                snippet: snippet(&text, &query, 30),
+                slug: s.slug,
+                title: s.title,
+                section: s.section,
+                published_at: s.published_at,
+            }
+        })
+        .collect();
+    let comments = comments
+        .into_iter()
+        .map(|c| {
+            let text = c.body_text.unwrap_or_else(|| crate::domain::text::html_to_text(&c.body_html));
+            CommentHit {
+                snippet: snippet(&text, &query, 30),
+                id: c.id,
+                author_name: c.author_name,
+                created_at: c.created_at,
+                article_slug: c.article_slug,
+                article_title: c.article_title,
+            }
+        })
+        .collect();
+    Ok(SearchPage { typed, terms: query.terms, page, stories, comments, more })
+}

@@ -10,7 +10,7 @@ pub mod privacy;
 pub mod reports;
 pub mod stories;
 
-pub use articles::{get_article, get_front_page, get_list, get_thread, ArticlePage, ThreadPage};
+pub use articles::{get_article, get_front_page, get_list, get_thread, search, ArticlePage, ThreadPage};
 pub use comments::{post_comment, PostComment, PostedComment};
 pub use contact::{send_contact_message, SendContactMessage};
 pub use forms::get_form_state;

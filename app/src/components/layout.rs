@@ -15,6 +15,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <a href="/">"Home"</a>
                 <a href="/section/world">"World"</a>
                 <a href="/contact">"Contact Us"</a>
+                <a href="/search">"Search"</a>
             </nav>
         </header>
     }

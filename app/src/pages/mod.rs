@@ -4,6 +4,7 @@ pub mod desk;
 mod home;
 mod not_found;
 mod privacy;
+mod search;
 mod subscriptions;
 
 pub use article::ArticlePage;
@@ -11,4 +12,5 @@ pub use contact::ContactPage;
 pub use home::{ArchivePage, AuthorPage, HomePage, MonthPage, SectionPage, TagPage};
 pub use not_found::{Gone, NotFound};
 pub use privacy::{DataLinkPage, PrivacyPage};
+pub use search::SearchPage;
 pub use subscriptions::{MailLinkPage, SubscriptionsPage};

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 pub use db::{
     articles, begin, changes, comments, contact, copy_to, desk, end, imports, limits, notify, now, passages,
-    signing_key, stories, Conn, Pool, StoreError, Tx,
+    search, signing_key, stories, Conn, Pool, StoreError, Tx,
 };
 
 /// Opens the database `url` names (`sqlite:…`, or `postgres://…` waited for up to `wait`).

@@ -10,6 +10,7 @@ mod leaks;
 mod lists;
 mod roles;
 mod schedule;
+mod search;
 
 /// The editor's form for story `id` ("new" for a new one), as the desk renders it for `s`.
 pub(crate) async fn editor(s: &Session<'_>, id: &str) -> Form {

@@ -1,0 +1,90 @@
+//! Search (`/search?q=`): published stories and the comments readers can see, with every word
+//! looked for, the words marked in a snippet; never a draft, a scheduled or an unpublished
+//! story, a held comment or one under hidden comments; whatever is typed, a clean answer.
+use super::*;
+
+/// The headlines and the comment authors a search page lists.
+async fn search(app: &TestApp, q: &str) -> (u16, Vec<String>, Vec<String>, String) {
+    let page = cookieless(app, &format!("/search?q={}", app::domain::listing::path_segment(q))).await;
+    let stories = texts_in(&page.body, ".search-hit h3");
+    let comments = texts_in(&page.body, ".comment-hit .hit-where strong");
+    (page.status, stories, comments, page.body)
+}
+
+#[tokio::test]
+async fn search_finds_what_readers_can_read_and_marks_the_words() {
+    let app = spawn().await;
+    let (editor, id, _) =
+        published(&app, "Harbour budget passes", "The council approved the harbour budget.").await;
+    let draft_id = draft(&editor, "Harbour secret plan", "World", "A harbour draft nobody may read.").await;
+    let scheduled = draft(&editor, "Harbour tomorrow", "World", "Harbour news for tomorrow.").await;
+    assert_eq!(schedule(&editor, scheduled, next_minute(&app, 30)).await.status, 303);
+    let (_, gone, _) = published(&app, "Harbour closes", "The harbour is closed.").await;
+    done(&editor, gone, "unpublish").await;
+    let accented = draft(&editor, "L'économie du port", "World", "Les quais de Montréal.").await;
+    done(&editor, accented, "publish").await;
+
+    let reader = app.reader("Mira");
+    let shown = app.comment_as(&reader, "Mira", "The harbour deserves better lighting.", None).await;
+    let held = app.comment_as(&reader, "Holden", "A harbour comment still held.", None).await;
+    db::query("UPDATE comments SET status = 'pending' WHERE id = $1")
+        .bind(held)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let (status, stories, comments, body) = search(&app, "harbour").await;
+    assert_eq!(status, 200);
+    assert_eq!(stories, vec!["Harbour budget passes".to_string()], "only the published story");
+    assert_eq!(comments, vec!["Mira".to_string()], "only the approved comment");
+    assert!(body.contains("<mark>harbour</mark>"), "the word is marked in the snippet");
+    assert!(body.contains(&format!("?comment={shown}#comment-{shown}")), "the comment's own link");
+    assert!(!body.contains("secret") && !body.contains("Holden") && !body.contains("tomorrow"));
+    assert!(body.contains(r#"<meta name="robots" content="noindex, follow""#));
+    let _ = draft_id;
+
+    // every word must be there; the last may be the start of one; accents and case do not matter
+    assert_eq!(search(&app, "harbour council").await.1, vec!["Harbour budget passes".to_string()]);
+    assert!(search(&app, "harbour zebra").await.1.is_empty());
+    assert_eq!(search(&app, "budg").await.1, vec!["Harbour budget passes".to_string()]);
+    assert_eq!(search(&app, "ECONOMIE").await.1, vec!["L'économie du port".to_string()]);
+    assert_eq!(search(&app, "montreal").await.1, vec!["L'économie du port".to_string()]);
+
+    // published by the editor: found by the next search, no restart; unpublished: gone from it
+    done(&editor, id, "unpublish").await;
+    assert!(search(&app, "council").await.1.is_empty());
+}
+
+#[tokio::test]
+async fn whatever_is_typed_the_answer_is_a_clean_page() {
+    let app = spawn().await;
+    published(&app, "Quotes and stars", "Text about quotes.").await;
+    let long = "quotes ".repeat(1500);
+    // (found: every word of it is in the story; "or", "1", "near" are words like any other)
+    for (q, found) in [
+        ("\"quotes", true),
+        ("quotes\" OR 1=1 --", false),
+        ("NEAR(quotes stars)", false),
+        ("(quotes stars)", true),
+        ("quotes*", true),
+        ("^quotes", true),
+        ("quotes:*", true),
+        ("'quotes' & !stars", true),
+        ("quotes\u{0}", true),
+        ("(((", false),
+        ("", false),
+        ("   ", false),
+        ("🙂", false),
+        (long.as_str(), true),
+    ] {
+        let (status, stories, _, body) = search(&app, q).await;
+        assert_eq!(status, 200, "{q:?}: {body}");
+        assert!(!body.contains("form-alert"), "{q:?}: no error shown");
+        let expected: Vec<String> = if found { vec!["Quotes and stars".into()] } else { vec![] };
+        assert_eq!(stories, expected, "{q:?}");
+    }
+    for bad in ["/search?q=quotes&page=0", "/search?q=quotes&page=21", "/search?q=quotes&page=x"] {
+        assert_eq!(cookieless(&app, bad).await.status, 404, "{bad}");
+    }
+    assert_eq!(cookieless(&app, "/search?q=quotes&page=2").await.status, 200, "an empty later page");
+}
