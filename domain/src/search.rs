@@ -16,6 +16,9 @@ pub const MAX_TERM_CHARS: usize = 40;
 pub const PER_PAGE: usize = 10;
 /// Pages a search goes to.
 pub const MAX_PAGES: u32 = 20;
+/// Characters the last word needs to be looked for as the start of words (`bu` alone would
+/// match half the index, and rank all of it).
+pub const MIN_PREFIX_CHARS: usize = 3;
 
 /// Text as the index holds it: letters and digits of any script, lower-cased, without accents,
 /// single spaces between words.
@@ -195,6 +198,7 @@ mod tests {
         let q = Query::parse("  Budget\" OR 1=1; -- économie* ");
         assert_eq!(q.terms, ["budget", "or", "1", "economie"]);
         assert_eq!(q.fts5(), "\"budget\" \"or\" \"1\" \"economie\"*");
+        assert_eq!(Query::parse("budget bu").fts5(), "\"budget\" \"bu\"", "too short to be a start");
         assert_eq!(q.tsquery(), "'budget' & 'or' & '1' & 'economie':*");
         assert!(Query::parse("\"'*()^:&|!").is_empty());
         assert_eq!(Query::parse(&"word ".repeat(2000)).terms, ["word"]);

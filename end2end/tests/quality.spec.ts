@@ -15,6 +15,8 @@ const PAGES = [
   "/section/world",
   "/tags/turkey",
   "/archive",
+  "/search",
+  "/search?q=turkey",
 ];
 
 for (const p of PAGES) {

@@ -6,6 +6,7 @@ const pages = [
   { name: "front", path: "/", ready: ".article-card" },
   { name: "section", path: "/section/world", ready: ".article-card" },
   { name: "archive", path: "/archive", ready: ".archive-months" },
+  { name: "search", path: "/search?q=turkey", ready: ".search-hit" },
   { name: "article", path: ARTICLE, ready: ".story-body" },
   { name: "contact", path: "/contact", ready: ".contact-form" },
 ];

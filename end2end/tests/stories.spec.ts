@@ -96,9 +96,27 @@ test("a writer's draft is scheduled by an editor and reaches every reader's page
   await reader.locator(".story-header .kicker").getByRole("link", { name: "World" }).click();
   await expect(reader).toHaveURL(/\/section\/world$/);
   await expect(reader.getByRole("link", { name: headline })).toBeVisible();
+  // the byline names the writer (the story is theirs): their author page lists it
+  await reader.getByRole("link", { name: headline }).click();
+  const byline = reader.locator(".story-header .byline a[rel=author]");
+  await expect(byline).toHaveCount(1);
+  const author = (await byline.textContent())!.trim();
+  expect(author).toMatch(/^A writer /);
+  await byline.click();
+  await expect(reader).toHaveURL(/\/authors\/a-writer-[a-z0-9-]+$/);
+  await expect(reader.locator("h1")).toHaveText(author);
+  await expect(reader.getByRole("link", { name: headline })).toBeVisible();
+  const authorPage = new URL(reader.url()).pathname;
+  // and search finds it, from the site's navigation
+  await reader.locator(".site-nav").getByRole("link", { name: "Search" }).click();
+  await reader.getByLabel("Stories and comments with every word").fill(headline);
+  await reader.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(reader).toHaveURL(/\/search\?q=/);
+  await expect(reader.locator(".search-hit").getByRole("link", { name: headline })).toBeVisible();
+  await expect(reader.locator(".search-hit mark").first()).toBeVisible();
   const cookieless = await browser.newContext();
   keep(cookieless);
-  for (const path of ["/feed", "/sitemap.xml", "/section/World/feed", "/tags/diaspora/feed"]) {
+  for (const path of ["/feed", "/sitemap.xml", "/section/World/feed", "/tags/diaspora/feed", `${authorPage}/feed`]) {
     const res = await cookieless.request.get(path);
     expect(await res.text(), path).toContain(slug);
   }
@@ -111,6 +129,8 @@ test("a writer's draft is scheduled by an editor and reaches every reader's page
   expect(gone?.status()).toBe(410);
   await expect(reader.locator("h1")).toHaveText("This story is no longer available");
   expect(await (await cookieless.request.get("/feed")).text()).not.toContain(slug);
+  expect((await cookieless.request.get(authorPage)).status()).toBe(404);
+  expect(await (await cookieless.request.get(`/search?q=${encodeURIComponent(headline)}`)).text()).not.toContain(slug);
 });
 
 test("the second of two editors saving one story is refused, with their text kept", async ({ browser }, info) => {

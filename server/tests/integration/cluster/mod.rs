@@ -265,9 +265,10 @@ async fn a_server_killed_while_twenty_readers_post_through_nginx_loses_no_acknow
     let mut c = cluster(&sink.url(), &[("BYLINE_COMMENTS_PER_IP_PER_MINUTE", "100000")]).await;
     let lb = c.lb.base.clone();
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let ready = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut posters = Vec::new();
     for p in 0..20 {
-        let (lb, stop) = (lb.clone(), stop.clone());
+        let (lb, stop, ready) = (lb.clone(), stop.clone(), ready.clone());
         let db = c.lb.db_url.clone();
         posters.push(tokio::spawn(async move {
             let app = attach(lb, db, tempfile::tempdir().unwrap()).await;
@@ -276,6 +277,7 @@ async fn a_server_killed_while_twenty_readers_post_through_nginx_loses_no_acknow
             // script makes one per submission: the key's counter)
             let form = me.comment_form(None).await;
             let nonce = form.value("key").rsplit_once('-').map(|(n, _)| n.to_string()).unwrap();
+            ready.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let mut acknowledged = Vec::new();
             let mut n = 0;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -291,6 +293,12 @@ async fn a_server_killed_while_twenty_readers_post_through_nginx_loses_no_acknow
             acknowledged
         }));
     }
+    // every poster has its form (a slow machine's first page must not land on the dying server)
+    wait_until("the twenty posters have their forms", || {
+        let ready = ready.clone();
+        async move { ready.load(std::sync::atomic::Ordering::SeqCst) == 20 }
+    })
+    .await;
     tokio::time::sleep(Duration::from_secs(2)).await;
     // SIGKILL: no goodbye, requests under way cut
     if let Some(mut killed) = c.servers[1].take() {

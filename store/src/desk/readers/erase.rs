@@ -30,7 +30,14 @@ pub async fn erase(
 ) -> Result<Erased, StoreError> {
     let mut tx = crate::begin(pool).await?;
     let result = erase_in(&mut tx, email, erased_key, who, now).await;
-    crate::end(tx, result).await
+    let erased = crate::end(tx, result).await?;
+    // FTS5 marks a comment's old words deleted, but keeps their bytes in its index until its
+    // segments merge: merged now, so nothing of the reader's text stays in the file. (On
+    // PostgreSQL a comment's words live in its row, rewritten with its text.)
+    if pool.backend() == crate::Backend::Sqlite {
+        db::query("INSERT INTO search_comments (search_comments) VALUES ('optimize')").execute(pool).await?;
+    }
+    Ok(erased)
 }
 
 pub(super) async fn erase_in(
