@@ -1,5 +1,7 @@
 //! Search (`/search?q=`): what a reader typed, made into words both databases match the same
-//! way. Text is folded before it is indexed and before it is looked for (`fold`): lower-cased,
+//! way. Stories with every word in their headline come first, then those with them in their
+//! text; comments after; newest first within each (the order both indexes read without ranking
+//! every match: a common word costs what a rare one does). Text is folded before it is indexed and before it is looked for (`fold`): lower-cased,
 //! accents dropped, everything but letters and digits a space — so no character a reader types
 //! is syntax to SQLite's FTS5 or PostgreSQL's `to_tsquery`, and both index the same words.
 use serde::{Deserialize, Serialize};
@@ -67,38 +69,65 @@ impl Query {
         self.terms.is_empty()
     }
 
+    /// Whether term `i` is looked for as the start of words: the last, when long enough.
+    fn prefix(&self, i: usize) -> bool {
+        i + 1 == self.terms.len() && self.terms[i].chars().count() >= MIN_PREFIX_CHARS
+    }
+
     /// As FTS5 reads it: each word quoted (letters and digits only: nothing inside is syntax),
-    /// all of them required, the last as a prefix.
+    /// all of them required, the last as a prefix (`MIN_PREFIX_CHARS`).
     pub fn fts5(&self) -> String {
-        let n = self.terms.len();
         self.terms
             .iter()
             .enumerate()
-            .map(|(i, t)| if i + 1 == n { format!("\"{t}\"*") } else { format!("\"{t}\"") })
+            .map(|(i, t)| if self.prefix(i) { format!("\"{t}\"*") } else { format!("\"{t}\"") })
             .collect::<Vec<_>>()
             .join(" ")
     }
 
     /// As PostgreSQL's `to_tsquery('simple', …)` reads it: the same words, the last a prefix.
     pub fn tsquery(&self) -> String {
-        let n = self.terms.len();
         self.terms
             .iter()
             .enumerate()
-            .map(|(i, t)| if i + 1 == n { format!("'{t}':*") } else { format!("'{t}'") })
+            .map(|(i, t)| if self.prefix(i) { format!("'{t}':*") } else { format!("'{t}'") })
             .collect::<Vec<_>>()
             .join(" & ")
+    }
+
+    /// Stories with every word in their headline (FTS5; the column filter covers the group).
+    pub fn fts5_headline(&self) -> String {
+        format!("search_title : ({})", self.fts5())
+    }
+
+    /// Stories with every word, not all in their headline (FTS5).
+    pub fn fts5_text_only(&self) -> String {
+        format!("({0}) NOT search_title : ({0})", self.fts5())
+    }
+
+    /// As `fts5_headline`, for PostgreSQL: the headline's words are weighted A.
+    pub fn tsquery_headline(&self) -> String {
+        self.terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| if self.prefix(i) { format!("'{t}':*A") } else { format!("'{t}':A") })
+            .collect::<Vec<_>>()
+            .join(" & ")
+    }
+
+    /// As `fts5_text_only`, for PostgreSQL.
+    pub fn tsquery_text_only(&self) -> String {
+        format!("({}) & !({})", self.tsquery(), self.tsquery_headline())
     }
 
     /// Whether a word of the text (as typed) is one looked for.
     fn matches(&self, word: &str) -> bool {
         let folded = fold(word);
-        let n = self.terms.len();
         folded.split(' ').any(|w| {
             self.terms
                 .iter()
                 .enumerate()
-                .any(|(i, t)| if i + 1 == n { w.starts_with(t.as_str()) } else { w == t })
+                .any(|(i, t)| if self.prefix(i) { w.starts_with(t.as_str()) } else { w == t })
         })
     }
 }
@@ -149,6 +178,8 @@ pub fn snippet(text: &str, q: &Query, words: usize) -> Vec<Piece> {
 pub struct StoryHit {
     pub slug: String,
     pub title: String,
+    /// The headline, its words found marked.
+    pub title_marked: Vec<Piece>,
     pub section: String,
     pub published_at: i64,
     pub snippet: Vec<Piece>,
@@ -199,6 +230,13 @@ mod tests {
         assert_eq!(q.terms, ["budget", "or", "1", "economie"]);
         assert_eq!(q.fts5(), "\"budget\" \"or\" \"1\" \"economie\"*");
         assert_eq!(Query::parse("budget bu").fts5(), "\"budget\" \"bu\"", "too short to be a start");
+        let two = Query::parse("council budg");
+        assert_eq!(two.fts5_headline(), "search_title : (\"council\" \"budg\"*)");
+        assert_eq!(
+            two.fts5_text_only(),
+            "(\"council\" \"budg\"*) NOT search_title : (\"council\" \"budg\"*)"
+        );
+        assert_eq!(two.tsquery_text_only(), "('council' & 'budg':*) & !('council':A & 'budg':*A)");
         assert_eq!(q.tsquery(), "'budget' & 'or' & '1' & 'economie':*");
         assert!(Query::parse("\"'*()^:&|!").is_empty());
         assert_eq!(Query::parse(&"word ".repeat(2000)).terms, ["word"]);

@@ -1,5 +1,5 @@
-//! Search: published stories and approved comments that have every word looked for, ranked
-//! (FTS5's bm25 on SQLite, `ts_rank` on PostgreSQL), newest first among equals. Readers find
+//! Search: published stories and approved comments that have every word looked for: stories
+//! with them in the headline first, newest first within each kind (`domain::search`). Readers find
 //! only what they could read: the rule of `public!()`, listed stories, comments shown on the
 //! page (approved, in a thread that shows, on a story whose comments are not hidden).
 use super::{Pool, StoreError};
@@ -81,31 +81,50 @@ db::from_row!(FoundComment {
     article_title
 });
 
-/// Stories with every word of `q`, best first.
+/// Stories with every word of `q`: those with them all in the headline first, then the rest;
+/// newest first within each.
 pub async fn stories(pool: &Pool, q: &Query, offset: i64, limit: i64) -> Result<Vec<FoundStory>, StoreError> {
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let found = db::query_as(concat!(
+    let pg = pool.backend() == super::Backend::Postgres;
+    // (at most `MAX_PAGES` pages: a bounded read)
+    let headline = if pg { q.tsquery_headline() } else { q.fts5_headline() };
+    let first = tier(pool, &headline, offset + limit, 0).await?;
+    let in_headline = first.len() as i64;
+    let mut found: Vec<FoundStory> = first.into_iter().skip(offset as usize).collect();
+    let wanted = limit - found.len() as i64;
+    if wanted > 0 {
+        let text = if pg { q.tsquery_text_only() } else { q.fts5_text_only() };
+        found.extend(tier(pool, &text, wanted, (offset - in_headline).max(0)).await?);
+    }
+    Ok(found)
+}
+
+async fn tier(pool: &Pool, matching: &str, limit: i64, offset: i64) -> Result<Vec<FoundStory>, StoreError> {
+    // (FTS5 first: it reads its matches newest first and stops at the limit)
+    Ok(db::query_as(concat!(
         "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at, a.body_html
-         FROM search_articles f JOIN articles a ON a.id = f.rowid
+         FROM search_articles f CROSS JOIN articles a ON a.id = f.rowid
          WHERE search_articles MATCH $1 AND a.listed = 1 AND ",
         crate::public!(),
-        " ORDER BY bm25(search_articles, 10.0, 1.0), a.published_at DESC, a.id DESC LIMIT $2 OFFSET $3"
+        " ORDER BY f.rowid DESC LIMIT $2 OFFSET $3"
     ))
     .or_postgres(concat!(
         "SELECT a.slug, a.title, a.standfirst, a.section, a.published_at, a.body_html
          FROM articles a
          WHERE a.search @@ to_tsquery('simple', $1) AND a.listed = 1 AND ",
         crate::public!(),
-        " ORDER BY ts_rank(a.search, to_tsquery('simple', $1)) DESC, a.published_at DESC, a.id DESC
-         LIMIT $2 OFFSET $3"
-    ));
-    let query = if pool.backend() == super::Backend::Postgres { q.tsquery() } else { q.fts5() };
-    Ok(found.bind(query).bind(limit).bind(offset).fetch_all(pool).await?)
+        " ORDER BY a.id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(matching)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?)
 }
 
-/// Comments readers can see with every word of `q`, best first.
+/// Comments readers can see with every word of `q`, newest first.
 pub async fn comments(
     pool: &Pool,
     q: &Query,
@@ -119,12 +138,12 @@ pub async fn comments(
     let found = db::query_as(concat!(
         "SELECT c.id, c.author_name, c.body_text, c.body_html, c.created_at, a.slug AS article_slug,
                 a.title AS article_title
-         FROM search_comments f JOIN comments c ON c.id = f.rowid JOIN articles a ON a.id = c.article_id
+         FROM search_comments f CROSS JOIN comments c ON c.id = f.rowid CROSS JOIN articles a ON a.id = c.article_id
          WHERE search_comments MATCH $1 AND c.status = 'approved'
            AND (c.root_id = c.id OR (SELECT r.status FROM comments r WHERE r.id = c.root_id) IN ('approved', 'deleted'))
            AND a.comments_mode <> 'hidden' AND a.listed = 1 AND ",
         crate::public!(),
-        " ORDER BY bm25(search_comments), c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3"
+        " ORDER BY f.rowid DESC LIMIT $2 OFFSET $3"
     ))
     .or_postgres(concat!(
         "SELECT c.id, c.author_name, c.body_text, c.body_html, c.created_at, a.slug AS article_slug,
@@ -134,8 +153,7 @@ pub async fn comments(
            AND (c.root_id = c.id OR (SELECT r.status FROM comments r WHERE r.id = c.root_id) IN ('approved', 'deleted'))
            AND a.comments_mode <> 'hidden' AND a.listed = 1 AND ",
         crate::public!(),
-        " ORDER BY ts_rank(c.search, to_tsquery('simple', $1)) DESC, c.created_at DESC, c.id DESC
-         LIMIT $2 OFFSET $3"
+        " ORDER BY c.id DESC LIMIT $2 OFFSET $3"
     ));
     let query = if pool.backend() == super::Backend::Postgres { q.tsquery() } else { q.fts5() };
     Ok(found.bind(query).bind(limit).bind(offset).fetch_all(pool).await?)

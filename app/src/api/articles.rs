@@ -294,6 +294,7 @@ pub async fn search(
             let text = format!("{} {}", s.standfirst, crate::domain::text::html_to_text(&s.body_html));
             StoryHit {
                 snippet: snippet(&text, &query, 30),
+                title_marked: snippet(&s.title, &query, crate::domain::story::MAX_TITLE),
                 slug: s.slug,
                 title: s.title,
                 section: s.section,

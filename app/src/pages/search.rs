@@ -74,7 +74,7 @@ fn Results(page: SearchPage) -> impl IntoView {
                     {page.stories.into_iter().map(|s| view! {
                         <li class="search-hit">
                             <p class="kicker">{s.section}</p>
-                            <h3><a href=article_path(&s.slug)>{s.title}</a></h3>
+                            <h3><a href=article_path(&s.slug)>{pieces(s.title_marked)}</a></h3>
                             <p class="snippet">{pieces(s.snippet)}</p>
                             <p class="card-meta"><time datetime=iso8601(s.published_at)>{long_date(s.published_at)}</time></p>
                         </li>
