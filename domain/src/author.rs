@@ -45,14 +45,14 @@ impl Profile {
     /// is the account's name (the byline's when none is given).
     pub fn check(&self, name: &str) -> Result<Profile, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let public_name = crate::story::collapse(&self.public_name);
+        let public_name = crate::text::collapse(&self.public_name);
         if public_name.chars().count() > MAX_PUBLIC_NAME {
             errors.push(FieldError {
                 field: "public_name".into(),
                 message: format!("A byline name is at most {MAX_PUBLIC_NAME} characters."),
             });
         }
-        let bio = crate::story::collapse(&self.bio);
+        let bio = crate::text::collapse(&self.bio);
         if bio.chars().count() > MAX_BIO {
             errors.push(FieldError {
                 field: "bio".into(),
@@ -62,7 +62,7 @@ impl Profile {
         let shown = if public_name.is_empty() { name } else { &public_name };
         let slug =
             if self.slug.trim().is_empty() { author_slug(shown) } else { self.slug.trim().to_string() };
-        if !crate::story::valid_slug(&slug) {
+        if !crate::text::valid_slug(&slug) {
             errors.push(FieldError {
                 field: "author_slug".into(),
                 message: "An author page's address is lower-case letters, digits and single hyphens.".into(),
@@ -79,7 +79,7 @@ impl Profile {
 /// An author page's address made from a name (`Zoë O'Brien` → `zoe-obrien`); "author" when
 /// nothing is left (a name in another script).
 pub fn author_slug(name: &str) -> String {
-    match crate::story::slugify(name) {
+    match crate::text::slugify(name) {
         s if s == "story" && !name.to_lowercase().contains("story") => "author".into(),
         s => s,
     }
@@ -123,10 +123,10 @@ mod tests {
         #[test]
         fn any_name_gives_an_address_the_site_can_write(name in "\\PC{0,120}") {
             let slug = author_slug(&name);
-            prop_assert!(crate::story::valid_slug(&slug), "{slug:?}");
+            prop_assert!(crate::text::valid_slug(&slug), "{slug:?}");
             let p = Profile { public_name: name.clone(), bio: name, slug: String::new() };
             if let Ok(p) = p.check("Staff") {
-                prop_assert!(crate::story::valid_slug(&p.slug));
+                prop_assert!(crate::text::valid_slug(&p.slug));
             }
         }
     }

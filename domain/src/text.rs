@@ -140,6 +140,63 @@ pub fn excerpt(s: &str, max: usize) -> String {
     format!("{}…", cut.trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation()))
 }
 
+/// The longest address a story or an author page has.
+pub const MAX_SLUG: usize = 100;
+
+/// Whitespace runs (line breaks, tabs, NULs) as one space, trimmed.
+pub fn collapse(s: &str) -> String {
+    s.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether `s` can be a story's address: `a-z`, `0-9` and single hyphens inside.
+pub fn valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_SLUG
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// An address made from a headline: ASCII letters and digits lower-cased, everything else a
+/// hyphen, at most `MAX_SLUG` long; "story" when nothing is left (a headline in another script).
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        let c = match c {
+            'à'..='å' | 'À'..='Å' => 'a',
+            'ç' | 'Ç' => 'c',
+            'è'..='ë' | 'È'..='Ë' => 'e',
+            'ì'..='ï' | 'Ì'..='Ï' | 'ı' | 'İ' => 'i',
+            'ñ' | 'Ñ' => 'n',
+            'ò'..='ö' | 'Ò'..='Ö' | 'ø' => 'o',
+            'ù'..='ü' | 'Ù'..='Ü' => 'u',
+            'ş' | 'Ş' => 's',
+            'ğ' | 'Ğ' => 'g',
+            c => c,
+        };
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c == '\'' || c == '’' {
+            continue;
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= MAX_SLUG {
+            break;
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        "story".into()
+    } else {
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
