@@ -20,10 +20,9 @@ use leptos_router::{
 };
 use pages::{ArticlePage, ContactPage, HomePage, MailLinkPage, NotFound, SubscriptionsPage};
 
-pub const SITE_NAME: &str = "Byline";
-
 /// The HTML document around the app; the server renders it, the browser hydrates `<body>`.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let site = components::layout::site_identity();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -31,8 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 {page_scripts(options.clone())}
-                <link rel="alternate" type="application/rss+xml" title="Byline — latest news (RSS)" href="/feed"/>
-                <link rel="alternate" type="application/atom+xml" title="Byline — latest news (Atom)" href="/feed/atom"/>
+                <link rel="alternate" type="application/rss+xml" title=format!("{} — latest news (RSS)", site.name) href="/feed"/>
+                <link rel="alternate" type="application/atom+xml" title=format!("{} — latest news (Atom)", site.name) href="/feed/atom"/>
                 <MetaTags/>
             </head>
             <body>
@@ -93,10 +92,15 @@ pub fn asset(options: &LeptosOptions, name: &str) -> String {
 #[component]
 pub fn App(options: LeptosOptions) -> impl IntoView {
     provide_meta_context();
+    let name = components::layout::site_identity().name.clone();
     view! {
         <Stylesheet id="leptos" href=asset(&options, "byline.css")/>
         <Link rel="icon" href=asset(&options, "favicon.svg") type_="image/svg+xml"/>
-        <Title formatter=|t: String| if t.is_empty() { SITE_NAME.to_string() } else { format!("{t} — {SITE_NAME}") }/>
+        // leptos_meta writes the title as given, markup and all: escaped here, once for every page
+        // (a search's words, a story's headline, the site's name)
+        <Title formatter=move |t: String| {
+            domain::text::escape_html(&if t.is_empty() { name.clone() } else { format!("{t} — {name}") })
+        }/>
         <Meta name="theme-color" content="#14213d"/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -160,6 +164,7 @@ pub fn App(options: LeptosOptions) -> impl IntoView {
                     <Route path=(StaticSegment("desk"), StaticSegment("stories"), ParamSegment("id")) view=pages::desk::DeskStoryPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("inbox")) view=pages::desk::DeskInboxPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("settings")) view=pages::desk::DeskSettingsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("desk"), StaticSegment("site")) view=pages::desk::DeskSitePage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("audit")) view=pages::desk::DeskAuditPage ssr=SsrMode::Async/>
                     <Route path=(StaticSegment("desk"), StaticSegment("staff")) view=pages::desk::DeskStaffPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("privacy") view=pages::PrivacyPage ssr=SsrMode::Async/>

@@ -11,6 +11,7 @@ pub mod listing;
 pub mod notify;
 pub mod passage;
 pub mod search;
+pub mod site;
 pub mod story;
 pub mod text;
 pub mod thread;

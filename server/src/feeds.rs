@@ -191,7 +191,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn article_entries(base: &str, list: Vec<FeedArticle>) -> Vec<Entry> {
+fn article_entries(base: &str, site: &str, list: Vec<FeedArticle>) -> Vec<Entry> {
     list.into_iter()
         .map(|a| {
             let mut categories = vec![a.section];
@@ -212,7 +212,7 @@ fn article_entries(base: &str, list: Vec<FeedArticle>) -> Vec<Entry> {
                 title: a.title,
                 link: format!("{base}{}", app::domain::article::article_path(&a.slug)),
                 author: if a.authors.is_empty() {
-                    app::SITE_NAME.to_string()
+                    site.to_string()
                 } else {
                     app::domain::author::byline_names(
                         &a.authors.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -239,11 +239,11 @@ async fn site_feed(state: AppState, headers: HeaderMap, format: Format) -> Respo
     match articles::for_feed(&state.pool, FeedOf::default(), LIMIT).await {
         Ok(list) => answer(
             &Feed {
-                title: app::SITE_NAME.to_string(),
+                title: state.identity.current().name.clone(),
                 link: format!("{base}/"),
                 own: format!("{base}/feed"),
                 subtitle: "The latest news".into(),
-                entries: article_entries(base, list),
+                entries: article_entries(base, &state.identity.current().name, list),
                 empty_since: 0,
             },
             format,
@@ -270,11 +270,11 @@ async fn section_feed(state: AppState, name: String, headers: HeaderMap, format:
             let path = app::domain::listing::Listing::Section(section.clone()).path();
             answer(
                 &Feed {
-                    title: format!("{section} — {}", app::SITE_NAME),
+                    title: format!("{section} — {}", state.identity.current().name),
                     link: format!("{base}{path}"),
                     own: format!("{base}{path}/feed"),
                     subtitle: format!("The latest in {section}"),
-                    entries: article_entries(base, list),
+                    entries: article_entries(base, &state.identity.current().name, list),
                     empty_since: 0,
                 },
                 format,
@@ -308,11 +308,11 @@ async fn tag_feed(state: AppState, name: String, headers: HeaderMap, format: For
             let path = app::domain::listing::Listing::Tag(tag).path();
             answer(
                 &Feed {
-                    title: format!("{name} — {}", app::SITE_NAME),
+                    title: format!("{name} — {}", state.identity.current().name),
                     link: format!("{base}{path}"),
                     own: format!("{base}{path}/feed"),
                     subtitle: format!("Stories about {name}"),
-                    entries: article_entries(base, list),
+                    entries: article_entries(base, &state.identity.current().name, list),
                     empty_since: 0,
                 },
                 format,
@@ -338,11 +338,11 @@ async fn author_feed(state: AppState, slug: String, headers: HeaderMap, format: 
             let path = app::domain::listing::Listing::Author(slug).path();
             answer(
                 &Feed {
-                    title: format!("{name} — {}", app::SITE_NAME),
+                    title: format!("{name} — {}", state.identity.current().name),
                     link: format!("{base}{path}"),
                     own: format!("{base}{path}/feed"),
                     subtitle: format!("Stories by {name}"),
-                    entries: article_entries(base, list),
+                    entries: article_entries(base, &state.identity.current().name, list),
                     empty_since: 0,
                 },
                 format,
@@ -432,7 +432,7 @@ async fn comments_feed(state: AppState, slug: String, headers: HeaderMap, format
             title: format!("Comments on “{}”", article.title),
             link: format!("{base}{path}"),
             own: format!("{base}{path}/feed"),
-            subtitle: format!("The latest comments on {}", app::SITE_NAME),
+            subtitle: format!("The latest comments on {}", state.identity.current().name),
             entries,
             empty_since: article.published_at,
         },

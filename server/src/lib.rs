@@ -130,7 +130,20 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         origin,
         feed,
         scripts: Arc::new(app::server::csp::Scripts::new(app::inline_scripts(&leptos_options).into())),
+        identity: Default::default(),
         leptos_options,
+    });
+    state.identity.reload(&state.pool).await;
+    // a site-wide change this server did not hear of shows within a kept page's lifetime
+    tokio::spawn({
+        let state = state.clone();
+        let every = std::time::Duration::from_secs(config.page_cache_seconds.max(1));
+        async move {
+            loop {
+                tokio::time::sleep(every).await;
+                state.identity.reload(&state.pool).await;
+            }
+        }
     });
     // what the other servers on the database (and `server import`) change reaches this one
     tokio::spawn(app::server::changes::follow(state.clone(), config.changes_poll));
@@ -257,6 +270,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/desk/bans", post(desk::ban))
         .route("/desk/bans/{id}/lift", post(desk::lift_ban))
         .route("/desk/settings", post(desk::settings))
+        .route("/desk/site", post(desk::site_identity))
         .route("/desk/articles", post(desk::article_mode))
         .route("/desk/stories", post(desk::story))
         .route("/desk/inbox", post(desk::inbox))

@@ -105,6 +105,17 @@ pub async fn desk_settings() -> Result<Desk<crate::domain::desk::ModerationSetti
     Ok(Desk { me: crate::server::staff::me(&staff), data: settings })
 }
 
+#[server(prefix = "/desk/api", endpoint = "/site", input = GetUrl)]
+pub async fn desk_site() -> Result<Desk<crate::domain::site::SiteIdentity>, ApiError> {
+    use crate::domain::desk::Role;
+    let (state, staff) = staff_for(Role::Admin).await?;
+    // as saved (the one pages show may be a moment behind on another server)
+    let site = crate::server::store::desk::settings::load_site(&state.pool)
+        .await
+        .map_err(|e| fail("the site's identity", e))?;
+    Ok(Desk { me: crate::server::staff::me(&staff), data: site })
+}
+
 #[server(prefix = "/desk/api", endpoint = "/articles", input = GetUrl)]
 pub async fn desk_articles() -> Result<Desk<Vec<ArticleMode>>, ApiError> {
     use crate::domain::desk::Role;

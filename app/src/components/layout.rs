@@ -1,20 +1,37 @@
+use crate::domain::site::SiteIdentity;
 use leptos::prelude::*;
+use std::sync::Arc;
 
-pub const CONTACT_STREET: &str = "Oak Avenue";
-pub const CONTACT_CITY: &str = "Manhattan Beach, California 90266";
+/// The site's identity as the desk set it (Desk → Site); the seed site's outside a server.
+pub fn site_identity() -> Arc<SiteIdentity> {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::server::state::AppState>() {
+        return state.identity.current();
+    }
+    Arc::new(SiteIdentity::default())
+}
+
+/// The site's absolute base URL (`BYLINE_BASE_URL`), for JSON-LD; empty outside a server.
+pub fn base_url() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::server::state::AppState>() {
+        return state.site.base_url.clone();
+    }
+    String::new()
+}
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let site = site_identity();
+    let tagline = (!site.tagline.is_empty()).then(|| view! { <p class="tagline">{site.tagline.clone()}</p> });
     view! {
         <header class="site-header">
             <div class="masthead">
-                <a class="site-name" href="/">"Byline"</a>
-                <p class="tagline">"Independent news, open to its readers"</p>
+                <a class="site-name" href="/">{site.name.clone()}</a>
+                {tagline}
             </div>
             <nav class="site-nav" aria-label="Main">
-                <a href="/">"Home"</a>
-                <a href="/section/world">"World"</a>
-                <a href="/contact">"Contact Us"</a>
+                {site.nav.iter().map(|l| view! { <a href=l.href.clone()>{l.label.clone()}</a> }).collect_view()}
                 <a href="/search">"Search"</a>
             </nav>
         </header>
@@ -30,13 +47,14 @@ pub fn ContactInformation(
     #[prop(optional)]
     not_a_landmark: bool,
 ) -> impl IntoView {
+    let site = site_identity();
     view! {
         <section class="contact-info" aria-labelledby=(!not_a_landmark).then_some(heading_id)>
             <h2 id=heading_id>"Contact Information"</h2>
             <address>
-                <span class="street">{CONTACT_STREET}</span>
+                <span class="street">{site.street.clone()}</span>
                 <span class="sep">", "</span>
-                <span class="city">{CONTACT_CITY}</span>
+                <span class="city">{site.city_line()}</span>
             </address>
         </section>
     }
@@ -44,6 +62,8 @@ pub fn ContactInformation(
 
 #[component]
 pub fn SiteFooter() -> impl IntoView {
+    let site = site_identity();
+    let footer = (!site.footer.is_empty()).then(|| view! { <p class="copyright">{site.footer.clone()}</p> });
     view! {
         <footer class="site-footer">
             <div class="footer-inner">
@@ -52,7 +72,7 @@ pub fn SiteFooter() -> impl IntoView {
                     <a href="/contact">"Contact Us"</a>
                     <a href="/sitemap.xml">"Sitemap"</a>
                 </section>
-                <p class="copyright">"© Byline. Comments are the views of their authors."</p>
+                {footer}
             </div>
         </footer>
     }

@@ -3,7 +3,7 @@ use crate::api::comments::{DeleteComment, EditComment, PostComment, VoteComment}
 use crate::api::{get_article, get_form_state, get_thread, ArticlePage as Page, ThreadPage};
 use crate::components::comment_form::CommentForm;
 use crate::components::feedback::{ArticleBody, FeedbackCtx};
-use crate::components::layout::CONTACT_STREET;
+use crate::components::layout::site_identity;
 use crate::components::live::LiveBubble;
 use crate::components::notify::NotifyBar;
 use crate::components::thread::{CommentItem, ThreadCtx, ThreadToolbar};
@@ -13,7 +13,6 @@ use crate::domain::thread::{Cursor, ThreadQuery};
 use crate::domain::time::{iso8601, long_date};
 use crate::domain::{ApiError, Article, ThreadNode};
 use crate::pages::NotFound;
-use crate::SITE_NAME;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Script, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -105,7 +104,7 @@ fn ArticleView(page: Page, data: PageData) -> impl IntoView {
         <Link rel="alternate" type_="application/rss+xml" title=format!("Comments on “{}” (RSS)", a.title) href=format!("{}/feed", a.path())/>
         <Link rel="alternate" type_="application/atom+xml" title=format!("Comments on “{}” (Atom)", a.title) href=format!("{}/feed/atom", a.path())/>
         <Meta property="og:type" content="article"/>
-        <Meta property="og:site_name" content=SITE_NAME/>
+        <Meta property="og:site_name" content=site_identity().name.clone()/>
         <Meta property="og:title" content=a.title.clone()/>
         <Meta property="og:description" content=a.standfirst.clone()/>
         <Meta property="og:url" content=url.clone()/>
@@ -386,6 +385,7 @@ fn json_ld(a: &Article, url: &str, thread: &ThreadPage) -> String {
     }
     let mut comments = Vec::new();
     flatten(&thread.nodes, url, &mut comments);
+    let site = site_identity();
     let ld = json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -398,7 +398,7 @@ fn json_ld(a: &Article, url: &str, thread: &ThreadPage) -> String {
         "url": url,
         "mainEntityOfPage": url,
         "author": if a.authors.is_empty() {
-            json!({ "@type": "Organization", "name": SITE_NAME })
+            json!({ "@type": "Organization", "name": site.name })
         } else {
             let base = url.split("/articles/").next().unwrap_or_default();
             serde_json::Value::Array(a.authors.iter().map(|b| json!({
@@ -407,21 +407,34 @@ fn json_ld(a: &Article, url: &str, thread: &ThreadPage) -> String {
                 "url": format!("{base}{}", b.path()),
             })).collect())
         },
-        "publisher": {
-            "@type": "NewsMediaOrganization",
-            "name": SITE_NAME,
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": CONTACT_STREET,
-                "addressLocality": "Manhattan Beach",
-                "addressRegion": "California",
-                "postalCode": "90266",
-                "addressCountry": "US",
-            },
-        },
+        "publisher": organization(&site, url.split("/articles/").next().unwrap_or_default()),
         "commentCount": thread.total,
         "comment": comments,
     });
     // `</script>` inside a string must not end the element
     ld.to_string().replace('<', "\\u003c")
+}
+
+/// The site as schema.org's publisher: its name, home page and Contact Information (the parts
+/// the desk filled in).
+pub fn organization(site: &crate::domain::site::SiteIdentity, base_url: &str) -> serde_json::Value {
+    let mut address = serde_json::Map::new();
+    address.insert("@type".into(), "PostalAddress".into());
+    for (key, value) in [
+        ("streetAddress", &site.street),
+        ("addressLocality", &site.city),
+        ("addressRegion", &site.region),
+        ("postalCode", &site.postal_code),
+        ("addressCountry", &site.country),
+    ] {
+        if !value.is_empty() {
+            address.insert(key.into(), value.as_str().into());
+        }
+    }
+    serde_json::json!({
+        "@type": "NewsMediaOrganization",
+        "name": site.name,
+        "url": format!("{base_url}/"),
+        "address": address,
+    })
 }

@@ -8,19 +8,44 @@ use crate::domain::listing::{month_name, tag_slug, ListPage, Listing};
 use crate::domain::time::{iso8601, long_date};
 use crate::domain::ArticleSummary;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta, Script, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-const DESCRIPTION: &str = "Byline: world news with a comment section worth reading.";
+/// The front page's JSON-LD: the site (with its search) and the newsroom behind it.
+fn site_ld(site: &crate::domain::site::SiteIdentity) -> String {
+    let base = crate::components::layout::base_url();
+    let ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "WebSite",
+                "name": site.name,
+                "url": format!("{base}/"),
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": format!("{base}/search?q={{search_term_string}}"),
+                    "query-input": "required name=search_term_string",
+                },
+            },
+            crate::pages::article::organization(site, &base),
+        ],
+    });
+    // `</script>` inside a string must not end the element
+    ld.to_string().replace('<', "\\u003c")
+}
 
 /// The front page: the lead story, then the latest of each section.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let front = Resource::new(|| (), |_| get_front_page());
+    let site = crate::components::layout::site_identity();
+    let description =
+        if site.tagline.is_empty() { site.name.clone() } else { format!("{}: {}", site.name, site.tagline) };
     view! {
         // (the site's name alone: the title's formatter)
         <Title text=""/>
-        <Meta name="description" content=DESCRIPTION/>
+        <Meta name="description" content=description/>
+        <Script type_="application/ld+json">{site_ld(&site)}</Script>
         <section class="front-page">
             <Suspense fallback=|| view! { <p class="loading">"Loading the news…"</p> }>
                 {move || Suspend::new(async move {

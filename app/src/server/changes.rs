@@ -82,7 +82,11 @@ impl Shared {
                 let _ = self.live.send(LiveEvent { article_id: *article_id, comment_id: *comment_id });
             }
             Change::Article(article_id) => self.pages.invalidate_article(&self.pool, *article_id).await,
-            Change::Site => self.pages.invalidate_all(),
+            Change::Site => {
+                // the identity first: a page rendered once the kept ones drop shows the new one
+                self.identity.reload(&self.pool).await;
+                self.pages.invalidate_all();
+            }
         }
     }
 }
@@ -167,7 +171,7 @@ pub async fn follow(state: AppState, poll: Duration) {
                 if failing {
                     // what happened while the table could not be read is not known in detail
                     tracing::info!("the change feed is readable again");
-                    state.pages.invalidate_all();
+                    state.apply(&Change::Site).await;
                     failing = false;
                 }
                 let full = rows.len() as i64 == BATCH;

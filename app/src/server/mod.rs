@@ -31,6 +31,7 @@ pub mod rate_limits;
 pub mod reader_cookie;
 pub mod requester;
 pub mod settings_memo;
+pub mod site_identity;
 pub mod staff;
 pub mod state;
 pub mod store;

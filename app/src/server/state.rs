@@ -55,6 +55,8 @@ pub struct Shared {
     pub feed: tokio::sync::mpsc::Sender<Change>,
     /// The inline scripts Byline writes, hashed once: every page's Content-Security-Policy.
     pub scripts: Arc<crate::server::csp::Scripts>,
+    /// The site's name, tagline, Contact Information, navigation and footer, as pages show them.
+    pub identity: crate::server::site_identity::SiteKeeper,
 }
 
 /// What changed.

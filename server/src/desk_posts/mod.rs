@@ -23,7 +23,7 @@ mod site;
 mod stories;
 pub use comments::{ban, edit, lift_ban, moderate};
 pub use people::{add_staff, readers, update_staff};
-pub use site::{article_mode, inbox, settings};
+pub use site::{article_mode, inbox, settings, site_identity};
 pub use stories::story;
 
 type Fields = Vec<(String, String)>;

@@ -107,6 +107,67 @@ pub async fn settings(State(state): State<AppState>, req: Request) -> Response {
     }
 }
 
+/// Desk → Site: the site's name, tagline, Contact Information, navigation and footer. Every
+/// page shows them: a site-wide change (every server reads them again, kept pages drop).
+pub async fn site_identity(State(state): State<AppState>, req: Request) -> Response {
+    let w = match read(&state, req, Role::Admin).await {
+        Ok(w) => w,
+        Err(res) => return res,
+    };
+    let f = |name: &str| field(&w.fields, name);
+    let form = app::domain::site::SiteForm {
+        name: f("name"),
+        tagline: f("tagline"),
+        street: f("street"),
+        city: f("city"),
+        region: f("region"),
+        postal_code: f("postal_code"),
+        country: f("country"),
+        nav: f("nav"),
+        footer: f("footer"),
+    };
+    let new = match form.check() {
+        Ok(site) => site,
+        Err(why) => return refuse(&state, &w, "/desk/site", StatusCode::BAD_REQUEST, &why).await,
+    };
+    let now = state.clock.now();
+    let who = staff::actor(&w.staff);
+    let saved = async {
+        let mut tx = app::server::store::begin(&state.pool).await?;
+        let result = async {
+            // read in the transaction: the audit log's "before" is what this save replaced
+            let before = store::settings::load_site_in(&mut tx).await?;
+            store::settings::save_site(&mut tx, &new).await?;
+            if before != new {
+                store::audit::record(
+                    &mut tx,
+                    &who,
+                    "site",
+                    "the site's identity",
+                    Some(&serde_json::to_string(&before).unwrap_or_default()),
+                    Some(&serde_json::to_string(&new).unwrap_or_default()),
+                    now,
+                )
+                .await?;
+            }
+            Ok::<_, app::server::store::StoreError>(before != new)
+        }
+        .await;
+        app::server::store::end(tx, result).await
+    }
+    .await;
+    match saved {
+        Ok(changed) => {
+            if changed {
+                // the header and footer of every page: read again here, then every kept page drops
+                state.changed(app::server::changes::Change::Site).await;
+            }
+            finish(&w.headers, "/desk/site?done=saved")
+        }
+        Err(e) => failed("saving the site's identity", e),
+    }
+}
+
 pub async fn article_mode(State(state): State<AppState>, req: Request) -> Response {
     let w = match read(&state, req, Role::Editor).await {
         Ok(w) => w,

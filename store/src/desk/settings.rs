@@ -1,32 +1,71 @@
-//! The moderation settings, one JSON value in `settings`.
+//! The settings, one JSON value each in `settings`: the moderation settings and the site's
+//! identity (name, tagline, Contact Information, navigation, footer).
 use crate::{Pool, StoreError};
 use domain::desk::ModerationSettings;
+use domain::site::SiteIdentity;
 
 const NAME: &str = "moderation";
+const SITE: &str = "site";
 
-/// The settings; the defaults when none were saved (or what was saved cannot be read).
-pub async fn load(pool: &Pool) -> Result<ModerationSettings, StoreError> {
+/// One named setting; its defaults when none was saved (or what was saved cannot be read).
+async fn load_named<T: serde::de::DeserializeOwned + Default>(
+    pool: &Pool,
+    name: &str,
+) -> Result<T, StoreError> {
+    let mut conn = pool.acquire().await?;
+    load_named_in(&mut conn, name).await
+}
+
+async fn load_named_in<T: serde::de::DeserializeOwned + Default>(
+    conn: &mut db::Conn,
+    name: &str,
+) -> Result<T, StoreError> {
     let value: Option<String> = db::query_scalar("SELECT value FROM settings WHERE name = $1")
-        .bind(NAME)
-        .fetch_optional(pool)
+        .bind(name)
+        .fetch_optional(conn)
         .await?;
     Ok(value
         .and_then(|v| {
             serde_json::from_str(&v)
-                .map_err(|e| tracing::error!(error = %e, "moderation settings unreadable; defaults used"))
+                .map_err(
+                    |e| tracing::error!(error = %e, setting = name, "a setting is unreadable; defaults used"),
+                )
                 .ok()
         })
         .unwrap_or_default())
 }
 
-pub async fn save(conn: &mut db::Conn, s: &ModerationSettings) -> Result<(), StoreError> {
+async fn save_named<T: serde::Serialize>(conn: &mut db::Conn, name: &str, s: &T) -> Result<(), StoreError> {
     let value = serde_json::to_string(s).unwrap_or_default();
     db::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-        .bind(NAME)
+        .bind(name)
         .bind(value)
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The moderation settings.
+pub async fn load(pool: &Pool) -> Result<ModerationSettings, StoreError> {
+    load_named(pool, NAME).await
+}
+
+pub async fn save(conn: &mut db::Conn, s: &ModerationSettings) -> Result<(), StoreError> {
+    save_named(conn, NAME, s).await
+}
+
+/// The site's identity.
+pub async fn load_site(pool: &Pool) -> Result<SiteIdentity, StoreError> {
+    load_named(pool, SITE).await
+}
+
+/// The site's identity, read in a transaction.
+pub async fn load_site_in(conn: &mut db::Conn) -> Result<SiteIdentity, StoreError> {
+    load_named_in(conn, SITE).await
+}
+
+pub async fn save_site(conn: &mut db::Conn, s: &SiteIdentity) -> Result<(), StoreError> {
+    save_named(conn, SITE, s).await
 }
 
 /// Erases client-address hashes older than `before` (comments, votes, reports, contact

@@ -9,7 +9,9 @@ mod stories;
 pub use front::DeskFrontPage;
 pub use people::{DeskAuditPage, DeskBansPage, DeskStaffPage};
 pub use queue::{DeskCommentPage, DeskQueuePage};
-pub use settings::{DeskArticlesPage, DeskInboxPage, DeskReadersPage, DeskSettingsPage, SignInPage};
+pub use settings::{
+    DeskArticlesPage, DeskInboxPage, DeskReadersPage, DeskSettingsPage, DeskSitePage, SignInPage,
+};
 pub use stories::{DeskStoriesPage, DeskStoryPage};
 
 use crate::domain::desk::{Need, Role};
@@ -20,7 +22,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 /// The sections of the desk, with the role each needs.
-const SECTIONS: [(&str, &str, Need); 10] = [
+const SECTIONS: [(&str, &str, Need); 11] = [
     ("front", "Overview", Need::Role(Role::Moderator)),
     ("stories", "Stories", Need::Role(Role::Writer)),
     ("queue", "Comments", Need::Role(Role::Moderator)),
@@ -29,6 +31,7 @@ const SECTIONS: [(&str, &str, Need); 10] = [
     ("inbox", "Inbox", Need::Role(Role::Editor)),
     ("readers", "Readers' data", Need::Role(Role::Editor)),
     ("settings", "Settings", Need::Role(Role::Admin)),
+    ("site", "Site", Need::Role(Role::Admin)),
     ("audit", "Audit log", Need::Role(Role::Editor)),
     ("staff", "Staff", Need::AnyStaff),
 ];

@@ -1,9 +1,12 @@
 //! The moderation settings, the articles' comment modes, the Contact Us inbox, and signing in.
 use super::{desk_page, echoed};
-use crate::api::desk::{desk_articles, desk_inbox, desk_settings, desk_whoami, desk_whoami_as_desk};
+use crate::api::desk::{
+    desk_articles, desk_inbox, desk_settings, desk_site, desk_whoami, desk_whoami_as_desk,
+};
 use crate::domain::article::CommentsMode;
 use crate::domain::desk::{HoldMode, ModerationSettings};
 use crate::domain::desk_views::{ArticleMode, InboxPage, InboxRow};
+use crate::domain::site::SiteIdentity;
 use crate::domain::text::escape_html;
 use crate::domain::time::{exact, iso8601};
 use leptos::prelude::*;
@@ -54,6 +57,59 @@ fn SettingsForm(s: ModerationSettings) -> impl IntoView {
             <label for="privacy-text">"Privacy page (Markdown; linked from every comment form)"</label>
             <div inner_html=textarea("privacy-text", "privacy_text", 8, &privacy)></div>
             <button type="submit" class="button primary">"Save settings"</button>
+        </form>
+    }
+}
+
+/// Desk → Site: the site's name, tagline, Contact Information, navigation and footer.
+#[component]
+pub fn DeskSitePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| desk_site());
+    desk_page("Site", "site", data, |s: SiteIdentity, _| view! { <SiteForm s/> }.into_any())
+}
+
+#[component]
+fn SiteForm(s: SiteIdentity) -> impl IntoView {
+    use crate::domain::site::{MAX_ADDRESS_PART, MAX_FOOTER, MAX_LABEL, MAX_NAME, MAX_NAV, MAX_TAGLINE};
+    let nav = echoed("nav", s.nav_text());
+    let text = |id: &'static str,
+                name: &'static str,
+                label: &'static str,
+                value: &str,
+                max: usize,
+                required: bool| {
+        let value = echoed(name, value.to_string());
+        view! {
+            <label for=id>{label}</label>
+            <input id=id name=name type="text" maxlength=max.to_string() required=required value=value/>
+        }
+    };
+    let nav_box = format!(
+        "<textarea id=\"site-nav\" name=\"nav\" rows=\"8\" aria-describedby=\"site-nav-hint\">{}</textarea>",
+        escape_html(&nav)
+    );
+    view! {
+        <form method="post" action="/desk/site" class="desk-form desk-site">
+            <fieldset>
+                <legend>"The site"</legend>
+                {text("site-name", "name", "Site name", &s.name, MAX_NAME, true)}
+                {text("site-tagline", "tagline", "Tagline (under the name; may be empty)", &s.tagline, MAX_TAGLINE, false)}
+            </fieldset>
+            <fieldset>
+                <legend>"Contact Information"</legend>
+                {text("site-street", "street", "Street", &s.street, MAX_ADDRESS_PART, true)}
+                {text("site-city", "city", "City", &s.city, MAX_ADDRESS_PART, true)}
+                {text("site-region", "region", "State or region", &s.region, MAX_ADDRESS_PART, false)}
+                {text("site-postal", "postal_code", "Postal code", &s.postal_code, MAX_ADDRESS_PART, false)}
+                {text("site-country", "country", "Country (two letters: US, GB, DE…)", &s.country, 2, false)}
+            </fieldset>
+            <label for="site-nav">"Navigation"</label>
+            <p class="hint" id="site-nav-hint">
+                {format!("One link per line, in order: “Label | /address” — a section (/section/world), a tag (/tags/…), a page (/contact, /archive) or a web address (https://…). At most {MAX_NAV} links of {MAX_LABEL} characters; “Search” always follows them.")}
+            </p>
+            <div inner_html=nav_box></div>
+            {text("site-footer", "footer", "Footer line", &s.footer, MAX_FOOTER, false)}
+            <button type="submit" class="button primary">"Save the site"</button>
         </form>
     }
 }

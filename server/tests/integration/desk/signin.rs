@@ -141,6 +141,7 @@ async fn roles_decide_what_each_staff_member_sees_and_does() {
         ("/desk/inbox", &["editor", "admin"]),
         ("/desk/articles", &["editor", "admin"]),
         ("/desk/settings", &["admin"]),
+        ("/desk/site", &["admin"]),
     ];
     for (path, allowed) in pages {
         for (role, s) in [("moderator", &moderator), ("editor", &editor), ("admin", &admin)] {
@@ -330,6 +331,7 @@ async fn every_desk_write_checks_session_origin_and_role() {
             "editor",
         ),
         ("/desk/settings", vec![("hold", "all")], "admin"),
+        ("/desk/site", vec![("name", "Taken"), ("street", "x"), ("city", "y")], "admin"),
         (
             "/desk/staff",
             vec![("email", "n@news.example"), ("name", "N"), ("role", "admin"), ("password", PASSWORD)],

@@ -11,6 +11,7 @@ mod lists;
 mod roles;
 mod schedule;
 mod search;
+mod site;
 
 /// The editor's form for story `id` ("new" for a new one), as the desk renders it for `s`.
 pub(crate) async fn editor(s: &Session<'_>, id: &str) -> Form {

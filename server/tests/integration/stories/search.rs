@@ -88,3 +88,20 @@ async fn whatever_is_typed_the_answer_is_a_clean_page() {
     }
     assert_eq!(cookieless(&app, "/search?q=quotes&page=2").await.status, 200, "an empty later page");
 }
+
+/// The words typed are in the page's `<title>`: as text, never markup (leptos_meta writes a
+/// title as given, so the site escapes it).
+#[tokio::test]
+async fn what_is_typed_stays_text_in_the_pages_title() {
+    let app = spawn().await;
+    let q = "</title><base href=\"//evil.example/\"><meta http-equiv=refresh content=0>";
+    let res = cookieless(&app, &format!("/search?q={}", app::domain::listing::path_segment(q))).await;
+    assert_eq!(res.status, 200);
+    assert!(
+        !res.body.contains("<base") && !res.body.contains("<meta http-equiv"),
+        "no markup from the address"
+    );
+    let title = res.body.split("<title>").nth(1).and_then(|t| t.split("</title>").next()).unwrap_or_default();
+    assert!(title.starts_with("“&lt;/title&gt;&lt;base href=&quot;"), "{title}");
+    assert!(title.ends_with(" — Search — Byline"), "{title}");
+}
