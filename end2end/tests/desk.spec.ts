@@ -160,6 +160,7 @@ test("the desk's pages are accessible, and screenshots for people to look at", a
     ["/desk", "desk-front"],
     ["/desk/queue?queue=approved", "desk-queue"],
     ["/desk/settings", "desk-settings"],
+    ["/desk/site", "desk-site"],
     ["/desk/bans", "desk-bans"],
     ["/desk/staff", "desk-staff"],
     ["/desk/stories", "desk-stories"],
@@ -178,6 +179,46 @@ test("the desk's pages are accessible, and screenshots for people to look at", a
   await open(page, "/desk", info);
   await expect(page.locator(".desk-chart svg")).toBeVisible();
   await expect(page.locator(".desk-chart svg title")).toContainText("Comments per day over the last 30 days");
+});
+
+test("an admin sets the site's tagline, navigation and footer, and a reader sees them at once", async ({ browser }, info) => {
+  const desk = await (await newContext(browser, info)).newPage();
+  await signIn(desk, info, "/desk/site");
+  await expect(desk.getByRole("heading", { name: "Site", level: 1 })).toBeVisible();
+  const tagline = desk.getByLabel(/^Tagline/);
+  const nav = desk.getByLabel("Navigation", { exact: true });
+  const footer = desk.getByLabel("Footer line");
+  const before = [await tagline.inputValue(), await nav.inputValue(), await footer.inputValue()];
+  const mark = unique("South Bay", info);
+  try {
+    await tagline.fill(`News of the ${mark}`);
+    await nav.fill(`${before[1]}\nArchive | /archive`);
+    await footer.fill(`© ${mark} newsroom`);
+    await desk.getByRole("button", { name: "Save the site" }).click();
+    await expect(desk.locator("#desk-notice")).toHaveText("Saved.");
+    // a link that is not an address is refused, with what was typed kept
+    await nav.fill("Prize | javascript:alert(1)");
+    await desk.getByRole("button", { name: "Save the site" }).click();
+    await expect(desk.getByRole("alert")).toContainText("Navigation line 1");
+    await expect(nav).toHaveValue("Prize | javascript:alert(1)");
+
+    // a reader without a cookie: the kept front page shows the new identity
+    const reader = await (await newContext(browser, info)).newPage();
+    await open(reader, "/", info);
+    await expect(reader.locator(".tagline")).toHaveText(`News of the ${mark}`);
+    await expect(reader.locator(".site-footer .copyright")).toHaveText(`© ${mark} newsroom`);
+    await expect(reader.locator(".contact-info address")).toContainText("Oak Avenue, Manhattan Beach, California 90266");
+    await reader.locator(".site-nav").getByRole("link", { name: "Archive" }).click();
+    await expect(reader).toHaveURL(/\/archive$/);
+    await expect(reader.getByRole("heading", { level: 1 })).toHaveText("Archive");
+  } finally {
+    await open(desk, "/desk/site", info);
+    await tagline.fill(before[0]);
+    await nav.fill(before[1]);
+    await footer.fill(before[2]);
+    await desk.getByRole("button", { name: "Save the site" }).click();
+    await expect(desk.locator("#desk-notice")).toHaveText("Saved.");
+  }
 });
 
 test("the queue works from the keyboard alone", async ({ page, browser }, info) => {
