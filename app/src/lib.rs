@@ -121,6 +121,7 @@ pub fn App(options: LeptosOptions) -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("archive") view=pages::ArchivePage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("preview"), ParamSegment("id")) view=pages::StoryPreviewPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("archive"), ParamSegment("year"), ParamSegment("month"))
                         view=pages::MonthPage

@@ -398,6 +398,44 @@ pub struct StoryEdit {
     /// `?compare=N` or `?restore=N`: revision N against the text now, or its text in the form.
     #[serde(default)]
     pub revision_view: Option<RevisionView>,
+    /// A link showing the latest saved text to someone outside the desk (not for a story taken
+    /// down).
+    #[serde(default)]
+    pub preview: Option<PreviewLink>,
+}
+
+/// A signed, expiring address of a story's preview (`/preview/{id}?expires=…&sig=…`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewLink {
+    /// The whole address, the site's base URL included.
+    pub url: String,
+    pub expires: i64,
+}
+
+/// How long a preview link works: three days from the hour it was made in.
+pub const PREVIEW_HOURS: i64 = 72;
+
+/// When a link made at `now` expires: on the hour, so the desk shows one link per hour.
+pub fn preview_expiry(now: i64) -> i64 {
+    (now.div_euclid(3600) + 1 + PREVIEW_HOURS) * 3600
+}
+
+/// What a preview link's signature covers (prefixed: no other signed value reads the same).
+pub fn preview_signed(id: i64, expires: i64) -> String {
+    format!("story-preview:{id}:{expires}")
+}
+
+/// A story as its preview link shows it: the latest saved text, rendered as the public page's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryPreview {
+    pub title: String,
+    pub standfirst: String,
+    pub section: String,
+    pub body_html: String,
+    /// "Ana Ruiz and Tom Ng" (empty: the newsroom).
+    pub byline: String,
+    pub status: StoryStatus,
+    pub expires: i64,
 }
 
 #[cfg(test)]

@@ -108,11 +108,19 @@ pub async fn security_headers(State(site): State<Arc<Site>>, req: Request, next:
     // readers' emails and messages: never kept by a cache, the browser's included
     let path = req.uri().path();
     let api = path.starts_with("/api/") || path == "/desk" || path.starts_with("/desk/");
+    let preview = path.starts_with("/preview/");
     let mut res = next.run(req).await;
     if api {
         res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     let h = res.headers_mut();
+    if preview {
+        // a draft shown through a signed link: kept nowhere, indexed nowhere, and its address
+        // (the signature) sent to no other page
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
+        h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    }
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));

@@ -2,7 +2,7 @@
 //! editors and admins every one; moderators none. The writes are plain form posts (the server
 //! crate's `desk_posts::stories`).
 use crate::domain::desk_views::Desk;
-use crate::domain::story::{StoryEdit, StoryList};
+use crate::domain::story::{StoryEdit, StoryList, StoryPreview};
 use crate::domain::ApiError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -55,6 +55,7 @@ pub async fn desk_story(
             revisions: Vec::new(),
             revision_view: None,
             author_choices,
+            preview: None,
         };
         return Ok(Desk { me, data: blank });
     }
@@ -126,6 +127,55 @@ pub async fn desk_story(
         revisions,
         revision_view,
         author_choices,
+        preview: (s.status != StoryStatus::Unpublished).then(|| {
+            let expires = crate::domain::story::preview_expiry(state.clock.now());
+            let sig = state.secret.sign(&crate::domain::story::preview_signed(s.id, expires));
+            crate::domain::story::PreviewLink {
+                url: format!("{}/preview/{}?expires={expires}&sig={sig}", state.site.base_url, s.id),
+                expires,
+            }
+        }),
     };
     Ok(Desk { me, data })
+}
+
+/// A story's latest saved text, for whoever holds a preview link the desk made: the signature
+/// must hold (else 404, as for no story) and the link not have expired (410); a story taken
+/// down shows nothing (410). Never kept: not by the page cache, nor by a browser or proxy
+/// (`no-store`), and never indexed.
+#[server(prefix = "/api", endpoint = "/story_preview", input = GetUrl)]
+pub async fn get_story_preview(id: i64, expires: i64, sig: String) -> Result<StoryPreview, ApiError> {
+    use crate::domain::story::StoryStatus;
+    use crate::server::answer::set_status_for;
+    let state = crate::server::state::app_state()?;
+    let refuse = |err: ApiError| {
+        set_status_for(&err);
+        Err(err)
+    };
+    if sig.len() > 128 || !state.secret.verify(&crate::domain::story::preview_signed(id, expires), &sig) {
+        return refuse(ApiError::NotFound("There is no preview at this address.".into()));
+    }
+    if state.clock.now() >= expires {
+        return refuse(ApiError::Gone(
+            "This preview link has expired. Ask the newsroom for a new one.".into(),
+        ));
+    }
+    let fail = |e| super::desk::fail("a story's preview", e);
+    let Some(s) = crate::server::store::stories::get(&state.pool, id).await.map_err(fail)? else {
+        return refuse(ApiError::NotFound("There is no preview at this address.".into()));
+    };
+    if s.status == StoryStatus::Unpublished {
+        return refuse(ApiError::Gone("This story was taken down by the editors.".into()));
+    }
+    let authors = crate::server::store::articles::authors_of(&state.pool, id).await.map_err(fail)?;
+    let names: Vec<&str> = authors.iter().map(|b| b.name.as_str()).collect();
+    Ok(StoryPreview {
+        body_html: crate::server::text_to_html::article_html(&s.body_markdown),
+        title: s.title,
+        standfirst: s.standfirst,
+        section: s.section,
+        byline: crate::domain::author::byline_names(&names),
+        status: s.status,
+        expires,
+    })
 }

@@ -338,11 +338,12 @@ fn ThreadView(page: ThreadPage, article: Article, url: String) -> impl IntoView 
 }
 
 /// "By Ana Ruiz and Tom Ng", each name a link to their author page; "By the Byline newsroom"
-/// for a story nobody signs.
+/// (the site's name) for a story nobody signs.
 #[component]
 fn Byline(authors: Vec<crate::domain::author::Byline>) -> impl IntoView {
     if authors.is_empty() {
-        return view! { <span class="byline">"By the Byline newsroom"</span> }.into_any();
+        let newsroom = format!("By the {} newsroom", site_identity().name);
+        return view! { <span class="byline">{newsroom}</span> }.into_any();
     }
     let n = authors.len();
     let names = authors.into_iter().enumerate().map(|(i, b)| {

@@ -185,6 +185,7 @@ fn Editor(story: StoryEdit, me: StaffMe) -> impl IntoView {
             </section>
         })}
         {preview}
+        {s.preview.clone().map(|link| view! { <ShareLink link/> })}
         {s.revision_view.clone().map(|v| view! { <RevisionPanel view=v id=s.id/> })}
         <form method="post" action="/desk/stories" class="desk-form story-editor">
             <input type="hidden" name="id" value=s.id.to_string()/>
@@ -330,6 +331,24 @@ fn RevisionPanel(view: crate::domain::story::RevisionView, id: i64) -> impl Into
             }
             .into_any()
         }
+    }
+}
+
+/// A preview link to send someone outside the desk (a source, a lawyer): the latest saved text,
+/// for three days.
+#[component]
+fn ShareLink(link: crate::domain::story::PreviewLink) -> impl IntoView {
+    view! {
+        <details class="share-preview">
+            <summary>"Share a preview"</summary>
+            <label for="preview-link">"Anyone with this link can read the latest saved version — no comments, not indexed:"</label>
+            <input id="preview-link" type="text" readonly value=link.url.clone()/>
+            <p class="hint">
+                "It works until " <time datetime=iso8601(link.expires)>{exact(link.expires)}</time>
+                " and stops at once if the story is taken down. "
+                <a href=link.url rel="noreferrer" target="_blank">"Open it"</a>
+            </p>
+        </details>
     }
 }
 

@@ -8,6 +8,7 @@ mod authors;
 mod editor;
 mod leaks;
 mod lists;
+mod preview;
 mod roles;
 mod schedule;
 mod search;
