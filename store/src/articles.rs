@@ -467,6 +467,41 @@ pub async fn comment_modes(pool: &Pool) -> Result<Vec<ArticleMode>, StoreError> 
     .await?)
 }
 
+/// The list pages readers can reach, with when their newest story last changed, for the sitemap:
+/// each section, tag and author with a published, listed story (paths as the site writes them).
+pub async fn sitemap_lists(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
+    use domain::listing::Listing;
+    let sections: Vec<(String, i64)> = db::query_as(concat!(
+        "SELECT MIN(a.section), MAX(a.updated_at) FROM articles a WHERE a.listed = 1 AND ",
+        public!(),
+        " GROUP BY lower(a.section) ORDER BY MIN(a.section)"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let tags: Vec<(String, i64)> = db::query_as(concat!(
+        "SELECT t.tag, MAX(a.updated_at) FROM article_tags t JOIN articles a ON a.id = t.article_id
+         WHERE a.listed = 1 AND ",
+        public!(),
+        " GROUP BY t.tag ORDER BY t.tag"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let authors: Vec<(String, i64)> = db::query_as(concat!(
+        "SELECT s.author_slug, MAX(a.updated_at) FROM article_authors w
+         JOIN staff s ON s.id = w.staff_id JOIN articles a ON a.id = w.article_id
+         WHERE s.author_slug IS NOT NULL AND a.listed = 1 AND ",
+        public!(),
+        " GROUP BY s.author_slug ORDER BY s.author_slug"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let mut out = Vec::new();
+    out.extend(sections.into_iter().map(|(s, t)| (Listing::Section(s).path(), t)));
+    out.extend(tags.into_iter().map(|(s, t)| (Listing::Tag(s).path(), t)));
+    out.extend(authors.into_iter().map(|(s, t)| (Listing::Author(s).path(), t)));
+    Ok(out)
+}
+
 /// (slug, last modified) for every article, for the sitemap. A new comment counts as a change.
 pub async fn sitemap(pool: &Pool) -> Result<Vec<(String, i64)>, StoreError> {
     Ok(db::query_as(concat!(

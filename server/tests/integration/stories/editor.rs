@@ -32,7 +32,11 @@ async fn a_writers_draft_reaches_readers_when_an_editor_publishes_it() {
     let front = cookieless(&app, "/").await.body;
     assert!(front.contains(&format!("/articles/{slug}")), "on the front page at once");
     assert!(cookieless(&app, "/feed").await.body.contains(&slug), "in the feed at once");
-    assert!(cookieless(&app, "/sitemap.xml").await.body.contains(&slug), "in the sitemap at once");
+    let sitemap = cookieless(&app, "/sitemap.xml").await.body;
+    assert!(sitemap.contains(&slug), "in the sitemap at once");
+    for list in ["/archive</loc>", "/section/world</loc>", "/tags/desk-test</loc>", "/authors/writer-"] {
+        assert!(sitemap.contains(list), "its list pages are in the sitemap: {list}");
+    }
     // every step in the audit log, by name
     let audit = crate::desk::audit(&app).await;
     let steps: Vec<(String, Option<String>)> = audit

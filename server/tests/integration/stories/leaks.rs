@@ -115,6 +115,21 @@ async fn stories_not_published_never_reach_readers_by_any_path() {
 }
 
 #[tokio::test]
+async fn a_list_with_no_story_readers_can_see_is_not_in_the_sitemap() {
+    let app = spawn().await;
+    let (editor, id, _) = published(&app, "Lonely story", "Text.").await;
+    let sitemap = cookieless(&app, "/sitemap.xml").await.body;
+    assert!(sitemap.contains("/tags/desk-test</loc>"), "its tag's page while it is out");
+    done(&editor, id, "unpublish").await;
+    let sitemap = cookieless(&app, "/sitemap.xml").await.body;
+    assert!(!sitemap.contains("/tags/desk-test</loc>"), "no page for a tag no story readers see has");
+    let writer = staff(&app, "writer").await;
+    draft(&writer, "Drafted only", "Draftsection", "Text.").await;
+    let sitemap = cookieless(&app, "/sitemap.xml").await.body;
+    assert!(!sitemap.to_lowercase().contains("draftsection") && !sitemap.contains("/authors/writer-"));
+}
+
+#[tokio::test]
 async fn an_old_link_to_an_unpublished_story_does_not_lead_to_it() {
     let app = spawn().await;
     let (ed, id, first) = published(&app, "Renamedgone first headline", "Text.").await;
