@@ -53,6 +53,27 @@ macro_rules! public {
     };
 }
 
+/// The one rule for whether an approved comment (`c`) shows where readers look besides its
+/// thread (search, the comment feed): as in the thread, every comment above it is approved or
+/// deleted (a placeholder); under a held, spam or trashed one, its whole branch is out of sight.
+/// Its root, then each of its parents (a reply is at most `MAX_DEPTH` = 5 below its root).
+#[macro_export]
+macro_rules! shown_in_thread {
+    () => {
+        "(c.root_id = c.id OR (SELECT r.status FROM comments r WHERE r.id = c.root_id) IN ('approved', 'deleted'))
+         AND (c.parent_id IS NULL OR NOT EXISTS (
+             SELECT 1 FROM comments p1
+             LEFT JOIN comments p2 ON p2.id = p1.parent_id
+             LEFT JOIN comments p3 ON p3.id = p2.parent_id
+             LEFT JOIN comments p4 ON p4.id = p3.parent_id
+             LEFT JOIN comments p5 ON p5.id = p4.parent_id
+             WHERE p1.id = c.parent_id
+               AND (p1.status NOT IN ('approved', 'deleted') OR p2.status NOT IN ('approved', 'deleted')
+                    OR p3.status NOT IN ('approved', 'deleted') OR p4.status NOT IN ('approved', 'deleted')
+                    OR p5.status NOT IN ('approved', 'deleted'))))"
+    };
+}
+
 /// The tags as stored: a JSON list (none if it is not one).
 pub(crate) fn tags(stored: String) -> Vec<String> {
     serde_json::from_str(&stored).unwrap_or_default()
@@ -614,13 +635,12 @@ pub async fn comments_for_feed(
     article_id: i64,
     limit: i64,
 ) -> Result<Vec<FeedComment>, StoreError> {
-    Ok(db::query_as(
+    Ok(db::query_as(concat!(
         "SELECT c.id, c.author_name, c.body_html, c.created_at, c.edited_at FROM comments c
-         WHERE c.article_id = $1 AND c.status = 'approved'
-           -- a reply shows only where its thread does (not under a held or spam comment)
-           AND (c.root_id = c.id OR (SELECT r.status FROM comments r WHERE r.id = c.root_id) IN ('approved', 'deleted'))
-         ORDER BY c.created_at DESC, c.id DESC LIMIT $2",
-    )
+         WHERE c.article_id = $1 AND c.status = 'approved' AND ",
+        shown_in_thread!(),
+        " ORDER BY c.created_at DESC, c.id DESC LIMIT $2"
+    ))
     .bind(article_id)
     .bind(limit)
     .fetch_all(pool)

@@ -140,8 +140,9 @@ pub async fn comments(
                 a.title AS article_title
          FROM search_comments f CROSS JOIN comments c ON c.id = f.rowid CROSS JOIN articles a ON a.id = c.article_id
          WHERE search_comments MATCH $1 AND c.status = 'approved'
-           AND (c.root_id = c.id OR (SELECT r.status FROM comments r WHERE r.id = c.root_id) IN ('approved', 'deleted'))
            AND a.comments_mode <> 'hidden' AND a.listed = 1 AND ",
+        crate::shown_in_thread!(),
+        " AND ",
         crate::public!(),
         " ORDER BY f.rowid DESC LIMIT $2 OFFSET $3"
     ))
@@ -150,8 +151,9 @@ pub async fn comments(
                 a.title AS article_title
          FROM comments c JOIN articles a ON a.id = c.article_id
          WHERE c.search @@ to_tsquery('simple', $1) AND c.status = 'approved'
-           AND (c.root_id = c.id OR (SELECT r.status FROM comments r WHERE r.id = c.root_id) IN ('approved', 'deleted'))
            AND a.comments_mode <> 'hidden' AND a.listed = 1 AND ",
+        crate::shown_in_thread!(),
+        " AND ",
         crate::public!(),
         " ORDER BY c.id DESC LIMIT $2 OFFSET $3"
     ));

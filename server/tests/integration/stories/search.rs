@@ -105,3 +105,28 @@ async fn what_is_typed_stays_text_in_the_pages_title() {
     assert!(title.starts_with("“&lt;/title&gt;&lt;base href=&quot;"), "{title}");
     assert!(title.ends_with(" — Search — Byline"), "{title}");
 }
+
+/// A reply shows where its thread does: under a comment the desk marked as spam, its whole
+/// branch is gone from the page — and from search and the comment feed, however deep it is.
+#[tokio::test]
+async fn a_reply_under_a_comment_taken_out_is_found_nowhere() {
+    let app = spawn().await;
+    let me = app.me();
+    let root = app.comment_as(&me, "Ada", "A first comment on the treaty.", None).await;
+    let middle =
+        app.comment_as(&app.reader("b"), "Bo", "A reply that turns out to be spam.", Some(root)).await;
+    let deep = app.comment_as(&app.reader("c"), "Cy", "Zephyrwordunique under the spam.", Some(middle)).await;
+    let (_, _, comments, _) = search(&app, "zephyrwordunique").await;
+    assert_eq!(comments.len(), 1, "found while its thread shows");
+    let feed = format!("{ARTICLE}/feed");
+    assert!(cookieless(&app, &feed).await.body.contains("Zephyrwordunique"));
+
+    let moderator = staff(&app, "moderator").await;
+    crate::desk::moderate(&moderator, "spam", middle).await;
+    let page = cookieless(&app, ARTICLE).await;
+    assert!(!page.body.contains("Zephyrwordunique"), "the page drops the branch");
+    let (_, _, comments, body) = search(&app, "zephyrwordunique").await;
+    assert!(comments.is_empty() && !body.contains("Zephyrwordunique"), "search does too");
+    assert!(!cookieless(&app, &feed).await.body.contains("Zephyrwordunique"), "and the feed");
+    let _ = deep;
+}
