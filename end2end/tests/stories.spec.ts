@@ -1,5 +1,6 @@
 import { test, expect, Browser, TestInfo } from "@playwright/test";
-import { open, unique, advanceServerClock, serverNow, minuteInput, browsersClosedAfterEach, deskSignIn } from "./helpers";
+import AxeBuilder from "@axe-core/playwright";
+import { jsOn, open, unique, advanceServerClock, serverNow, minuteInput, browsersClosedAfterEach, deskSignIn } from "./helpers";
 import { E2E_ADMIN as ADMIN } from "../desk-admin";
 
 // The newsroom writes here: a writer drafts and submits, an editor previews, edits and
@@ -160,4 +161,51 @@ test("the second of two editors saving one story is refused, with their text kep
   await second.getByRole("button", { name: "Save", exact: true }).click();
   await expect(second.locator("#desk-notice")).toContainText("Saved as a new revision");
   await expect(second.locator(".story-history li")).toHaveCount(3);
+});
+
+test("a story is written and saved from the keyboard alone, and its preview link shows it to someone outside", async ({ browser }, info) => {
+  const desk = await newPage(browser, info);
+  await signIn(desk, info, ADMIN.email, ADMIN.password, "/desk/stories/new");
+  const headline = unique("Typed without a mouse", info);
+  /** Presses Tab until the focus is on what `selector` finds (at most 80 times). */
+  async function tabTo(selector: string) {
+    for (let i = 0; i < 80; i++) {
+      if (await desk.locator(selector).evaluate((el) => el === document.activeElement)) return;
+      await desk.keyboard.press("Tab");
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+  await tabTo("#story-title");
+  await desk.keyboard.type(headline);
+  await desk.keyboard.press("Tab");
+  await expect(desk.locator("#story-standfirst")).toBeFocused();
+  await desk.keyboard.type("Written with Tab and Enter.");
+  await desk.keyboard.press("Tab");
+  await expect(desk.locator("#story-body")).toBeFocused();
+  await desk.keyboard.type("## Keys\n\nEvery field is reached in order.");
+  await tabTo("input[name=section]");
+  await desk.keyboard.type("World");
+  await tabTo("button[name=action][value=save]");
+  await desk.keyboard.press("Enter");
+  await expect(desk.locator("#desk-notice")).toContainText("Draft started");
+  await expect(desk.getByLabel("Headline")).toHaveValue(headline);
+
+  // "Share a preview" opens from the keyboard; its link shows the draft to a reader with no account
+  await tabTo(".share-preview summary");
+  await desk.keyboard.press("Enter");
+  const link = await desk.locator("#preview-link").inputValue();
+  expect(link).toMatch(/\/preview\/\d+\?expires=\d+&sig=[0-9a-f]+$/);
+  const outsider = await newPage(browser, info);
+  const res = await outsider.goto(new URL(link).pathname + new URL(link).search);
+  expect(res?.status()).toBe(200);
+  expect(res?.headers()["x-robots-tag"]).toBe("noindex, nofollow");
+  await expect(outsider.getByRole("heading", { level: 1 })).toHaveText(headline);
+  await expect(outsider.locator(".preview-banner")).toContainText("not yet published");
+  await expect(outsider.locator(".story-body h2")).toHaveText("Keys");
+  await outsider.screenshot({ path: `screenshots/${info.project.name}/story-preview-link.png`, fullPage: true });
+  // axe is a script in the page: with JavaScript off it cannot run (the HTML is the same)
+  if (jsOn(info)) {
+    const found = (await new AxeBuilder({ page: outsider }).analyze()).violations.map((v) => v.id);
+    expect(found).toEqual([]);
+  }
 });
