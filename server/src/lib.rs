@@ -131,6 +131,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         feed,
         scripts: Arc::new(app::server::csp::Scripts::new(app::inline_scripts(&leptos_options).into())),
         identity: Default::default(),
+        searches: tokio::sync::Semaphore::new(config.searches),
         leptos_options,
     });
     state.identity.reload(&state.pool).await;

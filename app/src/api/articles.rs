@@ -252,6 +252,10 @@ pub async fn get_passages(slug: String) -> Result<Vec<crate::domain::PassageView
     crate::server::store::passages::for_article(&state.pool, article.id).await.or_internal("loading passages")
 }
 
+/// How long a search waits for its turn when `BYLINE_SEARCHES` run already.
+#[cfg(feature = "ssr")]
+const SEARCH_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Search: stories and comments readers can see with every word of `q`, `PER_PAGE` of each
 /// per page (`page` from 1). Nothing to look for is an empty page, not an error; a page past
 /// the last allowed is 404.
@@ -279,6 +283,20 @@ pub async fn search(
     let query = Query::parse(&typed);
     let offset = i64::from(page - 1) * PER_PAGE as i64;
     let limit = PER_PAGE as i64 + 1;
+    // searches at once are bounded (`BYLINE_SEARCHES`): past it one waits a moment, then is
+    // told to try again, and the database stays free for the pages readers are reading
+    let _turn = if query.is_empty() {
+        None
+    } else {
+        match tokio::time::timeout(SEARCH_WAIT, state.searches.acquire()).await {
+            Ok(Ok(turn)) => Some(turn),
+            _ => {
+                let err = ApiError::RateLimited { retry_after: 5 };
+                crate::server::answer::set_status_for(&err);
+                return Err(err);
+            }
+        }
+    };
     let mut stories = crate::server::store::search::stories(&state.pool, &query, offset, limit)
         .await
         .or_internal("searching stories")?;

@@ -22,11 +22,19 @@ pub fn SearchPage() -> impl IntoView {
                     match results.await {
                         Ok(page) => view! { <Results page/> }.into_any(),
                         Err(crate::domain::ApiError::NotFound(_)) => view! { <crate::pages::NotFound/> }.into_any(),
-                        Err(e) => view! {
-                            <Title text="Search"/>
-                            <h1 class="section-title">"Search"</h1>
-                            <p class="form-alert visible" role="alert">{e.to_string()}</p>
-                        }.into_any(),
+                        Err(e) => {
+                            let why = match e {
+                                crate::domain::ApiError::RateLimited { .. } => {
+                                    "Search is busy right now. Please try again in a few seconds.".to_string()
+                                }
+                                e => e.to_string(),
+                            };
+                            view! {
+                                <Title text="Search"/>
+                                <h1 class="section-title">"Search"</h1>
+                                <p class="form-alert visible" role="alert">{why}</p>
+                            }.into_any()
+                        }
                     }
                 })}
             </Suspense>

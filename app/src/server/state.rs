@@ -57,6 +57,8 @@ pub struct Shared {
     pub scripts: Arc<crate::server::csp::Scripts>,
     /// The site's name, tagline, Contact Information, navigation and footer, as pages show them.
     pub identity: crate::server::site_identity::SiteKeeper,
+    /// Searches running at once, at most (`BYLINE_SEARCHES`).
+    pub searches: tokio::sync::Semaphore,
 }
 
 /// What changed.

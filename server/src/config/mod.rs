@@ -35,6 +35,9 @@ pub struct Config {
     /// (`BYLINE_PAGE_CACHE_SECONDS`, 60; 0 turns the cache off).
     pub page_cache_bytes: usize,
     pub page_cache_seconds: u64,
+    /// Searches this server runs at once (`BYLINE_SEARCHES`, 2 per core): more wait a moment,
+    /// then are answered 429, so a flood of searches leaves the database to the other pages.
+    pub searches: usize,
     /// How often this server reads the changes other servers on the database made
     /// (`BYLINE_CHANGES_POLL_MS`, 100): the longest a comment posted elsewhere takes to reach
     /// this server's kept pages and live streams.
@@ -73,6 +76,7 @@ impl std::fmt::Debug for Config {
             sse_total,
             page_cache_bytes,
             page_cache_seconds,
+            searches,
             changes_poll,
             limits,
             mail,
@@ -94,6 +98,7 @@ impl std::fmt::Debug for Config {
             .field("sse_total", sse_total)
             .field("page_cache_bytes", page_cache_bytes)
             .field("page_cache_seconds", page_cache_seconds)
+            .field("searches", searches)
             .field("changes_poll", changes_poll)
             .field("limits", limits)
             .field("mail", mail)
@@ -148,6 +153,7 @@ pub const VARIABLES: &[&str] = &[
     "BYLINE_REPORTS_PER_IP_PER_HOUR",
     "BYLINE_SSE_PER_IP",
     "BYLINE_SSE_TOTAL",
+    "BYLINE_SEARCHES",
     "BYLINE_PAGE_CACHE_MB",
     "BYLINE_PAGE_CACHE_SECONDS",
     "BYLINE_HEADER_TIMEOUT_SECONDS",
@@ -223,6 +229,10 @@ impl Config {
             sse_total: num("BYLINE_SSE_TOTAL", 2000)?,
             page_cache_bytes: num::<usize>("BYLINE_PAGE_CACHE_MB", 64)?.saturating_mul(1024 * 1024),
             page_cache_seconds: num("BYLINE_PAGE_CACHE_SECONDS", 60)?,
+            searches: num(
+                "BYLINE_SEARCHES",
+                2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )?,
             changes_poll: std::time::Duration::from_millis(
                 num::<u64>("BYLINE_CHANGES_POLL_MS", 100)?.max(10),
             ),
@@ -256,6 +266,7 @@ impl Config {
             sse_total: 2000,
             page_cache_bytes: 64 * 1024 * 1024,
             page_cache_seconds: 60,
+            searches: 4,
             changes_poll: std::time::Duration::from_millis(50),
             clock: app::server::clock::Clock::system(),
             limits: app::server::rate_limits::Limits::default(),

@@ -76,6 +76,7 @@ fn every_setting_is_read_from_its_documented_variable() {
         ("BYLINE_REPORTS_PER_IP_PER_HOUR", "21", |c| c.limits.reports_per_ip.to_string()),
         ("BYLINE_SSE_PER_IP", "9", |c| c.sse_per_ip.to_string()),
         ("BYLINE_SSE_TOTAL", "2001", |c| c.sse_total.to_string()),
+        ("BYLINE_SEARCHES", "97", |c| c.searches.to_string()),
         ("BYLINE_PAGE_CACHE_MB", "65", |c| c.page_cache_bytes.to_string()),
         ("BYLINE_PAGE_CACHE_SECONDS", "61", |c| c.page_cache_seconds.to_string()),
         ("BYLINE_CHANGES_POLL_MS", "250", |c| format!("{:?}", c.changes_poll)),

@@ -83,7 +83,7 @@ async fn a_section_a_tag_and_a_month_page_by_older_stories_newest_first() {
     assert!(archive.body.contains(&format!("href=\"{month}\"")), "the month is in the archive's index");
     // the front page: the newest leads, then each section's newest four, linking to the section
     let front = cookieless(&app, "/").await;
-    assert!(front.body.contains(&"<title>Byline</title>"), "the front page's title is the site's name");
+    assert!(front.body.contains("<title>Byline</title>"), "the front page's title is the site's name");
     assert_eq!(texts_in(&front.body, ".article-card.lead h2"), vec![titles[0].clone()]);
     let culture = texts_in(&front.body, "section[aria-labelledby=front-culture] .article-card h3");
     assert_eq!(culture, titles[1..5], "the section's next four under the lead");

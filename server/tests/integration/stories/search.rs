@@ -130,3 +130,18 @@ async fn a_reply_under_a_comment_taken_out_is_found_nowhere() {
     assert!(!cookieless(&app, &feed).await.body.contains("Zephyrwordunique"), "and the feed");
     let _ = deep;
 }
+
+/// Searches at once are bounded (`BYLINE_SEARCHES`): past it, a search waits a moment and is
+/// then told, with 429, to try again — the pages readers read go on.
+#[tokio::test]
+async fn past_the_searches_a_server_runs_at_once_a_search_is_told_to_come_back() {
+    let app = spawn_with(|c| c.searches = 0).await;
+    let res = cookieless(&app, "/search?q=treaty").await;
+    assert_eq!(res.status, 429);
+    assert!(res.headers.contains_key("retry-after"));
+    assert!(texts_in(&res.body, "[role=alert]").join("").contains("Search is busy right now"));
+    assert_eq!(cookieless(&app, "/search").await.status, 200, "the empty search page needs no turn");
+    assert_eq!(cookieless(&app, ARTICLE).await.status, 200, "pages go on");
+    let open = spawn().await;
+    assert_eq!(cookieless(&open, "/search?q=treaty").await.status, 200);
+}
