@@ -142,7 +142,10 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartError> {
         async move {
             loop {
                 tokio::time::sleep(every).await;
-                state.identity.reload(&state.pool).await;
+                // a change this server missed: pages kept with the old one drop too
+                if state.identity.reload(&state.pool).await {
+                    state.pages.invalidate_all();
+                }
             }
         }
     });

@@ -51,7 +51,9 @@ pub async fn sitemap(State(state): State<AppState>) -> Response {
 }
 
 pub async fn robots(State(state): State<AppState>) -> Response {
-    let body =
-        format!("User-agent: *\nDisallow: /api/\nDisallow: /desk/\nDisallow: /preview/\nAllow: /\n\nSitemap: {}/sitemap.xml\n", state.site.base_url);
+    let body = format!(
+        "User-agent: *\nDisallow: /api/\nDisallow: /desk/\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        state.site.base_url
+    );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }

@@ -27,6 +27,8 @@ pub struct StoryRecord {
     pub desk_edited_at: Option<i64>,
     pub note_kind: String,
     pub note: String,
+    /// Withdrawn by an import (its original went private): shown to no reader, by no link.
+    pub withdrawn_at: Option<i64>,
 }
 db::from_row!(StoryRecord {
     id,
@@ -47,6 +49,7 @@ db::from_row!(StoryRecord {
     desk_edited_at,
     note_kind,
     note,
+    withdrawn_at,
 });
 db::from_row!(StoryRow {
     id,
@@ -63,7 +66,8 @@ db::from_row!(RevisionRow { revision, saved_by, saved_at });
 
 const RECORD: &str =
     "SELECT id, slug, title, standfirst, section, tags, body_markdown, status, revision, publish_at,
-        published_at, listed, comments_mode, created_by, first_published_at, desk_edited_at, note_kind, note
+        published_at, listed, comments_mode, created_by, first_published_at, desk_edited_at, note_kind, note,
+        withdrawn_at
         FROM articles";
 
 /// Why a save was refused.

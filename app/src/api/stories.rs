@@ -127,7 +127,7 @@ pub async fn desk_story(
         revisions,
         revision_view,
         author_choices,
-        preview: (s.status != StoryStatus::Unpublished).then(|| {
+        preview: (s.status != StoryStatus::Unpublished && s.withdrawn_at.is_none()).then(|| {
             let expires = crate::domain::story::preview_expiry(state.clock.now());
             let sig = state.secret.sign(&crate::domain::story::preview_signed(s.id, expires));
             crate::domain::story::PreviewLink {
@@ -164,7 +164,8 @@ pub async fn get_story_preview(id: i64, expires: i64, sig: String) -> Result<Sto
     let Some(s) = crate::server::store::stories::get(&state.pool, id).await.map_err(fail)? else {
         return refuse(ApiError::NotFound("There is no preview at this address.".into()));
     };
-    if s.status == StoryStatus::Unpublished {
+    // (an import's withdrawn post, its original gone private, is taken down as well)
+    if s.status == StoryStatus::Unpublished || s.withdrawn_at.is_some() {
         return refuse(ApiError::Gone("This story was taken down by the editors.".into()));
     }
     let authors = crate::server::store::articles::authors_of(&state.pool, id).await.map_err(fail)?;

@@ -48,7 +48,9 @@ pub fn from_headers(headers: &http::HeaderMap, secret: &Secret) -> Option<String
         .find(|(k, _)| *k == COOKIE)
         .and_then(|(_, v)| {
             let (id, sig) = v.split_once('.')?;
-            (id.len() == 32 && secret.verify(id, sig)).then(|| id.to_string())
+            // (an id Byline made: 32 hex digits, never another signed value)
+            (id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()) && secret.verify(id, sig))
+                .then(|| id.to_string())
         })
 }
 

@@ -11,6 +11,8 @@ use std::sync::{Arc, RwLock};
 #[derive(Default)]
 pub struct SiteKeeper {
     current: RwLock<Arc<SiteIdentity>>,
+    /// One read at a time: a read begun before a save cannot be stored after the save's.
+    reading: tokio::sync::Mutex<()>,
 }
 
 impl SiteKeeper {
@@ -19,11 +21,20 @@ impl SiteKeeper {
         self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    /// Reads it again; on a failed read the one kept stays (logged).
-    pub async fn reload(&self, pool: &Pool) {
+    /// Reads it again; on a failed read the one kept stays (logged). Answers whether it changed.
+    pub async fn reload(&self, pool: &Pool) -> bool {
+        let _one = self.reading.lock().await;
         match crate::server::store::desk::settings::load_site(pool).await {
-            Ok(site) => *self.current.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(site),
-            Err(e) => tracing::error!(error = %e, "reading the site's identity; the one kept stays"),
+            Ok(site) => {
+                let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+                let changed = **current != site;
+                *current = Arc::new(site);
+                changed
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "reading the site's identity; the one kept stays");
+                false
+            }
         }
     }
 }

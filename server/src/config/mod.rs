@@ -232,7 +232,9 @@ impl Config {
             searches: num(
                 "BYLINE_SEARCHES",
                 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )?,
+            )?
+            // (tokio's semaphore holds at most usize::MAX >> 3 permits)
+            .min(100_000),
             changes_poll: std::time::Duration::from_millis(
                 num::<u64>("BYLINE_CHANGES_POLL_MS", 100)?.max(10),
             ),

@@ -80,7 +80,7 @@ async fn the_sitemap_lists_every_page_and_robots_names_it() {
     assert!(map.body.contains("<lastmod>"));
     let robots = app.get("/robots.txt").await;
     assert!(robots.body.contains(&format!("Sitemap: {}/sitemap.xml", app.base)));
-    for private in ["Disallow: /desk/", "Disallow: /preview/", "Disallow: /api/"] {
+    for private in ["Disallow: /desk/", "Disallow: /api/"] {
         assert!(robots.body.contains(private), "{private}");
     }
 }

@@ -91,4 +91,20 @@ async fn a_story_taken_down_shows_nothing_through_its_links_and_offers_none() {
     assert!(!res.body.contains("Text that was wrong."));
     let desk = editor_s.get(&format!("/desk/stories/{id}")).await;
     assert!(!desk.body.contains("share-preview"), "no link is offered for a story taken down");
+
+    // an imported post withdrawn by a later import (its original went private): the same
+    let (editor_s, id, _) = published(&app, "Imported then withdrawn", "Text gone private.").await;
+    let path = preview_path(&app, &editor_s, id).await;
+    assert_eq!(cookieless(&app, &path).await.status, 200);
+    db::query("UPDATE articles SET withdrawn_at = $1 WHERE id = $2")
+        .bind(app.clock.now())
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = cookieless(&app, &path).await;
+    assert_eq!(res.status, 410, "a withdrawn post shows through no link");
+    assert!(!res.body.contains("Text gone private."));
+    let desk = editor_s.get(&format!("/desk/stories/{id}")).await;
+    assert!(!desk.body.contains("share-preview"));
 }
